@@ -1,0 +1,70 @@
+# The front door. `make run` serves the site; `make test` runs the whole suite.
+# Both bootstrap .venv from the locked requirements on first use and skip it afterwards.
+
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE ?= ensemble.settings
+
+.DEFAULT_GOAL := help
+.PHONY: help run dev worker test test-fast check format lock bench clean
+
+help:
+	@echo "make run     serve Ensemble on http://127.0.0.1:8000 (web server + task worker)"
+	@echo "make dev     the same with autoreload (runserver + worker)"
+	@echo "make test    run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make check   ruff, migrations check, mypy"
+	@echo "make bench   measure serving speed into docs/benchmarks.md"
+	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
+
+$(BIN)/python:
+	@PY=$$(bin/find-python) && echo "Creating $(VENV) with $$PY" && "$$PY" -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+# A stamp per requirement set: reinstall only when the lock file changes.
+$(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/base.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.base-installed
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	@touch $@
+
+# `make run` is for trying Ensemble on this machine, so it turns DEBUG on unless told
+# otherwise; production sets SECRET_KEY and runs `ensemble serve` (see README).
+run: $(VENV)/.base-installed
+	DEBUG=$${DEBUG:-true} $(BIN)/ensemble serve
+
+dev: $(VENV)/.base-installed
+	DEBUG=$${DEBUG:-true} $(BIN)/ensemble serve --reload
+
+worker: $(VENV)/.base-installed
+	$(BIN)/ensemble worker
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest $(ARGS)
+
+# Everything except the browser tests, for a quick loop.
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -m "not browser" $(ARGS)
+
+check: $(VENV)/.dev-installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=ensemble.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lock: $(VENV)/.dev-installed
+	$(BIN)/python -m pip install --quiet uv==0.13.9
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.12 -q -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.12 -q -o requirements/dev.txt
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/ .pytest_cache .mypy_cache .ruff_cache

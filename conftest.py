@@ -1,0 +1,47 @@
+"""Fixtures for the whole suite: the named cast and the task runner."""
+
+import pytest
+
+from ensemble.core.testing import make_user, run_tasks
+
+
+@pytest.fixture
+def alice(db):
+    """Owner of things."""
+    return make_user("alice", display_name="Alice Archer")
+
+
+@pytest.fixture
+def bob(db):
+    """Collaborator / leader."""
+    return make_user("bob", display_name="Bob Brass")
+
+
+@pytest.fixture
+def carol(db):
+    """An outsider."""
+    return make_user("carol")
+
+
+@pytest.fixture
+def mod(db):
+    """A moderator."""
+    return make_user("mod", is_staff=True)
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def tasks(db):
+    """Call `tasks()` to run everything queued so far, as the worker would."""
+    return run_tasks
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Each test writes media into its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,1 @@
+"""Ensemble: open collaborative creative production."""

@@ -1,0 +1,107 @@
+"""Accounts API: sign up, get a token, read and edit yourself, read others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+
+from ensemble.accounts import services
+from ensemble.accounts.forms import ProfileForm, SignUpForm
+from ensemble.accounts.models import Skill, User
+from ensemble.accounts.schemas import MeOut, MePatch, SignupIn, TokenIn, TokenOut, UserOut
+from ensemble.core import ratelimit
+from ensemble.core.api import ApiError, ErrorOut
+
+router = Router(tags=["accounts"])
+
+
+def _form_errors(form: Any) -> ValidationError:
+    return ValidationError({field: list(errors) for field, errors in form.errors.items()})
+
+
+@router.post("/auth/signup", auth=None, response={201: MeOut, 422: ErrorOut, 429: ErrorOut})
+def signup(request: HttpRequest, payload: SignupIn) -> Status[User]:
+    """Create an account. A verification link is emailed to the address."""
+    services.throttle_signup(ratelimit.client_ip(request), payload.username, payload.email)
+    form = SignUpForm(data=payload.dict())
+    if not form.is_valid():
+        raise _form_errors(form)
+    user = services.sign_up(**form.cleaned_data)
+    return Status(201, user)
+
+
+@router.post("/auth/tokens", auth=None, response={201: TokenOut, 401: ErrorOut, 429: ErrorOut})
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+    """Exchange a username (or email) and password for a personal access token."""
+    from django.contrib.auth import authenticate
+
+    ip = ratelimit.client_ip(request)
+    subject = services.login_subject(payload.username)
+    services.check_login_throttle(ip, subject)
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        services.record_login_failure(ip, subject)
+        raise ApiError(401, "Wrong username or password.", "bad_credentials")
+    assert isinstance(user, User)
+    created = services.create_access_token(user, payload.name)
+    return Status(
+        201,
+        {
+            "token": created.secret,
+            "name": created.token.name,
+            "created_at": created.token.created_at,
+        },
+    )
+
+
+def _me(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+@router.get("/me", response={200: MeOut, 401: ErrorOut})
+def me(request: HttpRequest) -> User:
+    """The account the request is authenticated as."""
+    return _me(request)
+
+
+@router.patch("/me", response={200: MeOut, 401: ErrorOut, 422: ErrorOut})
+def update_me(request: HttpRequest, payload: MePatch) -> User:
+    """Change your profile; fields you leave out stay as they are."""
+    user = _me(request)
+    changes = payload.dict(exclude_unset=True)
+    data = {
+        "display_name": changes.get("display_name", user.display_name),
+        "bio": changes.get("bio", user.bio),
+        "links_text": "\n".join(changes.get("links", user.links) or []),
+    }
+    slugs = changes.get("skills")
+    if slugs is None:
+        skill_ids = list(user.skills.values_list("pk", flat=True))
+    else:
+        by_slug = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+        unknown = sorted(set(slugs) - set(by_slug))
+        if unknown:
+            raise ValidationError({"skills": [f"Unknown skill: {', '.join(unknown)}."]})
+        skill_ids = list(by_slug.values())
+    data["skills"] = skill_ids
+    form = ProfileForm(data=data, instance=user)
+    if not form.is_valid():
+        raise _form_errors(form)
+    with transaction.atomic():
+        form.save()
+    return user
+
+
+@router.get("/users/{username}", auth=None, response={200: UserOut, 404: ErrorOut})
+def user_detail(request: HttpRequest, username: str) -> User:
+    """A member's public profile."""
+    return get_object_or_404(
+        User.objects.prefetch_related("skills"), username__iexact=username, is_active=True
+    )

@@ -1,0 +1,27 @@
+"""How API requests are authenticated: a bearer token, or the browser session + CSRF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from ensemble.accounts.services import user_for_token
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer ens_…` with a personal access token (scripts, the CLI)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The signed-in browser; ninja checks the CSRF token for it."""
+
+
+API_AUTH = [TokenAuth(), BrowserSessionAuth()]

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from ensemble.accounts import services
+from ensemble.accounts.avatars import process_avatar
+from ensemble.accounts.models import USERNAME_PATTERN, Skill, User
+
+MAX_LINKS = 5
+
+
+class SignUpForm(forms.Form):
+    username = forms.RegexField(
+        regex=USERNAME_PATTERN,
+        max_length=30,
+        help_text="3–30 letters, digits or underscores. Your page will be /@username.",
+        error_messages={"invalid": "Use 3–30 letters, digits or underscores."},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        strip=False,
+        help_text="At least 10 characters; not a common password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        services.validate_new_username(username)
+        return username
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        services.validate_new_email(email)
+        return email
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        password = data.get("password")
+        if password:
+            probe = User(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(password, probe)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Username or email",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    links_text = forms.CharField(
+        label="Links",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"Up to {MAX_LINKS} web addresses, one per line (portfolio, shop, socials).",
+    )
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What you do; calls for contributions will be matched to these.",
+    )
+    avatar = forms.FileField(
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF, up to 5 MB. It is cropped to a square.",
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    remove_avatar = forms.BooleanField(required=False, label="Remove my avatar")
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "skills"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "display_name": "The name shown on your work and in credits.",
+            "bio": "A few words about you. Markdown works: **bold**, _italic_, [links](https://…).",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["links_text"] = "\n".join(self.instance.links)
+
+    def clean_avatar(self) -> ContentFile | None:
+        upload = self.cleaned_data.get("avatar")
+        if not upload:
+            return None
+        return process_avatar(upload)
+
+    def clean_links_text(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["links_text"].splitlines()]
+        links = [line for line in lines if line]
+        if len(links) > MAX_LINKS:
+            raise ValidationError(f"Add at most {MAX_LINKS} links.")
+        validate = URLValidator(schemes=["http", "https"])
+        for link in links:
+            if len(link) > 500:
+                raise ValidationError("Links are at most 500 characters.")
+            try:
+                validate(link)
+            except ValidationError:
+                raise ValidationError(
+                    f"“{link[:80]}” is not a web address starting with http:// or https://."
+                ) from None
+            if not urlsplit(link).hostname:
+                raise ValidationError(f"“{link[:80]}” has no host name.")
+        return links
+
+    def save(self, commit: bool = True) -> User:
+        user: User = super().save(commit=False)
+        user.links = self.cleaned_data["links_text"]
+        new_avatar = self.cleaned_data.get("avatar")
+        old_avatar = user.avatar.name if user.avatar else ""
+        if new_avatar:
+            user.avatar.save(new_avatar.name, new_avatar, save=False)
+        elif self.cleaned_data.get("remove_avatar"):
+            user.avatar = None
+        if commit:
+            user.save()
+            self.save_m2m()
+            if old_avatar and user.avatar.name != old_avatar:
+                storage = user.avatar.storage
+                # Delete the replaced file only once the new profile is committed.
+                transaction.on_commit(lambda: storage.delete(old_avatar))
+        return user
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=80,
+        help_text="What will use this token, e.g. “import script on my laptop”.",
+    )

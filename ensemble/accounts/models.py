@@ -1,0 +1,145 @@
+"""Accounts: the people on Ensemble, what they can do, and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from urllib.parse import urlsplit
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_]{3,30}$"
+
+# Names that would shadow a site path or impersonate the operator.
+RESERVED_USERNAMES = frozenset(
+    {
+        "about", "accounts", "admin", "administrator", "api", "calls", "contact",
+        "ensemble", "explore", "help", "home", "login", "logout", "media", "moderator",
+        "notifications", "null", "projects", "records", "root", "search", "settings",
+        "signup", "staff", "static", "support", "system", "undefined", "www",
+    }
+)  # fmt: skip
+
+
+class Skill(models.Model):
+    """A creative skill members list on their profile (calls are matched to these later)."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnsembleUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Sign-in is case-insensitive, like the uniqueness rule.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A member. Profile fields live here: one row per person, no join to show a name."""
+
+    username = models.CharField(
+        max_length=30,
+        unique=True,
+        validators=[
+            RegexValidator(
+                USERNAME_PATTERN,
+                "Use 3–30 letters, digits or underscores.",
+                code="invalid_username",
+            )
+        ],
+        help_text="3–30 letters, digits or underscores. Your page will be /@username.",
+        error_messages={"unique": "This username is taken."},
+    )
+    email = models.EmailField("email address")
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    bio = models.TextField(max_length=5000, blank=True, help_text="Markdown.")
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="members")
+    links = models.JSONField(default=list, blank=True)
+
+    objects = EnsembleUserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="accounts_username_ci_unique"),
+            models.UniqueConstraint(Lower("email"), name="accounts_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def name(self) -> str:
+        """What to call this person on a page."""
+        return self.display_name or self.username
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", args=[self.username])
+
+    def link_items(self) -> list[dict[str, str]]:
+        """Links with a short label (the host name) for showing on the profile."""
+        return [
+            {"url": url, "label": (urlsplit(url).hostname or url).removeprefix("www.")}
+            for url in self.links
+        ]
+
+
+class AccessTokenQuerySet(models.QuerySet["AccessToken"]):
+    def active(self) -> AccessTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class AccessToken(models.Model):
+    """A personal access token for the API (`Authorization: Bearer ens_…`).
+
+    Only a SHA-256 digest is stored: the token is shown once, at creation. A fast hash
+    is right here because the token is 256 random bits, not a guessable password.
+    """
+
+    PREFIX = "ens_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(max_length=80)
+    digest = models.CharField(max_length=64, unique=True)
+    # The first characters, so people can tell their tokens apart in the list.
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccessTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

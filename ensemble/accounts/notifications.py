@@ -1,0 +1,36 @@
+"""Notification kinds that accounts sends (registered from AccountsConfig.ready)."""
+
+from django.urls import reverse
+
+from ensemble.notifications.kinds import Delivery, Kind, register
+
+register(
+    Kind(
+        key="welcome",
+        label="Welcome, after verifying your email",
+        default=Delivery.IN_APP,
+        describe=lambda n: "Welcome to Ensemble! Your email address is verified.",
+        link=lambda n: reverse("accounts:edit_profile"),
+    )
+)
+register(
+    Kind(
+        key="token_created",
+        label="A new API token was created on your account",
+        default=Delivery.EMAIL,
+        describe=lambda n: (
+            f"A new API token “{n.about.name if n.about else 'deleted'}” was created "
+            "on your account. If this was not you, revoke it and change your password."
+        ),
+        link=lambda n: reverse("accounts:tokens"),
+    )
+)
+register(
+    Kind(
+        key="password_changed",
+        label="Your password was changed",
+        default=Delivery.EMAIL,
+        describe=lambda n: "Your password was changed. If this was not you, reset it now.",
+        link=lambda n: reverse("accounts:password_reset"),
+    )
+)

@@ -1,0 +1,154 @@
+"""Account workflows shared by the web views, the API and commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ensemble.accounts.models import RESERVED_USERNAMES, AccessToken, User
+from ensemble.accounts.tokens import make_verification_token
+from ensemble.core import ratelimit
+from ensemble.core.emails import queue_email
+from ensemble.notifications.services import notify
+
+
+def validate_new_username(username: str) -> None:
+    if username.lower() in RESERVED_USERNAMES:
+        raise ValidationError("This username is reserved.", code="reserved")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError("This username is taken.", code="taken")
+
+
+def validate_new_email(email: str, *, exclude: User | None = None) -> None:
+    taken = User.objects.filter(email__iexact=email)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ValidationError("An account with this email address already exists.", code="taken")
+
+
+def throttle_signup(ip: str, username: str, email: str) -> None:
+    """Count a sign-up attempt from this address and for this name/email."""
+    ratelimit.hit("signup_ip", ip)
+    ratelimit.hit("signup_account", f"u:{username}")
+    ratelimit.hit("signup_account", f"e:{email}")
+
+
+@transaction.atomic
+def sign_up(*, username: str, email: str, password: str) -> User:
+    """Create an account and send the verification email (after the commit).
+
+    Callers validate first (forms or API schemas); this re-checks what must hold so that
+    two racing requests cannot both take a name (the database constraints are the last
+    word).
+    """
+    email = User.objects.normalize_email(email)
+    validate_new_username(username)
+    validate_new_email(email)
+    user = User(username=username, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"], validate_constraints=False)
+    user.save()
+    send_verification_email(user)
+    return user
+
+
+def send_verification_email(user: User) -> None:
+    path = reverse("accounts:verify_email", args=[make_verification_token(user)])
+    queue_email(
+        user.email,
+        "accounts/email/verify",
+        {"user": user, "link": settings.SITE_URL + path, "site_name": settings.SITE_NAME},
+    )
+
+
+@transaction.atomic
+def mark_email_verified(user: User) -> bool:
+    """Verify the address; return False if it was already verified (links work once)."""
+    if user.email_verified_at is not None:
+        return False
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    notify(user, "welcome")
+    return True
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: AccessToken
+    secret: str  # shown to the member once, never stored
+
+
+@transaction.atomic
+def create_access_token(user: User, name: str) -> NewToken:
+    name = name.strip()
+    if not name:
+        raise ValidationError("Give the token a name, e.g. the script that will use it.")
+    if len(name) > 80:
+        raise ValidationError("Token names are at most 80 characters.")
+    if user.access_tokens.active().count() >= 50:
+        raise ValidationError("You have 50 active tokens; revoke one before creating another.")
+    secret = AccessToken.new_secret()
+    token = AccessToken.objects.create(
+        user=user,
+        name=name,
+        digest=AccessToken.digest_of(secret),
+        hint=secret[: len(AccessToken.PREFIX) + 4],
+    )
+    notify(user, "token_created", about=token)
+    return NewToken(token=token, secret=secret)
+
+
+def revoke_access_token(user: User, token_id: int) -> AccessToken:
+    token = AccessToken.objects.get(pk=token_id, user=user)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active member a bearer token belongs to, or None."""
+    if not secret.startswith(AccessToken.PREFIX) or len(secret) > 100:
+        return None
+    token = (
+        AccessToken.objects.active()
+        .select_related("user")
+        .filter(digest=AccessToken.digest_of(secret), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Record use at most once a minute: a busy script must not write on every request.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def check_login_throttle(ip: str, login: str) -> None:
+    ratelimit.check("login_ip", ip)
+    ratelimit.check("login_account", login)
+
+
+def record_login_failure(ip: str, login: str) -> None:
+    ratelimit.hit("login_ip", ip)
+    ratelimit.hit("login_account", login)
+
+
+def login_subject(login: str) -> str:
+    """The rate-limit key for a sign-in name: the account when it exists.
+
+    So that trying an account by its username and by its email counts as one.
+    """
+    login = login.strip()
+    field = "email__iexact" if "@" in login else "username__iexact"
+    pk = User.objects.filter(**{field: login}).values_list("pk", flat=True).first()
+    return f"user:{pk}" if pk else f"name:{login.lower()}"

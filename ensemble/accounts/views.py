@@ -1,0 +1,190 @@
+"""Sign-up, sign-in, email verification, profiles and API tokens (web pages)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from ensemble.accounts import services
+from ensemble.accounts.forms import LoginForm, ProfileForm, SignUpForm, TokenForm
+from ensemble.accounts.models import User
+from ensemble.accounts.tokens import BadVerificationLink, read_verification_token
+from ensemble.core import ratelimit
+from ensemble.core.ratelimit import RateLimited
+from ensemble.notifications.services import notify
+
+
+def too_many(request: HttpRequest, error: RateLimited) -> HttpResponse:
+    response = render(request, "429.html", {"message": str(error)}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        data = request.POST
+        try:
+            services.throttle_signup(
+                ratelimit.client_ip(request), data.get("username", ""), data.get("email", "")
+            )
+        except RateLimited as error:
+            return too_many(request, error)
+        if form.is_valid():
+            try:
+                user = services.sign_up(**form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+                messages.success(
+                    request,
+                    f"Welcome, {user.username}! We sent a link to {user.email}: "
+                    "open it to verify your address.",
+                )
+                return redirect("accounts:edit_profile")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST":
+        ip = ratelimit.client_ip(request)
+        subject = services.login_subject(request.POST.get("username", ""))
+        try:
+            services.check_login_throttle(ip, subject)
+        except RateLimited as error:
+            return too_many(request, error)
+        if form.is_valid():
+            login(request, form.get_user())
+            return redirect(_safe_next(request))
+        try:
+            services.record_login_failure(ip, subject)
+        except RateLimited as error:
+            return too_many(request, error)
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You are signed out.")
+    return redirect("home")
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = read_verification_token(token)
+    except BadVerificationLink as error:
+        return render(request, "accounts/verify_failed.html", {"reason": str(error)}, status=400)
+    if services.mark_email_verified(user):
+        messages.success(request, "Your email address is verified. Thank you!")
+    else:
+        messages.info(request, "Your email address was already verified.")
+    return redirect("accounts:edit_profile" if request.user == user else "accounts:login")
+
+
+@login_required
+@require_POST
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if user.email_verified:
+        messages.info(request, "Your email address is already verified.")
+    else:
+        try:
+            ratelimit.hit("password_reset", f"verify:{user.pk}")
+        except RateLimited as error:
+            return too_many(request, error)
+        with transaction.atomic():
+            services.send_verification_email(user)
+        messages.success(request, f"We sent a new verification link to {user.email}.")
+    return redirect(_safe_next(request))
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    member = get_object_or_404(
+        User.objects.prefetch_related("skills"), username__iexact=username, is_active=True
+    )
+    if member.username != username:
+        return redirect(member, permanent=True)
+    return render(request, "accounts/profile.html", {"member": member})
+
+
+@login_required
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect(user)
+    return render(request, "accounts/edit_profile.html", {"form": form})
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = TokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_access_token(user, form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            new_secret = created.secret
+            form = TokenForm()
+    context = {
+        "form": form,
+        "new_secret": new_secret,
+        "tokens": user.access_tokens.all(),
+    }
+    return render(request, "accounts/tokens.html", context)
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    token = get_object_or_404(user.access_tokens, pk=token_id)
+    services.revoke_access_token(user, token.pk)
+    messages.success(request, f"The token “{token.name}” is revoked.")
+    return redirect("accounts:tokens")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:edit_profile")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        update_session_auth_hash(self.request, form.user)
+        notify(form.user, "password_changed")
+        messages.success(self.request, "Your password is changed.")
+        return response

@@ -1,0 +1,23 @@
+"""The JSON API at /api/v1: mounts each app's router, nothing else."""
+
+from ninja import NinjaAPI
+
+from ensemble.accounts.api import router as accounts_router
+from ensemble.accounts.api_auth import API_AUTH
+from ensemble.core.api import install_error_handlers
+from ensemble.notifications.api import router as notifications_router
+
+api = NinjaAPI(
+    title="Ensemble API",
+    version="1",
+    description=(
+        "Everything the Ensemble web interface does. Authenticate with a personal access "
+        "token (`Authorization: Bearer ens_…`, from Settings → API tokens or "
+        "`POST /api/v1/auth/tokens`) or, from the browser, the session cookie plus CSRF."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", notifications_router)

@@ -1,0 +1,119 @@
+"""Plumbing every app's API router shares: one error shape, typed errors, pagination.
+
+Every error under /api/ is JSON `{"detail": "…", "code": "…"}` (plus `errors` for
+field-level problems), whatever raised it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+
+from ensemble.core.pagination import BadCursor
+from ensemble.core.ratelimit import RateLimited
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "rate_limited",
+}
+
+
+class ApiError(HttpError):
+    """An error with a stable machine-readable code for API clients."""
+
+    def __init__(self, status: int, detail: str, code: str | None = None) -> None:
+        super().__init__(status, detail)
+        self.code = code or DEFAULT_CODES.get(status, "error")
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+def _field_errors_from_django(error: DjangoValidationError) -> tuple[str, list[dict[str, Any]]]:
+    if hasattr(error, "error_dict"):
+        errors = [
+            {"field": field, "message": str(message)}
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": None, "message": str(m)} for m in error.messages]
+    return (errors[0]["message"] if errors else "Invalid input."), errors
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, detail: str, code: str, **extra: Any) -> Any:
+        return api.create_response(
+            request, {"detail": detail, "code": code, **extra}, status=status
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        message = str(exc)
+        if message.startswith("Cannot parse request body"):
+            return respond(request, 400, "The request body is not valid JSON.", "malformed_json")
+        if message.startswith("CSRF check"):
+            return respond(
+                request, 403, "CSRF check failed; send the X-CSRFToken header.", "csrf_failed"
+            )
+        code = getattr(exc, "code", None) or DEFAULT_CODES.get(exc.status_code, "error")
+        response = respond(request, exc.status_code, message, code)
+        return response
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [
+            {
+                "field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
+                "message": e.get("msg", "Invalid value."),
+            }
+            for e in exc.errors
+        ]
+        first = errors[0] if errors else {"field": None, "message": "Invalid input."}
+        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        return respond(request, 422, detail, "invalid", errors=errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        detail, errors = _field_errors_from_django(exc)
+        return respond(request, 422, detail, "invalid", errors=errors)
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+        response = respond(request, 429, str(exc), "rate_limited")
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @api.exception_handler(BadCursor)
+    def bad_cursor(request: HttpRequest, exc: BadCursor) -> HttpResponse:
+        return respond(request, 400, str(exc), "bad_cursor")
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, 404, "Not found.", "not_found")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, 403, str(exc) or "Permission denied.", "forbidden")
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+        return respond(request, 500, "Something went wrong on our side.", "server_error")

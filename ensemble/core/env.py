@@ -1,0 +1,162 @@
+"""Typed readers for environment variables.
+
+Ensemble is configured only through the environment. Every reader fails loudly, naming
+the variable, when a value cannot be understood: a typo in production must stop the
+process at start-up, not surface later as odd behaviour.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use true or false.")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}.")
+    return value
+
+
+def site_url(name: str, default: str) -> tuple[str, str]:
+    """Return (site_url without trailing slash, host name) from an absolute http(s) URL."""
+    raw = os.environ.get(name, default).strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} must be an absolute http(s) URL such as https://ensemble.example.org"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name}={raw!r} must not have a path, query or fragment.")
+    return f"{parts.scheme}://{parts.netloc}", parts.hostname
+
+
+def database_from_url(name: str, default: str, *, base_dir: Path) -> dict[str, Any]:
+    """Build a Django DATABASES entry from sqlite:///path or postgres://user:pw@host:port/db.
+
+    SQLite gets WAL, a busy timeout and IMMEDIATE transactions, so that a web process and
+    a worker writing at the same time wait for each other instead of failing with
+    "database is locked" half-way through a transaction.
+    """
+    raw = os.environ.get(name, default).strip()
+    parts = urlsplit(raw)
+    options = dict(parse_qsl(parts.query))
+    if parts.scheme == "sqlite":
+        # sqlite:///var/db.sqlite3 is relative to the project, sqlite:////abs/path absolute.
+        path = unquote(parts.path)
+        if not path or path == "/":
+            raise ImproperlyConfigured(f"{name}={raw!r} names no database file.")
+        file = Path(path[1:])
+        if not file.is_absolute():
+            file = base_dir / file
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(file),
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA mmap_size=268435456;"
+                ),
+            },
+        }
+    if parts.scheme in ("postgres", "postgresql"):
+        db_name = unquote(parts.path.lstrip("/"))
+        if not db_name:
+            raise ImproperlyConfigured(f"{name}={raw!r} names no database.")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={raw!r} has an invalid port.") from None
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": db_name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+            # A test database name that cannot collide with a real one on a shared server.
+            "TEST": {"NAME": f"test_{db_name}"},
+        }
+    raise ImproperlyConfigured(
+        f"{name}={raw!r}: use sqlite:///path/to/file.sqlite3 or postgres://user:password@host/db"
+    )
+
+
+def mailer_from_url(name: str, default: str) -> dict[str, Any]:
+    """A Django MAILERS entry from console://, locmem://, smtp://user:pw@host:port, smtps://…
+
+    smtp:// upgrades with STARTTLS when ?starttls=true; smtps:// uses implicit TLS.
+    """
+    raw = os.environ.get(name, default).strip()
+    parts = urlsplit(raw)
+    if parts.scheme == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parts.scheme in ("smtp", "smtps"):
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"{name}={raw!r} names no mail server.")
+        query = dict(parse_qsl(parts.query))
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={raw!r} has an invalid port.") from None
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname,
+                "port": port or (465 if parts.scheme == "smtps" else 25),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": parts.scheme == "smtps",
+                "use_tls": query.get("starttls", "false").lower() in TRUE_WORDS,
+                "timeout": 20,
+            },
+        }
+    raise ImproperlyConfigured(
+        f"{name}={raw!r}: use console://, smtp://user:password@host:587?starttls=true "
+        "or smtps://user:password@host:465"
+    )

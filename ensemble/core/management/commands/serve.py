@@ -1,0 +1,99 @@
+"""`ensemble serve`: the whole site in one command (web server and task worker).
+
+Prepares the database and static files (fast when nothing changed), then runs granian
+(WSGI, a production-grade server) and the task worker as child processes. Ctrl-C or
+SIGTERM stops both; if either dies, the other is stopped too and the exit code says so.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Ensemble: web server and task worker, started and stopped together."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=settings.HOST)
+        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
+        parser.add_argument(
+            "--reload", action="store_true", help="Restart on code changes (development)."
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Serve pages only; run workers elsewhere."
+        )
+
+    def handle(self, *args, host, port, workers, reload, no_worker, **options):
+        self.prepare()
+        children = {"web": self.start_web(host, port, workers, reload)}
+        if not no_worker:
+            children["worker"] = self.start_worker()
+        self.stdout.write(f"Ensemble is running on http://{host}:{port}/ (Ctrl-C stops it)")
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    self.stderr.write(f"The {name} process exited ({child.returncode}).")
+                    exit_code = child.returncode or 1
+                    stopping = True
+            time.sleep(0.2)
+        self.shutdown(children)
+        if exit_code:
+            sys.exit(exit_code)
+
+    def prepare(self):
+        settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+    def start_web(self, host, port, workers, reload):
+        command = [
+            sys.executable, "-m", "granian",
+            "--interface", "wsgi",
+            "--host", host,
+            "--port", str(port),
+            "--workers", str(workers),
+            # granian's default of 256 threads per worker costs 30-50 % throughput and
+            # bloats p99 (docs/benchmarks.md): a few threads keep both cores busy.
+            "--blocking-threads", "4",
+            "--no-ws",
+        ]  # fmt: skip
+        if reload:
+            command += ["--reload", "--reload-paths", str(settings.BASE_DIR / "ensemble")]
+        command.append("ensemble.wsgi:application")
+        return subprocess.Popen(command, env=os.environ.copy())  # noqa: S603
+
+    def start_worker(self):
+        command = [sys.executable, "-m", "ensemble", "worker"]
+        return subprocess.Popen(command, env=os.environ.copy())  # noqa: S603
+
+    def shutdown(self, children):
+        self.stdout.write("Stopping…")
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        self.stdout.write("Stopped.")

@@ -1,0 +1,88 @@
+"""Helpers for tests: plain factories and a synchronous task runner.
+
+Lives in the package (not in conftest) so every app's tests and the browser tests can
+import the same functions.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django_tasks_db.management.commands.db_worker import Worker
+from PIL import Image
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
+
+
+def make_user(username: str | None = None, *, verified: bool = True, **fields: Any) -> Any:
+    from django.utils import timezone
+
+    from ensemble.accounts.models import User
+
+    n = next(_counter)
+    username = username or f"member{n}"
+    user = User(
+        username=username,
+        email=fields.pop("email", f"{username}@example.org"),
+        email_verified_at=timezone.now() if verified else None,
+        **fields,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48), color: str = "tomato") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, fmt)
+    return out.getvalue()
+
+
+def run_on_commit_callbacks(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Run callbacks waiting for a commit that a test's transaction will never make.
+
+    Tests run inside a transaction that is rolled back, so `transaction.on_commit` work
+    (like enqueuing tasks) would otherwise never happen.
+    """
+    connection = connections[using]
+    ran = 0
+    while connection.run_on_commit:
+        callbacks = connection.run_on_commit
+        connection.run_on_commit = []
+        for _savepoints, callback, _robust in callbacks:
+            callback()
+            ran += 1
+    return ran
+
+
+def run_tasks(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Run every queued task now, in this process, as the worker would; return the count.
+
+    Repeats until the queue is empty, since tasks may enqueue more tasks.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    total = 0
+    while True:
+        run_on_commit_callbacks(using)
+        pending = DBTaskResult.objects.ready().count()
+        if not pending:
+            return total
+        Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+        total += pending
+        failed = DBTaskResult.objects.failed().first()
+        if failed is not None:
+            raise AssertionError(f"Task {failed.task_path} failed:\n{failed.traceback}")

@@ -1,0 +1,66 @@
+"""The site shell: home page, health check, error pages, security headers."""
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_home_page_renders_for_visitors(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Make things together" in response.content
+    assert b"Join" in response.content
+
+
+def test_healthz_is_plain_ok(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_unknown_page_gets_the_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"We could not find that page" in response.content
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_csp_with_a_nonce(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    # A nonce is added to script-src only on pages that use one.
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+@pytest.mark.django_db
+def test_pages_have_no_inline_script_without_a_nonce(client, alice_client):
+    import re
+
+    for path in ["/", "/accounts/login/", "/accounts/signup/", "/@alice/", "/settings/profile/"]:
+        html = alice_client.get(path).content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or "nonce=" in tag or 'type="application/json"' in tag, (
+                path,
+                tag,
+            )
+        assert " style=" not in html, path
+
+
+@pytest.mark.django_db
+def test_no_page_loads_anything_from_another_origin(client):
+    html = client.get("/").content.decode()
+    assert "https://cdn" not in html
+    assert "unpkg" not in html
+
+
+def test_server_error_page_renders_without_context(client, db, settings):
+    from django.test import RequestFactory
+
+    from ensemble.core.views import error_500
+
+    response = error_500(RequestFactory().get("/boom"))
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from ensemble.core.api import ErrorOut
+from ensemble.core.pagination import paginate
+from ensemble.notifications import services
+from ensemble.notifications.models import Notification
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    link: str
+    actor: str | None
+    created_at: datetime
+    read: bool
+
+    @staticmethod
+    def resolve_actor(n: Notification) -> str | None:
+        return n.actor.username if n.actor else None
+
+    @staticmethod
+    def resolve_read(n: Notification) -> bool:
+        return n.is_read
+
+
+class NotificationPage(Schema):
+    items: list[NotificationOut]
+    next_cursor: str | None
+    unread_count: int
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = Field(None, description="Mark these; leave out to mark all read.")
+
+
+class ReadOut(Schema):
+    marked: int
+
+
+@router.get("/notifications", response={200: NotificationPage, 400: ErrorOut, 401: ErrorOut})
+def list_notifications(
+    request: HttpRequest, cursor: str | None = None, limit: int = Query(30, ge=1, le=100)
+) -> dict[str, object]:
+    """Your notifications, newest first. Pass `next_cursor` back as `cursor` for more."""
+    mine = Notification.objects.for_user(request.auth).select_related("actor")
+    page = paginate(mine, cursor=cursor, limit=limit)
+    return {
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "unread_count": mine.unread().count(),
+    }
+
+
+@router.post("/notifications/read", response={200: ReadOut, 401: ErrorOut, 422: ErrorOut})
+def mark_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
+    """Mark some or all of your notifications as read."""
+    return {"marked": services.mark_read(request.auth, payload.ids)}

@@ -1,0 +1,71 @@
+"""`notify`: the one way every feature tells a member something."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from ensemble.notifications import kinds
+from ensemble.notifications.kinds import Delivery
+from ensemble.notifications.models import Notification, Preference
+
+
+def delivery_for(user: Any, kind: str) -> Delivery:
+    """The member's choice for this kind, or the kind's default."""
+    chosen = (
+        Preference.objects.filter(user=user, kind=kind).values_list("delivery", flat=True).first()
+    )
+    return Delivery(chosen) if chosen else kinds.get(kind).default
+
+
+def notify(
+    user: Any, kind: str, *, about: Model | None = None, actor: Any = None
+) -> Notification | None:
+    """Create an in-app notification and, if the member wants it, queue an email.
+
+    Returns None when the member turned this kind off. Nobody is notified of their own
+    action. The email is queued after the commit, so a rolled-back action sends nothing.
+    """
+    kinds.get(kind)  # fail loudly on a typo, before writing anything
+    if actor is not None and actor.pk == user.pk:
+        return None
+    delivery = delivery_for(user, kind)
+    if delivery == Delivery.OFF:
+        return None
+    notification = Notification.objects.create(
+        recipient=user,
+        kind=kind,
+        actor=actor,
+        about_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        about_id=about.pk if about is not None else None,
+    )
+    if delivery == Delivery.EMAIL and user.email:
+        from ensemble.notifications.tasks import email_notification
+
+        transaction.on_commit(lambda: email_notification.enqueue(notification.pk))
+    return notification
+
+
+def mark_read(user: Any, notification_ids: list[int] | None = None) -> int:
+    """Mark the given notifications (or all) as read; return how many changed."""
+    unread = Notification.objects.for_user(user).unread()
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def set_preferences(user: Any, choices: dict[str, Delivery]) -> None:
+    """Store the member's choices; a choice equal to the default stores nothing."""
+    for key, delivery in choices.items():
+        kind = kinds.get(key)
+        if delivery == kind.default:
+            Preference.objects.filter(user=user, kind=key).delete()
+        else:
+            Preference.objects.update_or_create(
+                user=user, kind=key, defaults={"delivery": delivery}
+            )

@@ -1,0 +1,27 @@
+"""Settings for the test suite: the real settings, plus what makes tests fast and hermetic.
+
+The database still comes from DATABASE_URL, so `DATABASE_URL=postgres://… make test`
+runs the same suite on PostgreSQL.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-check")
+os.environ.setdefault("EMAIL_URL", "locmem://")
+os.environ.setdefault("SITE_URL", "http://testserver")
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="ensemble-test-"))
+
+from ensemble.settings import *  # noqa: F403
+from ensemble.settings import STORAGES
+
+# Argon2 is deliberately slow; tests hash hundreds of passwords.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No manifest to build before each run; whitenoise serves straight from the apps.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from ensemble.api import api
+from ensemble.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", core_views.api_not_found),
+    path("", include("ensemble.accounts.urls")),
+    path("", include("ensemble.notifications.urls")),
+    # Public media (avatars). Private media will go through signed URLs (records issue).
+    re_path(r"^media/(?P<path>avatars/[A-Za-z0-9_.-]+)$", serve,
+            {"document_root": settings.MEDIA_ROOT}),
+]  # fmt: skip
+
+handler400 = "ensemble.core.views.error_400"
+handler403 = "ensemble.core.views.error_403"
+handler404 = "ensemble.core.views.error_404"
+handler500 = "ensemble.core.views.error_500"
