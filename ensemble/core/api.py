@@ -7,13 +7,16 @@ field-level problems), whatever raised it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ensemble.core.pagination import BadCursor
 from ensemble.core.ratelimit import RateLimited
@@ -58,6 +61,20 @@ def _field_errors_from_django(error: DjangoValidationError) -> tuple[str, list[d
     return (errors[0]["message"] if errors else "Invalid input."), errors
 
 
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str | None:
+    """`("body", "payload", "links", 2)` → `"links.2"`: the name the client sent.
+
+    Ninja prefixes where the value came from and, for a body schema, the view's parameter
+    name, which means nothing to the client (and differs from the form errors' names).
+    """
+    parts = list(loc)
+    if parts and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    else:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or None
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def respond(request: HttpRequest, status: int, detail: str, code: str, **extra: Any) -> Any:
         return api.create_response(
@@ -73,15 +90,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return respond(
                 request, 403, "CSRF check failed; send the X-CSRFToken header.", "csrf_failed"
             )
+        if isinstance(exc, AuthenticationError):
+            return respond(
+                request,
+                401,
+                "Authentication required: send `Authorization: Bearer <token>` or sign in.",
+                "not_authenticated",
+            )
         code = getattr(exc, "code", None) or DEFAULT_CODES.get(exc.status_code, "error")
-        response = respond(request, exc.status_code, message, code)
-        return response
+        return respond(request, exc.status_code, message, code)
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
             {
-                "field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
+                "field": _field_name(e.get("loc", ())),
                 "message": e.get("msg", "Invalid value."),
             }
             for e in exc.errors
@@ -117,3 +140,45 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return respond(request, 500, "Something went wrong on our side.", "server_error")
+
+
+class EnsembleAPI(NinjaAPI):
+    """A NinjaAPI whose every answer, errors included, is JSON in our one shape.
+
+    Installs the error handlers above, and turns ninja's plain-text 405 (answered before
+    any handler runs) into JSON that still carries the `Allow` header.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        install_error_handlers(self)
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = self._json_method_not_allowed(pattern.callback)
+        return patterns, app_name, namespace
+
+    def _json_method_not_allowed(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)  # keeps csrf_exempt: ninja checks CSRF itself, per auth method
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response: HttpResponseBase = view(request, *args, **kwargs)
+            if response.status_code != 405 or "application/json" in response.get(
+                "Content-Type", ""
+            ):
+                return response
+            allowed = response.get("Allow", "")
+            json_response = self.create_response(
+                request,
+                {
+                    "detail": f"{request.method} is not allowed here; use {allowed}.",
+                    "code": "method_not_allowed",
+                },
+                status=405,
+            )
+            json_response["Allow"] = allowed
+            return json_response
+
+        return wrapper

@@ -1,0 +1,49 @@
+"""Rate limits count per scope and subject, in the shared cache."""
+
+import pytest
+from django.test import RequestFactory
+
+from ensemble.core import ratelimit
+from ensemble.core.ratelimit import RateLimited
+
+
+@pytest.fixture
+def tight_limits(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login_ip": (3, 60)}
+
+
+@pytest.mark.django_db
+def test_the_attempt_over_the_limit_is_refused_with_a_wait(tight_limits):
+    for _ in range(3):
+        ratelimit.hit("login_ip", "10.0.0.1")
+    with pytest.raises(RateLimited) as refused:
+        ratelimit.hit("login_ip", "10.0.0.1")
+    assert 0 < refused.value.retry_after <= 60
+    assert "Please wait" in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_subjects_are_counted_separately(tight_limits):
+    for _ in range(3):
+        ratelimit.hit("login_ip", "10.0.0.1")
+    ratelimit.hit("login_ip", "10.0.0.2")  # another address is unaffected
+    with pytest.raises(RateLimited):
+        ratelimit.check("login_ip", "10.0.0.1")
+
+
+@pytest.mark.django_db
+def test_check_does_not_count(tight_limits):
+    for _ in range(10):
+        ratelimit.check("login_ip", "10.0.0.9")
+    ratelimit.hit("login_ip", "10.0.0.9")
+
+
+def test_client_ip_ignores_forwarded_for_unless_proxies_are_trusted(settings):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert ratelimit.client_ip(request) == "10.1.1.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7"
+    )
+    assert ratelimit.client_ip(request) == "203.0.113.7"
