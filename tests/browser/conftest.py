@@ -98,6 +98,8 @@ def check_a11y() -> object:
     axe = Axe()
 
     def check(page: Page) -> None:
+        # Measure colours after transitions end, as a reader sees them.
+        page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
         results = axe.run(page)
         bad = [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"

@@ -44,7 +44,7 @@ def test_signup_verify_login_edit_profile_and_see_it(
     run_tasks()
     link = _verification_link(smtp_inbox, live_server.url)
 
-    page.get_by_text("newt", exact=True).click()  # the account menu
+    page.locator("details.menu > summary").click()  # the account menu
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
 
