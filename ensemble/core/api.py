@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver
@@ -52,7 +52,7 @@ class ErrorOut(Schema):
 def _field_errors_from_django(error: DjangoValidationError) -> tuple[str, list[dict[str, Any]]]:
     if hasattr(error, "error_dict"):
         errors = [
-            {"field": field, "message": str(message)}
+            {"field": None if field == NON_FIELD_ERRORS else field, "message": str(message)}
             for field, messages in error.message_dict.items()
             for message in messages
         ]
@@ -61,18 +61,22 @@ def _field_errors_from_django(error: DjangoValidationError) -> tuple[str, list[d
     return (errors[0]["message"] if errors else "Invalid input."), errors
 
 
-def _field_name(loc: list[Any] | tuple[Any, ...]) -> str | None:
-    """`("body", "payload", "links", 2)` → `"links.2"`: the name the client sent.
+def _field_error(error: dict[str, Any]) -> dict[str, Any]:
+    """One pydantic error as `{"field": "links.2", "message": …}`, named as the client sent it.
 
-    Ninja prefixes where the value came from and, for a body schema, the view's parameter
-    name, which means nothing to the client (and differs from the form errors' names).
+    Ninja's locations start with where the value came from and, for a body schema, the
+    view's parameter name, which means nothing to the client (and differs from the names
+    form errors use): `("body", "payload", "links", 2)`.
     """
-    parts = list(loc)
-    if parts and parts[0] == "body":
-        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    loc = list(error.get("loc", ()))
+    message = error.get("msg", "Invalid value.")
+    if loc and loc[0] == "body":
+        if len(loc) <= 2:  # the body itself is missing or not an object
+            return {"field": None, "message": "Send a JSON object as the request body."}
+        loc = loc[2:]
     else:
-        parts = parts[1:]
-    return ".".join(str(p) for p in parts) or None
+        loc = loc[1:]
+    return {"field": ".".join(str(p) for p in loc) or None, "message": message}
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -102,13 +106,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        errors = [
-            {
-                "field": _field_name(e.get("loc", ())),
-                "message": e.get("msg", "Invalid value."),
-            }
-            for e in exc.errors
-        ]
+        errors = [_field_error(e) for e in exc.errors]
         first = errors[0] if errors else {"field": None, "message": "Invalid input."}
         detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return respond(request, 422, detail, "invalid", errors=errors)

@@ -64,7 +64,7 @@ def test_signup_verify_login_edit_profile_and_see_it(
     page.get_by_label("Illustration").check()
     page.get_by_label("Animation").check()
     page.get_by_label("Links").fill("https://newt.example.org/portfolio")
-    page.get_by_label("Avatar:", exact=True).set_input_files(
+    page.get_by_label("Avatar", exact=True).set_input_files(
         {"name": "me.jpg", "mimeType": "image/jpeg", "buffer": image_bytes("JPEG", (900, 600))}
     )
     page.get_by_role("button", name="Save profile").click()
