@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -67,6 +67,13 @@ def site_url(name: str, default: str) -> tuple[str, str]:
     return f"{parts.scheme}://{parts.netloc}", parts.hostname
 
 
+def _port(parts: SplitResult, name: str, raw: str) -> int | None:
+    try:
+        return parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} has an invalid port.") from None
+
+
 def database_from_url(name: str, default: str, *, base_dir: Path) -> dict[str, Any]:
     """Build a Django DATABASES entry from sqlite:///path or postgres://user:pw@host:port/db.
 
@@ -103,10 +110,7 @@ def database_from_url(name: str, default: str, *, base_dir: Path) -> dict[str, A
         db_name = unquote(parts.path.lstrip("/"))
         if not db_name:
             raise ImproperlyConfigured(f"{name}={raw!r} names no database.")
-        try:
-            port = parts.port
-        except ValueError:
-            raise ImproperlyConfigured(f"{name}={raw!r} has an invalid port.") from None
+        port = _port(parts, name, raw)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": db_name,
@@ -140,10 +144,7 @@ def mailer_from_url(name: str, default: str) -> dict[str, Any]:
         if not parts.hostname:
             raise ImproperlyConfigured(f"{name}={raw!r} names no mail server.")
         query = dict(parse_qsl(parts.query))
-        try:
-            port = parts.port
-        except ValueError:
-            raise ImproperlyConfigured(f"{name}={raw!r} has an invalid port.") from None
+        port = _port(parts, name, raw)
         return {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
