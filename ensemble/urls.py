@@ -1,6 +1,4 @@
-from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from ensemble.api import api
 from ensemble.core import views as core_views
@@ -13,8 +11,7 @@ urlpatterns = [
     path("", include("ensemble.accounts.urls")),
     path("", include("ensemble.notifications.urls")),
     # Public media (avatars). Private media will go through signed URLs (records issue).
-    re_path(r"^media/(?P<path>avatars/[A-Za-z0-9_.-]+)$", serve,
-            {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>avatars/[A-Za-z0-9_.-]+)$", core_views.public_media),
 ]  # fmt: skip
 
 handler400 = "ensemble.core.views.error_400"

@@ -13,9 +13,19 @@ from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 AVATAR_SIZE = 512
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# Pillow names a JPEG that carries extra pictures (a depth map, a preview: common from
+# phone cameras) "MPO"; it is still a JPEG, and only its first picture is used.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
 # Far above any real avatar, far below what a decompression bomb would expand to.
 MAX_PIXELS = 40_000_000
+TOO_MANY_PIXELS = "The avatar has too many pixels (40 megapixels at most)."
+
+
+def readable_size(n: int) -> str:
+    """A byte count as people read it: "5 MB", "800 KB"."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.3g} MB"
+    return f"{max(1, round(n / 1024))} KB"
 
 
 def process_avatar(upload: UploadedFile) -> ContentFile:
@@ -25,8 +35,9 @@ def process_avatar(upload: UploadedFile) -> ContentFile:
     Re-encoding drops EXIF (including location) after applying its orientation.
     """
     if upload.size is not None and upload.size > settings.AVATAR_MAX_BYTES:
-        limit_mb = settings.AVATAR_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"The avatar is too large; the limit is {limit_mb} MB.")
+        raise ValidationError(
+            f"The avatar is too large; the limit is {readable_size(settings.AVATAR_MAX_BYTES)}."
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -36,7 +47,7 @@ def process_avatar(upload: UploadedFile) -> ContentFile:
                 if fmt not in ALLOWED_FORMATS:
                     raise ValidationError("The avatar must be a JPEG, PNG, WebP or GIF image.")
                 if width * height > MAX_PIXELS:
-                    raise ValidationError("The avatar has too many pixels (40 megapixels at most).")
+                    raise ValidationError(TOO_MANY_PIXELS)
                 probe.verify()
             upload.seek(0)
             with Image.open(upload) as image:
@@ -47,7 +58,10 @@ def process_avatar(upload: UploadedFile) -> ContentFile:
                 )
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses to even open these, before our own pixel count can run.
+        raise ValidationError(TOO_MANY_PIXELS) from None
+    except UnidentifiedImageError:
         raise ValidationError("The avatar must be a JPEG, PNG, WebP or GIF image.") from None
     except (OSError, SyntaxError, ValueError):
         raise ValidationError("The avatar image is damaged and could not be read.") from None

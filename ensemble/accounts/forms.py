@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from ensemble.accounts import services
-from ensemble.accounts.avatars import process_avatar
+from ensemble.accounts.avatars import process_avatar, readable_size
 from ensemble.accounts.models import USERNAME_PATTERN, Skill, User
 
 MAX_LINKS = 5
@@ -26,7 +27,10 @@ class SignUpForm(forms.Form):
         error_messages={"invalid": "Use 3–30 letters, digits or underscores."},
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        max_length=254,  # the model's limit, so the browser enforces it too
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     password = forms.CharField(
         strip=False,
         help_text="At least 10 characters; not a common password.",
@@ -62,6 +66,13 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm caps this field at the username's length (30), which would
+        # stop browsers from accepting a longer email address; the field takes either.
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = 254
+
 
 class ProfileForm(forms.ModelForm):
     links_text = forms.CharField(
@@ -78,7 +89,6 @@ class ProfileForm(forms.ModelForm):
     )
     avatar = forms.FileField(
         required=False,
-        help_text="JPEG, PNG, WebP or GIF, up to 5 MB. It is cropped to a square.",
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
     remove_avatar = forms.BooleanField(required=False, label="Remove my avatar")
@@ -94,6 +104,10 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit = readable_size(settings.AVATAR_MAX_BYTES)
+        self.fields["avatar"].help_text = (
+            f"JPEG, PNG, WebP or GIF, up to {limit}. It is cropped to a square."
+        )
         if not self.is_bound:
             self.initial["links_text"] = "\n".join(self.instance.links)
 

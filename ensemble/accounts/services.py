@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,9 +55,25 @@ def sign_up(*, username: str, email: str, password: str) -> User:
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"], validate_constraints=False)
-    user.save()
+    save_new_user(user)
     send_verification_email(user)
     return user
+
+
+def save_new_user(user: User) -> None:
+    """Insert the account; a name taken since it was checked is a form error, not a 500.
+
+    Two sign-ups racing for one username both pass the checks above; the database's
+    case-insensitive unique constraints let only one in.
+    """
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ValidationError(
+            "This username or email address was taken a moment ago. Please choose another.",
+            code="taken",
+        ) from None
 
 
 def send_verification_email(user: User) -> None:
@@ -71,11 +87,19 @@ def send_verification_email(user: User) -> None:
 
 @transaction.atomic
 def mark_email_verified(user: User) -> bool:
-    """Verify the address; return False if it was already verified (links work once)."""
-    if user.email_verified_at is not None:
+    """Verify the address; return False if it was already verified (links work once).
+
+    One conditional UPDATE decides, not the (possibly stale) instance: two clicks on the
+    same link racing each other verify once and welcome once.
+    """
+    now = timezone.now()
+    won = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+        email_verified_at=now
+    )
+    if not won:
+        user.refresh_from_db(fields=["email_verified_at"])
         return False
-    user.email_verified_at = timezone.now()
-    user.save(update_fields=["email_verified_at"])
+    user.email_verified_at = now
     notify(user, "welcome")
     return True
 

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts import services
@@ -37,6 +39,10 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+# Like Django's own LoginView: passwords never reach error reports, and pages carrying
+# a form with a CSRF token (or a secret) are never cached.
+@sensitive_post_parameters("password")
+@never_cache
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
@@ -65,6 +71,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@sensitive_post_parameters("password")
+@never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
@@ -146,6 +154,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache  # the page shows a new token's secret once; no cache may keep a copy
 def tokens(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)

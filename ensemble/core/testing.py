@@ -62,27 +62,31 @@ def run_on_commit_callbacks(using: str = DEFAULT_DB_ALIAS) -> int:
 def run_tasks(using: str = DEFAULT_DB_ALIAS) -> int:
     """Run every queued task now, in this process, as the worker would; return the count.
 
+    Uses the worker's own task runner, but not its polling loop: the loop closes "old"
+    database connections, which on PostgreSQL would close the test's transaction.
     Repeats until the queue is empty, since tasks may enqueue more tasks.
     """
     from django_tasks_db.models import DBTaskResult
 
-    total = 0
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    ran = 0
     while True:
         run_on_commit_callbacks(using)
-        pending = DBTaskResult.objects.ready().count()
-        if not pending:
-            return total
-        Worker(
-            queue_names=["*"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
-        total += pending
-        failed = DBTaskResult.objects.failed().first()
-        if failed is not None:
-            raise AssertionError(f"Task {failed.task_path} failed:\n{failed.traceback}")
+        task_result = DBTaskResult.objects.ready().get_locked()
+        if task_result is None:
+            return ran
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        ran += 1
+        task_result.refresh_from_db()
+        if task_result.status == "FAILED":
+            raise AssertionError(f"Task {task_result.task_path} failed:\n{task_result.traceback}")

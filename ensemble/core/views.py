@@ -1,8 +1,10 @@
 """Site-wide pages: home, health check, and the error pages (HTML, or JSON under /api/)."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,6 +15,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and monitors; also the framework floor in bench/."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Public uploads (avatars), read from MEDIA_ROOT as it is now, not at import time.
+
+    Private media (drafts, sealed entries) must never come through here: it will be
+    served through signed URLs by the records app.
+    """
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def _wants_json(request: HttpRequest) -> bool:

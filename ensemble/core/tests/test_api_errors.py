@@ -127,7 +127,9 @@ def test_malformed_json_is_a_400_with_its_own_code(client):
 @pytest.mark.django_db
 def test_field_errors_name_the_fields_as_the_client_sent_them(client):
     response = client.post(
-        "/api/v1/auth/signup", {"username": 7, "email": "a@b.example"}, content_type="application/json"
+        "/api/v1/auth/signup",
+        {"username": 7, "email": "a@b.example"},
+        content_type="application/json",
     )
 
     body = assert_shape(response, 422, "invalid")

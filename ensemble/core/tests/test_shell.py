@@ -64,3 +64,15 @@ def test_server_error_page_renders_without_context(client, db, settings):
     response = error_500(RequestFactory().get("/boom"))
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
+
+
+@pytest.mark.django_db
+def test_avatars_are_served_and_nothing_else_under_media(client, settings):
+    avatars = settings.MEDIA_ROOT / "avatars"
+    avatars.mkdir(parents=True)
+    (avatars / "abc.webp").write_bytes(b"RIFF....WEBP")
+    (settings.MEDIA_ROOT / "secret.txt").write_text("private")
+    assert client.get("/media/avatars/abc.webp").status_code == 200
+    assert client.get("/media/secret.txt").status_code == 404
+    assert client.get("/media/avatars/../secret.txt").status_code == 404
+    assert client.get("/media/avatars/%2e%2e/secret.txt").status_code == 404
