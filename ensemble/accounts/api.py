@@ -35,7 +35,11 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status[User]:
     return Status(201, user)
 
 
-@router.post("/auth/tokens", auth=None, response={201: TokenOut, 401: ErrorOut, 429: ErrorOut})
+@router.post(
+    "/auth/tokens",
+    auth=None,
+    response={201: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+)
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     """Exchange a username (or email) and password for a personal access token."""
     from django.contrib.auth import authenticate
@@ -79,12 +83,12 @@ def update_me(request: HttpRequest, payload: MePatch) -> User:
     data = {
         "display_name": changes.get("display_name", user.display_name),
         "bio": changes.get("bio", user.bio),
-        "links_text": "\n".join(changes.get("links", user.links) or []),
+        "links_text": "\n".join(changes.get("links", user.links)),
     }
-    slugs = changes.get("skills")
-    if slugs is None:
+    if "skills" not in changes:
         skill_ids = list(user.skills.values_list("pk", flat=True))
     else:
+        slugs = changes["skills"]
         by_slug = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "pk"))
         unknown = sorted(set(slugs) - set(by_slug))
         if unknown:

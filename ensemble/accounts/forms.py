@@ -22,6 +22,7 @@ MAX_LINKS = 5
 class SignUpForm(forms.Form):
     username = forms.RegexField(
         regex=USERNAME_PATTERN,
+        strip=True,  # a pasted name often brings a space or a newline along
         max_length=30,
         help_text="3–30 letters, digits or underscores. Your page will be /@username.",
         error_messages={"invalid": "Use 3–30 letters, digits or underscores."},

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-USERNAME_PATTERN = r"^[A-Za-z0-9_]{3,30}$"
+USERNAME_PATTERN = r"^[A-Za-z0-9_]{3,30}\Z"
 
 # Names that would shadow a site path or impersonate the operator.
 RESERVED_USERNAMES = frozenset(
@@ -70,7 +70,7 @@ class User(AbstractUser):
     skills = models.ManyToManyField(Skill, blank=True, related_name="members")
     links = models.JSONField(default=list, blank=True)
 
-    objects = EnsembleUserManager()
+    objects = EnsembleUserManager()  # type: ignore[misc]  # django-stubs types it a ClassVar
 
     class Meta:
         constraints = [

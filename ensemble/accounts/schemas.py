@@ -1,22 +1,45 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
-from ensemble.accounts.models import User
+from ensemble.accounts.models import USERNAME_PATTERN, User
 
 
 class SignupIn(Schema):
-    username: str = Field(max_length=30)
+    username: str = Field(max_length=30, description="3–30 letters, digits or underscores.")
     email: str = Field(max_length=254)
     password: str = Field(max_length=4096)
+
+    @field_validator("username")
+    @classmethod
+    def _whole_username_matches(cls, value: str) -> str:
+        # fullmatch: the pattern's `$` alone also matches before a trailing newline.
+        if not re.fullmatch(USERNAME_PATTERN, value):
+            raise PydanticCustomError(
+                "invalid_username", "Use 3–30 letters, digits or underscores."
+            )
+        return value
 
 
 class TokenIn(Schema):
     username: str = Field(max_length=254, description="Username or email address.")
     password: str = Field(max_length=4096)
-    name: str = Field("API", max_length=80, description="What the token is for.")
+    name: str = Field("API", max_length=80, description="What the token is for; one line.")
+
+    @field_validator("name")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        # The name goes into a notification email's subject, where a newline is refused.
+        if not value.isprintable():
+            raise PydanticCustomError(
+                "one_line", "Use one line of text, without control characters."
+            )
+        return value
 
 
 class TokenOut(Schema):
@@ -68,7 +91,16 @@ class MeOut(UserOut):
 
 
 class MePatch(Schema):
-    display_name: str | None = Field(None, max_length=80)
-    bio: str | None = Field(None, max_length=5000)
-    skills: list[str] | None = Field(None, description="Skill slugs; replaces the list.")
-    links: list[str] | None = Field(None, description="Up to 5 http(s) URLs; replaces the list.")
+    """Send only what changes. `null` is refused: clear with `""` or `[]`."""
+
+    # The defaults are never applied: the endpoint reads only the fields that were sent.
+    display_name: str = Field("", max_length=80)
+    bio: str = Field("", max_length=5000, description="Markdown.")
+    skills: list[str] = Field(
+        default_factory=list, max_length=50, description="Skill slugs; replaces the list."
+    )
+    links: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Up to 5 http(s) URLs; replaces the list.",
+    )

@@ -117,6 +117,8 @@ def create_access_token(user: User, name: str) -> NewToken:
         raise ValidationError("Give the token a name, e.g. the script that will use it.")
     if len(name) > 80:
         raise ValidationError("Token names are at most 80 characters.")
+    if any(not character.isprintable() for character in name):
+        raise ValidationError("Token names cannot contain line breaks or control characters.")
     if user.access_tokens.active().count() >= 50:
         raise ValidationError("You have 50 active tokens; revoke one before creating another.")
     secret = AccessToken.new_secret()

@@ -187,3 +187,20 @@ def test_a_name_taken_between_the_check_and_the_insert_is_a_clear_error(alice):
     with pytest.raises(ValidationError, match="taken a moment ago"):
         save_new_user(twin)
     assert User.objects.filter(username__iexact="alice").count() == 1
+
+
+def test_surrounding_whitespace_never_reaches_a_username(client, db):
+    from ensemble.accounts.models import User
+
+    client.post(SIGNUP, signup_data(username=" dana\n"))
+    assert list(User.objects.values_list("username", flat=True)) == ["dana"]
+
+
+def test_the_username_pattern_refuses_a_trailing_newline():
+    from django.core.exceptions import ValidationError
+
+    from ensemble.accounts.models import User
+
+    field = User._meta.get_field("username")
+    with pytest.raises(ValidationError):
+        field.run_validators("dana\n")

@@ -161,3 +161,10 @@ def test_revoking_someone_elses_token_is_404(client, alice, carol):
 
 def test_revoking_a_missing_token_is_404(alice_client, db):
     assert alice_client.post(reverse("accounts:revoke_token", args=[987654])).status_code == 404
+
+
+def test_token_names_with_line_breaks_are_refused(alice_client, alice):
+    response = alice_client.post(reverse("accounts:tokens"), {"name": "evil\nSubject: hi"})
+    assert response.status_code == 200
+    assert "line breaks" in response.content.decode()
+    assert not alice.access_tokens.exists()

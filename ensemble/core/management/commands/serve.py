@@ -3,6 +3,11 @@
 Prepares the database and static files (fast when nothing changed), then runs granian
 (WSGI, a production-grade server) and the task worker as child processes. Ctrl-C or
 SIGTERM stops both; if either dies, the other is stopped too and the exit code says so.
+
+The children run in process groups of their own, so a Ctrl-C in the terminal reaches
+only this command, which then asks each child to stop exactly once. (When the terminal's
+SIGINT also reached granian's workers directly, granian could leave a worker running
+after its main process was gone.)
 """
 
 import os
@@ -73,16 +78,19 @@ class Command(BaseCommand):
             # granian's default of 256 threads per worker costs 30-50 % throughput and
             # bloats p99 (docs/benchmarks.md): a few threads keep both cores busy.
             "--blocking-threads", "4",
+            "--workers-kill-timeout", "10",
             "--no-ws",
         ]  # fmt: skip
         if reload:
             command += ["--reload", "--reload-paths", str(settings.BASE_DIR / "ensemble")]
         command.append("ensemble.wsgi:application")
-        return subprocess.Popen(command, env=os.environ.copy())  # noqa: S603
+        return self.spawn(command)
 
     def start_worker(self):
-        command = [sys.executable, "-m", "ensemble", "worker"]
-        return subprocess.Popen(command, env=os.environ.copy())  # noqa: S603
+        return self.spawn([sys.executable, "-m", "ensemble", "worker"])
+
+    def spawn(self, command):
+        return subprocess.Popen(command, env=os.environ.copy(), process_group=0)  # noqa: S603
 
     def shutdown(self, children):
         self.stdout.write("Stopping…")
@@ -94,6 +102,7 @@ class Command(BaseCommand):
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                child.kill()
+                # The whole group: granian's own workers must not outlive it.
+                os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
         self.stdout.write("Stopped.")
