@@ -1,13 +1,11 @@
 """The JSON API at /api/v1: mounts each app's router, nothing else."""
 
-from ninja import NinjaAPI
-
 from ensemble.accounts.api import router as accounts_router
 from ensemble.accounts.api_auth import API_AUTH
-from ensemble.core.api import install_error_handlers
+from ensemble.core.api import EnsembleAPI
 from ensemble.notifications.api import router as notifications_router
 
-api = NinjaAPI(
+api = EnsembleAPI(
     title="Ensemble API",
     version="1",
     description=(
@@ -18,6 +16,5 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
 )
-install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", notifications_router)

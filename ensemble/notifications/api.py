@@ -38,7 +38,9 @@ class NotificationPage(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = Field(None, description="Mark these; leave out to mark all read.")
+    ids: list[int] | None = Field(
+        None, max_length=500, description="Mark these; leave out to mark all read."
+    )
 
 
 class ReadOut(Schema):
@@ -50,10 +52,10 @@ def list_notifications(
     request: HttpRequest, cursor: str | None = None, limit: int = Query(30, ge=1, le=100)
 ) -> dict[str, object]:
     """Your notifications, newest first. Pass `next_cursor` back as `cursor` for more."""
-    mine = Notification.objects.for_user(request.auth).select_related("actor")
-    page = paginate(mine, cursor=cursor, limit=limit)
+    mine = Notification.objects.for_user(request.auth)
+    page = paginate(mine.select_related("actor", "about_type"), cursor=cursor, limit=limit)
     return {
-        "items": page.items,
+        "items": services.attach_about(list(page.items)),
         "next_cursor": page.next_cursor,
         "unread_count": mine.unread().count(),
     }

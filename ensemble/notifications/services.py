@@ -50,12 +50,40 @@ def notify(
     return notification
 
 
+MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers name nothing (and SQLite overflows)
+
+
 def mark_read(user: Any, notification_ids: list[int] | None = None) -> int:
-    """Mark the given notifications (or all) as read; return how many changed."""
+    """Mark the given notifications (or all) as read; return how many changed.
+
+    Ids that are not this member's, or not anyone's, are ignored.
+    """
     unread = Notification.objects.for_user(user).unread()
     if notification_ids is not None:
-        unread = unread.filter(pk__in=notification_ids)
+        unread = unread.filter(pk__in=[i for i in notification_ids if 0 < i <= MAX_ID])
     return unread.update(read_at=timezone.now())
+
+
+def attach_about(rows: list[Notification]) -> list[Notification]:
+    """Fetch what notifications are about in one query per type, never one per row.
+
+    Select the rows with `select_related("about_type")`. A notification whose object was
+    deleted reads `about` as None; its stored type and id are left alone.
+    """
+    about = Notification._meta.get_field("about")
+    by_type: dict[int, list[Notification]] = {}
+    for row in rows:
+        if row.about_type_id:
+            by_type.setdefault(row.about_type_id, []).append(row)
+    for group in by_type.values():
+        about_type = group[0].about_type
+        model = about_type.model_class() if about_type is not None else None
+        if model is None:  # the app that owned the type was removed
+            continue
+        objects = model._default_manager.in_bulk([row.about_id for row in group])
+        for row in group:
+            about.set_cached_value(row, objects.get(row.about_id))
+    return rows
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from ensemble.notifications.models import Notification
@@ -13,7 +14,9 @@ def email_notification(notification_id: int) -> bool:
     """Email one notification. Idempotent: a retried task never mails twice."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the
+            # outer join to the actor, and only this row needs the lock anyway.
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient", "actor")
             .filter(pk=notification_id, emailed_at__isnull=True)
             .first()
@@ -25,9 +28,11 @@ def email_notification(notification_id: int) -> bool:
             "user": notification.recipient,
             "link": settings.SITE_URL + notification.link,
             "site_name": settings.SITE_NAME,
-            "preferences_link": settings.SITE_URL + "/settings/notifications/",
+            "preferences_link": settings.SITE_URL + reverse("notifications:preferences"),
         }
-        subject = f"[{settings.SITE_NAME}] {notification.text}"
+        # One line: a newline in a header is refused, and texts quote what members typed.
+        text = " ".join(notification.text.split())
+        subject = f"[{settings.SITE_NAME}] {text}"
         body = render_to_string("notifications/email/notification.txt", context)
         send_mail(subject[:200], body, None, [notification.recipient.email])
         notification.emailed_at = timezone.now()

@@ -18,25 +18,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         "actor", "about_type"
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    _attach_about(rows)
-    page.object_list = rows
+    page.object_list = services.attach_about(list(page.object_list))
     return render(request, "notifications/list.html", {"page": page})
-
-
-def _attach_about(rows: list[Notification]) -> None:
-    """Fetch what notifications are about in one query per type, never one per row."""
-    by_type: dict[int, list[Notification]] = {}
-    for row in rows:
-        if row.about_type_id:
-            by_type.setdefault(row.about_type_id, []).append(row)
-    for group in by_type.values():
-        model = group[0].about_type.model_class()
-        if model is None:
-            continue
-        objects = model._default_manager.in_bulk([row.about_id for row in group])
-        for row in group:
-            row.about = objects.get(row.about_id)
 
 
 @login_required
@@ -44,7 +27,8 @@ def _attach_about(rows: list[Notification]) -> None:
 def mark_read(request: HttpRequest) -> HttpResponse:
     raw_id = request.POST.get("id")
     if raw_id:
-        if not raw_id.isdigit():
+        # isascii: "²".isdigit() is true, but int("²") fails.
+        if not (raw_id.isascii() and raw_id.isdigit()):
             messages.error(request, "That notification does not exist.")
             return redirect("notifications:list")
         services.mark_read(request.user, [int(raw_id)])
@@ -57,7 +41,8 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     current = dict(Preference.objects.filter(user=request.user).values_list("kind", "delivery"))
-    form = PreferencesForm(request.POST or None, current=current)
+    # Bound on every POST, even an empty one, so a missing choice is an error, not a no-op.
+    form = PreferencesForm(request.POST if request.method == "POST" else None, current=current)
     if request.method == "POST" and form.is_valid():
         services.set_preferences(request.user, form.choices())
         messages.success(request, "Your notification preferences are saved.")
