@@ -49,5 +49,16 @@ def get(key: str) -> Kind:
         raise LookupError(f"Unknown notification kind {key!r}; register it first.") from None
 
 
+def retired(key: str) -> Kind:
+    """Stands in for a kind no app registers any more, so old rows still display."""
+    return Kind(
+        key=key,
+        label=key,
+        default=Delivery.OFF,
+        describe=lambda n: "An older notification this site no longer describes.",
+        link=lambda n: "/notifications/",
+    )
+
+
 def all_kinds() -> list[Kind]:
     return sorted(_kinds.values(), key=lambda k: k.label)

@@ -56,7 +56,11 @@ class Notification(models.Model):
 
     @property
     def kind_spec(self) -> kinds.Kind:
-        return kinds.get(self.kind)
+        # notify() refuses unknown kinds; this only meets rows of a kind since removed.
+        try:
+            return kinds.get(self.kind)
+        except LookupError:
+            return kinds.retired(self.kind)
 
     @property
     def text(self) -> str:

@@ -273,3 +273,12 @@ def test_invalid_settings_are_refused_with_nothing_saved(alice_client, alice, da
     assert response.status_code == 200
     assert 'class="field field--error"' in response.content.decode()
     assert stored(alice) == {"token_created": "in_app"}
+
+
+def test_a_notification_of_a_retired_kind_still_lists(alice_client, alice):
+    from ensemble.notifications.models import Notification
+
+    Notification.objects.create(recipient=alice, kind="kind_removed_long_ago")
+    response = alice_client.get("/notifications/")
+    assert response.status_code == 200
+    assert "no longer describes" in response.content.decode()
