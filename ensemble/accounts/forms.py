@@ -106,9 +106,9 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = readable_size(settings.AVATAR_MAX_BYTES)
-        self.fields["avatar"].help_text = (
-            f"JPEG, PNG, WebP or GIF, up to {limit}. It is cropped to a square."
-        )
+        self.fields[
+            "avatar"
+        ].help_text = f"JPEG, PNG, WebP or GIF, up to {limit}. It is cropped to a square."
         if not self.is_bound:
             self.initial["links_text"] = "\n".join(self.instance.links)
 

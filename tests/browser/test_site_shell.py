@@ -76,9 +76,9 @@ def test_api_docs_render_from_local_files_under_the_csp(page: Page, live_server)
     external = []
     page.on(
         "request",
-        lambda request: external.append(request.url)
-        if not request.url.startswith(live_server.url)
-        else None,
+        lambda request: (
+            external.append(request.url) if not request.url.startswith(live_server.url) else None
+        ),
     )
     page.goto(live_server.url + "/api/v1/docs")
     expect(page.get_by_text("/api/v1/auth/signup").first).to_be_visible()
