@@ -66,7 +66,8 @@ def test_keyboard_users_can_skip_to_the_content(page: Page, live_server):
 @pytest.mark.django_db(transaction=True)
 def test_missing_pages_get_a_helpful_404(page: Page, live_server, check_a11y):
     response = page.goto(live_server.url + "/nothing/here/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.get_by_role("heading", name="We could not find that page")).to_be_visible()
     check_a11y(page)
 

@@ -141,7 +141,7 @@ def test_serve_runs_the_site_and_the_worker_and_ctrl_c_stops_both(served):
 
 def test_serve_stops_everything_on_sigterm_too(served):
     """How systemd, Docker and friends stop a service: SIGTERM to the main process only."""
-    process, env, port = served
+    process, _env, port = served
     assert _wait_for(f"http://127.0.0.1:{port}/healthz", 60) == b"ok"
     children = _descendants(process.pid)
     process.terminate()
