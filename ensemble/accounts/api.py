@@ -12,6 +12,7 @@ from ninja import Router, Status
 
 from ensemble.accounts import services
 from ensemble.accounts.forms import ProfileForm, SignUpForm
+from ensemble.accounts.http import member
 from ensemble.accounts.models import Skill, User
 from ensemble.accounts.schemas import MeOut, MePatch, SignupIn, TokenIn, TokenOut, UserOut
 from ensemble.core import ratelimit
@@ -63,22 +64,16 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
     )
 
 
-def _me(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 @router.get("/me", response={200: MeOut, 401: ErrorOut})
 def me(request: HttpRequest) -> User:
     """The account the request is authenticated as."""
-    return _me(request)
+    return member(request)
 
 
 @router.patch("/me", response={200: MeOut, 401: ErrorOut, 422: ErrorOut})
 def update_me(request: HttpRequest, payload: MePatch) -> User:
     """Change your profile; fields you leave out stay as they are."""
-    user = _me(request)
+    user = member(request)
     changes = payload.dict(exclude_unset=True)
     data = {
         "display_name": changes.get("display_name", user.display_name),

@@ -50,11 +50,11 @@ def process_avatar(upload: UploadedFile) -> ContentFile:
                     raise ValidationError(TOO_MANY_PIXELS)
                 probe.verify()
             upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
+            with Image.open(upload) as opened:
+                opened.load()
+                upright = ImageOps.exif_transpose(opened)
                 image = ImageOps.fit(
-                    image.convert("RGB"), (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS
+                    upright.convert("RGB"), (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS
                 )
     except ValidationError:
         raise

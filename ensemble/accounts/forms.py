@@ -71,7 +71,7 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         # AuthenticationForm caps this field at the username's length (30), which would
         # stop browsers from accepting a longer email address; the field takes either.
-        self.fields["username"].max_length = 254
+        self.fields["username"].max_length = 254  # type: ignore[attr-defined]  # a CharField
         self.fields["username"].widget.attrs["maxlength"] = 254
 
 

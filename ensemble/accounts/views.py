@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts import services
 from ensemble.accounts.forms import LoginForm, ProfileForm, SignUpForm, TokenForm
+from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.accounts.tokens import BadVerificationLink, read_verification_token
 from ensemble.core import ratelimit
@@ -118,8 +119,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def resend_verification(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = member(request)
     if user.email_verified:
         messages.info(request, "Your email address is already verified.")
     else:
@@ -144,7 +144,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 def edit_profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=member(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
@@ -156,8 +156,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache  # the page shows a new token's secret once; no cache may keep a copy
 def tokens(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = member(request)
     form = TokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
@@ -179,8 +178,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = member(request)
     token = get_object_or_404(user.access_tokens, pk=token_id)
     services.revoke_access_token(user, token.pk)
     messages.success(request, f"The token “{token.name}” is revoked.")

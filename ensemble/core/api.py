@@ -51,14 +51,15 @@ class ErrorOut(Schema):
 
 def _field_errors_from_django(error: DjangoValidationError) -> tuple[str, list[dict[str, Any]]]:
     if hasattr(error, "error_dict"):
-        errors = [
+        errors: list[dict[str, Any]] = [
             {"field": None if field == NON_FIELD_ERRORS else field, "message": str(message)}
             for field, messages in error.message_dict.items()
             for message in messages
         ]
     else:
         errors = [{"field": None, "message": str(m)} for m in error.messages]
-    return (errors[0]["message"] if errors else "Invalid input."), errors
+    detail = str(errors[0]["message"]) if errors else "Invalid input."
+    return detail, errors
 
 
 def _field_error(error: dict[str, Any]) -> dict[str, Any]:
@@ -101,14 +102,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 "Authentication required: send `Authorization: Bearer <token>` or sign in.",
                 "not_authenticated",
             )
-        code = getattr(exc, "code", None) or DEFAULT_CODES.get(exc.status_code, "error")
+        code = str(getattr(exc, "code", None) or DEFAULT_CODES.get(exc.status_code, "error"))
         return respond(request, exc.status_code, message, code)
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [_field_error(e) for e in exc.errors]
         first = errors[0] if errors else {"field": None, "message": "Invalid input."}
-        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        message = str(first["message"])
+        detail = f"{first['field']}: {message}" if first["field"] else message
         return respond(request, 422, detail, "invalid", errors=errors)
 
     @api.exception_handler(DjangoValidationError)

@@ -53,7 +53,8 @@ def run_on_commit_callbacks(using: str = DEFAULT_DB_ALIAS) -> int:
     while connection.run_on_commit:
         callbacks = connection.run_on_commit
         connection.run_on_commit = []
-        for _savepoints, callback, _robust in callbacks:
+        for entry in callbacks:
+            callback = entry[1]  # (savepoint ids, callback, robust)
             callback()
             ran += 1
     return ran

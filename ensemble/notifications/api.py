@@ -5,6 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from ensemble.accounts.http import member
 from ensemble.core.api import ErrorOut
 from ensemble.core.pagination import paginate
 from ensemble.notifications import services
@@ -52,7 +53,7 @@ def list_notifications(
     request: HttpRequest, cursor: str | None = None, limit: int = Query(30, ge=1, le=100)
 ) -> dict[str, object]:
     """Your notifications, newest first. Pass `next_cursor` back as `cursor` for more."""
-    mine = Notification.objects.for_user(request.auth)
+    mine = Notification.objects.for_user(member(request))
     page = paginate(mine.select_related("actor", "about_type"), cursor=cursor, limit=limit)
     return {
         "items": services.attach_about(list(page.items)),
@@ -64,4 +65,4 @@ def list_notifications(
 @router.post("/notifications/read", response={200: ReadOut, 401: ErrorOut, 422: ErrorOut})
 def mark_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     """Mark some or all of your notifications as read."""
-    return {"marked": services.mark_read(request.auth, payload.ids)}
+    return {"marked": services.mark_read(member(request), payload.ids)}

@@ -15,16 +15,18 @@ import signal
 import subprocess
 import sys
 import time
+from types import FrameType
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
     help = "Serve Ensemble: web server and task worker, started and stopped together."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=settings.HOST)
         parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
@@ -35,7 +37,16 @@ class Command(BaseCommand):
             "--no-worker", action="store_true", help="Serve pages only; run workers elsewhere."
         )
 
-    def handle(self, *args, host, port, workers, reload, no_worker, **options):
+    def handle(
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int,
+        reload: bool,
+        no_worker: bool,
+        **options: Any,
+    ) -> None:
         self.prepare()
         children = {"web": self.start_web(host, port, workers, reload)}
         if not no_worker:
@@ -44,7 +55,7 @@ class Command(BaseCommand):
 
         stopping = False
 
-        def stop(signum, frame):
+        def stop(signum: int, frame: FrameType | None) -> None:
             nonlocal stopping
             stopping = True
 
@@ -62,13 +73,15 @@ class Command(BaseCommand):
         if exit_code:
             sys.exit(exit_code)
 
-    def prepare(self):
+    def prepare(self) -> None:
         settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
 
-    def start_web(self, host, port, workers, reload):
+    def start_web(
+        self, host: str, port: int, workers: int, reload: bool
+    ) -> subprocess.Popen[bytes]:
         command = [
             sys.executable, "-m", "granian",
             "--interface", "wsgi",
@@ -86,13 +99,13 @@ class Command(BaseCommand):
         command.append("ensemble.wsgi:application")
         return self.spawn(command)
 
-    def start_worker(self):
+    def start_worker(self) -> subprocess.Popen[bytes]:
         return self.spawn([sys.executable, "-m", "ensemble", "worker"])
 
-    def spawn(self, command):
+    def spawn(self, command: list[str]) -> subprocess.Popen[bytes]:
         return subprocess.Popen(command, env=os.environ.copy(), process_group=0)  # noqa: S603
 
-    def shutdown(self, children):
+    def shutdown(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
         self.stdout.write("Stopping…")
         for child in children.values():
             if child.poll() is None:
