@@ -94,7 +94,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_from_url(
-        "DATABASE_URL", "sqlite:///var/ensemble.sqlite3", base_dir=BASE_DIR
+        "DATABASE_URL", f"sqlite:///{VAR_DIR / 'ensemble.sqlite3'}", base_dir=BASE_DIR
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

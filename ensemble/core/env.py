@@ -92,6 +92,8 @@ def database_from_url(name: str, default: str, *, base_dir: Path) -> dict[str, A
         file = Path(path[1:])
         if not file.is_absolute():
             file = base_dir / file
+        # SQLite creates the file but not its folder; a fresh clone has no var/ yet.
+        file.parent.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(file),

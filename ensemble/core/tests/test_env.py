@@ -121,3 +121,9 @@ def test_development_starts_with_the_default_key_and_production_with_a_real_one(
 def test_a_short_secret_key_is_refused():
     result = _settings_import(DEBUG="false", SECRET_KEY="short")
     assert "at least 32 characters" in result.stderr
+
+
+def test_the_sqlite_folder_is_created_on_a_fresh_clone(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///var/new/db.sqlite3")
+    env.database_from_url("DATABASE_URL", "", base_dir=tmp_path)
+    assert (tmp_path / "var/new").is_dir()
