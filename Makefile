@@ -3,7 +3,6 @@
 
 VENV := .venv
 BIN := $(VENV)/bin
-export DJANGO_SETTINGS_MODULE ?= ensemble.settings
 
 .DEFAULT_GOAL := help
 .PHONY: help run dev worker test test-fast check format lock bench clean

@@ -37,6 +37,16 @@ class Result:
     p99_ms: float
 
 
+def median_run(runs: list[Result]) -> Result:
+    """The run with the median req/s, whole (its latencies belong with its throughput).
+
+    Other work on a shared machine only ever slows a run down, in bursts; the median of a
+    few interleaved rounds ignores a burst that hit one round of one endpoint.
+    """
+    ordered = sorted(runs, key=lambda run: run.requests_per_second)
+    return ordered[len(ordered) // 2]
+
+
 def wrk_path() -> str:
     """The wrk executable, or BenchError saying how to install it."""
     path = shutil.which("wrk")
@@ -48,7 +58,7 @@ def wrk_path() -> str:
 def wrk_version() -> str:
     """E.g. "4.1.0", for the report (wrk -v prints the version and exits non-zero)."""
     output = subprocess.run([wrk_path(), "-v"], capture_output=True, text=True).stdout
-    match = re.search(r"wrk (?:debian/)?(\S+)", output)
+    match = re.search(r"wrk \D*(\d+(?:\.\d+)+)", output)
     return match.group(1) if match else "unknown"
 
 
@@ -98,8 +108,8 @@ def parse_wrk(output: str, *, endpoint: str, connections: int) -> Result:
             connections=connections,
             requests=requests,
             requests_per_second=float(_search(r"Requests/sec:\s+([\d.]+)", output)),
-            p50_ms=_milliseconds(_search(r"50%\s+(\S+)", output)),
-            p99_ms=_milliseconds(_search(r"99%\s+(\S+)", output)),
+            p50_ms=_percentile(50, output),
+            p99_ms=_percentile(99, output),
         )
     except ValueError as error:
         raise BenchError(f"Cannot read wrk's report ({error}):\n{output}") from None
@@ -113,6 +123,14 @@ def _search(pattern: str, text: str) -> str:
     if match is None:
         raise ValueError(f"no match for {pattern!r}")
     return match.group(1)
+
+
+def _percentile(percent: int, output: str) -> float:
+    """A line of the "Latency Distribution" block, in ms.
+
+    Anchored to the start of a line: the "+/- Stdev" column above can end in "50%" too.
+    """
+    return _milliseconds(_search(rf"(?m)^\s+{percent}%\s+(\S+)$", output))
 
 
 def _milliseconds(value: str) -> float:

@@ -23,7 +23,7 @@ from ensemble.accounts.models import Skill, User  # noqa: E402
 from ensemble.accounts.services import create_access_token  # noqa: E402
 
 USERNAME = "alice"
-TOKEN_NAME = "bench"
+TOKEN_NAME = "bench"  # noqa: S105 - a label, not a secret
 
 # A bio of the length and shape people write: a few paragraphs, emphasis, a list, a link.
 BIO = """\
