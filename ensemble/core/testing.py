@@ -10,7 +10,7 @@ import io
 import itertools
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django_tasks_db.management.commands.db_worker import Worker
 from PIL import Image
 
@@ -82,10 +82,12 @@ def run_tasks(using: str = DEFAULT_DB_ALIAS) -> int:
     ran = 0
     while True:
         run_on_commit_callbacks(using)
-        task_result = DBTaskResult.objects.ready().get_locked()
+        with transaction.atomic(using=using):  # the row lock needs a transaction
+            task_result = DBTaskResult.objects.ready().get_locked()
+            if task_result is not None:
+                task_result.claim(worker.worker_id)
         if task_result is None:
             return ran
-        task_result.claim(worker.worker_id)
         worker.run_task(task_result)
         ran += 1
         task_result.refresh_from_db()
