@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -12,6 +13,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+
+from ensemble.core.markdown import render_markdown
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_]{3,30}\Z"
 
@@ -66,6 +69,9 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     display_name = models.CharField(max_length=80, blank=True)
     bio = models.TextField(max_length=5000, blank=True, help_text="Markdown.")
+    # The bio rendered and sanitized when saved: rendering a long bio costs more than the
+    # rest of the profile page (docs/benchmarks.md), and it is read far more than written.
+    bio_html = models.TextField(blank=True, editable=False)
     avatar = models.ImageField(upload_to="avatars/", blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="members")
     links = models.JSONField(default=list, blank=True)
@@ -80,6 +86,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.bio_html = render_markdown(self.bio)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "bio" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "bio_html"}
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

@@ -97,6 +97,9 @@ def database_from_url(name: str, default: str, *, base_dir: Path) -> dict[str, A
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(file),
+            # Reusing connections saves the connect and PRAGMAs, ~1 ms a request.
+            "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",

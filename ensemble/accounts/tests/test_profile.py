@@ -227,3 +227,17 @@ def test_unknown_skill_is_refused_and_nothing_is_saved(alice_client, alice):
     assert "skills" in response.context["form"].errors
     alice.refresh_from_db()
     assert alice.display_name == "Alice Archer"
+
+
+def test_the_rendered_bio_follows_every_way_the_bio_changes(alice, alice_client):
+    alice.bio = "first **version**"
+    alice.save(update_fields=["bio"])
+    alice.refresh_from_db()
+    assert "<strong>version</strong>" in alice.bio_html
+
+    alice_client.patch("/api/v1/me", {"bio": "from the _api_"}, content_type="application/json")
+    alice.refresh_from_db()
+    assert "<em>api</em>" in alice.bio_html
+    page = alice_client.get("/@alice/").content.decode()
+    assert "<em>api</em>" in page
+    assert "<strong>version</strong>" not in page
