@@ -34,7 +34,7 @@ $(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.base-installed
 run: $(VENV)/.base-installed
 	DEBUG=$${DEBUG:-true} $(BIN)/ensemble serve
 
-dev: $(VENV)/.base-installed
+dev: $(VENV)/.dev-installed
 	DEBUG=$${DEBUG:-true} $(BIN)/ensemble serve --reload
 
 worker: $(VENV)/.base-installed
