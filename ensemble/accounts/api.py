@@ -11,10 +11,19 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from ensemble.accounts import services
-from ensemble.accounts.forms import ProfileForm, SignUpForm
+from ensemble.accounts.forms import EmailChangeForm, ProfileForm, SignUpForm
 from ensemble.accounts.http import member
 from ensemble.accounts.models import Skill, User
-from ensemble.accounts.schemas import MeOut, MePatch, SignupIn, TokenIn, TokenOut, UserOut
+from ensemble.accounts.schemas import (
+    EmailChangeIn,
+    MeOut,
+    MePatch,
+    PendingOut,
+    SignupIn,
+    TokenIn,
+    TokenOut,
+    UserOut,
+)
 from ensemble.core import ratelimit
 from ensemble.core.api import ApiError, ErrorOut
 
@@ -96,6 +105,19 @@ def update_me(request: HttpRequest, payload: MePatch) -> User:
     with transaction.atomic():
         form.save()
     return user
+
+
+@router.post("/me/email", response={202: PendingOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut})
+def change_email(request: HttpRequest, payload: EmailChangeIn) -> Status[dict[str, str]]:
+    """Ask to change your email address. It changes when the link sent to it is opened."""
+    form = EmailChangeForm(data=payload.dict())
+    if not form.is_valid():
+        raise _form_errors(form)
+    user = member(request)
+    new_email = services.request_email_change(
+        user, new_email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+    )
+    return Status(202, {"detail": f"We sent a confirmation link to {new_email}."})
 
 
 @router.get("/users/{username}", auth=None, response={200: UserOut, 404: ErrorOut})

@@ -156,6 +156,21 @@ class ProfileForm(forms.ModelForm):
         return user
 
 
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="We send a link there; the change happens when you open it.",
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To make sure it is you.",
+    )
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         max_length=80,

@@ -27,6 +27,15 @@ register(
 )
 register(
     Kind(
+        key="email_changed",
+        label="Your email address was changed",
+        default=Delivery.IN_APP,
+        describe=lambda n: f"Your email address is now {n.recipient.email}.",
+        link=lambda n: reverse("accounts:change_email"),
+    )
+)
+register(
+    Kind(
         key="password_changed",
         label="Your password was changed",
         default=Delivery.EMAIL,

@@ -104,3 +104,12 @@ class MePatch(Schema):
         max_length=50,
         description="Up to 5 http(s) URLs; replaces the list.",
     )
+
+
+class EmailChangeIn(Schema):
+    email: str = Field(max_length=254, description="The new address; a link is sent there.")
+    password: str = Field(max_length=4096, description="Your current password.")
+
+
+class PendingOut(Schema):
+    detail: str

@@ -12,7 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ensemble.accounts.models import RESERVED_USERNAMES, AccessToken, User
-from ensemble.accounts.tokens import make_verification_token
+from ensemble.accounts.tokens import (
+    make_email_change_token,
+    make_verification_token,
+    read_email_change_token,
+)
 from ensemble.core import ratelimit
 from ensemble.core.emails import queue_email
 from ensemble.notifications.services import notify
@@ -102,6 +106,58 @@ def mark_email_verified(user: User) -> bool:
     user.email_verified_at = now
     notify(user, "welcome")
     return True
+
+
+def request_email_change(user: User, *, new_email: str, password: str) -> str:
+    """Send a confirmation link to the new address; the change waits for its click.
+
+    Nothing changes yet, so a typo cannot lock anyone out; the current address is told,
+    so a stolen session cannot move the account away quietly. Returns the new address.
+    """
+    if not user.check_password(password):
+        raise ValidationError({"password": "Your password is not right."})
+    new_email = User.objects.normalize_email(new_email.strip())
+    if new_email.lower() == user.email.lower():
+        raise ValidationError({"email": "That is already your address."})
+    try:
+        validate_new_email(new_email, exclude=user)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from None
+    ratelimit.hit("password_reset", f"email-change:{user.pk}")
+    path = reverse("accounts:confirm_email_change", args=[make_email_change_token(user, new_email)])
+    context = {
+        "user": user,
+        "new_email": new_email,
+        "link": settings.SITE_URL + path,
+        "site_name": settings.SITE_NAME,
+        "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+    }
+    queue_email(new_email, "accounts/email/change_confirm", context)
+    queue_email(user.email, "accounts/email/change_notice", context)
+    return new_email
+
+
+@transaction.atomic
+def confirm_email_change(token: str) -> User:
+    """Apply a confirmed change; the new address counts as verified (the link proves it)."""
+    user, new_email = read_email_change_token(token)
+    try:
+        validate_new_email(new_email, exclude=user)
+    except ValidationError:
+        raise ValidationError(
+            "Another account took this address in the meantime; choose another."
+        ) from None
+    user.email = new_email
+    user.email_verified_at = timezone.now()
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email", "email_verified_at"])
+    except IntegrityError:
+        raise ValidationError(
+            "Another account took this address in the meantime; choose another."
+        ) from None
+    notify(user, "email_changed")
+    return user
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""Signed, expiring links for email verification.
+"""Signed, expiring links for email verification and email changes.
 
-The link carries the user id and the address being verified, so a link keeps working
-only for the address it was sent to.
+A verification link carries the user id and the address being verified, so it keeps
+working only for the address it was sent to.
 """
 
 from __future__ import annotations
@@ -36,3 +36,34 @@ def read_verification_token(token: str) -> User:
     if user is None or user.email.lower() != data.get("e"):
         raise BadVerificationLink("This verification link is not valid for any account.")
     return user
+
+
+_CHANGE_SALT = "ensemble.accounts.change-email"
+
+
+def make_email_change_token(user: User, new_email: str) -> str:
+    """A link that moves `user` from their current address to `new_email`.
+
+    It names the current address too, so it dies as soon as the address changes in any
+    way: it works once, and an older request cannot undo a newer one.
+    """
+    payload = {"u": user.pk, "old": user.email.lower(), "new": new_email}
+    return signing.dumps(payload, salt=_CHANGE_SALT, compress=True)
+
+
+def read_email_change_token(token: str) -> tuple[User, str]:
+    """Return (user, new address), or raise BadVerificationLink saying why."""
+    try:
+        data = signing.loads(token, salt=_CHANGE_SALT, max_age=MAX_AGE)
+    except signing.SignatureExpired:
+        raise BadVerificationLink(
+            "This confirmation link has expired. Ask for the change again."
+        ) from None
+    except signing.BadSignature:
+        raise BadVerificationLink("This confirmation link is not valid.") from None
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or user.email.lower() != data.get("old"):
+        raise BadVerificationLink(
+            "This confirmation link is no longer valid: the address has changed since."
+        )
+    return user, str(data.get("new", ""))

@@ -31,6 +31,12 @@ urlpatterns = [
     ),
     path("settings/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("settings/profile/", views.edit_profile, name="edit_profile"),
+    path("settings/email/", views.change_email, name="change_email"),
+    path(
+        "accounts/email/confirm/<str:token>/",
+        views.confirm_email_change,
+        name="confirm_email_change",
+    ),
     path("settings/tokens/", views.tokens, name="tokens"),
     path("settings/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("@<str:username>/", views.profile, name="profile"),

@@ -18,7 +18,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts import services
-from ensemble.accounts.forms import LoginForm, ProfileForm, SignUpForm, TokenForm
+from ensemble.accounts.forms import (
+    EmailChangeForm,
+    LoginForm,
+    ProfileForm,
+    SignUpForm,
+    TokenForm,
+)
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.accounts.tokens import BadVerificationLink, read_verification_token
@@ -151,6 +157,42 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect(user)
     return render(request, "accounts/edit_profile.html", {"form": form})
+
+
+@login_required
+@sensitive_post_parameters("password")
+def change_email(request: HttpRequest) -> HttpResponse:
+    user = member(request)
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_email = services.request_email_change(
+                user, new_email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+            )
+        except RateLimited as error:
+            return too_many(request, error)
+        except ValidationError as error:
+            form.add_error(None, error)  # field errors land on their fields
+        else:
+            messages.success(
+                request,
+                f"We sent a link to {new_email}. Your address changes when you open it; "
+                f"until then it stays {user.email}.",
+            )
+            return redirect("accounts:edit_profile")
+    return render(request, "accounts/change_email.html", {"form": form})
+
+
+def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = services.confirm_email_change(token)
+    except BadVerificationLink as error:
+        return render(request, "accounts/verify_failed.html", {"reason": str(error)}, status=400)
+    except ValidationError as error:
+        reason = error.messages[0]
+        return render(request, "accounts/verify_failed.html", {"reason": reason}, status=400)
+    messages.success(request, f"Your email address is now {user.email}.")
+    return redirect("accounts:edit_profile" if request.user == user else "accounts:login")
 
 
 @login_required
