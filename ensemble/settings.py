@@ -99,23 +99,6 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One cache shared by every web process and the worker (rate limits live here). The
-# database cache needs no extra service; set CACHE_URL=redis://… when scaling out.
-CACHE_URL = env_str("CACHE_URL", "db://")
-if CACHE_URL.startswith("db://"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "core_cache",
-        }
-    }
-elif CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
-else:
-    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use db:// or redis://host:6379/0")
-
 TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate"))
 TASKS = {
     "default": {
@@ -170,13 +153,22 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@{SITE_HOST}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Sign-in and sign-up throttles: (attempts, window in seconds).
+# Throttles: (attempts, window in seconds); see ensemble/core/ratelimit.py.
 RATE_LIMITS = {
+    # Failed sign-ins from one address, for one account from one address, and for one
+    # account from everywhere (a higher cap, so a stranger cannot easily lock you out).
     "login_ip": (env_int("RATE_LOGIN_IP", 30, minimum=1), 15 * 60),
-    "login_account": (env_int("RATE_LOGIN_ACCOUNT", 8, minimum=1), 15 * 60),
+    "login_account_ip": (env_int("RATE_LOGIN_ACCOUNT_IP", 8, minimum=1), 15 * 60),
+    "login_account": (env_int("RATE_LOGIN_ACCOUNT", 50, minimum=1), 60 * 60),
+    # Password checks by someone already signed in (email change, password change).
+    "password_check": (env_int("RATE_PASSWORD_CHECK", 10, minimum=1), 60 * 60),
     "signup_ip": (env_int("RATE_SIGNUP_IP", 10, minimum=1), 60 * 60),
     "signup_account": (env_int("RATE_SIGNUP_ACCOUNT", 3, minimum=1), 60 * 60),
+    # Emails a member or a visitor can make us send.
     "password_reset": (env_int("RATE_PASSWORD_RESET", 5, minimum=1), 60 * 60),
+    "verify_resend": (env_int("RATE_VERIFY_RESEND", 5, minimum=1), 60 * 60),
+    "email_change": (env_int("RATE_EMAIL_CHANGE", 5, minimum=1), 60 * 60),
+    "token_create": (env_int("RATE_TOKEN_CREATE", 20, minimum=1), 60 * 60),
 }
 # Behind a reverse proxy set this to the number of proxies that append to
 # X-Forwarded-For, so rate limits key on the client and not on the proxy.

@@ -55,12 +55,11 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
     from django.contrib.auth import authenticate
 
     ip = ratelimit.client_ip(request)
-    subject = services.login_subject(payload.username)
-    services.check_login_throttle(ip, subject)
+    services.count_login_attempt(ip, payload.username)
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        services.record_login_failure(ip, subject)
         raise ApiError(401, "Wrong username or password.", "bad_credentials")
+    services.forgive_login_attempt(ip, payload.username)
     assert isinstance(user, User)
     created = services.create_access_token(user, payload.name)
     return Status(

@@ -21,7 +21,16 @@ class TokenAuth(HttpBearer):
 
 
 class BrowserSessionAuth(SessionAuth):
-    """The signed-in browser; ninja checks the CSRF token for it."""
+    """The signed-in browser; ninja checks the CSRF token for it.
+
+    Not consulted when the request carries an Authorization header: a revoked or wrong
+    token must fail, not fall back to whatever session cookie came along.
+    """
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if "HTTP_AUTHORIZATION" in request.META:
+            return None
+        return super().authenticate(request, key)
 
 
 API_AUTH = [TokenAuth(), BrowserSessionAuth()]

@@ -30,7 +30,7 @@ register(
         key="email_changed",
         label="Your email address was changed",
         default=Delivery.IN_APP,
-        describe=lambda n: f"Your email address is now {n.recipient.email}.",
+        describe=lambda n: "Your email address was changed.",
         link=lambda n: reverse("accounts:change_email"),
     )
 )
@@ -39,7 +39,10 @@ register(
         key="password_changed",
         label="Your password was changed",
         default=Delivery.EMAIL,
-        describe=lambda n: "Your password was changed. If this was not you, reset it now.",
+        describe=lambda n: (
+            "Your password was changed and your API tokens were revoked. "
+            "If this was not you, reset your password now."
+        ),
         link=lambda n: reverse("accounts:password_reset"),
     )
 )

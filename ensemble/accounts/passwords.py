@@ -1,21 +1,27 @@
-"""Password reset by email, built on Django's views, sending through the task queue."""
+"""Password reset by email and password change, built on Django's views.
+
+Reset emails go through the task queue; a changed password revokes the API tokens.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 
+from ensemble.accounts import services
 from ensemble.core import ratelimit
-from ensemble.core.ratelimit import RateLimited
+from ensemble.core.ratelimit import RateLimited, too_many
 from ensemble.core.tasks import send_email
-from ensemble.notifications.services import notify
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -44,8 +50,6 @@ class PasswordResetView(auth_views.PasswordResetView):
     extra_email_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from ensemble.accounts.views import too_many
-
         try:
             ratelimit.hit("password_reset", ratelimit.client_ip(request))
             ratelimit.hit("password_reset", f"email:{request.POST.get('email', '')}")
@@ -59,7 +63,39 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    @method_decorator(transaction.atomic)
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
-        notify(form.user, "password_changed")
+        services.password_was_changed(form.user)
+        return response
+
+
+class CheckedPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with the old-password check rate limited (see check_own_password)."""
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        if not services.check_own_password(self.user, old_password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = CheckedPasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:edit_profile")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().post(request, *args, **kwargs)
+        except RateLimited as error:
+            return too_many(request, error)
+
+    @method_decorator(transaction.atomic)
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)  # saves, and keeps this session signed in
+        services.password_was_changed(form.user)
+        messages.success(self.request, "Your password is changed. Your API tokens were revoked.")
         return response

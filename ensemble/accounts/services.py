@@ -114,7 +114,8 @@ def request_email_change(user: User, *, new_email: str, password: str) -> str:
     Nothing changes yet, so a typo cannot lock anyone out; the current address is told,
     so a stolen session cannot move the account away quietly. Returns the new address.
     """
-    if not user.check_password(password):
+    ratelimit.hit("email_change", f"user:{user.pk}")  # before anything can be learnt
+    if not check_own_password(user, password):
         raise ValidationError({"password": "Your password is not right."})
     new_email = User.objects.normalize_email(new_email.strip())
     if new_email.lower() == user.email.lower():
@@ -123,7 +124,6 @@ def request_email_change(user: User, *, new_email: str, password: str) -> str:
         validate_new_email(new_email, exclude=user)
     except ValidationError as error:
         raise ValidationError({"email": error.messages}) from None
-    ratelimit.hit("password_reset", f"email-change:{user.pk}")
     path = reverse("accounts:confirm_email_change", args=[make_email_change_token(user, new_email)])
     context = {
         "user": user,
@@ -160,6 +160,16 @@ def confirm_email_change(token: str) -> User:
     return user
 
 
+def password_was_changed(user: User) -> None:
+    """After a reset or a change: revoke the API tokens and tell the member.
+
+    Other browser sessions end by themselves (Django checks the password hash on each
+    request); tokens would not, and a reset is how an account is taken back.
+    """
+    user.access_tokens.active().update(revoked_at=timezone.now())
+    notify(user, "password_changed")
+
+
 @dataclass(frozen=True)
 class NewToken:
     token: AccessToken
@@ -175,6 +185,9 @@ def create_access_token(user: User, name: str) -> NewToken:
         raise ValidationError("Token names are at most 80 characters.")
     if any(not character.isprintable() for character in name):
         raise ValidationError("Token names cannot contain line breaks or control characters.")
+    if not user.email_verified:
+        raise ValidationError("Verify your email address before creating API tokens.")
+    ratelimit.hit("token_create", f"user:{user.pk}")
     if user.access_tokens.active().count() >= 50:
         raise ValidationError("You have 50 active tokens; revoke one before creating another.")
     secret = AccessToken.new_secret()
@@ -215,22 +228,50 @@ def user_for_token(secret: str) -> User | None:
     return token.user
 
 
-def check_login_throttle(ip: str, login: str) -> None:
-    ratelimit.check("login_ip", ip)
-    ratelimit.check("login_account", login)
+def _login_limits(ip: str, login: str) -> list[tuple[str, str]]:
+    """The (scope, subject) pairs one sign-in attempt counts against.
 
-
-def record_login_failure(ip: str, login: str) -> None:
-    ratelimit.hit("login_ip", ip)
-    ratelimit.hit("login_account", login)
-
-
-def login_subject(login: str) -> str:
-    """The rate-limit key for a sign-in name: the account when it exists.
-
-    So that trying an account by its username and by its email counts as one.
+    Per address; per name typed from that address (the name as typed, so a lockout does
+    not tell which email belongs to which username); and per account from everywhere,
+    which caps guessing spread over many addresses.
     """
     login = login.strip()
-    field = "email__iexact" if "@" in login else "username__iexact"
-    pk = User.objects.filter(**{field: login}).values_list("pk", flat=True).first()
-    return f"user:{pk}" if pk else f"name:{login.lower()}"
+    account = User.objects.filter(**_login_field(login)).values_list("pk", flat=True).first()
+    return [
+        ("login_ip", ip),
+        ("login_account_ip", f"{login}|{ip}"),
+        ("login_account", f"user:{account}" if account else f"name:{login}"),
+    ]
+
+
+def _login_field(login: str) -> dict[str, str]:
+    return {"email__iexact" if "@" in login else "username__iexact": login}
+
+
+def count_login_attempt(ip: str, login: str) -> None:
+    """Count a sign-in attempt *before* its password is checked.
+
+    Raises RateLimited when over a limit, and then the password is never checked: guesses
+    sent in parallel all count, and none gets past the limit.
+    """
+    for scope, subject in _login_limits(ip, login):
+        ratelimit.hit(scope, subject)
+
+
+def forgive_login_attempt(ip: str, login: str) -> None:
+    """The password was right: the attempt does not count against anyone."""
+    for scope, subject in _login_limits(ip, login):
+        ratelimit.forgive(scope, subject)
+
+
+def check_own_password(user: User, password: str) -> bool:
+    """Check a signed-in member's password, at most RATE_PASSWORD_CHECK times an hour.
+
+    Someone holding a stolen session or API token must not be able to guess the password
+    (and from it take over the email address) at leisure.
+    """
+    ratelimit.hit("password_check", f"user:{user.pk}")
+    if user.check_password(password):
+        ratelimit.forgive("password_check", f"user:{user.pk}")
+        return True
+    return False

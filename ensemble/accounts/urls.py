@@ -29,7 +29,7 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("settings/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("settings/password/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path("settings/profile/", views.edit_profile, name="edit_profile"),
     path("settings/email/", views.change_email, name="change_email"),
     path(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -29,14 +28,7 @@ from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.accounts.tokens import BadVerificationLink, read_verification_token
 from ensemble.core import ratelimit
-from ensemble.core.ratelimit import RateLimited
-from ensemble.notifications.services import notify
-
-
-def too_many(request: HttpRequest, error: RateLimited) -> HttpResponse:
-    response = render(request, "429.html", {"message": str(error)}, status=429)
-    response["Retry-After"] = str(error.retry_after)
-    return response
+from ensemble.core.ratelimit import RateLimited, too_many
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -86,18 +78,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST":
         ip = ratelimit.client_ip(request)
-        subject = services.login_subject(request.POST.get("username", ""))
+        name = request.POST.get("username", "")
         try:
-            services.check_login_throttle(ip, subject)
+            services.count_login_attempt(ip, name)
         except RateLimited as error:
             return too_many(request, error)
         if form.is_valid():
+            services.forgive_login_attempt(ip, name)
             login(request, form.get_user())
             return redirect(_safe_next(request))
-        try:
-            services.record_login_failure(ip, subject)
-        except RateLimited as error:
-            return too_many(request, error)
     return render(
         request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
     )
@@ -130,7 +119,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Your email address is already verified.")
     else:
         try:
-            ratelimit.hit("password_reset", f"verify:{user.pk}")
+            ratelimit.hit("verify_resend", f"user:{user.pk}")
         except RateLimited as error:
             return too_many(request, error)
         with transaction.atomic():
@@ -204,6 +193,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = services.create_access_token(user, form.cleaned_data["name"])
+        except RateLimited as error:
+            return too_many(request, error)
         except ValidationError as error:
             form.add_error("name", error)
         else:
@@ -225,15 +216,3 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_access_token(user, token.pk)
     messages.success(request, f"The token “{token.name}” is revoked.")
     return redirect("accounts:tokens")
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("accounts:edit_profile")
-
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
-        response = super().form_valid(form)
-        update_session_auth_hash(self.request, form.user)
-        notify(form.user, "password_changed")
-        messages.success(self.request, "Your password is changed.")
-        return response

@@ -1,9 +1,12 @@
-"""Fixed-window rate limits kept in the shared cache.
+"""Fixed-window rate limits, counted exactly in the database.
 
-Used to throttle sign-in, sign-up and password resets per client address and per
+Throttles sign-in, sign-up, password checks and emails per client address and per
 account. A limit is a named scope in settings.RATE_LIMITS: (attempts, window seconds).
-The cache is shared by every web process (database cache by default, Redis when
-configured), so limits hold across processes.
+
+Attempts are counted *before* the work they limit (a password check, an email), with one
+atomic upsert, so requests sent in parallel all count and the one over the limit is
+refused without doing the work. A caller may `forgive` an attempt that turned out fine
+(a correct password), so members are not throttled for signing in.
 """
 
 from __future__ import annotations
@@ -12,10 +15,15 @@ import hashlib
 import math
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest
+from django.db import connection
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ensemble.core.models import RateCounter
 
 
 class RateLimited(Exception):
@@ -33,40 +41,60 @@ class RateLimited(Exception):
 class _Window:
     key: str
     limit: int
-    retry_after: int
+    ends: float
 
 
 def _window(scope: str, subject: str) -> _Window:
     limit, seconds = settings.RATE_LIMITS[scope]
-    now = time.time()
-    index = int(now // seconds)
-    digest = hashlib.sha256(subject.strip().lower().encode()).hexdigest()[:32]
-    return _Window(
-        key=f"ratelimit:{scope}:{digest}:{index}",
-        limit=limit,
-        retry_after=max(1, int((index + 1) * seconds - now)),
-    )
+    index = int(time.time() // seconds)
+    # Whitespace and case never make a new subject: " Alice@x " is alice@x.
+    normal = "".join(subject.split()).lower()
+    digest = hashlib.sha256(normal.encode()).hexdigest()[:40]
+    return _Window(key=f"{scope}:{digest}:{index}", limit=limit, ends=(index + 1) * seconds)
+
+
+def _retry_after(window: _Window) -> int:
+    return max(1, math.ceil(window.ends - time.time()))
 
 
 def check(scope: str, subject: str) -> None:
     """Raise RateLimited if `subject` has used up `scope`, without counting an attempt."""
     window = _window(scope, subject)
-    if (cache.get(window.key) or 0) >= window.limit:
-        raise RateLimited(scope, window.retry_after)
+    count = RateCounter.objects.filter(key=window.key).values_list("count", flat=True).first()
+    if (count or 0) >= window.limit:
+        raise RateLimited(scope, _retry_after(window))
 
 
 def hit(scope: str, subject: str) -> None:
     """Count one attempt; raise RateLimited if this attempt is over the limit."""
     window = _window(scope, subject)
-    _, seconds = settings.RATE_LIMITS[scope]
-    cache.add(window.key, 0, timeout=seconds)
-    try:
-        count = cache.incr(window.key)
-    except ValueError:  # expired between add and incr: start the window again
-        cache.set(window.key, 1, timeout=seconds)
-        count = 1
+    q = connection.ops.quote_name
+    table, key, count_, expires_at = (
+        q(RateCounter._meta.db_table),
+        q("key"),
+        q("count"),
+        q("expires_at"),
+    )
+    expires = datetime.fromtimestamp(window.ends, tz=UTC)
+    with connection.cursor() as cursor:
+        # One statement on SQLite and PostgreSQL alike: concurrent hits cannot lose counts.
+        cursor.execute(
+            f"INSERT INTO {table} ({key}, {count_}, {expires_at}) VALUES (%s, 1, %s) "  # noqa: S608
+            f"ON CONFLICT ({key}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
+            f"RETURNING {count_}",
+            [window.key, connection.ops.adapt_datetimefield_value(expires)],
+        )
+        count = cursor.fetchone()[0]
+    if count == 1:  # a new window: a good moment to drop finished ones
+        RateCounter.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
     if count > window.limit:
-        raise RateLimited(scope, window.retry_after)
+        raise RateLimited(scope, _retry_after(window))
+
+
+def forgive(scope: str, subject: str) -> None:
+    """Take back one counted attempt (it succeeded and should not count against anyone)."""
+    window = _window(scope, subject)
+    RateCounter.objects.filter(key=window.key, count__gt=0).update(count=F("count") - 1)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -78,3 +106,10 @@ def client_ip(request: HttpRequest) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def too_many(request: HttpRequest, error: RateLimited) -> HttpResponse:
+    """The 429 page, with Retry-After."""
+    response = render(request, "429.html", {"message": str(error)}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response

@@ -43,7 +43,9 @@ def notify(
         about_type=ContentType.objects.get_for_model(about) if about is not None else None,
         about_id=about.pk if about is not None else None,
     )
-    if delivery == Delivery.EMAIL and user.email:
+    # Only to a verified address: otherwise anyone could sign up with a stranger's address
+    # and make us mail it (verification and email-change links are sent elsewhere).
+    if delivery == Delivery.EMAIL and user.email and user.email_verified_at is not None:
         from ensemble.notifications.tasks import email_notification
 
         transaction.on_commit(lambda: email_notification.enqueue(notification.pk))

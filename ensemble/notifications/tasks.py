@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,30 +10,30 @@ from ensemble.notifications.models import Notification
 
 @task
 def email_notification(notification_id: int) -> bool:
-    """Email one notification. Idempotent: a retried task never mails twice."""
-    with transaction.atomic():
-        notification = (
-            # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the
-            # outer join to the actor, and only this row needs the lock anyway.
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient", "actor")
-            .filter(pk=notification_id, emailed_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        context = {
-            "notification": notification,
-            "user": notification.recipient,
-            "link": settings.SITE_URL + notification.link,
-            "site_name": settings.SITE_NAME,
-            "preferences_link": settings.SITE_URL + reverse("notifications:preferences"),
-        }
-        # One line: a newline in a header is refused, and texts quote what members typed.
-        text = " ".join(notification.text.split())
-        subject = f"[{settings.SITE_NAME}] {text}"
-        body = render_to_string("notifications/email/notification.txt", context)
-        send_mail(subject[:200], body, None, [notification.recipient.email])
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
+    """Email one notification, at most once.
+
+    The row is claimed first (emailed_at set by one conditional UPDATE, committed at
+    once), then the mail is sent outside any transaction: a slow mail server never holds
+    a database lock (on SQLite that would stall every write on the site), and a task run
+    twice finds the row already claimed. The price: a worker killed between the claim and
+    the send loses that one email, which the in-app notification still shows.
+    """
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient", "actor").get(pk=notification_id)
+    context = {
+        "notification": notification,
+        "user": notification.recipient,
+        "link": settings.SITE_URL + notification.link,
+        "site_name": settings.SITE_NAME,
+        "preferences_link": settings.SITE_URL + reverse("notifications:preferences"),
+    }
+    # One line: a newline in a header is refused, and texts quote what members typed.
+    text = " ".join(notification.text.split())
+    subject = f"[{settings.SITE_NAME}] {text}"
+    body = render_to_string("notifications/email/notification.txt", context)
+    send_mail(subject[:200], body, None, [notification.recipient.email])
     return True

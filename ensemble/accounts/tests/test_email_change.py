@@ -108,7 +108,7 @@ def test_a_tampered_link_is_refused(alice, client):
 
 
 def test_email_change_requests_are_throttled(alice, alice_client, settings, tasks):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_reset": (2, 3600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "email_change": (2, 3600)}
     for n in range(2):
         assert _request_change(alice_client, email=f"n{n}@example.org").status_code == 302
     response = _request_change(alice_client, email="n9@example.org")

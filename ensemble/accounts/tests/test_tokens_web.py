@@ -91,7 +91,8 @@ def test_too_long_token_name_is_refused(alice_client, alice):
     assert not AccessToken.objects.exists()
 
 
-def test_fifty_first_active_token_is_refused(alice_client, alice):
+def test_fifty_first_active_token_is_refused(alice_client, alice, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "token_create": (100, 3600)}
     for n in range(50):
         services.create_access_token(alice, f"script {n}")
 
@@ -168,3 +169,22 @@ def test_token_names_with_line_breaks_are_refused(alice_client, alice):
     assert response.status_code == 200
     assert "line breaks" in response.content.decode()
     assert not alice.access_tokens.exists()
+
+
+def test_token_creation_is_throttled(alice_client, alice, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "token_create": (2, 3600)}
+    for n in range(2):
+        alice_client.post(TOKENS, {"name": f"t{n}"})
+    response = alice_client.post(TOKENS, {"name": "one more"})
+    assert response.status_code == 429
+    assert alice.access_tokens.count() == 2
+
+
+def test_unverified_members_cannot_create_tokens(client, db):
+    from ensemble.core.testing import make_user
+
+    dana = make_user("dana", verified=False)
+    client.force_login(dana)
+    response = client.post(TOKENS, {"name": "early"})
+    assert "Verify your email address" in response.content.decode()
+    assert not dana.access_tokens.exists()

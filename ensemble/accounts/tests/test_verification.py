@@ -207,7 +207,7 @@ def test_resend_for_a_verified_member_sends_nothing(alice_client, tasks):
 
 
 def test_resend_is_throttled(client, db, tasks, settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_reset": (2, 3600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "verify_resend": (2, 3600)}
     dana = make_user("dana", verified=False)
     client.force_login(dana)
     for _ in range(2):

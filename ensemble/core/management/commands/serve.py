@@ -76,7 +76,6 @@ class Command(BaseCommand):
     def prepare(self) -> None:
         settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
 
     def start_web(
