@@ -123,5 +123,5 @@ def change_email(request: HttpRequest, payload: EmailChangeIn) -> Status[dict[st
 def user_detail(request: HttpRequest, username: str) -> User:
     """A member's public profile."""
     return get_object_or_404(
-        User.objects.prefetch_related("skills"), username__iexact=username, is_active=True
+        User.objects.with_username(username).prefetch_related("skills"), is_active=True
     )

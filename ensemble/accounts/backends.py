@@ -16,8 +16,7 @@ class UsernameOrEmailBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        field = "email__iexact" if "@" in username else "username__iexact"
-        user = User.objects.filter(**{field: username.strip()}).first()
+        user = User.objects.with_login(username.strip()).first()
         if user is None:
             # Run the hasher anyway so a missing account takes as long as a wrong password.
             User().set_password(password)

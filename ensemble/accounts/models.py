@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -43,10 +44,26 @@ class Skill(models.Model):
         return self.name
 
 
+# `field__lower=…` compares LOWER(field), the expression the unique indexes below are
+# built on, so these lookups use them (`__iexact` compiles to UPPER() or LIKE, which
+# scans the whole table). Both sides are lowered by the database, like the constraint.
+models.CharField.register_lookup(Lower)
+
+
 class EnsembleUserManager(UserManager["User"]):
+    def with_username(self, username: str) -> models.QuerySet[User]:
+        return self.filter(username__lower=Lower(Value(username)))
+
+    def with_email(self, email: str) -> models.QuerySet[User]:
+        return self.filter(email__lower=Lower(Value(email)))
+
+    def with_login(self, login: str) -> models.QuerySet[User]:
+        """Sign-in names are a username or an email address."""
+        return self.with_email(login) if "@" in login else self.with_username(login)
+
     def get_by_natural_key(self, username: str | None) -> User:
         # Sign-in is case-insensitive, like the uniqueness rule.
-        return self.get(username__iexact=username)
+        return self.with_username(username or "").get()
 
 
 class User(AbstractUser):

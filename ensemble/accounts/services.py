@@ -25,12 +25,12 @@ from ensemble.notifications.services import notify
 def validate_new_username(username: str) -> None:
     if username.lower() in RESERVED_USERNAMES:
         raise ValidationError("This username is reserved.", code="reserved")
-    if User.objects.filter(username__iexact=username).exists():
+    if User.objects.with_username(username).exists():
         raise ValidationError("This username is taken.", code="taken")
 
 
 def validate_new_email(email: str, *, exclude: User | None = None) -> None:
-    taken = User.objects.filter(email__iexact=email)
+    taken = User.objects.with_email(email)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():
@@ -236,16 +236,12 @@ def _login_limits(ip: str, login: str) -> list[tuple[str, str]]:
     which caps guessing spread over many addresses.
     """
     login = login.strip()
-    account = User.objects.filter(**_login_field(login)).values_list("pk", flat=True).first()
+    account = User.objects.with_login(login).values_list("pk", flat=True).first()
     return [
         ("login_ip", ip),
         ("login_account_ip", f"{login}|{ip}"),
         ("login_account", f"user:{account}" if account else f"name:{login}"),
     ]
-
-
-def _login_field(login: str) -> dict[str, str]:
-    return {"email__iexact" if "@" in login else "username__iexact": login}
 
 
 def count_login_attempt(ip: str, login: str) -> None:
