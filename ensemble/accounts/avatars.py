@@ -16,9 +16,11 @@ AVATAR_SIZE = 512
 # Pillow names a JPEG that carries extra pictures (a depth map, a preview: common from
 # phone cameras) "MPO"; it is still a JPEG, and only its first picture is used.
 ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
-# Far above any real avatar, far below what a decompression bomb would expand to.
-MAX_PIXELS = 40_000_000
-TOO_MANY_PIXELS = "The avatar has too many pixels (40 megapixels at most)."
+# JPEGs decode straight at 1/2, 1/4 or 1/8 scale (Pillow's draft mode), so even a
+# 100-megapixel photo costs a few MB; other formats decode in full (4 bytes a pixel),
+# so they are held to a size whose decoding stays near 64 MB.
+MAX_PIXELS = {"JPEG": 100_000_000, "MPO": 100_000_000}
+MAX_PIXELS_OTHER = 16_000_000
 
 
 def readable_size(n: int) -> str:
@@ -26,6 +28,10 @@ def readable_size(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.3g} MB"
     return f"{max(1, round(n / 1024))} KB"
+
+
+def _too_many_pixels(limit: int) -> str:
+    return f"The avatar has too many pixels ({limit // 1_000_000} megapixels at most)."
 
 
 def process_avatar(upload: UploadedFile) -> ContentFile:
@@ -46,11 +52,14 @@ def process_avatar(upload: UploadedFile) -> ContentFile:
                 width, height = probe.size
                 if fmt not in ALLOWED_FORMATS:
                     raise ValidationError("The avatar must be a JPEG, PNG, WebP or GIF image.")
-                if width * height > MAX_PIXELS:
-                    raise ValidationError(TOO_MANY_PIXELS)
+                limit = MAX_PIXELS.get(fmt or "", MAX_PIXELS_OTHER)
+                if width * height > limit:
+                    raise ValidationError(_too_many_pixels(limit))
                 probe.verify()
             upload.seek(0)
             with Image.open(upload) as opened:
+                if opened.format in MAX_PIXELS:
+                    opened.draft("RGB", (AVATAR_SIZE * 2, AVATAR_SIZE * 2))
                 opened.load()
                 upright = ImageOps.exif_transpose(opened)
                 image = ImageOps.fit(
@@ -60,7 +69,7 @@ def process_avatar(upload: UploadedFile) -> ContentFile:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow refuses to even open these, before our own pixel count can run.
-        raise ValidationError(TOO_MANY_PIXELS) from None
+        raise ValidationError(_too_many_pixels(MAX_PIXELS_OTHER)) from None
     except UnidentifiedImageError:
         raise ValidationError("The avatar must be a JPEG, PNG, WebP or GIF image.") from None
     except (OSError, SyntaxError, ValueError):
