@@ -14,6 +14,7 @@ help:
 	@echo "make check   ruff, migrations check, mypy"
 	@echo "make bench   measure serving speed into docs/benchmarks.md"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
+	@echo "make clean   remove .venv and caches (keeps var/, your data)"
 
 $(BIN)/python:
 	@PY=$$(bin/find-python) && echo "Creating $(VENV) with $$PY" && "$$PY" -m venv $(VENV)
@@ -65,5 +66,6 @@ lock: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py
 
+# Keeps var/ (the embedded database and uploaded media): delete it yourself to start over.
 clean:
-	rm -rf $(VENV) var/ .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -2,7 +2,8 @@
 
 import pytest
 
-from ensemble.core.testing import make_user, run_tasks
+from ensemble.accounts.testing import make_user
+from ensemble.core.testing import run_tasks
 
 
 @pytest.fixture

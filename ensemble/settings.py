@@ -37,7 +37,9 @@ if len(SECRET_KEY) < 32:
 
 SITE_URL, SITE_HOST = site_url("SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = env_str("SITE_NAME", "Ensemble")
-ALLOWED_HOSTS = [SITE_HOST]
+# EXTRA_ALLOWED_HOSTS: other names the site answers to, e.g. the address a load
+# balancer's health check uses (comma-separated).
+ALLOWED_HOSTS = [SITE_HOST, *filter(None, env_str("EXTRA_ALLOWED_HOSTS", "").split(","))]
 if DEBUG:
     ALLOWED_HOSTS += ["localhost", "127.0.0.1", "[::1]"]
 CSRF_TRUSTED_ORIGINS = [SITE_URL]

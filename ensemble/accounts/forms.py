@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +18,12 @@ from ensemble.accounts.avatars import process_avatar, readable_size
 from ensemble.accounts.models import USERNAME_PATTERN, Skill, User
 
 MAX_LINKS = 5
+ZERO_WIDTH_JOINER = "\u200d"  # joins emoji such as 👩‍🎨; harmless, and wanted
+
+
+def _is_invisible_control(character: str) -> bool:
+    """Control and format characters: bidi overrides, zero-width spaces and the like."""
+    return character != ZERO_WIDTH_JOINER and unicodedata.category(character) in ("Cc", "Cf")
 
 
 class SignUpForm(forms.Form):
@@ -111,6 +118,15 @@ class ProfileForm(forms.ModelForm):
         ].help_text = f"JPEG, PNG, WebP or GIF, up to {limit}. It is cropped to a square."
         if not self.is_bound:
             self.initial["links_text"] = "\n".join(self.instance.links)
+
+    def clean_display_name(self) -> str:
+        name: str = self.cleaned_data["display_name"].strip()
+        if any(_is_invisible_control(character) for character in name):
+            raise ValidationError(
+                "Names cannot contain invisible control characters (such as text-direction "
+                "overrides), which could make one name look like another."
+            )
+        return name
 
     def clean_avatar(self) -> ContentFile | None:
         upload = self.cleaned_data.get("avatar")

@@ -105,10 +105,11 @@ class User(AbstractUser):
         return self.username
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.bio_html = render_markdown(self.bio)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "bio" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "bio_html"}
+        if update_fields is None or "bio" in update_fields:  # not on every login
+            self.bio_html = render_markdown(self.bio)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "bio_html"}
         super().save(*args, **kwargs)
 
     @property

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 
 from ensemble.accounts import services
 from ensemble.accounts.models import User
@@ -90,6 +91,7 @@ class CheckedPasswordChangeForm(PasswordChangeForm):
         return old_password
 
 
+@method_decorator(never_cache, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = CheckedPasswordChangeForm
     template_name = "accounts/password_change.html"

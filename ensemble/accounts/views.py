@@ -26,7 +26,11 @@ from ensemble.accounts.forms import (
 )
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
-from ensemble.accounts.tokens import BadVerificationLink, read_verification_token
+from ensemble.accounts.tokens import (
+    BadVerificationLink,
+    read_email_change_token,
+    read_verification_token,
+)
 from ensemble.core import ratelimit
 from ensemble.core.ratelimit import RateLimited, too_many
 
@@ -138,6 +142,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def edit_profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, request.FILES or None, instance=member(request))
     if request.method == "POST" and form.is_valid():
@@ -150,6 +155,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @sensitive_post_parameters("password")
+@never_cache
 def change_email(request: HttpRequest) -> HttpResponse:
     user = member(request)
     form = EmailChangeForm(request.POST or None)
@@ -172,16 +178,30 @@ def change_email(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/change_email.html", {"form": form})
 
 
+@never_cache
 def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what will change; only the button (POST) changes it.
+
+    Mail scanners open links; they do not press buttons. A change applied on GET could
+    move an account to a mistyped address as soon as its owner's scanner looked.
+    """
     try:
-        user = services.confirm_email_change(token)
+        user, new_email = read_email_change_token(token)
+        if request.method == "POST":
+            user = services.confirm_email_change(token)
     except BadVerificationLink as error:
-        return render(request, "accounts/verify_failed.html", {"reason": str(error)}, status=400)
+        return _email_change_failed(request, str(error))
     except ValidationError as error:
-        reason = error.messages[0]
-        return render(request, "accounts/verify_failed.html", {"reason": reason}, status=400)
+        return _email_change_failed(request, error.messages[0])
+    if request.method != "POST":
+        context = {"member": user, "new_email": new_email}
+        return render(request, "accounts/change_email_confirm.html", context)
     messages.success(request, f"Your email address is now {user.email}.")
     return redirect("accounts:edit_profile" if request.user == user else "accounts:login")
+
+
+def _email_change_failed(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "accounts/change_email_failed.html", {"reason": reason}, status=400)
 
 
 @login_required

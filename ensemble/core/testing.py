@@ -1,39 +1,16 @@
-"""Helpers for tests: plain factories and a synchronous task runner.
+"""Helpers for tests: generated media and a synchronous task runner.
 
 Lives in the package (not in conftest) so every app's tests and the browser tests can
-import the same functions.
+import the same functions. Factories for an app's models live in that app's testing.py.
 """
 
 from __future__ import annotations
 
 import io
-import itertools
-from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django_tasks_db.management.commands.db_worker import Worker
 from PIL import Image
-
-_counter = itertools.count(1)
-PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
-
-
-def make_user(username: str | None = None, *, verified: bool = True, **fields: Any) -> Any:
-    from django.utils import timezone
-
-    from ensemble.accounts.models import User
-
-    n = next(_counter)
-    username = username or f"member{n}"
-    user = User(
-        username=username,
-        email=fields.pop("email", f"{username}@example.org"),
-        email_verified_at=timezone.now() if verified else None,
-        **fields,
-    )
-    user.set_password(PASSWORD)
-    user.save()
-    return user
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48), color: str = "tomato") -> bytes:

@@ -23,7 +23,7 @@ def _verification_link(inbox, site_url: str) -> str:
     return match.group(0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_signup_verify_login_edit_profile_and_see_it(
     page: Page, live_server, settings, smtp_inbox, check_a11y
 ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from ensemble.core.testing import PASSWORD, make_user
+from ensemble.accounts.testing import PASSWORD, make_user
 
 
 def _no_horizontal_scroll(page: Page) -> None:
@@ -15,7 +15,7 @@ def _no_horizontal_scroll(page: Page) -> None:
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_dark_theme_is_followed_and_stays_accessible(browser: Browser, live_server, check_a11y):
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
@@ -31,7 +31,7 @@ def test_dark_theme_is_followed_and_stays_accessible(browser: Browser, live_serv
     context.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pages_fit_a_phone_and_the_menu_works_there(browser: Browser, live_server, check_a11y):
     make_user("alice", display_name="Alice Archer")
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
@@ -52,7 +52,7 @@ def test_pages_fit_a_phone_and_the_menu_works_there(browser: Browser, live_serve
     context.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_keyboard_users_can_skip_to_the_content(page: Page, live_server):
     page.goto(live_server.url + "/")
     page.keyboard.press("Tab")
@@ -63,7 +63,7 @@ def test_keyboard_users_can_skip_to_the_content(page: Page, live_server):
     assert page.evaluate("() => document.activeElement.id") == "main"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_missing_pages_get_a_helpful_404(page: Page, live_server, check_a11y):
     response = page.goto(live_server.url + "/nothing/here/")
     assert response is not None
@@ -72,7 +72,7 @@ def test_missing_pages_get_a_helpful_404(page: Page, live_server, check_a11y):
     check_a11y(page)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_api_docs_render_from_local_files_under_the_csp(page: Page, live_server):
     external = []
     page.on(

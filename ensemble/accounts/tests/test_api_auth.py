@@ -12,7 +12,7 @@ from django.test import Client
 
 from ensemble.accounts.models import AccessToken, User
 from ensemble.accounts.services import create_access_token, revoke_access_token
-from ensemble.core.testing import PASSWORD, make_user
+from ensemble.accounts.testing import PASSWORD, make_user
 from ensemble.notifications.models import Notification
 
 SIGNUP = "/api/v1/auth/signup"

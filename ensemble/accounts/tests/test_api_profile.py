@@ -3,7 +3,7 @@
 import pytest
 
 from ensemble.accounts.models import Skill, User
-from ensemble.core.testing import make_user
+from ensemble.accounts.testing import make_user
 
 ME = "/api/v1/me"
 

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from ensemble.accounts.models import User
-from ensemble.core.testing import PASSWORD, make_user
+from ensemble.accounts.testing import PASSWORD, make_user
 from ensemble.notifications.models import Notification
 
 CHANGE = reverse("accounts:change_email")
@@ -38,7 +38,13 @@ def test_the_change_waits_for_the_link_from_the_new_address(alice, alice_client,
     assert "alice@new.example.org" in to_old.body
     assert "/accounts/password/reset/" in to_old.body
 
-    response = alice_client.get(_confirm_path(to_new))
+    page = alice_client.get(_confirm_path(to_new))
+    assert page.status_code == 200
+    assert "alice@new.example.org" in page.content.decode()
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.org"  # opening the link changes nothing
+
+    response = alice_client.post(_confirm_path(to_new))
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.email == "alice@new.example.org"
@@ -50,8 +56,8 @@ def test_a_confirmation_link_works_once(alice, alice_client, tasks):
     _request_change(alice_client)
     tasks()
     path = _confirm_path(next(m for m in mail.outbox if m.to == ["alice@new.example.org"]))
-    assert alice_client.get(path).status_code == 302
-    second = alice_client.get(path)
+    assert alice_client.post(path).status_code == 302
+    second = alice_client.post(path)
     assert second.status_code == 400
     assert "no longer valid" in second.content.decode()
 
@@ -62,8 +68,8 @@ def test_an_older_request_cannot_undo_a_newer_change(alice, alice_client, tasks)
     tasks()
     first = _confirm_path(next(m for m in mail.outbox if m.to == ["first@example.org"]))
     second = _confirm_path(next(m for m in mail.outbox if m.to == ["second@example.org"]))
-    assert alice_client.get(second).status_code == 302
-    assert alice_client.get(first).status_code == 400
+    assert alice_client.post(second).status_code == 302
+    assert alice_client.post(first).status_code == 400
     alice.refresh_from_db()
     assert alice.email == "second@example.org"
 
@@ -94,7 +100,7 @@ def test_an_address_taken_before_the_click_is_refused(alice, alice_client, tasks
     tasks()
     path = _confirm_path(next(m for m in mail.outbox if m.to == ["wanted@example.org"]))
     make_user("sniper", email="Wanted@example.org")
-    response = alice_client.get(path)
+    response = alice_client.post(path)
     assert response.status_code == 400
     assert "took this address" in response.content.decode()
     alice.refresh_from_db()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.views.debug import SafeExceptionReporterFilter
 
-from ensemble.core.testing import PASSWORD, make_user
+from ensemble.accounts.testing import PASSWORD, make_user
 
 LOGIN = reverse("accounts:login")
 LOGOUT = reverse("accounts:logout")

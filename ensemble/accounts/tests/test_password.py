@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.debug import SafeExceptionReporterFilter
 
 from ensemble.accounts.models import User
-from ensemble.core.testing import PASSWORD
+from ensemble.accounts.testing import PASSWORD
 from ensemble.notifications.models import Notification
 
 RESET = reverse("accounts:password_reset")

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ensemble.accounts.models import Skill, User
-from ensemble.core.testing import make_user
+from ensemble.accounts.testing import make_user
 
 EDIT = reverse("accounts:edit_profile")
 
@@ -241,3 +241,23 @@ def test_the_rendered_bio_follows_every_way_the_bio_changes(alice, alice_client)
     page = alice_client.get("/@alice/").content.decode()
     assert "<em>api</em>" in page
     assert "<strong>version</strong>" not in page
+
+
+@pytest.mark.parametrize("name", ["bob\u202e\u200b", "Ali\u200bce", "A\u2066B", "x\u0007"])
+def test_display_names_with_invisible_controls_are_refused(alice, alice_client, name):
+    response = alice_client.post(
+        reverse("accounts:edit_profile"), {"display_name": name, "bio": "", "links_text": ""}
+    )
+    assert response.status_code == 200
+    assert "invisible control characters" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice Archer"
+
+
+def test_emoji_joined_with_zero_width_joiners_are_fine(alice, alice_client):
+    alice_client.post(
+        reverse("accounts:edit_profile"),
+        {"display_name": "Alice \U0001f469\u200d\U0001f3a8", "bio": "", "links_text": ""},
+    )
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice \U0001f469\u200d\U0001f3a8"

@@ -6,16 +6,16 @@ import json
 import threading
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 
 from ensemble.accounts import services
+from ensemble.accounts.testing import PASSWORD
 from ensemble.accounts.tests.test_password import emailed_reset_link, set_new_password
 from ensemble.core import ratelimit
 from ensemble.core.models import RateCounter
 from ensemble.core.ratelimit import RateLimited
-from ensemble.core.testing import PASSWORD
 
 LOGIN = reverse("accounts:login")
 TOKENS_API = "/api/v1/auth/tokens"
@@ -144,7 +144,7 @@ def test_a_password_change_revokes_the_tokens_and_keeps_this_session(alice, alic
 
 
 def test_unverified_addresses_get_no_notification_emails(client, db, tasks):
-    from ensemble.core.testing import make_user
+    from ensemble.accounts.testing import make_user
     from ensemble.notifications.services import notify
 
     mallory = make_user("mallory", verified=False, email="victim@example.org")
@@ -153,10 +153,12 @@ def test_unverified_addresses_get_no_notification_emails(client, db, tasks):
     assert mail.outbox == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
+    reason="needs separate connections writing at once: runs on PostgreSQL (as in CI)",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_attempts_are_counted_exactly(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs separate connections writing at once: runs on PostgreSQL in CI")
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login_ip": (5, 900)}
     allowed, refused = [], []
     barrier = threading.Barrier(12)

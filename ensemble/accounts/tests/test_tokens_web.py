@@ -181,7 +181,7 @@ def test_token_creation_is_throttled(alice_client, alice, settings):
 
 
 def test_unverified_members_cannot_create_tokens(client, db):
-    from ensemble.core.testing import make_user
+    from ensemble.accounts.testing import make_user
 
     dana = make_user("dana", verified=False)
     client.force_login(dana)

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from ensemble.accounts import services
 from ensemble.accounts.models import User
+from ensemble.accounts.testing import make_user
 from ensemble.accounts.tokens import MAX_AGE, make_verification_token
-from ensemble.core.testing import make_user
 from ensemble.notifications.models import Notification
 
 RESEND = reverse("accounts:resend_verification")

@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from ensemble.accounts.models import AccessToken
-from ensemble.core.testing import make_user
+from ensemble.accounts.testing import make_user
 from ensemble.notifications import kinds
 from ensemble.notifications.kinds import Delivery, Kind
 from ensemble.notifications.models import Notification, Preference
