@@ -89,15 +89,12 @@ def update_me(request: HttpRequest, payload: MePatch) -> User:
         "links_text": "\n".join(changes.get("links", user.links)),
     }
     if "skills" not in changes:
-        skill_ids = list(user.skills.values_list("pk", flat=True))
+        data["skills"] = [skill.value for skill in user.skill_list()]
     else:
-        slugs = changes["skills"]
-        by_slug = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-        unknown = sorted(set(slugs) - set(by_slug))
+        unknown = sorted(set(changes["skills"]) - set(Skill.values))
         if unknown:
             raise ValidationError({"skills": [f"Unknown skill: {', '.join(unknown)}."]})
-        skill_ids = list(by_slug.values())
-    data["skills"] = skill_ids
+        data["skills"] = changes["skills"]
     form = ProfileForm(data=data, instance=user)
     if not form.is_valid():
         raise _form_errors(form)
@@ -123,5 +120,5 @@ def change_email(request: HttpRequest, payload: EmailChangeIn) -> Status[dict[st
 def user_detail(request: HttpRequest, username: str) -> User:
     """A member's public profile."""
     return get_object_or_404(
-        User.objects.with_username(username).prefetch_related("skills"), is_active=True
+        User.objects.with_username(username).prefetch_related("skill_rows"), is_active=True
     )

@@ -89,8 +89,8 @@ class ProfileForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=f"Up to {MAX_LINKS} web addresses, one per line (portfolio, shop, socials).",
     )
-    skills = forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.all(),
+    skills = forms.MultipleChoiceField(
+        choices=Skill.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="What you do; calls for contributions will be matched to these.",
@@ -103,7 +103,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "skills"]
+        fields = ["display_name", "bio"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
         help_texts = {
             "display_name": "The name shown on your work and in credits.",
@@ -118,6 +118,8 @@ class ProfileForm(forms.ModelForm):
         ].help_text = f"JPEG, PNG, WebP or GIF, up to {limit}. It is cropped to a square."
         if not self.is_bound:
             self.initial["links_text"] = "\n".join(self.instance.links)
+            if self.instance.pk:
+                self.initial["skills"] = [skill.value for skill in self.instance.skill_list()]
 
     def clean_display_name(self) -> str:
         name: str = self.cleaned_data["display_name"].strip()
@@ -164,7 +166,7 @@ class ProfileForm(forms.ModelForm):
             user.avatar = None
         if commit:
             user.save()
-            self.save_m2m()
+            user.set_skills(self.cleaned_data["skills"])
             if old_avatar and user.avatar.name != old_avatar:
                 storage = user.avatar.storage
                 # Delete the replaced file only once the new profile is committed.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,18 +31,26 @@ RESERVED_USERNAMES = frozenset(
 )  # fmt: skip
 
 
-class Skill(models.Model):
-    """A creative skill members list on their profile (calls are matched to these later)."""
+class Skill(models.TextChoices):
+    """The creative skills members list on their profile (calls are matched to them later).
 
-    slug = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=60)
-    position = models.PositiveSmallIntegerField(default=0)
+    A fixed vocabulary in code, in the order pages show it: nothing to seed in the
+    database, nothing an operator's typo can split in two.
+    """
 
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
+    WRITING = "writing", "Writing"
+    ILLUSTRATION = "illustration", "Illustration"
+    ANIMATION = "animation", "Animation"
+    MUSIC = "music", "Music"
+    PERFORMANCE = "performance", "Performance"
+    VOICE = "voice", "Voice"
+    CAMERA = "camera", "Camera"
+    PHOTOGRAPHY = "photography", "Photography"
+    EDITING = "editing", "Editing"
+    SOUND = "sound", "Sound"
+    DESIGN = "design", "Design"
+    PRODUCTION = "production", "Production"
+    TRANSLATION = "translation", "Translation"
 
 
 # `field__lower=…` compares LOWER(field), the expression the unique indexes below are
@@ -90,7 +99,6 @@ class User(AbstractUser):
     # rest of the profile page (docs/benchmarks.md), and it is read far more than written.
     bio_html = models.TextField(blank=True, editable=False)
     avatar = models.ImageField(upload_to="avatars/", blank=True)
-    skills = models.ManyToManyField(Skill, blank=True, related_name="members")
     links = models.JSONField(default=list, blank=True)
 
     objects = EnsembleUserManager()  # type: ignore[misc]  # django-stubs types it a ClassVar
@@ -124,12 +132,41 @@ class User(AbstractUser):
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.username])
 
+    def skill_list(self) -> list[Skill]:
+        """The member's skills in the vocabulary's order (prefetch `skill_rows` for lists)."""
+        mine = {row.skill for row in self.skill_rows.all()}
+        return [skill for skill in Skill if skill.value in mine]
+
+    def set_skills(self, skills: Iterable[str]) -> None:
+        """Replace the member's skills with these (values of Skill)."""
+        wanted = set(skills)
+        self.skill_rows.exclude(skill__in=wanted).delete()
+        MemberSkill.objects.bulk_create(
+            [MemberSkill(user=self, skill=skill) for skill in sorted(wanted)],
+            ignore_conflicts=True,
+        )
+
     def link_items(self) -> list[dict[str, str]]:
         """Links with a short label (the host name) for showing on the profile."""
         return [
             {"url": url, "label": (urlsplit(url).hostname or url).removeprefix("www.")}
             for url in self.links
         ]
+
+
+class MemberSkill(models.Model):
+    """One skill a member lists: a row each, so members can be found by skill."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="skill_rows")
+    skill = models.CharField(max_length=20, choices=Skill.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "skill"], name="accounts_memberskill_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.skill}"
 
 
 class AccessTokenQuerySet(models.QuerySet["AccessToken"]):

@@ -74,7 +74,7 @@ class UserOut(Schema):
 
     @staticmethod
     def resolve_skills(user: User) -> list[SkillOut]:
-        return [SkillOut(slug=s.slug, name=s.name) for s in user.skills.all()]
+        return [SkillOut(slug=skill.value, name=skill.label) for skill in user.skill_list()]
 
     @staticmethod
     def resolve_links(user: User) -> list[LinkOut]:

@@ -134,7 +134,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(
-        User.objects.with_username(username).prefetch_related("skills"), is_active=True
+        User.objects.with_username(username).prefetch_related("skill_rows"), is_active=True
     )
     if member.username != username:
         return redirect(member, permanent=True)

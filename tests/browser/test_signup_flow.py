@@ -76,6 +76,10 @@ def test_signup_verify_login_edit_profile_and_see_it(
     expect(page.get_by_role("link", name="newt.example.org")).to_be_visible()
     avatar = page.get_by_role("img", name="Avatar of Newt Scamander-Brown")
     expect(avatar).to_be_visible()
+    # Wait for the picture itself, not just its element.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=avatar.element_handle()
+    )
     assert avatar.evaluate("img => img.naturalWidth") == 512
     check_a11y(page)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ensemble.accounts.models import Skill, User
+from ensemble.accounts.models import User
 from ensemble.accounts.testing import make_user
 
 ME = "/api/v1/me"
@@ -25,7 +25,7 @@ def profiled_alice(alice):
     alice.bio = "I draw *things*."
     alice.links = ["https://alice.example/portfolio", "https://www.shop.example/"]
     alice.save()
-    alice.skills.set(Skill.objects.filter(slug__in=["illustration", "writing"]))
+    alice.set_skills(["illustration", "writing"])
     return alice
 
 
@@ -39,7 +39,7 @@ def snapshot(user):
         "display_name": user.display_name,
         "bio": user.bio,
         "links": user.links,
-        "skills": sorted(user.skills.values_list("slug", flat=True)),
+        "skills": sorted(skill.value for skill in user.skill_list()),
     }
 
 
