@@ -85,3 +85,41 @@ def test_api_docs_render_from_local_files_under_the_csp(page: Page, live_server)
     expect(page.get_by_text("/api/v1/auth/signup").first).to_be_visible()
     expect(page.get_by_text("/api/v1/me").first).to_be_visible()
     assert external == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_settings_page_is_accessible_and_works(page: Page, live_server, check_a11y):
+    alice = make_user("alice", display_name="Alice Archer")
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username or email").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="Notifications")).to_be_visible()
+
+    page.goto(live_server.url + "/settings/tokens/")
+    check_a11y(page)
+    page.get_by_label("Name").fill("laptop script")
+    page.get_by_role("button", name="Create token").click()
+    secret = page.locator("#new-token").inner_text()
+    assert secret.startswith("ens_")
+    check_a11y(page)
+    response = page.request.get(
+        live_server.url + "/api/v1/me", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.json()["username"] == "alice"
+
+    page.goto(live_server.url + "/settings/notifications/")
+    check_a11y(page)
+    page.get_by_role("group", name="A new API token was created on your account").get_by_label(
+        "Off"
+    ).check()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Your notification preferences are saved.")).to_be_visible()
+
+    for path in ["/settings/email/", "/settings/password/", "/notifications/"]:
+        page.goto(live_server.url + path)
+        check_a11y(page)
+
+    page.goto(live_server.url + "/accounts/password/reset/")
+    check_a11y(page)
+    assert alice.notification_prefs.get().delivery == "off"
