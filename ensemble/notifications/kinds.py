@@ -1,7 +1,8 @@
 """The registry of notification kinds.
 
 Each app declares the kinds it sends in its own `notifications.py`, imported from its
-AppConfig.ready(), so this app never imports the apps that use it. A kind knows how to
+AppConfig.ready(), so this app never imports the apps that send notifications (accounts
+aside: like every app, it serves members, `accounts.http.member`). A kind knows how to
 describe one notification in a sentence and where it links to.
 """
 
