@@ -133,12 +133,12 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    member = get_object_or_404(
+    person = get_object_or_404(
         User.objects.with_username(username).prefetch_related("skill_rows"), is_active=True
     )
-    if member.username != username:
-        return redirect(member, permanent=True)
-    return render(request, "accounts/profile.html", {"member": member})
+    if person.username != username:
+        return redirect(person, permanent=True)
+    return render(request, "accounts/profile.html", {"member": person})
 
 
 @login_required
