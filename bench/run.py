@@ -3,7 +3,7 @@
 Steps:
 1. Make a throwaway data folder and environment (DEBUG off, a random SECRET_KEY, SQLite
    in the folder unless the caller gives DATABASE_URL, e.g. a PostgreSQL database).
-2. Migrate, create the cache table, collect static files, and seed alice (bench/seed.py),
+2. Migrate, collect static files, and seed alice (bench/seed.py),
    each as a subprocess with that environment, as an operator would.
 3. Start `ensemble serve --no-worker`: the production server (granian WSGI, its flags).
 4. Check each endpoint answers 200 with the right body, then warm everything up.
@@ -119,9 +119,8 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def prepare(env: dict[str, str]) -> dict[str, object]:
-    """Create the schema, cache table and static files, seed alice; return seed's facts."""
+    """Create the schema and static files, seed alice; return seed's facts."""
     manage(env, "migrate", "--no-input", "--verbosity", "0")
-    manage(env, "createcachetable", "--verbosity", "0")
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     seeded = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "seed.py")], env=env, capture_output=True, text=True

@@ -60,7 +60,7 @@ def seed_member() -> User:
     )
     user.set_unusable_password()  # the benchmark never signs in with a password
     user.save()
-    user.skills.set(Skill.objects.order_by("position", "name")[:3])
+    user.set_skills(Skill.values[:3])
     return user
 
 
