@@ -22,17 +22,25 @@ def make_verification_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=_SALT, compress=True)
 
 
+def _load(token: str, salt: str, *, expired: str, invalid: str) -> tuple[User | None, dict]:
+    """The signed payload and the active member it names, or BadVerificationLink."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=MAX_AGE)
+    except signing.SignatureExpired:
+        raise BadVerificationLink(expired) from None
+    except signing.BadSignature:
+        raise BadVerificationLink(invalid) from None
+    return User.objects.filter(pk=data.get("u"), is_active=True).first(), data
+
+
 def read_verification_token(token: str) -> User:
     """Return the user the token verifies, or raise BadVerificationLink saying why."""
-    try:
-        data = signing.loads(token, salt=_SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired:
-        raise BadVerificationLink(
-            "This verification link has expired. Sign in and ask for a new one."
-        ) from None
-    except signing.BadSignature:
-        raise BadVerificationLink("This verification link is not valid.") from None
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    user, data = _load(
+        token,
+        _SALT,
+        expired="This verification link has expired. Sign in and ask for a new one.",
+        invalid="This verification link is not valid.",
+    )
     if user is None or user.email.lower() != data.get("e"):
         raise BadVerificationLink("This verification link is not valid for any account.")
     return user
@@ -53,15 +61,12 @@ def make_email_change_token(user: User, new_email: str) -> str:
 
 def read_email_change_token(token: str) -> tuple[User, str]:
     """Return (user, new address), or raise BadVerificationLink saying why."""
-    try:
-        data = signing.loads(token, salt=_CHANGE_SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired:
-        raise BadVerificationLink(
-            "This confirmation link has expired. Ask for the change again."
-        ) from None
-    except signing.BadSignature:
-        raise BadVerificationLink("This confirmation link is not valid.") from None
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    user, data = _load(
+        token,
+        _CHANGE_SALT,
+        expired="This confirmation link has expired. Ask for the change again.",
+        invalid="This confirmation link is not valid.",
+    )
     if user is None or user.email.lower() != data.get("old"):
         raise BadVerificationLink(
             "This confirmation link is no longer valid: the address has changed since."
