@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts import services
+from ensemble.accounts.avatars import readable_size
 from ensemble.accounts.forms import (
     EmailChangeForm,
     LoginForm,
@@ -144,6 +145,12 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @never_cache
 def edit_profile(request: HttpRequest) -> HttpResponse:
+    # Refuse an oversized body from its declared length, before reading it: the avatar
+    # check afterwards would come only once the whole upload sat on disk.
+    if _declared_length(request) > settings.AVATAR_MAX_BYTES + 64 * 1024:
+        limit = readable_size(settings.AVATAR_MAX_BYTES)
+        message = f"The avatar is too large; the limit is {limit}."
+        return render(request, "413.html", {"message": message}, status=413)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=member(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -151,6 +158,13 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect(user)
     return render(request, "accounts/edit_profile.html", {"form": form})
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 @login_required

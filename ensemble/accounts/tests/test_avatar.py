@@ -216,9 +216,11 @@ def test_truncated_image_is_refused_and_the_old_avatar_stays(
 def test_oversized_file_is_refused_and_the_old_avatar_stays(
     alice_client, alice, alice_with_avatar, settings
 ):
-    settings.AVATAR_MAX_BYTES = 4096
     data = noise_png()
-    assert len(data) > 4096
+    # Over the limit, but by less than the body slack: the form's own check refuses it.
+    settings.AVATAR_MAX_BYTES = 4096
+    data = data[:4096] + data[4096 : 4096 + 32 * 1024]
+    assert 4096 < len(data) < 4096 + 64 * 1024
     refused(
         alice_client,
         alice,
@@ -352,3 +354,28 @@ def test_refused_upload_with_remove_ticked_changes_nothing(alice_client, alice, 
         "The avatar must be a JPEG, PNG, WebP or GIF image.",
         remove_avatar="on",
     )
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(alice_client, alice, settings):
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    settings.AVATAR_MAX_BYTES = 4096
+    body = encode_multipart(
+        BOUNDARY,
+        {
+            "display_name": "Changed",
+            "bio": "",
+            "links_text": "",
+            "avatar": io.BytesIO(b"x" * 200_000),
+        },
+    )
+    response = alice_client.generic(
+        "POST",
+        reverse("accounts:edit_profile"),
+        body,
+        content_type=MULTIPART_CONTENT,
+    )
+    assert response.status_code == 413
+    assert "the limit is 4 KB" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice Archer"
