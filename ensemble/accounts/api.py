@@ -37,7 +37,7 @@ def _form_errors(form: Any) -> ValidationError:
 @router.post("/auth/signup", auth=None, response={201: MeOut, 422: ErrorOut, 429: ErrorOut})
 def signup(request: HttpRequest, payload: SignupIn) -> Status[User]:
     """Create an account. A verification link is emailed to the address."""
-    services.throttle_signup(ratelimit.client_ip(request), payload.username, payload.email)
+    services.throttle_signup(ratelimit.client_address(request), payload.username, payload.email)
     form = SignUpForm(data=payload.dict())
     if not form.is_valid():
         raise _form_errors(form)
@@ -54,7 +54,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
     """Exchange a username (or email) and password for a personal access token."""
     from django.contrib.auth import authenticate
 
-    ip = ratelimit.client_ip(request)
+    ip = ratelimit.client_address(request)
     services.count_login_attempt(ip, payload.username)
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:

@@ -60,7 +60,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            ratelimit.hit("password_reset", ratelimit.client_ip(request))
+            ratelimit.hit("password_reset", ratelimit.client_address(request))
             ratelimit.hit("password_reset", f"email:{request.POST.get('email', '')}")
         except RateLimited as error:
             return too_many(request, error)

@@ -55,7 +55,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         data = request.POST
         try:
             services.throttle_signup(
-                ratelimit.client_ip(request), data.get("username", ""), data.get("email", "")
+                ratelimit.client_address(request), data.get("username", ""), data.get("email", "")
             )
         except RateLimited as error:
             return too_many(request, error)
@@ -82,7 +82,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST":
-        ip = ratelimit.client_ip(request)
+        ip = ratelimit.client_address(request)
         name = request.POST.get("username", "")
         try:
             services.count_login_attempt(ip, name)

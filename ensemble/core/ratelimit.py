@@ -12,6 +12,7 @@ refused without doing the work. A caller may `forgive` an attempt that turned ou
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import time
 from dataclasses import dataclass
@@ -97,15 +98,29 @@ def forgive(scope: str, subject: str) -> None:
     RateCounter.objects.filter(key=window.key, count__gt=0).update(count=F("count") - 1)
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address, trusting X-Forwarded-For only as far as configured proxies."""
+def client_address(request: HttpRequest) -> str:
+    """Who is asking, for rate limits: the client's address, or its IPv6 /64 network.
+
+    X-Forwarded-For is trusted only as far as the configured proxies. IPv6 clients are
+    counted by /64, the block one subscriber usually holds: counting single addresses
+    would let them rotate through billions.
+    """
+    address = str(request.META.get("REMOTE_ADDR", "unknown"))
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [p for p in forwarded if p]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+            address = forwarded[-proxies]
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:  # ::ffff:203.0.113.7 is an IPv4 client
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def too_many(request: HttpRequest, error: RateLimited) -> HttpResponse:

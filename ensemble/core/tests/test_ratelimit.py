@@ -38,12 +38,22 @@ def test_check_does_not_count(tight_limits):
     ratelimit.hit("login_ip", "10.0.0.9")
 
 
-def test_client_ip_ignores_forwarded_for_unless_proxies_are_trusted(settings):
+def test_client_address_ignores_forwarded_for_unless_proxies_are_trusted(settings):
     request = RequestFactory().get("/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
     settings.TRUSTED_PROXY_COUNT = 0
-    assert ratelimit.client_ip(request) == "10.1.1.1"
+    assert ratelimit.client_address(request) == "10.1.1.1"
     settings.TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().get(
         "/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7"
     )
-    assert ratelimit.client_ip(request) == "203.0.113.7"
+    assert ratelimit.client_address(request) == "203.0.113.7"
+
+
+def test_ipv6_clients_are_counted_by_their_64_block():
+    one = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
+    other = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    elsewhere = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:3::1")
+    assert ratelimit.client_address(one) == ratelimit.client_address(other) == "2001:db8:1:2::/64"
+    assert ratelimit.client_address(elsewhere) != ratelimit.client_address(one)
+    mapped = RequestFactory().get("/", REMOTE_ADDR="::ffff:203.0.113.7")
+    assert ratelimit.client_address(mapped) == "203.0.113.7"
