@@ -12,6 +12,7 @@ from django.utils import timezone
 from ensemble.notifications import kinds
 from ensemble.notifications.kinds import Delivery
 from ensemble.notifications.models import Notification, Preference
+from ensemble.notifications.tasks import email_notification
 
 
 def delivery_for(user: Any, kind: str) -> Delivery:
@@ -46,8 +47,6 @@ def notify(
     # Only to a verified address: otherwise anyone could sign up with a stranger's address
     # and make us mail it (verification and email-change links are sent elsewhere).
     if delivery == Delivery.EMAIL and user.email and user.email_verified_at is not None:
-        from ensemble.notifications.tasks import email_notification
-
         transaction.on_commit(lambda: email_notification.enqueue(notification.pk))
     return notification
 
