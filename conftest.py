@@ -1,8 +1,11 @@
 """Fixtures for the whole suite: the named cast and the task runner."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from ensemble.accounts.testing import make_user
+from ensemble.core import ratelimit
 from ensemble.core.testing import run_tasks
 
 
@@ -40,6 +43,21 @@ def alice_client(client, alice):
 def tasks(db):
     """Call `tasks()` to run everything queued so far, as the worker would."""
     return run_tasks
+
+
+# A moment in the middle of every rate-limit window (1.8e9 is a multiple of an hour):
+# tests never straddle a window's end by chance.
+FROZEN_RATE_CLOCK = 1_800_000_000 + 330
+
+
+@pytest.fixture(autouse=True)
+def rate_clock(monkeypatch):
+    """The rate limiter's clock, frozen; tests move it with `rate_clock.advance(seconds)`."""
+    clock = SimpleNamespace(now=FROZEN_RATE_CLOCK)
+    clock.time = lambda: clock.now
+    clock.advance = lambda seconds: setattr(clock, "now", clock.now + seconds)
+    monkeypatch.setattr(ratelimit, "time", clock)
+    return clock
 
 
 @pytest.fixture(autouse=True)

@@ -87,7 +87,7 @@ def hit(scope: str, subject: str) -> None:
         )
         count = cursor.fetchone()[0]
     if count == 1:  # a new window: a good moment to drop finished ones
-        RateCounter.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
+        RateCounter.objects.filter(expires_at__lt=datetime.fromtimestamp(time.time(), UTC)).delete()
     if count > window.limit:
         raise RateLimited(scope, _retry_after(window))
 

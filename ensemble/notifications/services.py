@@ -80,6 +80,8 @@ def attach_about(rows: list[Notification]) -> list[Notification]:
         about_type = group[0].about_type
         model = about_type.model_class() if about_type is not None else None
         if model is None:  # the app that owned the type was removed
+            for row in group:
+                about.set_cached_value(row, None)
             continue
         objects = model._default_manager.in_bulk([row.about_id for row in group])
         for row in group:

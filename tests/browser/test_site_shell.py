@@ -44,6 +44,7 @@ def test_pages_fit_a_phone_and_the_menu_works_there(browser: Browser, live_serve
     page.get_by_label("Username or email").fill("alice")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("details.menu > summary")).to_be_visible()  # signed in
     page.goto(live_server.url + "/settings/profile/")
     _no_horizontal_scroll(page)
     page.locator("details.menu > summary").click()

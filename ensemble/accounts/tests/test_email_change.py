@@ -120,6 +120,9 @@ def test_email_change_requests_are_throttled(alice, alice_client, settings, task
     response = _request_change(alice_client, email="n9@example.org")
     assert response.status_code == 429
     assert "Retry-After" in response
+    tasks()
+    assert len(mail.outbox) == 4  # a link and a notice for each allowed request, no more
+    assert not [m for m in mail.outbox if m.to == ["n9@example.org"]]
 
 
 def test_the_page_needs_a_signed_in_member(client, db):

@@ -51,19 +51,30 @@ def test_members_signing_in_correctly_are_never_throttled(alice, client, setting
         response = client.post(LOGIN, {"username": "alice", "password": PASSWORD})
         assert response.status_code == 302
         client.logout()
+    # The control: with the same limits, wrong passwords are stopped.
+    wrong = [
+        client.post(LOGIN, {"username": "alice", "password": "guess"}).status_code for _ in range(4)
+    ]
+    assert wrong == [200, 200, 200, 429]
 
 
 def test_a_lockout_does_not_tell_which_email_belongs_to_which_username(
     alice, bob, client, settings
 ):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login_account_ip": (2, 900)}
-    for _ in range(3):
-        client.post(LOGIN, {"username": "alice", "password": "guess"}, REMOTE_ADDR="10.9.9.9")
+    statuses = [
+        client.post(
+            LOGIN, {"username": "alice", "password": "guess"}, REMOTE_ADDR="10.9.9.9"
+        ).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]  # the lockout works for the name as typed
     # alice's email, typed from the same address, answers like any other email would.
     response = client.post(
         LOGIN, {"username": "alice@example.org", "password": "guess"}, REMOTE_ADDR="10.9.9.9"
     )
     assert response.status_code == 200
+    assert "Please enter a correct username" in response.content.decode()
 
 
 def test_whitespace_and_case_do_not_make_a_fresh_reset_allowance(alice, client, settings, tasks):
@@ -100,6 +111,9 @@ def test_a_stolen_token_cannot_guess_the_password_through_an_email_change(alice,
 
     assert [attempt("guess") for _ in range(3)] == [422, 422, 422]
     assert attempt(PASSWORD) == 429
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.org"
+    assert not [m for m in mail.outbox if "thief@example.org" in m.to]
 
 
 def test_the_old_password_check_of_a_password_change_is_throttled(alice, alice_client, settings):
@@ -188,3 +202,59 @@ def test_a_bad_token_never_falls_back_to_the_session_cookie(alice, alice_client)
     response = alice_client.get("/api/v1/me", headers={"Authorization": "Bearer ens_revoked"})
     assert response.status_code == 401
     assert alice_client.get("/api/v1/me").status_code == 200  # the session alone works
+
+
+def test_token_use_is_recorded_at_most_once_a_minute(alice, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ensemble.accounts.models import AccessToken
+
+    created = services.create_access_token(alice, "script")
+    headers = {"Authorization": f"Bearer {created.secret}"}
+    recent = timezone.now() - timedelta(seconds=30)
+    AccessToken.objects.filter(pk=created.token.pk).update(last_used_at=recent)
+    client.get("/api/v1/me", headers=headers)
+    assert AccessToken.objects.get(pk=created.token.pk).last_used_at == recent
+    stale = timezone.now() - timedelta(seconds=61)
+    AccessToken.objects.filter(pk=created.token.pk).update(last_used_at=stale)
+    client.get("/api/v1/me", headers=headers)
+    assert AccessToken.objects.get(pk=created.token.pk).last_used_at > stale
+
+
+def test_a_password_change_leaves_other_members_tokens_alone(alice, bob):
+    services.create_access_token(alice, "alice's")
+    services.create_access_token(bob, "bob's")
+    services.password_was_changed(alice)
+    assert not alice.access_tokens.active().exists()
+    assert bob.access_tokens.active().count() == 1
+
+
+def test_unverified_members_get_no_token_from_the_api(client, db):
+    from ensemble.accounts.testing import make_user
+
+    dana = make_user("dana", verified=False)
+    response = client.post(
+        TOKENS_API,
+        json.dumps({"username": "dana", "password": PASSWORD}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "Verify your email address" in response.json()["detail"]
+    assert not dana.access_tokens.exists()
+
+
+def test_members_without_a_usable_password_get_no_reset_email(alice, client, tasks):
+    alice.set_unusable_password()
+    alice.save()
+    response = client.post(reverse("accounts:password_reset"), {"email": "alice@example.org"})
+    assert response.status_code == 302
+    tasks()
+    assert mail.outbox == []
+
+
+def test_natural_keys_ignore_case(alice):
+    from ensemble.accounts.models import User
+
+    assert User.objects.get_by_natural_key("ALICE") == alice

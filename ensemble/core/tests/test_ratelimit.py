@@ -1,4 +1,4 @@
-"""Rate limits count per scope and subject, in the shared cache."""
+"""Rate limits count per scope and subject, exactly, in the database."""
 
 import pytest
 from django.test import RequestFactory
@@ -57,3 +57,25 @@ def test_ipv6_clients_are_counted_by_their_64_block():
     assert ratelimit.client_address(elsewhere) != ratelimit.client_address(one)
     mapped = RequestFactory().get("/", REMOTE_ADDR="::ffff:203.0.113.7")
     assert ratelimit.client_address(mapped) == "203.0.113.7"
+
+
+@pytest.mark.django_db
+def test_a_new_window_lifts_the_limit_and_clears_finished_windows(tight_limits, rate_clock):
+    from ensemble.core.models import RateCounter
+
+    for _ in range(3):
+        ratelimit.hit("login_ip", "10.0.0.1")
+    with pytest.raises(RateLimited):
+        ratelimit.hit("login_ip", "10.0.0.1")
+    rate_clock.advance(60 * 60 * 24)  # long after that window closed
+    ratelimit.hit("login_ip", "10.0.0.1")
+    assert RateCounter.objects.count() == 1  # the old window's row is gone
+
+
+def test_client_address_keeps_the_socket_address_when_proxies_are_missing(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    one_hop = RequestFactory().get("/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert ratelimit.client_address(one_hop) == "10.1.1.1"
+    settings.TRUSTED_PROXY_COUNT = 0
+    odd = RequestFactory().get("/", REMOTE_ADDR="unknown")
+    assert ratelimit.client_address(odd) == "unknown"

@@ -76,3 +76,46 @@ def test_avatars_are_served_and_nothing_else_under_media(client, settings):
     assert client.get("/media/secret.txt").status_code == 404
     assert client.get("/media/avatars/../secret.txt").status_code == 404
     assert client.get("/media/avatars/%2e%2e/secret.txt").status_code == 404
+
+
+@pytest.mark.django_db
+def test_html_forms_enforce_csrf(alice):
+    from django.test import Client
+
+    from ensemble.accounts.models import AccessToken
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    for path, data in [
+        ("/settings/tokens/", {"name": "sneaky"}),
+        ("/accounts/logout/", {}),
+        ("/settings/email/", {"email": "x@example.org", "password": "x"}),
+    ]:
+        response = browser.post(path, data)
+        assert response.status_code == 403, path
+        assert b"This form has expired" in response.content
+    assert not AccessToken.objects.exists()
+    assert browser.get("/settings/profile/").status_code == 200  # still signed in
+
+
+@pytest.mark.django_db
+def test_a_foreign_host_gets_the_400_page_or_json(client):
+    page = client.get("/", HTTP_HOST="evil.example")
+    assert page.status_code == 400
+    assert b"did not make sense" in page.content
+    api = client.get("/api/v1/me", HTTP_HOST="evil.example")
+    assert api.status_code == 400
+    assert api.json()["code"] == "bad_request"
+
+
+def test_error_pages_answer_json_under_the_api(db):
+    from django.test import RequestFactory
+
+    from ensemble.core.views import error_403, error_500
+
+    factory = RequestFactory()
+    assert error_403(factory.get("/api/v1/x")).status_code == 403
+    assert b'"code": "forbidden"' in error_403(factory.get("/api/v1/x")).content
+    assert b'"code": "server_error"' in error_500(factory.get("/api/v1/x")).content
+    html = error_403(factory.get("/somewhere"))
+    assert b"You are not allowed to see this" in html.content

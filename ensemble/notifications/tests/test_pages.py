@@ -282,3 +282,16 @@ def test_a_notification_of_a_retired_kind_still_lists(alice_client, alice):
     response = alice_client.get("/notifications/")
     assert response.status_code == 200
     assert "no longer describes" in response.content.decode()
+
+
+def test_a_notification_about_a_removed_apps_object_still_lists(alice_client, alice):
+    from django.contrib.contenttypes.models import ContentType
+
+    from ensemble.notifications.models import Notification
+
+    gone = ContentType.objects.create(app_label="gone", model="thing")
+    Notification.objects.create(recipient=alice, kind="token_created", about_type=gone, about_id=7)
+    assert alice_client.get("/notifications/").status_code == 200
+    api = alice_client.get("/api/v1/notifications")
+    assert api.status_code == 200
+    assert "deleted" in api.json()["items"][0]["text"]
