@@ -7,6 +7,7 @@ people write around them) share one page without overwriting each other.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import re
@@ -45,12 +46,10 @@ class Machine:
 
 def cpu_model() -> str:
     """The CPU's model name from /proc/cpuinfo (Linux), or the platform's best guess."""
-    try:
+    with contextlib.suppress(OSError):  # no /proc (not Linux): the platform's guess below
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
     return platform.processor() or platform.machine()
 
 

@@ -18,6 +18,7 @@ a busy or slower machine moves every req/s figure, much less the ratios.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -171,11 +172,9 @@ def wait_until_up(server: subprocess.Popen[bytes], port: int, log: Path) -> None
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise BenchError(f"The server exited ({server.returncode}):\n{log.read_text()}")
-        try:
+        with contextlib.suppress(OSError):  # refused: not listening yet
             if get(port, "/healthz", {})[0] == 200:
                 return
-        except OSError:
-            pass
         time.sleep(0.2)
     raise BenchError(f"The server did not answer /healthz within 60 s:\n{log.read_text()}")
 

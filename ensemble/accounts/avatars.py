@@ -34,6 +34,10 @@ def _too_many_pixels(limit: int) -> str:
     return f"The avatar has too many pixels ({limit // 1_000_000} megapixels at most)."
 
 
+def too_large_message() -> str:
+    return f"The avatar is too large; the limit is {readable_size(settings.AVATAR_MAX_BYTES)}."
+
+
 def process_avatar(upload: UploadedFile) -> ContentFile:
     """Return a 512×512 WebP of the upload, or raise ValidationError saying what is wrong.
 
@@ -41,9 +45,7 @@ def process_avatar(upload: UploadedFile) -> ContentFile:
     Re-encoding drops EXIF (including location) after applying its orientation.
     """
     if upload.size is not None and upload.size > settings.AVATAR_MAX_BYTES:
-        raise ValidationError(
-            f"The avatar is too large; the limit is {readable_size(settings.AVATAR_MAX_BYTES)}."
-        )
+        raise ValidationError(too_large_message())
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

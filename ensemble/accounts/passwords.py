@@ -15,7 +15,6 @@ from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -23,8 +22,8 @@ from django.views.decorators.cache import never_cache
 from ensemble.accounts import services
 from ensemble.accounts.models import User
 from ensemble.core import ratelimit
+from ensemble.core.emails import queue_templated_email
 from ensemble.core.ratelimit import RateLimited, too_many
-from ensemble.core.tasks import send_email
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -45,9 +44,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        subject = " ".join(render_to_string(subject_template_name, context).split())
-        body = render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: send_email.enqueue(to=[to_email], subject=subject, body=body))
+        queue_templated_email(to_email, subject_template_name, email_template_name, context)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

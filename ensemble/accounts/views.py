@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts import services
-from ensemble.accounts.avatars import readable_size
+from ensemble.accounts.avatars import too_large_message
 from ensemble.accounts.forms import (
     EmailChangeForm,
     LoginForm,
@@ -148,9 +148,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     # Refuse an oversized body from its declared length, before reading it: the avatar
     # check afterwards would come only once the whole upload sat on disk.
     if _declared_length(request) > settings.AVATAR_MAX_BYTES + 64 * 1024:
-        limit = readable_size(settings.AVATAR_MAX_BYTES)
-        message = f"The avatar is too large; the limit is {limit}."
-        return render(request, "413.html", {"message": message}, status=413)
+        return render(request, "413.html", {"message": too_large_message()}, status=413)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=member(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

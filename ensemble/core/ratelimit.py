@@ -58,14 +58,6 @@ def _retry_after(window: _Window) -> int:
     return max(1, math.ceil(window.ends - time.time()))
 
 
-def check(scope: str, subject: str) -> None:
-    """Raise RateLimited if `subject` has used up `scope`, without counting an attempt."""
-    window = _window(scope, subject)
-    count = RateCounter.objects.filter(key=window.key).values_list("count", flat=True).first()
-    if (count or 0) >= window.limit:
-        raise RateLimited(scope, _retry_after(window))
-
-
 def hit(scope: str, subject: str) -> None:
     """Count one attempt; raise RateLimited if this attempt is over the limit."""
     window = _window(scope, subject)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
@@ -60,8 +61,6 @@ def error_500(request: HttpRequest) -> HttpResponse:
             {"detail": "Something went wrong on our side.", "code": "server_error"}, status=500
         )
     # No context processors: they might be what failed.
-    from django.template import loader
-
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

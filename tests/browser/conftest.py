@@ -64,15 +64,11 @@ def browser() -> Iterator[Browser]:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-class PageProblems(list[str]):
-    """Console errors and CSP violations seen while the test ran."""
-
-
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    problems = PageProblems()
+    problems: list[str] = []  # console errors, CSP violations, failed loads
 
     def on_console(message: ConsoleMessage) -> None:
         # Failed loads are reported with their URL by on_response instead.
