@@ -62,5 +62,6 @@ def rate_clock(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Each test writes media into its own folder."""
+    """Each test writes media and record files into its own folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RECORDS_ROOT = tmp_path / "records"

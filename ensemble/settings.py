@@ -14,6 +14,7 @@ from ensemble.core.env import (
     env_bool,
     env_choice,
     env_int,
+    env_size,
     env_str,
     mailer_from_url,
     site_url,
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "ensemble.core",
     "ensemble.accounts",
     "ensemble.notifications",
+    "ensemble.records",
 ]
 
 MIDDLEWARE = [
@@ -145,10 +147,33 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Uploads larger than this go to a temporary file instead of memory.
+# Uploads larger than this go to a temporary file instead of memory, in a folder beside
+# RECORDS_ROOT so that keeping an upload is a rename, not a copy.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = env_str("UPLOAD_TEMP_DIR", str(VAR_DIR / "uploads"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)  # Django checks it exists
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "ensemble.records.uploads.CappedTemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
+# Records: originals and renditions, never served straight from disk (records.media_views
+# checks who may see them). See docs/configuration.md for every limit.
+RECORDS_ROOT = Path(env_str("RECORDS_ROOT", str(VAR_DIR / "records")))
+RECORD_MAX_BYTES = {
+    "text": env_size("RECORD_MAX_TEXT", 200 * 1024),
+    "image": env_size("RECORD_MAX_IMAGE", 50 * 1024**2),
+    "audio": env_size("RECORD_MAX_AUDIO", 500 * 1024**2),
+    "video": env_size("RECORD_MAX_VIDEO", 4 * 1024**3),
+    "other": env_size("RECORD_MAX_OTHER", 200 * 1024**2),
+}
+STORAGE_QUOTA_BYTES = env_size("STORAGE_QUOTA", 10 * 1024**3)
+RECORD_MAX_IMAGE_PIXELS = env_int("RECORD_MAX_IMAGE_PIXELS", 100_000_000, minimum=1)
+RECORD_MAX_DURATION_SECONDS = env_int("RECORD_MAX_DURATION", 3 * 60 * 60, minimum=1)
+# A processing job whose worker sent no heartbeat for this long is handed to another.
+PROCESSING_STALL_SECONDS = env_int("PROCESSING_STALL_SECONDS", 120, minimum=5)
 
 MAILERS = {
     "default": mailer_from_url("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")

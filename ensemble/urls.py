@@ -10,7 +10,8 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", core_views.api_not_found),
     path("", include("ensemble.accounts.urls")),
     path("", include("ensemble.notifications.urls")),
-    # Public media (avatars). Private media will go through signed URLs (records issue).
+    path("", include("ensemble.records.urls")),
+    # Public media (avatars). Record media goes through signed links (records.media_views).
     re_path(r"^media/(?P<path>avatars/[A-Za-z0-9_.-]+)$", core_views.public_media),
 ]  # fmt: skip
 

@@ -47,6 +47,27 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+_SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+def env_size(name: str, default: int, *, minimum: int = 1) -> int:
+    """A byte count: plain bytes or with a K, M, G or T suffix (binary units): "500M"."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    text = raw.strip().upper().removesuffix("B").removesuffix("I")
+    number, unit = (text[:-1], text[-1]) if text[-1:] in _SIZE_UNITS else (text, "")
+    try:
+        value = int(float(number) * _SIZE_UNITS[unit])
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a size; write bytes or a number with K, M, G or T."
+        ) from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum} bytes.")
+    return value
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, default).strip().lower()
     if value not in choices:

@@ -1,14 +1,29 @@
-"""`ensemble worker`: run background tasks (emails now; media processing later).
+"""`ensemble worker`: run background tasks (emails, media processing).
 
 A thin wrapper over django-tasks-db's worker that processes every queue and never
 autoreloads (with DEBUG on, its reloader hangs after --max-tasks). Run several on other
 machines to scale out.
+
+It also runs the *sweepers* that apps register in `core.sweepers`: periodic checks
+that recover work a killed worker left behind (records requeues versions whose
+processing stopped sending heartbeats).
 """
 
+import threading
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from ensemble.core import sweepers
+
+
+def _sweep_forever(stop: threading.Event, every: float) -> None:
+    while not stop.is_set():
+        sweepers.run_all()
+        close_old_connections()
+        stop.wait(every)
 
 
 class Command(BaseCommand):
@@ -17,15 +32,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
         parser.add_argument("--max-tasks", type=int, default=None)
-
-    def handle(self, *args: Any, batch: bool, max_tasks: int | None, **options: Any) -> None:
-        extra = {"max_tasks": max_tasks} if max_tasks else {}
-        call_command(
-            "db_worker",
-            queue_name="*",
-            reload=False,
-            batch=batch,
-            interval=1,
-            verbosity=options["verbosity"],
-            **extra,
+        parser.add_argument(
+            "--sweep-every",
+            type=float,
+            default=30.0,
+            help="Seconds between checks for work a killed worker left behind.",
         )
+
+    def handle(
+        self, *args: Any, batch: bool, max_tasks: int | None, sweep_every: float, **options: Any
+    ) -> None:
+        stop = threading.Event()
+        sweeper = threading.Thread(
+            target=_sweep_forever, args=(stop, sweep_every), name="sweeper", daemon=True
+        )
+        sweeper.start()
+        extra = {"max_tasks": max_tasks} if max_tasks else {}
+        try:
+            call_command(
+                "db_worker",
+                queue_name="*",
+                reload=False,
+                batch=batch,
+                interval=1,
+                verbosity=options["verbosity"],
+                **extra,
+            )
+        finally:
+            stop.set()

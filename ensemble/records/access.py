@@ -1,0 +1,58 @@
+"""Who may see and change a record. One place, used by pages, API and media alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from ensemble.records.models import CoCreator, Record
+
+_SEES_DRAFTS = (CoCreator.State.INVITED, CoCreator.State.ACCEPTED)
+
+
+def _member_id(user: Any) -> int | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return int(user.pk)
+
+
+def cocreator_states(record: Record) -> dict[int, str]:
+    """user id → invitation state, from the prefetched co-creators when there are some."""
+    return {c.user_id: c.state for c in record.cocreators.all()}
+
+
+def can_view(user: Any, record: Record) -> bool:
+    """Public records are for everyone; drafts for the owner and invited co-creators."""
+    if record.is_deleted:
+        return False
+    if record.visibility == Record.Visibility.PUBLIC:
+        return True
+    uid = _member_id(user)
+    if uid is None:
+        return False
+    return uid == record.owner_id or cocreator_states(record).get(uid) in _SEES_DRAFTS
+
+
+def is_creator(user: Any, record: Record) -> bool:
+    """The owner or an accepted co-creator: may download every version's original."""
+    uid = _member_id(user)
+    if uid is None:
+        return False
+    return uid == record.owner_id or cocreator_states(record).get(uid) == "accepted"
+
+
+def is_owner(user: Any, record: Record) -> bool:
+    return _member_id(user) == record.owner_id
+
+
+def require_owner(user: Any, record: Record) -> None:
+    """Only the owner changes a record. Others learn nothing more than a 404 would tell."""
+    from ensemble.records.intake import Refused
+
+    if record.is_deleted:
+        raise Refused("This record was deleted.", status=410, code="gone")
+    if not is_owner(user, record):
+        if can_view(user, record):
+            raise Refused("Only the record's owner can do that.", status=403, code="forbidden")
+        raise Http404

@@ -1,0 +1,349 @@
+"""The records API: the same services as the pages, typed, errors in the one shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from ensemble.accounts.http import member
+from ensemble.accounts.models import User
+from ensemble.core.api import ApiError, ErrorOut
+from ensemble.core.pagination import paginate
+from ensemble.records import access, services
+from ensemble.records.intake import Refused, title_from_name
+from ensemble.records.models import CoCreator, Licence, Record, Version
+from ensemble.records.present import media_for
+from ensemble.records.uploads import upload_was_refused
+
+router = Router(tags=["records"])
+
+ERRORS: dict[int, type] = {s: ErrorOut for s in (400, 401, 403, 404, 409, 410, 413, 415, 422)}
+
+
+def refusals_as_errors[F: Callable[..., Any]](view: F) -> F:
+    """Turn a service's `Refused` into the API's error shape, with its status and code."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except Refused as error:
+            raise ApiError(error.status, error.message, error.code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class MediaOut(Schema):
+    thumb: str | None
+    image: str | None
+    full: str | None
+    poster: str | None
+    play: str | None
+    play_type: str | None
+    waveform: str | None
+    download: str | None
+
+
+class VersionOut(Schema):
+    number: int
+    state: str
+    progress: int
+    failure_reason: str
+    change_note: str
+    created_at: datetime
+    ready_at: datetime | None
+    size: int
+    label: str
+    mime: str
+    original_name: str
+    metadata: dict[str, Any]
+
+
+class PersonOut(Schema):
+    username: str
+    name: str
+
+
+class CoCreatorOut(Schema):
+    id: int
+    username: str
+    state: str
+
+
+class RecordOut(Schema):
+    id: int
+    url: str
+    kind: str
+    title: str
+    description: str
+    description_html: str
+    tags: list[str]
+    licence: str
+    visibility: str
+    deleted: bool
+    owner: PersonOut
+    cocreators: list[CoCreatorOut]
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+    version_count: int
+    current_version: VersionOut | None
+    latest_version: VersionOut | None
+    media: MediaOut
+
+
+class RecordPage(Schema):
+    items: list[RecordOut]
+    next_cursor: str | None
+
+
+class RecordPatch(Schema):
+    title: str | None = None
+    description: str | None = None
+    tags: list[str] | None = None
+    licence: Licence | None = None
+
+
+class InviteIn(Schema):
+    username: str
+
+
+def _records() -> Any:
+    return Record.objects.select_related("owner", "current_version").prefetch_related(
+        "tags",
+        Prefetch("cocreators", queryset=CoCreator.objects.select_related("user")),
+        "current_version__renditions",
+    )
+
+
+def record_out(record: Record, viewer: Any, latest: Version | None = None) -> dict[str, Any]:
+    """A record as JSON for this viewer (co-creator invitations only for the owner)."""
+    owner_view = access.is_owner(viewer, record)
+    latest = latest or record.current_version
+    return {
+        "id": record.pk,
+        "url": record.get_absolute_url(),
+        "kind": record.kind,
+        "title": record.title,
+        "description": record.description,
+        "description_html": record.description_html,
+        "tags": [t.name for t in record.tags.all()],
+        "licence": record.licence,
+        "visibility": record.visibility,
+        "deleted": record.is_deleted,
+        "owner": {"username": record.owner.username, "name": record.owner.name},
+        "cocreators": [
+            {"id": c.pk, "username": c.user.username, "state": c.state}
+            for c in record.cocreators.all()
+            if owner_view or c.state == CoCreator.State.ACCEPTED
+        ],
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "published_at": record.published_at,
+        "version_count": record.version_count,
+        "current_version": record.current_version,
+        "latest_version": latest,
+        "media": media_for(record.current_version, record, viewer).as_dict(),
+    }
+
+
+def _viewer(request: HttpRequest) -> Any:
+    return getattr(request, "auth", None) or request.user
+
+
+def _visible(request: HttpRequest, record_id: int) -> Record:
+    record = get_object_or_404(_records(), pk=record_id)
+    if not record.is_deleted and not access.can_view(_viewer(request), record):
+        raise Http404
+    return record
+
+
+def _latest(record: Record) -> Version | None:
+    return Version.objects.filter(record=record).first()
+
+
+@router.post("/records", response={201: RecordOut, **ERRORS}, url_name="create_record")
+@refusals_as_errors
+def create_record(
+    request: HttpRequest,
+    title: Form[str] = "",
+    description: Form[str] = "",
+    tags: Form[str] = "",
+    licence: Form[Licence] = Licence.ACCORD,
+    kind: Form[Record.Kind | None] = None,
+    text: Form[str | None] = None,
+    file: File[UploadedFile] | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """Create a draft record from a file (multipart) or a text. Processing starts at once;
+    poll the record until `latest_version.state` is `ready` or `failed`.
+
+    `tags` are comma-separated. Without a title, a file's name gives one.
+    """
+    if upload_was_refused(request):
+        raise ApiError(413, "The file is larger than any upload we accept.", "too_large")
+    if file is None and text is None:
+        raise ApiError(422, "Send a file (multipart) or a text.", "invalid")
+    record = services.create_record(
+        member(request),
+        title=title or (title_from_name(file.name or "") if file is not None else ""),
+        description=description,
+        tags=tags,
+        licence=licence,
+        kind=kind,
+        upload=file,
+        text=text,
+    )
+    record = _records().get(pk=record.pk)
+    return 201, record_out(record, member(request), _latest(record))
+
+
+@router.get("/records", response={200: RecordPage, **ERRORS}, auth=None)
+def list_records(
+    request: HttpRequest,
+    kind: Record.Kind | None = None,
+    tag: str | None = None,
+    license: Licence | None = None,
+    owner: str | None = None,
+    cursor: str | None = None,
+    limit: int = Query(24, ge=1, le=100),
+) -> dict[str, Any]:
+    """Records you may see, newest first: public ones, plus your own drafts when you
+    filter by `owner` = your username."""
+    viewer = _viewer(request)
+    records = _records().public()
+    if owner:
+        user = User.objects.with_username(owner).first()
+        if user is None:
+            return {"items": [], "next_cursor": None}
+        if access.is_owner(viewer, Record(owner=user)):
+            records = _records().alive()
+        records = records.filter(owner=user)
+    if kind:
+        records = records.filter(kind=kind)
+    if tag:
+        records = records.filter(tags__name=tag.strip().lower())
+    if license:
+        records = records.filter(licence=license)
+    page = paginate(records, cursor=cursor, limit=limit)
+    return {
+        "items": [record_out(r, viewer) for r in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.get("/records/{record_id}", response={200: RecordOut, **ERRORS}, auth=None)
+def get_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
+    """One record, with its processing state and the URLs of its media."""
+    record = _visible(request, record_id)
+    return record_out(record, _viewer(request), _latest(record))
+
+
+@router.patch("/records/{record_id}", response={200: RecordOut, **ERRORS})
+@refusals_as_errors
+def update_record(request: HttpRequest, record_id: int, patch: RecordPatch) -> dict[str, Any]:
+    record = _visible(request, record_id)
+    services.update_record(record, by=member(request), **patch.dict(exclude_unset=True))
+    record = _records().get(pk=record.pk)
+    return record_out(record, member(request), _latest(record))
+
+
+@router.delete("/records/{record_id}", response={204: None, **ERRORS})
+@refusals_as_errors
+def delete_record(request: HttpRequest, record_id: int) -> tuple[int, None]:
+    """Delete: the record becomes a tombstone (files gone; id, owner and title stay)."""
+    services.delete_record(_visible(request, record_id), by=member(request))
+    return 204, None
+
+
+@router.post("/records/{record_id}/publish", response={200: RecordOut, **ERRORS})
+@refusals_as_errors
+def publish_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
+    record = services.publish(_visible(request, record_id), by=member(request))
+    record = _records().get(pk=record.pk)
+    return record_out(record, member(request), _latest(record))
+
+
+@router.get("/records/{record_id}/versions", response={200: list[VersionOut], **ERRORS}, auth=None)
+def list_versions(request: HttpRequest, record_id: int) -> list[Version]:
+    record = _visible(request, record_id)
+    if record.is_deleted:
+        raise ApiError(410, "This record was deleted.", "gone")
+    return list(Version.objects.filter(record=record))
+
+
+@router.post("/records/{record_id}/versions", response={201: VersionOut, **ERRORS})
+@refusals_as_errors
+def add_version(
+    request: HttpRequest,
+    record_id: int,
+    change_note: Form[str] = "",
+    text: Form[str | None] = None,
+    file: File[UploadedFile] | None = None,
+) -> tuple[int, Version]:
+    """Upload a new version (same kind as the record) with a change note."""
+    if upload_was_refused(request):
+        raise ApiError(413, "The file is larger than any upload we accept.", "too_large")
+    record = _visible(request, record_id)
+    version = services.add_version(
+        record, by=member(request), upload=file, text=text, change_note=change_note
+    )
+    return 201, version
+
+
+@router.post("/records/{record_id}/cocreators", response={201: CoCreatorOut, **ERRORS})
+@refusals_as_errors
+def invite_cocreator(request: HttpRequest, record_id: int, body: InviteIn) -> tuple[int, Any]:
+    record = _visible(request, record_id)
+    user = User.objects.with_username(body.username.strip().lstrip("@")).first()
+    if user is None:
+        raise ApiError(404, f"There is no member called @{body.username}.", "no_such_member")
+    cocreator = services.invite_cocreator(record, by=member(request), user=user)
+    return 201, {"id": cocreator.pk, "username": user.username, "state": cocreator.state}
+
+
+def _invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> CoCreator:
+    cocreator = get_object_or_404(
+        CoCreator.objects.select_related("record__owner", "user"),
+        pk=cocreator_id,
+        record_id=record_id,
+    )
+    if member(request).pk not in (cocreator.user_id, cocreator.record.owner_id):
+        raise Http404
+    return cocreator
+
+
+@router.post(
+    "/records/{record_id}/cocreators/{cocreator_id}/accept", response={200: CoCreatorOut, **ERRORS}
+)
+@refusals_as_errors
+def accept_invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> dict[str, Any]:
+    cocreator = services.answer_invitation(
+        _invitation(request, record_id, cocreator_id), by=member(request), accept=True
+    )
+    return {"id": cocreator.pk, "username": cocreator.user.username, "state": cocreator.state}
+
+
+@router.post(
+    "/records/{record_id}/cocreators/{cocreator_id}/decline", response={200: CoCreatorOut, **ERRORS}
+)
+@refusals_as_errors
+def decline_invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> dict[str, Any]:
+    cocreator = services.answer_invitation(
+        _invitation(request, record_id, cocreator_id), by=member(request), accept=False
+    )
+    return {"id": cocreator.pk, "username": cocreator.user.username, "state": cocreator.state}
+
+
+@router.delete("/records/{record_id}/cocreators/{cocreator_id}", response={204: None, **ERRORS})
+@refusals_as_errors
+def remove_cocreator(request: HttpRequest, record_id: int, cocreator_id: int) -> tuple[int, None]:
+    services.remove_cocreator(_invitation(request, record_id, cocreator_id), by=member(request))
+    return 204, None

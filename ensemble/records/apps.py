@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "ensemble.records"
+    label = "records"
+    verbose_name = "Records"
+
+    def ready(self) -> None:
+        from ensemble.core import sweepers
+        from ensemble.records import notifications  # noqa: F401 - registers the kinds
+        from ensemble.records.processing import requeue_stalled
+
+        sweepers.register("records.requeue_stalled", requeue_stalled)

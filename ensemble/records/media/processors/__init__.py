@@ -1,0 +1,1 @@
+"""One processor per kind, each a module with `process(...)` (see `media/base.py`)."""

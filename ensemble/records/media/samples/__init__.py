@@ -1,0 +1,1 @@
+"""Generated sample media for tests, benchmarks and the demo: nothing here is copied in."""

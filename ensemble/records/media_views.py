@@ -1,0 +1,84 @@
+"""Serving record media: only through signed links, only to people who may see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.views.decorators.http import require_safe
+
+from ensemble.accounts.services import user_for_token
+from ensemble.core.ranged import ranged_file_response
+from ensemble.records import access, storage
+from ensemble.records.links import read_token
+from ensemble.records.models import Rendition, Version
+
+# Media is data, never a document: even if a browser were tricked into rendering a file
+# as HTML, this stops scripts, forms and plugins from running.
+SANDBOX = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'"
+
+
+def _viewer(request: HttpRequest) -> Any:
+    """The signed-in member, or the owner of a bearer token for API clients."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return user_for_token(header[7:].strip())
+    return request.user
+
+
+@require_safe
+def serve(request: HttpRequest, token: str, name: str) -> HttpResponseBase:
+    """One original or rendition, with range requests for seeking; 404 for anything else.
+
+    The same 404 answers a bad token, an expired one, a draft the requester may not see,
+    a deleted record and a file that does not exist: none of them says which.
+    """
+    wanted = read_token(token)
+    version = (
+        Version.objects.select_related("record")
+        .prefetch_related("renditions", "record__cocreators")
+        .filter(pk=wanted.version_id)
+        .first()
+    )
+    if version is None or version.purged_at is not None:
+        raise Http404
+    record = version.record
+    viewer = _viewer(request)
+    if not access.can_view(viewer, record):
+        raise Http404
+    creator = access.is_creator(viewer, record)
+    if not creator and version.pk != record.current_version_id:
+        raise Http404  # earlier versions are for their creators
+    role = wanted.role
+    rendition: Rendition | None = None
+    if role == "original" and not creator:
+        # Others never get the original when a copy without location data exists.
+        rendition = version.rendition("download")
+    elif role != "original":
+        rendition = version.rendition(role)
+        if rendition is None:
+            raise Http404
+    folder = storage.folder_path(version.folder)
+    if rendition is not None:
+        path, content_type = folder / rendition.file, rendition.content_type
+    else:
+        path, content_type = folder / version.original_file, version.mime
+    name = version.original_name if role in ("original", "download") else f"{role}{path.suffix}"
+    inline_ok = role not in ("original", "download") or (
+        record.kind in ("image", "audio", "video") and version.metadata.get("plays_in_browser")
+    )
+    attachment = wanted.attachment or not inline_ok
+    # "original" answers creators and others differently: never let a shared cache keep it.
+    shared = record.is_public and role != "original"
+    response = ranged_file_response(
+        request,
+        path,
+        content_type=content_type,
+        download_name=name if attachment else None,
+        inline_name=None if attachment else name,
+        cache_control="public, max-age=86400" if shared else "private, max-age=3600",
+    )
+    response["Content-Security-Policy"] = SANDBOX
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response

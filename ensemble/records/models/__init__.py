@@ -1,0 +1,7 @@
+"""Records, their versions and renditions, co-creators, and storage use."""
+
+from ensemble.records.models.people import CoCreator, StorageUsage
+from ensemble.records.models.record import Licence, Record, Tag
+from ensemble.records.models.version import Rendition, Version
+
+__all__ = ["CoCreator", "Licence", "Record", "Rendition", "StorageUsage", "Tag", "Version"]

@@ -1,0 +1,185 @@
+"""A record: one creative work, whatever its kind, and the tags that find it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from ensemble.accounts.models import User
+
+
+class Licence(models.TextChoices):
+    """What others may do with a record. The lineage app checks these across ancestry."""
+
+    ACCORD = "accord", "Ensemble Accord"
+    CC_BY = "cc-by-4.0", "CC BY 4.0"
+    CC_BY_SA = "cc-by-sa-4.0", "CC BY-SA 4.0"
+    CC_BY_NC = "cc-by-nc-4.0", "CC BY-NC 4.0"
+    CC_BY_NC_SA = "cc-by-nc-sa-4.0", "CC BY-NC-SA 4.0"
+    CC_BY_ND = "cc-by-nd-4.0", "CC BY-ND 4.0"
+    CC_BY_NC_ND = "cc-by-nc-nd-4.0", "CC BY-NC-ND 4.0"
+    CC0 = "cc0-1.0", "CC0 1.0 (public domain)"
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", "All rights reserved"
+
+
+LICENCE_SUMMARIES = {
+    Licence.ACCORD: "The creator keeps ownership; every member may remix it on Ensemble; "
+    "it may be included in productions under the published payment terms.",
+    Licence.CC_BY: "Anyone may share and adapt it, with credit.",
+    Licence.CC_BY_SA: "Anyone may share and adapt it, with credit, under the same licence.",
+    Licence.CC_BY_NC: "Anyone may share and adapt it, with credit, but not commercially.",
+    Licence.CC_BY_NC_SA: "Share and adapt with credit, not commercially, same licence.",
+    Licence.CC_BY_ND: "Anyone may share it unchanged, with credit; no adaptations.",
+    Licence.CC_BY_NC_ND: "Share unchanged, with credit, not commercially; no adaptations.",
+    Licence.CC0: "No rights reserved: anyone may do anything with it.",
+    Licence.ALL_RIGHTS_RESERVED: "Only the creators may use it.",
+}
+LICENCE_URLS = {
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
+    Licence.CC_BY_NC_SA: "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
+    Licence.CC_BY_NC_ND: "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+    Licence.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+
+class Tag(models.Model):
+    """A lower-case word or phrase that finds records; shared by every record using it."""
+
+    name = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecordQuerySet(models.QuerySet["Record"]):
+    def alive(self) -> RecordQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def public(self) -> RecordQuerySet:
+        return self.alive().filter(visibility=Record.Visibility.PUBLIC)
+
+    def by(self, user: User) -> RecordQuerySet:
+        return self.filter(owner=user)
+
+    def visible_to(self, user: User | None) -> RecordQuerySet:
+        """Public records, plus drafts the user owns or was invited to co-create."""
+        if user is None or not user.is_authenticated:
+            return self.public()
+        return (
+            self.alive()
+            .filter(
+                Q(visibility=Record.Visibility.PUBLIC)
+                | Q(owner=user)
+                | Q(cocreators__user=user, cocreators__state__in=["invited", "accepted"])
+            )
+            .distinct()
+        )
+
+    def for_cards(self) -> RecordQuerySet:
+        """What a grid card shows, in a fixed number of queries whatever the page size."""
+        return self.select_related("owner", "current_version").prefetch_related(
+            "current_version__renditions"
+        )
+
+
+class Record(models.Model):
+    """One creative work. Its content lives in versions; deleting leaves a tombstone.
+
+    A tombstone keeps its id, owner and title so that lineage and credits that point at
+    it stay whole, but it has no description, tags or media any more.
+    """
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        IMAGE = "image", "Image"
+        AUDIO = "audio", "Audio"
+        VIDEO = "video", "Video"
+        OTHER = "other", "Other file"
+
+    class Visibility(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLIC = "public", "Public"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="records"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=10_000)
+    description_html = models.TextField(blank=True, editable=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="records")
+    licence = models.CharField(max_length=30, choices=Licence.choices, default=Licence.ACCORD)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.DRAFT
+    )
+    # The newest version that finished processing: what the record shows. Kept here so a
+    # grid of records costs one join, not a subquery per card.
+    current_version = models.ForeignKey(
+        "records.Version", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            # Browse: public, alive records newest first, optionally by kind.
+            models.Index(
+                fields=["visibility", "kind", "-id"],
+                name="record_browse",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # A member's portfolio, newest first.
+            models.Index(fields=["owner", "-id"], name="record_owner_newest"),
+            # Browse filtered by licence.
+            models.Index(fields=["licence", "-id"], name="record_licence_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(visibility="public") | Q(published_at__isnull=False),
+                name="record_public_has_published_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("records:detail", args=[self.pk])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC and not self.is_deleted
+
+    @property
+    def licence_label(self) -> str:
+        return Licence(self.licence).label
+
+    @property
+    def licence_summary(self) -> str:
+        return LICENCE_SUMMARIES[Licence(self.licence)]
+
+    @property
+    def licence_url(self) -> str | None:
+        return LICENCE_URLS.get(Licence(self.licence))

@@ -1,0 +1,74 @@
+"""The URLs a page or API response needs to show a version, chosen for the viewer.
+
+Which file plays, which one is offered for download and which thumbnail a card shows
+depend on the kind, on what processing made and on who is looking (creators download
+the true original; everyone else gets the copy with location data removed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ensemble.records import access
+from ensemble.records.links import media_url
+from ensemble.records.models import Record, Version
+
+
+@dataclass
+class Media:
+    thumb: str | None = None  # fits 480×480: cards
+    thumb_width: int | None = None
+    thumb_height: int | None = None
+    image: str | None = None  # fits 1600×1600: the record page
+    full: str | None = None  # the full-resolution image, for zooming
+    poster: str | None = None
+    play: str | None = None  # what <audio>/<video> plays
+    play_type: str | None = None
+    waveform: str | None = None  # JSON peaks
+    download: str | None = None
+    download_name: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def media_for(version: Version | None, record: Record, viewer: Any = None) -> Media:
+    """URLs for one version; empty when it is not ready, or the record is a tombstone."""
+    media = Media()
+    if version is None or record.is_deleted or version.purged_at is not None:
+        return media
+    public = record.is_public
+    renditions = {r.role: r for r in version.renditions.all()}
+
+    def url(role: str, *, attachment: bool = False, name: str = "") -> str:
+        return media_url(version, role, public=public, attachment=attachment, name=name)
+
+    plays = bool(version.metadata.get("plays_in_browser"))
+    if version.is_ready:
+        for role, attr in (("thumb_small", "thumb"), ("thumb_large", "image"),
+                           ("poster", "poster"), ("waveform", "waveform")):  # fmt: skip
+            if role in renditions:
+                setattr(media, attr, url(role, name=renditions[role].file))
+        if "thumb_small" in renditions:
+            media.thumb_width = renditions["thumb_small"].width
+            media.thumb_height = renditions["thumb_small"].height
+        if "preview" in renditions:
+            media.play = url("preview", name=renditions["preview"].file)
+            media.play_type = renditions["preview"].content_type
+        elif plays and record.kind in ("audio", "video"):
+            media.play = url("original", name=version.original_name)
+            media.play_type = version.mime
+        if record.kind == "image":
+            if "download" in renditions and plays:
+                media.full = url("download", name=version.original_name)
+            elif plays:
+                media.full = url("original", name=version.original_name)
+            else:
+                media.full = media.image
+    creator = access.is_creator(viewer, record)
+    if creator or version.is_ready:
+        role = "download" if "download" in renditions and not creator else "original"
+        media.download = url(role, attachment=True, name=version.original_name)
+        media.download_name = version.original_name
+    return media

@@ -1,0 +1,186 @@
+"""Processing versions in the worker: claim, derive renditions, finish; recover stalls.
+
+A version moves uploaded → processing → ready | failed (see `Version`). The task claims
+it with a conditional UPDATE and sends heartbeats while it works; if the worker dies,
+`requeue_stalled` (run by every worker, every minute or so) sees the heartbeat stop and
+queues the version again, up to `Version.MAX_ATTEMPTS` tries.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import shutil
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.utils import timezone
+
+from ensemble.notifications.services import notify
+from ensemble.records import storage
+from ensemble.records.intake import limits
+from ensemble.records.media.base import Detected, MediaError, Progress, Result
+from ensemble.records.models import Record, Rendition, Version
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 2.0
+INTERNAL_FAILURE = (
+    "Something went wrong on our side while processing this file. It has been logged; "
+    "try uploading it again later."
+)
+
+
+def stall_after() -> timedelta:
+    return timedelta(seconds=settings.PROCESSING_STALL_SECONDS)
+
+
+def enqueue(version: Version) -> None:
+    """Queue processing once the version's transaction has committed."""
+    version_id = version.pk
+    transaction.on_commit(lambda: process_version.enqueue(version_id))
+
+
+@task
+def process_version(version_id: int) -> str:
+    """The worker's entry point: takes an id, never a model instance."""
+    return run(version_id)
+
+
+def processor_for(kind: str) -> ModuleType:
+    return importlib.import_module(f"ensemble.records.media.processors.{kind}")
+
+
+def detected(version: Version) -> Detected:
+    """What intake found, rebuilt from the version row for the processor."""
+    kind = version.record.kind
+    family = "av" if kind in ("audio", "video") else kind
+    return Detected(
+        family=family,  # type: ignore[arg-type]
+        fmt=version.fmt,
+        mime=version.mime,
+        label=version.label,
+        extension=version.extension,
+    )
+
+
+def run(version_id: int) -> str:
+    """Process one version if it is free to claim; returns what happened, for the log."""
+    if not Version.claim(version_id, stale_after=stall_after()):
+        return "not claimed: finished, or another worker has it"
+    version = Version.objects.select_related("record__owner").get(pk=version_id)
+    if version.purged_at is not None:
+        _fail(version, "The record was deleted before its file was processed.", notify_owner=False)
+        return "failed: deleted"
+    if version.attempts > Version.MAX_ATTEMPTS:
+        _fail(
+            version,
+            f"Processing stopped before finishing {Version.MAX_ATTEMPTS} times; the file may "
+            "need more memory or time than this server allows.",
+        )
+        return "failed: too many attempts"
+    folder = storage.folder_path(version.folder)
+    work = folder / f"work-{version.attempts}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        result = processor_for(version.record.kind).process(
+            folder / version.original_file, detected(version), work, limits(), _beater(version)
+        )
+    except MediaError as error:
+        shutil.rmtree(work, ignore_errors=True)
+        _fail(version, error.message)
+        return f"failed: {error.message}"
+    except Exception:
+        logger.exception("Processing version %s failed", version_id)
+        shutil.rmtree(work, ignore_errors=True)
+        _fail(version, INTERNAL_FAILURE)
+        return "failed: internal error"
+    _finish(version, result, work)
+    return "ready"
+
+
+def _beater(version: Version) -> Progress:
+    last = 0.0
+
+    def progress(fraction: float) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= HEARTBEAT_SECONDS:
+            last = now
+            version.beat(fraction)
+
+    return progress
+
+
+def _finish(version: Version, result: Result, work: Path) -> None:
+    """Move renditions beside the original and mark the version ready, atomically."""
+    folder = storage.folder_path(version.folder)
+    rows = []
+    for rendition in result.renditions:
+        name = f"{rendition.role}{rendition.path.suffix}"
+        rendition.path.replace(folder / name)
+        rows.append(
+            Rendition(
+                version=version,
+                role=rendition.role,
+                file=name,
+                content_type=rendition.content_type,
+                size=(folder / name).stat().st_size,
+                width=rendition.width,
+                height=rendition.height,
+            )
+        )
+    shutil.rmtree(work, ignore_errors=True)
+    with transaction.atomic():
+        record = Record.objects.select_for_update().get(pk=version.record_id)
+        version.renditions.all().delete()
+        Rendition.objects.bulk_create(rows)
+        version.finish(
+            state=Version.State.READY,
+            progress=100,
+            ready_at=timezone.now(),
+            metadata=result.metadata,
+            body_html=result.html or "",
+            failure_reason="",
+        )
+        current = record.current_version
+        if current is None or current.number < version.number:
+            record.current_version = version
+            record.save(update_fields=["current_version"])
+
+
+def _fail(version: Version, reason: str, *, notify_owner: bool = True) -> None:
+    with transaction.atomic():
+        version.finish(state=Version.State.FAILED, failure_reason=reason, progress=0)
+        if notify_owner:
+            notify(version.uploaded_by, "records.processing_failed", about=version)
+
+
+def requeue_stalled(now: datetime | None = None) -> int:
+    """Queue again the versions whose worker stopped: killed, out of memory, machine lost.
+
+    A version in `processing` whose heartbeat stopped is free to claim; one still
+    `uploaded` long after it was queued lost its task (the process died between the
+    commit and the enqueue). A duplicate task is harmless: only one can claim.
+    """
+    now = now or timezone.now()
+    stale = now - stall_after()
+    lost = now - stall_after() * 30
+    ids = list(
+        Version.objects.filter(
+            Q(state=Version.State.PROCESSING, heartbeat_at__lt=stale)
+            | Q(state=Version.State.UPLOADED, created_at__lt=lost)
+        ).values_list("pk", flat=True)[:500]
+    )
+    for version_id in ids:
+        process_version.enqueue(version_id)
+    if ids:
+        logger.warning("Requeued %d stalled version(s): %s", len(ids), ids)
+    return len(ids)

@@ -1,0 +1,357 @@
+"""Record workflows, shared by pages, API and the import command.
+
+Each function checks its input, then changes the database in one transaction: a refused
+upload or edit leaves nothing behind, not a record without a version nor a file without
+a row. Processing is queued only once the transaction commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ensemble.accounts.models import User
+from ensemble.core.markdown import render_markdown
+from ensemble.notifications.services import notify
+from ensemble.records import access, processing, storage
+from ensemble.records.intake import Examined, Refused, display_name, examine, readable_size
+from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
+from ensemble.records.uploads import sha256_of
+
+MAX_TAGS = 10
+_TAG_SPACE = re.compile(r"\s+")
+
+
+def clean_title(title: str | None) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise Refused("Give the record a title.", field="title")
+    if len(title) > 200:
+        raise Refused("The title can be at most 200 characters.", field="title")
+    return title
+
+
+def clean_description(description: str | None) -> str:
+    description = (description or "").strip()
+    if len(description) > 10_000:
+        raise Refused("The description can be at most 10,000 characters.", field="description")
+    return description
+
+
+def clean_licence(licence: str | None) -> str:
+    licence = licence or Licence.ACCORD
+    if licence not in Licence.values:
+        raise Refused(
+            f"Unknown licence “{licence}”; choose one of: {', '.join(Licence.values)}.",
+            field="licence",
+        )
+    return licence
+
+
+def clean_tags(tags: Iterable[str] | str | None) -> list[str]:
+    """Lower-case, single-spaced, unique tags; a comma-separated string is accepted too."""
+    if tags is None:
+        return []
+    raw = tags.split(",") if isinstance(tags, str) else list(tags)
+    cleaned: list[str] = []
+    for tag in raw:
+        name = _TAG_SPACE.sub(" ", str(tag)).strip().lstrip("#").lower()
+        if not name:
+            continue
+        if len(name) > 40:
+            raise Refused(f"Tags can be at most 40 characters: “{name[:40]}…”.", field="tags")
+        if name not in cleaned:
+            cleaned.append(name)
+    if len(cleaned) > MAX_TAGS:
+        raise Refused(f"A record can have at most {MAX_TAGS} tags.", field="tags")
+    return cleaned
+
+
+def set_tags(record: Record, names: list[str]) -> None:
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    missing = [Tag(name=name) for name in names if name not in existing]
+    Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    record.tags.set(Tag.objects.filter(name__in=names))
+
+
+@dataclass(frozen=True)
+class Content:
+    path: Path
+    size: int
+    sha256: str
+    name: str  # what to call it when offered back; "" for text written on the site
+
+
+@contextmanager
+def _content(upload: File | None, text: str | None) -> Iterator[Content]:
+    """The new content on disk, from an uploaded file or a text written on the site."""
+    if (upload is None) == (text is None):
+        raise Refused("Send either a file or a text, not both or neither.", field="file")
+    if upload is not None:
+        with storage.upload_on_disk(upload) as path:
+            yield Content(path, int(upload.size or 0), sha256_of(upload), display_name(upload.name))
+        return
+    data = (text or "").replace("\r\n", "\n").encode("utf-8")
+    with storage.text_on_disk(data) as path:
+        yield Content(path, len(data), hashlib.sha256(data).hexdigest(), "")
+
+
+def _add_version(
+    record: Record,
+    *,
+    by: User,
+    content: Content,
+    examined: Examined,
+    change_note: str,
+    written: list[str],
+) -> Version:
+    """Count the bytes against the owner's quota, add the version row, keep the file.
+
+    Runs inside the caller's transaction; the folder goes into `written` before any file
+    is, so the caller can remove it if the transaction fails.
+    """
+    if not storage.reserve(record.owner, content.size):
+        owner = record.owner
+        raise Refused(
+            f"This upload ({readable_size(content.size)}) would go over your storage quota "
+            f"of {readable_size(storage.quota_for(owner))}; you have used "
+            f"{readable_size(storage.used_bytes(owner))}.",
+            status=413,
+            code="quota_exceeded",
+            field="file",
+        )
+    Record.objects.filter(pk=record.pk).update(
+        version_count=F("version_count") + 1, updated_at=timezone.now()
+    )
+    record.refresh_from_db(fields=["version_count", "updated_at"])
+    found = examined.found
+    version = Version.objects.create(
+        record=record,
+        number=record.version_count,
+        uploaded_by=by,
+        change_note=change_note.strip()[:500],
+        folder=storage.new_folder(),
+        original_file="original" + found.extension,
+        original_name=content.name or f"{record.title[:200]}{found.extension}",
+        size=content.size,
+        sha256=content.sha256,
+        fmt=found.fmt,
+        mime=found.mime,
+        label=found.label,
+        extension=found.extension,
+    )
+    written.append(version.folder)
+    storage.keep(content.path, version.folder, version.original_file)
+    processing.enqueue(version)
+    return version
+
+
+@contextmanager
+def _cleanup_on_failure() -> Iterator[list[str]]:
+    """Collects version folders written in a transaction; removes them if it fails."""
+    folders: list[str] = []
+    try:
+        yield folders
+    except BaseException:
+        for folder in folders:
+            storage.remove_folder(folder)
+        raise
+
+
+def create_record(
+    owner: User,
+    *,
+    title: str | None,
+    description: str | None = "",
+    tags: Iterable[str] | str | None = None,
+    licence: str | None = None,
+    kind: str | None = None,
+    upload: File | None = None,
+    text: str | None = None,
+) -> Record:
+    """A new draft record with its first version, queued for processing."""
+    title = clean_title(title)
+    description = clean_description(description)
+    tag_names = clean_tags(tags)
+    licence = clean_licence(licence)
+    if kind is not None and kind not in Record.Kind.values:
+        raise Refused(f"Unknown kind “{kind}”.", field="kind")
+    if text is not None:
+        kind = Record.Kind.TEXT
+    with _content(upload, text) as content:
+        examined = examine(content.path, size=content.size, declared_kind=kind)
+        with _cleanup_on_failure() as folders, transaction.atomic():
+            record = Record.objects.create(
+                owner=owner,
+                kind=examined.kind,
+                title=title,
+                description=description,
+                description_html=render_markdown(description),
+                licence=licence,
+            )
+            set_tags(record, tag_names)
+            _add_version(
+                record,
+                by=owner,
+                content=content,
+                examined=examined,
+                change_note="",
+                written=folders,
+            )
+    return record
+
+
+def add_version(
+    record: Record,
+    *,
+    by: User,
+    upload: File | None = None,
+    text: str | None = None,
+    change_note: str = "",
+) -> Version:
+    """A new version of the same kind; the record keeps showing the last ready one."""
+    access.require_owner(by, record)
+    if len(change_note) > 500:
+        raise Refused("The change note can be at most 500 characters.", field="change_note")
+    with _content(upload, text) as content:
+        examined = examine(content.path, size=content.size, declared_kind=record.kind)
+        with _cleanup_on_failure() as folders, transaction.atomic():
+            locked = Record.objects.select_for_update().get(pk=record.pk)
+            version = _add_version(
+                locked,
+                by=by,
+                content=content,
+                examined=examined,
+                change_note=change_note,
+                written=folders,
+            )
+    record.refresh_from_db()
+    return version
+
+
+def update_record(
+    record: Record,
+    *,
+    by: User,
+    title: str | None = None,
+    description: str | None = None,
+    tags: Iterable[str] | str | None = None,
+    licence: str | None = None,
+) -> Record:
+    """Change the fields given (None leaves a field as it is)."""
+    access.require_owner(by, record)
+    changes: dict[str, object] = {}
+    if title is not None:
+        changes["title"] = clean_title(title)
+    if description is not None:
+        changes["description"] = clean_description(description)
+        changes["description_html"] = render_markdown(str(changes["description"]))
+    if licence is not None:
+        changes["licence"] = clean_licence(licence)
+    tag_names = clean_tags(tags) if tags is not None else None
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(record, name, value)
+        record.updated_at = timezone.now()
+        record.save(update_fields=[*changes, "updated_at"])
+        if tag_names is not None:
+            set_tags(record, tag_names)
+    return record
+
+
+def publish(record: Record, *, by: User) -> Record:
+    """Make a draft public: an explicit act, once there is something ready to show."""
+    access.require_owner(by, record)
+    if record.is_public:
+        return record
+    if record.current_version_id is None:
+        raise Refused(
+            "The record has no ready version yet; publish it once processing has finished.",
+            status=409,
+            code="not_ready",
+        )
+    now = timezone.now()
+    Record.objects.filter(pk=record.pk).update(
+        visibility=Record.Visibility.PUBLIC, published_at=now, updated_at=now
+    )
+    record.refresh_from_db()
+    return record
+
+
+def delete_record(record: Record, *, by: User) -> Record:
+    """Turn the record into a tombstone: no content, no media, still a node in lineage.
+
+    The files go and their bytes return to the owner's quota; the row keeps its id,
+    owner and title so that what was built on it can still say where it came from.
+    """
+    access.require_owner(by, record)
+    if record.is_deleted:
+        return record
+    now = timezone.now()
+    with transaction.atomic():
+        versions = list(Version.objects.filter(record=record, purged_at__isnull=True))
+        freed = sum(version.size for version in versions)
+        Version.objects.filter(pk__in=[v.pk for v in versions]).update(
+            purged_at=now, body_html="", metadata={}
+        )
+        record.description = ""
+        record.description_html = ""
+        record.deleted_at = now
+        record.updated_at = now
+        record.save(update_fields=["description", "description_html", "deleted_at", "updated_at"])
+        record.tags.clear()
+        storage.release(record.owner_id, freed)
+        folders = [version.folder for version in versions]
+        transaction.on_commit(lambda: storage.remove_folders(folders))
+    return record
+
+
+def invite_cocreator(record: Record, *, by: User, user: User) -> CoCreator:
+    """The owner asks a member to share credit; they are credited once they accept."""
+    access.require_owner(by, record)
+    if user.pk == record.owner_id:
+        raise Refused("You are already the owner of this record.", field="username")
+    if not user.is_active:
+        raise Refused("That member's account is not active.", field="username")
+    with transaction.atomic():
+        cocreator, created = CoCreator.objects.get_or_create(record=record, user=user)
+        if not created:
+            if cocreator.state == CoCreator.State.ACCEPTED:
+                raise Refused(
+                    f"@{user.username} is already a co-creator.", status=409, code="conflict"
+                )
+            cocreator.state = CoCreator.State.INVITED
+            cocreator.invited_at = timezone.now()
+            cocreator.responded_at = None
+            cocreator.save(update_fields=["state", "invited_at", "responded_at"])
+        notify(user, "records.cocreator_invited", actor=by, about=cocreator)
+    return cocreator
+
+
+def answer_invitation(cocreator: CoCreator, *, by: User, accept: bool) -> CoCreator:
+    if cocreator.user_id != by.pk:
+        raise Refused("This invitation is for someone else.", status=403, code="forbidden")
+    if cocreator.state != CoCreator.State.INVITED:
+        raise Refused("This invitation was already answered.", status=409, code="conflict")
+    cocreator.state = CoCreator.State.ACCEPTED if accept else CoCreator.State.DECLINED
+    cocreator.responded_at = timezone.now()
+    cocreator.save(update_fields=["state", "responded_at"])
+    kind = "records.cocreator_accepted" if accept else "records.cocreator_declined"
+    notify(cocreator.record.owner, kind, actor=by, about=cocreator)
+    return cocreator
+
+
+def remove_cocreator(cocreator: CoCreator, *, by: User) -> None:
+    """The owner withdraws an invitation or credit, or a co-creator steps down."""
+    if by.pk not in (cocreator.record.owner_id, cocreator.user_id):
+        raise Refused("Only the owner or the co-creator can do that.", status=403)
+    cocreator.delete()

@@ -1,0 +1,110 @@
+"""Where record files live on disk, and each member's storage quota.
+
+Every version has its own folder under RECORDS_ROOT, named by a random token: names on
+disk never come from the uploader, so no file name can traverse paths or collide. The
+folder holds the original (`original<ext>`) and the renditions processing made.
+
+Only local disk is built so far; object storage (S3) is a later issue.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db.models import F
+
+from ensemble.accounts.models import User
+from ensemble.records.models import StorageUsage
+
+
+def new_folder() -> str:
+    token = secrets.token_hex(16)
+    return f"{token[:2]}/{token}"
+
+
+def folder_path(folder: str) -> Path:
+    return Path(settings.RECORDS_ROOT) / folder
+
+
+def temp_dir() -> Path:
+    path = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextmanager
+def upload_on_disk(upload: File) -> Iterator[Path]:
+    """A path to the upload's bytes: its temporary file, or one written for small uploads."""
+    temporary_path = getattr(upload, "temporary_file_path", None)
+    if temporary_path is not None:
+        yield Path(temporary_path())
+        return
+    with tempfile.NamedTemporaryFile(dir=temp_dir(), suffix=".upload") as handle:
+        upload.seek(0)
+        for chunk in upload.chunks():
+            handle.write(chunk)
+        handle.flush()
+        yield Path(handle.name)
+
+
+@contextmanager
+def text_on_disk(data: bytes) -> Iterator[Path]:
+    with tempfile.NamedTemporaryFile(dir=temp_dir(), suffix=".md") as handle:
+        handle.write(data)
+        handle.flush()
+        yield Path(handle.name)
+
+
+def keep(src: Path, folder: str, name: str) -> Path:
+    """Put a received file in its version folder: a rename when on the same disk."""
+    target_dir = folder_path(folder)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / name
+    try:
+        os.link(src, target)  # the temporary file stays for its owner to delete
+    except OSError:
+        shutil.copyfile(src, target)
+    return target
+
+
+def remove_folder(folder: str) -> None:
+    shutil.rmtree(folder_path(folder), ignore_errors=True)
+
+
+def remove_folders(folders: list[str]) -> None:
+    for folder in folders:
+        remove_folder(folder)
+
+
+def quota_for(user: User) -> int:
+    return int(settings.STORAGE_QUOTA_BYTES)
+
+
+def used_bytes(user: User) -> int:
+    usage = StorageUsage.objects.filter(user=user).values_list("used_bytes", flat=True).first()
+    return int(usage or 0)
+
+
+def reserve(user: User, nbytes: int) -> bool:
+    """Count `nbytes` against the member's quota if they fit; one conditional UPDATE."""
+    StorageUsage.objects.get_or_create(user=user)
+    limit = quota_for(user) - nbytes
+    return bool(
+        StorageUsage.objects.filter(user=user, used_bytes__lte=limit).update(
+            used_bytes=F("used_bytes") + nbytes
+        )
+    )
+
+
+def release(user_id: int, nbytes: int) -> None:
+    StorageUsage.objects.filter(user_id=user_id, used_bytes__gte=nbytes).update(
+        used_bytes=F("used_bytes") - nbytes
+    )

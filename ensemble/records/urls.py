@@ -1,0 +1,25 @@
+from django.urls import path
+
+from ensemble.records import media_views, views
+
+app_name = "records"
+
+urlpatterns = [
+    path("records/", views.browse, name="browse"),
+    path("records/mine", views.mine, name="mine"),
+    path("records/new", views.new, name="new"),
+    path("records/write", views.write, name="write"),
+    path("records/<int:record_id>", views.detail, name="detail"),
+    path("records/<int:record_id>/status", views.status, name="status"),
+    path("records/<int:record_id>/edit", views.edit, name="edit"),
+    path("records/<int:record_id>/publish", views.publish, name="publish"),
+    path("records/<int:record_id>/delete", views.delete, name="delete"),
+    path("records/<int:record_id>/versions/new", views.new_version, name="new_version"),
+    path("records/<int:record_id>/cocreators", views.invite, name="invite"),
+    path(
+        "records/<int:record_id>/cocreators/<int:cocreator_id>/<str:verb>",
+        views.answer,
+        name="answer",
+    ),
+    path("media/r/<str:token>/<str:name>", media_views.serve, name="media"),
+]

@@ -1,0 +1,355 @@
+"""Record pages: browse, upload, write, show, edit, versions, co-creators, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ensemble.accounts.http import member
+from ensemble.accounts.models import User
+from ensemble.core.pagination import BadCursor, paginate
+from ensemble.records import access, services
+from ensemble.records.forms import (
+    InviteForm,
+    RecordFieldsForm,
+    TextRecordForm,
+    UploadForm,
+    VersionForm,
+)
+from ensemble.records.intake import Refused, title_from_name
+from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
+from ensemble.records.present import media_for
+from ensemble.records.uploads import largest_upload, upload_was_refused
+
+PAGE_SIZE = 24
+
+
+def _get_record_for_viewer(request: HttpRequest, record_id: int) -> Record:
+    """The record if this requester may see it (tombstones are shown as such); else 404."""
+    record = get_object_or_404(
+        Record.objects.select_related("owner", "current_version").prefetch_related(
+            Prefetch("cocreators", queryset=CoCreator.objects.select_related("user")),
+            "tags",
+            "current_version__renditions",
+        ),
+        pk=record_id,
+    )
+    if record.is_deleted:
+        return record
+    if not access.can_view(request.user, record):
+        raise Http404
+    return record
+
+
+def _show_refusal(form: Any, error: Refused) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def browse(request: HttpRequest) -> HttpResponse:
+    """Public records in a grid, newest first, filtered by kind, tag and licence."""
+    records = Record.objects.public().for_cards()
+    kind = request.GET.get("kind", "")
+    tag = request.GET.get("tag", "").strip().lower()
+    licence = request.GET.get("licence", "")
+    owner = request.GET.get("owner", "").strip().lstrip("@")
+    if owner:
+        records = records.filter(owner__in=User.objects.with_username(owner))
+    if kind in Record.Kind.values:
+        records = records.filter(kind=kind)
+    if licence in Licence.values:
+        records = records.filter(licence=licence)
+    if tag:
+        records = records.filter(tags__name=tag)
+    try:
+        page = paginate(records, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
+    except BadCursor:
+        return redirect(request.path)
+    cards = [(r, media_for(r.current_version, r, request.user)) for r in page.items]
+    filters = {"kind": kind, "tag": tag, "licence": licence, "owner": owner}
+    query = {k: v for k, v in filters.items() if v}
+    return render(
+        request,
+        "records/browse.html",
+        {
+            "cards": cards,
+            "next_cursor": page.next_cursor,
+            "kinds": Record.Kind.choices,
+            "licences": Licence.choices,
+            "kind": kind,
+            "tag": tag,
+            "licence": licence,
+            "owner": owner,
+            "query": query,
+            "popular_tags": Tag.objects.filter(records__visibility="public")
+            .values_list("name", flat=True)
+            .distinct()[:20],
+        },
+    )
+
+
+@login_required
+@never_cache
+def new(request: HttpRequest) -> HttpResponse:
+    """The upload page. Without JavaScript it posts one file here; with it, many to the API."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if upload_was_refused(request):
+            form.add_error("file", "The file is larger than any upload we accept.")
+        elif form.is_valid():
+            data = form.cleaned_data
+            upload = data["file"]
+            try:
+                record = services.create_record(
+                    member(request),
+                    title=data["title"] or title_from_name(upload.name or ""),
+                    description=data["description"],
+                    tags=data["tags"],
+                    licence=data["licence"],
+                    kind=data["kind"] or None,
+                    upload=upload,
+                )
+            except Refused as error:
+                _show_refusal(form, error)
+            else:
+                messages.success(request, "Uploaded. It is being processed now.")
+                return redirect(record)
+    return render(
+        request,
+        "records/new.html",
+        {
+            "form": form,
+            "max_bytes": largest_upload(),
+            "licences": Licence.choices,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def write(request: HttpRequest) -> HttpResponse:
+    """Write a text record in the browser."""
+    form = TextRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.create_record(
+                member(request),
+                title=data["title"],
+                description=data["description"],
+                tags=data["tags"],
+                licence=data["licence"],
+                text=data["body"],
+            )
+        except Refused as error:
+            _show_refusal(form, error)
+        else:
+            return redirect(record)
+    return render(request, "records/write.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def detail(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _get_record_for_viewer(request, record_id)
+    if record.is_deleted:
+        return render(request, "records/tombstone.html", {"record": record}, status=410)
+    versions = list(
+        Version.objects.filter(record=record)
+        .select_related("uploaded_by")
+        .prefetch_related("renditions")
+    )
+    is_owner = access.is_owner(request.user, record)
+    is_creator = access.is_creator(request.user, record)
+    latest = versions[0] if versions else None
+    history = [
+        (v, media_for(v, record, request.user).download if is_creator else None) for v in versions
+    ]
+    my_invite = next(
+        (
+            c
+            for c in record.cocreators.all()
+            if request.user.is_authenticated and c.user_id == request.user.pk
+        ),
+        None,
+    )
+    return render(
+        request,
+        "records/detail.html",
+        {
+            "record": record,
+            "version": record.current_version,
+            "media": media_for(record.current_version, record, request.user),
+            "latest": latest,
+            "history": history,
+            "is_owner": is_owner,
+            "credited": [c for c in record.cocreators.all() if c.state == "accepted"],
+            "pending": [c for c in record.cocreators.all() if c.state == "invited"],
+            "my_invite": my_invite,
+            "invite_form": InviteForm(),
+        },
+    )
+
+
+def status(request: HttpRequest, record_id: int) -> HttpResponse:
+    """The processing state of the newest version: what the live status polls."""
+    record = _get_record_for_viewer(request, record_id)
+    latest = Version.objects.filter(record=record).first()
+    response = render(request, "records/_status.html", {"record": record, "latest": latest})
+    if latest is not None and latest.is_finished:
+        response["HX-Trigger"] = "record-processed"
+    return response
+
+
+@login_required
+@never_cache
+def edit(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _owner_or_403(request, record_id)
+    initial = {
+        "title": record.title,
+        "description": record.description,
+        "tags": ", ".join(t.name for t in record.tags.all()),
+        "licence": record.licence,
+    }
+    form = RecordFieldsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_record(record, by=member(request), **data)
+        except Refused as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(record)
+    return render(request, "records/edit.html", {"form": form, "record": record})
+
+
+def _owner_or_403(request: HttpRequest, record_id: int) -> Record:
+    record = _get_record_for_viewer(request, record_id)
+    if record.is_deleted:
+        raise Http404
+    if not access.is_owner(request.user, record):
+        raise PermissionDenied("Only the record's owner can do that.")
+    return record
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _owner_or_403(request, record_id)
+    try:
+        services.publish(record, by=member(request))
+    except Refused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Published: everyone can see it now.")
+    return redirect(record)
+
+
+@login_required
+@never_cache
+def delete(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _owner_or_403(request, record_id)
+    if request.method == "POST":
+        services.delete_record(record, by=member(request))
+        messages.success(request, f"“{record.title}” was deleted.")
+        return redirect("records:mine")
+    return render(request, "records/delete.html", {"record": record})
+
+
+@login_required
+@never_cache
+def new_version(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _owner_or_403(request, record_id)
+    form = VersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if upload_was_refused(request):
+            form.add_error("file", "The file is larger than any upload we accept.")
+        elif form.is_valid():
+            data = form.cleaned_data
+            is_text = record.kind == Record.Kind.TEXT and not data["file"]
+            try:
+                services.add_version(
+                    record,
+                    by=member(request),
+                    upload=data["file"] or None,
+                    text=data["body"] if is_text else None,
+                    change_note=data["change_note"],
+                )
+            except Refused as error:
+                _show_refusal(form, error)
+            else:
+                messages.success(request, "New version uploaded. It is being processed now.")
+                return redirect(record)
+    return render(
+        request,
+        "records/new_version.html",
+        {"form": form, "record": record},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _owner_or_403(request, record_id)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        username = form.cleaned_data["username"].strip().lstrip("@")
+        user = User.objects.with_username(username).first()
+        if user is None:
+            messages.error(request, f"There is no member called @{username}.")
+        else:
+            try:
+                services.invite_cocreator(record, by=member(request), user=user)
+            except Refused as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"Invited @{user.username} as a co-creator.")
+    return redirect(record)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, record_id: int, cocreator_id: int, verb: str) -> HttpResponse:
+    if verb not in ("accept", "decline", "remove"):
+        raise Http404
+    cocreator = get_object_or_404(
+        CoCreator.objects.select_related("record__owner"), pk=cocreator_id, record_id=record_id
+    )
+    me = member(request)
+    try:
+        if verb == "remove":
+            services.remove_cocreator(cocreator, by=me)
+        else:
+            services.answer_invitation(cocreator, by=me, accept=verb == "accept")
+    except Refused as error:
+        if error.status == 403:
+            raise Http404 from None
+        messages.error(request, error.message)
+    if not access.can_view(me, cocreator.record):
+        return redirect("records:browse")  # a draft they declined or stepped down from
+    return redirect(cocreator.record)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """Your records, drafts included."""
+    records = Record.objects.alive().by(member(request)).for_cards()
+    try:
+        page = paginate(records, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
+    except BadCursor:
+        return redirect(request.path)
+    cards = [(r, media_for(r.current_version, r, request.user)) for r in page.items]
+    return render(
+        request,
+        "records/mine.html",
+        {"cards": cards, "next_cursor": page.next_cursor, "query": {}},
+    )
