@@ -358,9 +358,12 @@ def _refuse_markup(markup: str) -> None:
 def _is_concat_list(text: str) -> bool:
     """FFmpeg's concat list without its header: directives only, at least one `file`.
 
-    (The whole chunk must read like one, so a poem whose first line starts "file " is
-    still a poem.)
+    The whole chunk must read like one, so a poem whose first line starts "file " is
+    still a poem. The last line may be cut by the chunk's end: a prefix is enough there.
     """
-    lines = [line.strip() for line in text.splitlines()[:-1] or text.splitlines()]
+    lines = (line.strip() for line in text.splitlines())
     words = [line.split(None, 1)[0] for line in lines if line and not line.startswith("#")]
-    return "file" in words and all(word in _CONCAT_DIRECTIVES for word in words)
+    if "file" not in words:
+        return False
+    *body, last = words
+    return set(body) <= _CONCAT_DIRECTIVES and any(d.startswith(last) for d in _CONCAT_DIRECTIVES)

@@ -72,8 +72,10 @@ def process(
             "animated": bool(getattr(image, "is_animated", False)),
         }
         has_metadata = _carries_metadata(image, fmt)
-        renditions = _thumbnails(image, UPRIGHT.get(orientation), out_dir, limits)
-        progress(0.6)
+        thumbnails = _thumbnails(image, UPRIGHT.get(orientation), limits)
+    # Saved outside `_reading`: a failure to write is ours, not a damaged upload.
+    renditions = [_save_webp(picture, role, out_dir) for role, picture in thumbnails]
+    progress(0.6)
     download = _download(src, fmt, out_dir, limits, has_metadata)
     if download is not None:
         download.width, download.height = download.width or width, download.height or height
@@ -142,8 +144,8 @@ def _too_many_pixels_from(pillow_message: str, limits: Limits) -> str:
 
 
 def _thumbnails(
-    image: Image.Image, upright: Image.Transpose | None, out_dir: Path, limits: Limits
-) -> list[RenditionFile]:
+    image: Image.Image, upright: Image.Transpose | None, limits: Limits
+) -> list[tuple[str, Image.Image]]:
     """Decode once, at the smallest scale the large thumbnail allows, and shrink from it.
 
     Orientation is applied to the thumbnail rather than the original: rotating a
@@ -158,13 +160,18 @@ def _thumbnails(
     if upright is not None:
         picture = picture.transpose(upright)
     picture.info = {}  # the thumbnails carry no metadata at all (nor an ICC profile)
-    renditions = []
+    thumbnails = []
     for role, box in THUMBS.items():
+        picture = picture.copy()
         picture.thumbnail((box, box), Image.Resampling.LANCZOS)  # never enlarges
-        path = out_dir / f"{role}.webp"
-        picture.save(path, "WEBP", quality=WEBP_QUALITY, method=4)
-        renditions.append(RenditionFile(role, path, "image/webp", *picture.size))
-    return renditions
+        thumbnails.append((role, picture))
+    return thumbnails
+
+
+def _save_webp(picture: Image.Image, role: str, out_dir: Path) -> RenditionFile:
+    path = out_dir / f"{role}.webp"
+    picture.save(path, "WEBP", quality=WEBP_QUALITY, method=4)
+    return RenditionFile(role, path, "image/webp", *picture.size)
 
 
 def _for_webp(image: Image.Image) -> Image.Image:
@@ -229,6 +236,5 @@ def _reencoded(src: Path, fmt: str, out_dir: Path, limits: Limits) -> RenditionF
             upright = upright.convert("RGBA" if upright.has_transparency_data else "RGB")
         icc = image.info.get("icc_profile") if upright.mode == image.mode else None
         upright.info = {}
-        upright.save(path, "PNG", icc_profile=icc, compress_level=6)
-        width, height = upright.size
-    return RenditionFile("download", path, "image/png", width, height)
+    upright.save(path, "PNG", icc_profile=icc, compress_level=6)
+    return RenditionFile("download", path, "image/png", *upright.size)

@@ -284,6 +284,17 @@ def test_scripts_are_refused(tmp_path):
     assert refusal(tmp_path, b"#!/bin/sh\nrm -rf ~\n") == sniff.SCRIPT
 
 
+def test_a_poem_starting_with_file_is_not_a_concat_list(tmp_path):
+    poem = b"file under sorrow, she said,\nand the drawer closed.\n"
+    assert detect(tmp_path, poem).family == "text"
+
+
+def test_a_long_concat_list_cut_mid_line_is_refused(tmp_path):
+    data = b"".join(b"file 'clip%04d.mp4'\nduration 1.0\n" % i for i in range(400))
+    assert len(data) > sniff.HEAD_SIZE
+    assert refusal(tmp_path, data) == sniff.PLAYLIST
+
+
 def test_markup_words_inside_prose_are_fine(tmp_path):
     poem = b"A file of letters, v=0 in the margin,\nI wrote <3 and an <svg> tag, later.\n"
     assert detect(tmp_path, poem).family == "text"
