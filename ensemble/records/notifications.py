@@ -20,7 +20,7 @@ def _actor(n: Notification) -> str:
 
 register(
     Kind(
-        key="records.cocreator_invited",
+        key="cocreator_invited",
         label="Someone invites you to be credited as a co-creator",
         default=Delivery.EMAIL,
         describe=lambda n: f"{_actor(n)} invites you to co-create {_record_title(n)}.",
@@ -29,7 +29,7 @@ register(
 )
 register(
     Kind(
-        key="records.cocreator_accepted",
+        key="cocreator_accepted",
         label="A member accepted your co-creator invitation",
         default=Delivery.IN_APP,
         describe=lambda n: f"{_actor(n)} accepted your invitation to co-create {_record_title(n)}.",
@@ -38,7 +38,7 @@ register(
 )
 register(
     Kind(
-        key="records.cocreator_declined",
+        key="cocreator_declined",
         label="A member declined your co-creator invitation",
         default=Delivery.IN_APP,
         describe=lambda n: f"{_actor(n)} declined your invitation to co-create {_record_title(n)}.",
@@ -47,7 +47,7 @@ register(
 )
 register(
     Kind(
-        key="records.processing_failed",
+        key="processing_failed",
         label="An upload of yours could not be processed",
         default=Delivery.IN_APP,
         describe=lambda n: (

@@ -160,7 +160,7 @@ def _fail(version: Version, reason: str, *, notify_owner: bool = True) -> None:
     with transaction.atomic():
         version.finish(state=Version.State.FAILED, failure_reason=reason, progress=0)
         if notify_owner:
-            notify(version.uploaded_by, "records.processing_failed", about=version)
+            notify(version.uploaded_by, "processing_failed", about=version)
 
 
 def requeue_stalled(now: datetime | None = None) -> int:

@@ -333,7 +333,7 @@ def invite_cocreator(record: Record, *, by: User, user: User) -> CoCreator:
             cocreator.invited_at = timezone.now()
             cocreator.responded_at = None
             cocreator.save(update_fields=["state", "invited_at", "responded_at"])
-        notify(user, "records.cocreator_invited", actor=by, about=cocreator)
+        notify(user, "cocreator_invited", actor=by, about=cocreator)
     return cocreator
 
 
@@ -345,7 +345,7 @@ def answer_invitation(cocreator: CoCreator, *, by: User, accept: bool) -> CoCrea
     cocreator.state = CoCreator.State.ACCEPTED if accept else CoCreator.State.DECLINED
     cocreator.responded_at = timezone.now()
     cocreator.save(update_fields=["state", "responded_at"])
-    kind = "records.cocreator_accepted" if accept else "records.cocreator_declined"
+    kind = "cocreator_accepted" if accept else "cocreator_declined"
     notify(cocreator.record.owner, kind, actor=by, about=cocreator)
     return cocreator
 

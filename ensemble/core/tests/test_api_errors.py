@@ -271,6 +271,9 @@ def test_openapi_documents_which_endpoints_need_no_credentials(openapi):
         ("post", "/api/v1/auth/signup"),
         ("post", "/api/v1/auth/tokens"),
         ("get", "/api/v1/users/{username}"),
+        ("get", "/api/v1/records"),
+        ("get", "/api/v1/records/{record_id}"),
+        ("get", "/api/v1/records/{record_id}/versions"),
     }
 
 

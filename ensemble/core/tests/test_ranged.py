@@ -22,6 +22,9 @@ rf = RequestFactory()
 
 _served: dict[str, Path] = {}
 
+# Closing a response sends request_finished, which tidies database connections.
+pytestmark = pytest.mark.django_db
+
 
 def _view(request: HttpRequest) -> HttpResponse:
     return ranged_file_response(request, _served["path"], content_type=CT)

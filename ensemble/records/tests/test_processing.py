@@ -79,7 +79,7 @@ def test_a_version_that_keeps_killing_its_worker_fails_with_a_reason(alice, task
     assert version.state == "failed"
     assert "stopped before finishing" in version.failure_reason
     notification = alice.notifications.get()
-    assert notification.kind == "records.processing_failed"
+    assert notification.kind == "processing_failed"
 
 
 def test_a_bug_in_a_processor_fails_the_version_instead_of_leaving_it_stuck(
@@ -89,7 +89,9 @@ def test_a_bug_in_a_processor_fails_the_version_instead_of_leaving_it_stuck(
         raise ZeroDivisionError("a bug")
 
     record = make_record(alice, process=False)
-    monkeypatch.setattr(processing, "processor_for", lambda kind: type("P", (), {"process": broken}))
+    monkeypatch.setattr(
+        processing, "processor_for", lambda kind: type("P", (), {"process": broken})
+    )
     tasks()
     version = record.versions.get()
     assert version.state == "failed"
@@ -102,7 +104,9 @@ def test_a_media_error_becomes_the_failure_reason(alice, tasks, monkeypatch):
         raise MediaError("The audio is damaged and could not be decoded.")
 
     record = make_record(alice, process=False)
-    monkeypatch.setattr(processing, "processor_for", lambda kind: type("P", (), {"process": refuses}))
+    monkeypatch.setattr(
+        processing, "processor_for", lambda kind: type("P", (), {"process": refuses})
+    )
     tasks()
     version = record.versions.get()
     assert version.state == "failed"

@@ -22,9 +22,7 @@ FFCONCAT = b"ffconcat version 1.0\nfile 'neighbour.ts'\nfile 'http://127.0.0.1:9
 
 def post_file(client, data: bytes, name: str, **fields):
     upload = SimpleUploadedFile(name, data)
-    return client.post(
-        "/records/new", {"file": upload, "licence": "accord", "title": "", **fields}
-    )
+    return client.post("/records/new", {"file": upload, "licence": "accord", "title": "", **fields})
 
 
 @pytest.mark.parametrize(
