@@ -3,7 +3,7 @@
 Each timed run is a fresh process (`python bench/media.py WORK WHO SRC OUT_DIR`) so that
 its peak memory is its own. The child imports what it needs, notes its resident memory,
 times the one call, and prints a JSON line: wall seconds, CPU seconds (its threads
-included), resident memory before the call and at its peak (ru_maxrss).
+included), resident memory before the call and at its peak (VmHWM).
 
 WHO is "ours" (the processor Ensemble runs in its worker) or "reference" (the obvious
 few lines of Pillow or PyAV a developer would write for the same output). The references
@@ -14,7 +14,6 @@ bit rate, fast start), so the ratio shows what our code costs over the libraries
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from collections.abc import Callable
@@ -171,23 +170,28 @@ def prepare(work: str, who: str) -> Callable[[Path, Path], None]:
     return reference_transcode
 
 
-def resident_mb() -> float:
+def status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS now, VmHWM peak).
+
+    Not ru_maxrss: Linux carries that over from the parent across fork and exec, so a
+    child of a process that once used 300 MB reports at least 300 MB.
+    """
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
 def timed_run(work: str, who: str, src: Path, out_dir: Path) -> dict[str, float]:
     call = prepare(work, who)
-    before = resident_mb()
+    before = status_mb("VmRSS")
     cpu_start = time.process_time()
     start = time.perf_counter()
     call(src, out_dir)
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux
-    return {"seconds": seconds, "cpu": cpu, "rss_before_mb": before, "peak_rss_mb": peak_kb / 1024}
+    peak = status_mb("VmHWM")
+    return {"seconds": seconds, "cpu": cpu, "rss_before_mb": before, "peak_rss_mb": peak}
 
 
 def main(argv: list[str]) -> int:

@@ -409,7 +409,7 @@ def upload_section(
     lines = [
         "| measure | upload | plain copy | ratio | goal |",
         "|---|---:|---:|---|---|",
-        f"| time for {mb:,.0f} MB | {up:.1f} s | {copy:.1f} s | "
+        f"| time for {mb:,.0f} MB | {up:.2f} s | {copy:.2f} s | "
         f"{ratio_text(copy / up)} of the copy's speed | — |",
         f"| throughput | {mb / up:,.0f} MB/s | {mb / copy:,.0f} MB/s | | |",
         f"| server RSS, whole process tree | {baseline:.0f} MB before, {peak:.0f} MB at the "
@@ -493,7 +493,8 @@ def media_table(results: dict[str, list[Run]], goal: float | None) -> str:
 
     def row(name: str, key: Callable[[Run], float], unit: str, ratio: str, goal: str) -> str:
         a, b = median_of(ours, key), median_of(ref, key)
-        return f"| {name} | {a:.2f} {unit} | {b:.2f} {unit} | {ratio} | {goal} |"
+        digits = 2 if unit == "s" else 0
+        return f"| {name} | {a:.{digits}f} {unit} | {b:.{digits}f} {unit} | {ratio} | {goal} |"
 
     return "\n".join(
         [

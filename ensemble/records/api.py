@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ensemble.accounts.http import member
@@ -180,8 +180,8 @@ def create_record(
     licence: Form[Licence] = Licence.ACCORD,
     kind: Form[Record.Kind | None] = None,
     text: Form[str | None] = None,
-    file: File[UploadedFile] | None = None,
-) -> tuple[int, dict[str, Any]]:
+    file: File[UploadedFile | None] = None,
+) -> Status:
     """Create a draft record from a file (multipart) or a text. Processing starts at once;
     poll the record until `latest_version.state` is `ready` or `failed`.
 
@@ -202,7 +202,7 @@ def create_record(
         text=text,
     )
     record = _records().get(pk=record.pk)
-    return 201, record_out(record, member(request), _latest(record))
+    return Status(201, record_out(record, member(request), _latest(record)))
 
 
 @router.get("/records", response={200: RecordPage, **ERRORS}, auth=None)
@@ -250,17 +250,21 @@ def get_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
 @refusals_as_errors
 def update_record(request: HttpRequest, record_id: int, patch: RecordPatch) -> dict[str, Any]:
     record = _visible(request, record_id)
-    services.update_record(record, by=member(request), **patch.dict(exclude_unset=True))
+    changes = patch.dict(exclude_unset=True)
+    for name, value in changes.items():
+        if value is None:
+            raise ApiError(422, f'{name}: null is not a value; send "" or [] to clear.')
+    services.update_record(record, by=member(request), **changes)
     record = _records().get(pk=record.pk)
     return record_out(record, member(request), _latest(record))
 
 
 @router.delete("/records/{record_id}", response={204: None, **ERRORS})
 @refusals_as_errors
-def delete_record(request: HttpRequest, record_id: int) -> tuple[int, None]:
+def delete_record(request: HttpRequest, record_id: int) -> Status:
     """Delete: the record becomes a tombstone (files gone; id, owner and title stay)."""
     services.delete_record(_visible(request, record_id), by=member(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/records/{record_id}/publish", response={200: RecordOut, **ERRORS})
@@ -286,8 +290,8 @@ def add_version(
     record_id: int,
     change_note: Form[str] = "",
     text: Form[str | None] = None,
-    file: File[UploadedFile] | None = None,
-) -> tuple[int, Version]:
+    file: File[UploadedFile | None] = None,
+) -> Status:
     """Upload a new version (same kind as the record) with a change note."""
     if upload_was_refused(request):
         raise ApiError(413, "The file is larger than any upload we accept.", "too_large")
@@ -295,18 +299,18 @@ def add_version(
     version = services.add_version(
         record, by=member(request), upload=file, text=text, change_note=change_note
     )
-    return 201, version
+    return Status(201, version)
 
 
 @router.post("/records/{record_id}/cocreators", response={201: CoCreatorOut, **ERRORS})
 @refusals_as_errors
-def invite_cocreator(request: HttpRequest, record_id: int, body: InviteIn) -> tuple[int, Any]:
+def invite_cocreator(request: HttpRequest, record_id: int, body: InviteIn) -> Status:
     record = _visible(request, record_id)
     user = User.objects.with_username(body.username.strip().lstrip("@")).first()
     if user is None:
         raise ApiError(404, f"There is no member called @{body.username}.", "no_such_member")
     cocreator = services.invite_cocreator(record, by=member(request), user=user)
-    return 201, {"id": cocreator.pk, "username": user.username, "state": cocreator.state}
+    return Status(201, {"id": cocreator.pk, "username": user.username, "state": cocreator.state})
 
 
 def _invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> CoCreator:
@@ -344,6 +348,6 @@ def decline_invitation(request: HttpRequest, record_id: int, cocreator_id: int) 
 
 @router.delete("/records/{record_id}/cocreators/{cocreator_id}", response={204: None, **ERRORS})
 @refusals_as_errors
-def remove_cocreator(request: HttpRequest, record_id: int, cocreator_id: int) -> tuple[int, None]:
+def remove_cocreator(request: HttpRequest, record_id: int, cocreator_id: int) -> Status:
     services.remove_cocreator(_invitation(request, record_id, cocreator_id), by=member(request))
-    return 204, None
+    return Status(204, None)

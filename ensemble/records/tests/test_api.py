@@ -97,10 +97,13 @@ def assert_nothing_kept(root: Path) -> None:
 
 
 def fetch(client, media_url: str, headers=None):
-    """GET a media URL and read the whole body, so the file is closed."""
+    """GET a media URL and read the whole body, which closes the file.
+
+    Not `response.close()`: outside the test client's own wrapper that fires
+    `request_finished`, which closes the database connection on PostgreSQL.
+    """
     response = client.get(media_url, headers=headers or {})
     response.body = response.getvalue()
-    response.close()
     return response
 
 

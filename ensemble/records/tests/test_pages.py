@@ -21,12 +21,14 @@ def test_browse_lists_public_records_only_with_filters(alice, client):
     make_record(alice, text="A poem", title="Poem", licence="cc-by-4.0", publish=True)
 
     html = client.get("/records/").content.decode()
-    assert "Turnip sketch" in html and "Poem" in html
+    assert "Turnip sketch" in html
+    assert "Poem" in html
     assert "Secret draft" not in html
     assert "Poem" not in client.get("/records/?kind=image").content.decode()
     assert "Turnip sketch" in client.get("/records/?tag=Turnip").content.decode()
     html = client.get("/records/?licence=cc-by-4.0").content.decode()
-    assert "Poem" in html and "Turnip sketch" not in html
+    assert "Poem" in html
+    assert "Turnip sketch" not in html
     assert "Poem" in client.get("/records/?owner=alice").content.decode()
 
 
@@ -48,7 +50,8 @@ def test_profile_portfolio_shows_public_work_and_own_drafts(alice, carol, client
     make_record(alice, title="Shown", publish=True)
     make_record(alice, title="Hidden draft")
     html = client.get("/@alice/").content.decode()
-    assert "Shown" in html and "Hidden draft" not in html
+    assert "Shown" in html
+    assert "Hidden draft" not in html
     client.force_login(alice)
     assert "Hidden draft" in client.get("/@alice/").content.decode()
 
@@ -62,9 +65,11 @@ def test_each_kind_gets_its_viewer(alice, alice_client, tmp_path):
     assert "data-zoom" in alice_client.get(image.get_absolute_url()).content.decode()
     assert "<em>words</em>" in alice_client.get(text.get_absolute_url()).content.decode()
     html = alice_client.get(audio.get_absolute_url()).content.decode()
-    assert "<audio" in html and "data-waveform" in html
+    assert "<audio" in html
+    assert "data-waveform" in html
     html = alice_client.get(video.get_absolute_url()).content.decode()
-    assert "<video" in html and "poster=" in html
+    assert "<video" in html
+    assert "poster=" in html
 
 
 def test_a_draft_is_404_for_others_and_a_tombstone_is_410(alice, carol, client):
@@ -81,7 +86,8 @@ def test_a_draft_is_404_for_others_and_a_tombstone_is_410(alice, carol, client):
 def test_processing_state_is_shown_live_until_finished(alice, alice_client, tasks):
     record = make_record(alice, process=False)
     html = alice_client.get(f"/records/{record.pk}/status").content.decode()
-    assert 'hx-trigger="every' in html and "<progress" in html
+    assert 'hx-trigger="every' in html
+    assert "<progress" in html
     tasks()
     response = alice_client.get(f"/records/{record.pk}/status")
     assert "Ready" in response.content.decode()
@@ -97,17 +103,21 @@ def test_the_owner_edits_publishes_and_deletes_from_the_pages(alice, alice_clien
     )
     assert response.status_code == 302
     record.refresh_from_db()
-    assert record.title == "New" and record.licence == "cc0-1.0"
+    assert record.title == "New"
+    assert record.licence == "cc0-1.0"
     assert "<strong>Bold</strong>" in record.description_html
     assert sorted(t.name for t in record.tags.all()) == ["a", "b"]
 
     alice_client.post(f"/records/{record.pk}/publish")
     record.refresh_from_db()
-    assert record.is_public and record.published_at
+    assert record.is_public
+    assert record.published_at
 
     assert alice_client.post(f"/records/{record.pk}/delete").status_code == 302
     record.refresh_from_db()
-    assert record.is_deleted and record.title == "New" and record.description == ""
+    assert record.is_deleted
+    assert record.title == "New"
+    assert record.description == ""
     assert not record.tags.exists()
 
 
@@ -138,7 +148,9 @@ def test_a_new_version_through_the_page_keeps_the_history(alice, alice_client, t
     assert response.status_code == 302
     tasks()
     html = alice_client.get(record.get_absolute_url()).content.decode()
-    assert "Version 2" in html and "Version 1" in html and "Darker" in html
+    assert "Version 2" in html
+    assert "Version 1" in html
+    assert "Darker" in html
 
 
 def test_a_new_version_of_another_kind_is_refused(alice, alice_client, tmp_path):

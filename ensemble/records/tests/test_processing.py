@@ -223,7 +223,7 @@ def test_a_worker_killed_mid_job_does_not_lose_the_job(tmp_path):
 
     second = _start_worker(env)
     try:
-        state, attempts = _wait_for(db, "ready", timeout=120)
+        _state, attempts = _wait_for(db, "ready", timeout=120)
     finally:
         os.killpg(second.pid, signal.SIGTERM)
         second.wait(timeout=30)

@@ -1,0 +1,482 @@
+"""Co-creators: the owner invites, the invitee answers, credit and draft access follow.
+
+The API is driven with session clients (as the browser does) so that what is checked is
+who sees what, not how they signed in; one test checks the same with a bearer token.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+
+from ensemble.accounts.services import create_access_token
+from ensemble.accounts.tests.api_helpers import assert_error, bearer, post_json
+from ensemble.notifications.models import Notification
+from ensemble.records.models import CoCreator
+from ensemble.records.testing import make_record
+
+# The notification kinds the records app registers (ensemble/records/notifications.py).
+INVITED = "cocreator_invited"
+ACCEPTED = "cocreator_accepted"
+DECLINED = "cocreator_declined"
+
+
+@pytest.fixture(autouse=True)
+def records_root(settings, tmp_path):
+    settings.RECORDS_ROOT = tmp_path / "records"
+    return settings.RECORDS_ROOT
+
+
+@pytest.fixture(autouse=True)
+def cast(alice, bob, carol):
+    """Everyone exists in every test: inviting "bob" must find him."""
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_alice(alice):
+    return signed_in(alice)
+
+
+@pytest.fixture
+def as_bob(bob):
+    return signed_in(bob)
+
+
+@pytest.fixture
+def as_carol(carol):
+    return signed_in(carol)
+
+
+@pytest.fixture
+def draft(alice):
+    """Alice's processed, unpublished record."""
+    return make_record(alice, title="Harbour sketch")
+
+
+def api(record, suffix: str = "") -> str:
+    return f"/api/v1/records/{record.pk}{suffix}"
+
+
+def page(record, suffix: str = "") -> str:
+    return f"/records/{record.pk}{suffix}"
+
+
+def invite(client, record, username: str):
+    return post_json(client, api(record, "/cocreators"), {"username": username})
+
+
+def answer(client, record, cocreator_id: int, verb: str):
+    return client.post(api(record, f"/cocreators/{cocreator_id}/{verb}"))
+
+
+def invited(client, record, username: str = "bob") -> int:
+    response = invite(client, record, username)
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def credit_line(response) -> str:
+    """The "by Alice and Bob" line of a record page."""
+    match = re.search(r'<p class="record__creators">(.*?)</p>', response.content.decode(), re.S)
+    assert match, "no credit line on the page"
+    return match[1]
+
+
+def media_urls(client, record) -> list[str]:
+    media = client.get(api(record)).json()["media"]
+    return [media[role] for role in ("thumb", "image", "download")]
+
+
+def sees_draft(client, record) -> bool:
+    """Page, API and media agree: all 200, or all 404."""
+    statuses = {client.get(page(record)).status_code, client.get(api(record)).status_code}
+    assert len(statuses) == 1, statuses
+    return statuses == {200}
+
+
+def media_statuses(client, urls) -> set[int]:
+    statuses = set()
+    for media_url in urls:
+        response = client.get(media_url)
+        statuses.add(response.status_code)
+        response.getvalue()  # reading it to the end closes the file (not .close(): see test_api)
+    return statuses
+
+
+# Inviting (API)
+
+
+@pytest.mark.django_db
+def test_owner_invites_a_member_who_is_notified(as_alice, draft, alice, bob):
+    response = invite(as_alice, draft, "bob")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["username"] == "bob"
+    assert response.json()["state"] == "invited"
+    cocreator = CoCreator.objects.get(record=draft)
+    assert (cocreator.user, cocreator.state) == (bob, "invited")
+    notification = Notification.objects.get(recipient=bob)
+    assert notification.kind == INVITED
+    assert notification.actor == alice
+    assert notification.about == cocreator
+
+
+@pytest.mark.django_db
+def test_invitation_accepts_an_at_sign_and_any_case(as_alice, draft, bob):
+    response = invite(as_alice, draft, "@BOB")
+
+    assert response.status_code == 201, response.content
+    assert CoCreator.objects.get(record=draft).user == bob
+
+
+@pytest.mark.django_db
+def test_only_the_owner_can_invite(as_carol, alice, bob):
+    record = make_record(alice, publish=True)
+
+    assert_error(invite(as_carol, record, "bob"), 403, "forbidden")
+    assert not CoCreator.objects.exists()
+    assert not Notification.objects.filter(kind=INVITED).exists()
+
+
+@pytest.mark.django_db
+def test_an_invitee_cannot_invite_others(as_alice, as_bob, draft, carol):
+    invited(as_alice, draft)
+
+    assert_error(invite(as_bob, draft, "carol"), 403, "forbidden")
+    assert not CoCreator.objects.filter(user=carol).exists()
+
+
+@pytest.mark.django_db
+def test_outsider_inviting_to_a_draft_gets_404(as_carol, draft, bob):
+    assert_error(invite(as_carol, draft, "bob"), 404, "not_found")
+    assert not CoCreator.objects.exists()
+
+
+@pytest.mark.django_db
+def test_owner_cannot_invite_themselves(as_alice, draft):
+    body = assert_error(invite(as_alice, draft, "alice"), 422, "invalid")
+
+    assert "owner" in body["detail"]
+    assert not CoCreator.objects.exists()
+
+
+@pytest.mark.django_db
+def test_inviting_an_unknown_member_is_404(as_alice, draft):
+    body = assert_error(invite(as_alice, draft, "nobody"), 404, "no_such_member")
+
+    assert "@nobody" in body["detail"]
+    assert not CoCreator.objects.exists()
+
+
+# Who sees the draft
+
+
+@pytest.mark.django_db
+def test_invitee_sees_the_draft_and_its_media_while_an_outsider_does_not(
+    as_alice, as_bob, as_carol, draft
+):
+    urls = media_urls(as_alice, draft)
+    assert not sees_draft(as_bob, draft)
+
+    invited(as_alice, draft)
+
+    assert sees_draft(as_bob, draft)
+    assert media_statuses(as_bob, urls) == {200}
+    assert not sees_draft(as_carol, draft)
+    assert media_statuses(as_carol, urls) == {404}
+    assert not sees_draft(Client(), draft)
+    assert media_statuses(Client(), urls) == {404}
+
+
+@pytest.mark.django_db
+def test_invitee_sees_the_draft_through_the_api_with_a_token(client, as_alice, draft, bob):
+    invited(as_alice, draft)
+    token = bearer(create_access_token(bob, "tests").secret)
+
+    response = client.get(api(draft), headers=token)
+
+    assert response.status_code == 200, response.content
+    assert client.get(api(draft, "/versions"), headers=token).status_code == 200
+
+
+@pytest.mark.django_db
+def test_invitee_page_offers_accept_and_decline(as_alice, as_bob, draft):
+    cocreator_id = invited(as_alice, draft)
+
+    html = as_bob.get(page(draft)).content.decode()
+
+    assert f"/records/{draft.pk}/cocreators/{cocreator_id}/accept" in html
+    assert f"/records/{draft.pk}/cocreators/{cocreator_id}/decline" in html
+
+
+# Answering (API)
+
+
+@pytest.mark.django_db
+def test_accepted_cocreator_is_credited_on_the_page_and_in_the_api(as_alice, as_bob, draft, alice):
+    cocreator_id = invited(as_alice, draft)
+    assert "Bob Brass" not in credit_line(as_alice.get(page(draft)))
+
+    response = answer(as_bob, draft, cocreator_id, "accept")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "accepted"
+    assert "Bob Brass" in credit_line(as_alice.get(page(draft)))
+    assert "Bob Brass" in credit_line(as_bob.get(page(draft)))
+    assert as_bob.get(api(draft)).json()["cocreators"] == [
+        {"id": cocreator_id, "username": "bob", "state": "accepted"}
+    ]
+    assert Notification.objects.filter(recipient=alice, kind=ACCEPTED).exists()
+
+
+@pytest.mark.django_db
+def test_credit_shows_to_everyone_once_published(as_alice, as_bob, draft):
+    answer(as_bob, draft, invited(as_alice, draft), "accept")
+    as_alice.post(api(draft, "/publish"))
+
+    anonymous = Client()
+
+    assert "Bob Brass" in credit_line(anonymous.get(page(draft)))
+    assert [c["username"] for c in anonymous.get(api(draft)).json()["cocreators"]] == ["bob"]
+
+
+@pytest.mark.django_db
+def test_pending_invitations_are_shown_only_to_the_owner(as_alice, as_carol, alice):
+    record = make_record(alice, publish=True)
+    invited(as_alice, record)
+
+    assert [c["state"] for c in as_alice.get(api(record)).json()["cocreators"]] == ["invited"]
+    assert as_carol.get(api(record)).json()["cocreators"] == []
+    assert "Bob Brass" not in credit_line(as_carol.get(page(record)))
+
+
+@pytest.mark.django_db
+def test_declined_invitee_is_not_credited_and_loses_the_draft(as_alice, as_bob, draft, alice):
+    urls = media_urls(as_alice, draft)
+    cocreator_id = invited(as_alice, draft)
+
+    response = answer(as_bob, draft, cocreator_id, "decline")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "declined"
+    assert not sees_draft(as_bob, draft)
+    assert media_statuses(as_bob, urls) == {404}
+    assert "Bob Brass" not in credit_line(as_alice.get(page(draft)))
+    assert [c["state"] for c in as_alice.get(api(draft)).json()["cocreators"]] == ["declined"]
+    assert Notification.objects.filter(recipient=alice, kind=DECLINED).exists()
+
+
+@pytest.mark.django_db
+def test_owner_removes_a_cocreator_who_then_loses_credit_and_access(as_alice, as_bob, draft):
+    cocreator_id = invited(as_alice, draft)
+    answer(as_bob, draft, cocreator_id, "accept")
+
+    response = as_alice.delete(api(draft, f"/cocreators/{cocreator_id}"))
+
+    assert response.status_code == 204
+    assert not CoCreator.objects.exists()
+    assert not sees_draft(as_bob, draft)
+    assert "Bob Brass" not in credit_line(as_alice.get(page(draft)))
+
+
+@pytest.mark.django_db
+def test_reinviting_after_a_decline_asks_again(as_alice, as_bob, draft, bob):
+    first = invited(as_alice, draft)
+    answer(as_bob, draft, first, "decline")
+
+    again = invite(as_alice, draft, "bob")
+
+    assert again.status_code == 201, again.content
+    assert again.json()["state"] == "invited"
+    assert again.json()["id"] == first
+    assert sees_draft(as_bob, draft)
+    assert Notification.objects.filter(recipient=bob, kind=INVITED).count() == 2
+    assert answer(as_bob, draft, first, "accept").status_code == 200
+
+
+@pytest.mark.django_db
+def test_inviting_an_accepted_cocreator_again_is_409(as_alice, as_bob, draft):
+    answer(as_bob, draft, invited(as_alice, draft), "accept")
+
+    assert_error(invite(as_alice, draft, "bob"), 409, "conflict")
+    assert CoCreator.objects.get().state == "accepted"
+
+
+@pytest.mark.django_db
+def test_accepting_twice_is_409(as_alice, as_bob, draft):
+    cocreator_id = invited(as_alice, draft)
+    answer(as_bob, draft, cocreator_id, "accept")
+
+    assert_error(answer(as_bob, draft, cocreator_id, "accept"), 409, "conflict")
+    assert_error(answer(as_bob, draft, cocreator_id, "decline"), 409, "conflict")
+    assert CoCreator.objects.get().state == "accepted"
+
+
+@pytest.mark.django_db
+def test_someone_else_cannot_accept_an_invitation(as_alice, as_carol, draft, alice):
+    record = make_record(alice, publish=True)
+    cocreator_id = invited(as_alice, record)
+
+    assert_error(answer(as_carol, record, cocreator_id, "accept"), 404, "not_found")
+    assert_error(as_carol.delete(api(record, f"/cocreators/{cocreator_id}")), 404, "not_found")
+    assert CoCreator.objects.get().state == "invited"
+
+
+@pytest.mark.django_db
+def test_the_owner_cannot_accept_on_the_invitees_behalf(as_alice, draft):
+    cocreator_id = invited(as_alice, draft)
+
+    assert_error(answer(as_alice, draft, cocreator_id, "accept"), 403, "forbidden")
+    assert CoCreator.objects.get().state == "invited"
+
+
+@pytest.mark.django_db
+def test_an_invitation_is_only_reached_through_its_own_record(as_alice, as_bob, alice, draft):
+    other = make_record(alice, title="Other")
+    cocreator_id = invited(as_alice, draft)
+
+    assert_error(answer(as_bob, other, cocreator_id, "accept"), 404, "not_found")
+    assert CoCreator.objects.get().state == "invited"
+
+
+@pytest.mark.django_db
+def test_anonymous_cannot_invite_or_answer(as_alice, draft):
+    cocreator_id = invited(as_alice, draft)
+    anonymous = Client()
+
+    assert_error(invite(anonymous, draft, "carol"), 401, "not_authenticated")
+    assert_error(answer(anonymous, draft, cocreator_id, "accept"), 401, "not_authenticated")
+    assert CoCreator.objects.get().state == "invited"
+
+
+# The web page's buttons
+
+
+def flashed(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.mark.django_db
+def test_invite_button_invites_and_redirects_to_the_record(as_alice, draft, bob):
+    response = as_alice.post(page(draft, "/cocreators"), {"username": "@bob"})
+
+    assert response.status_code == 302
+    assert response["Location"] == page(draft)
+    assert CoCreator.objects.get(record=draft).user == bob
+    assert "Invited @bob as a co-creator." in flashed(response)
+    assert Notification.objects.filter(recipient=bob, kind=INVITED).exists()
+
+
+@pytest.mark.django_db
+def test_invite_button_with_an_unknown_username_says_so(as_alice, draft):
+    response = as_alice.post(page(draft, "/cocreators"), {"username": "nobody"}, follow=True)
+
+    assert response.status_code == 200
+    assert "There is no member called @nobody." in response.content.decode()
+    assert not CoCreator.objects.exists()
+
+
+@pytest.mark.django_db
+def test_invite_button_refuses_inviting_yourself(as_alice, draft):
+    response = as_alice.post(page(draft, "/cocreators"), {"username": "alice"})
+
+    assert response.status_code == 302
+    assert any("owner" in message for message in flashed(response))
+    assert not CoCreator.objects.exists()
+
+
+@pytest.mark.django_db
+def test_invite_button_is_for_the_owner_only(as_bob, as_carol, alice, draft):
+    record = make_record(alice, publish=True)
+
+    assert as_carol.post(page(record, "/cocreators"), {"username": "bob"}).status_code == 403
+    assert as_carol.post(page(draft, "/cocreators"), {"username": "bob"}).status_code == 404
+    assert Client().post(page(draft, "/cocreators"), {"username": "bob"}).status_code == 302
+    assert not CoCreator.objects.exists()
+
+
+@pytest.mark.django_db
+def test_accept_button_credits_the_invitee(as_alice, as_bob, draft):
+    cocreator_id = invited(as_alice, draft)
+
+    response = as_bob.post(page(draft, f"/cocreators/{cocreator_id}/accept"))
+
+    assert response.status_code == 302
+    assert response["Location"] == page(draft)
+    assert CoCreator.objects.get().state == "accepted"
+    assert "Bob Brass" in credit_line(as_bob.get(page(draft)))
+
+
+@pytest.mark.django_db
+def test_decline_button_sends_the_invitee_away_from_the_draft(as_alice, as_bob, draft):
+    cocreator_id = invited(as_alice, draft)
+
+    response = as_bob.post(page(draft, f"/cocreators/{cocreator_id}/decline"))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/records/"
+    assert CoCreator.objects.get().state == "declined"
+    assert as_bob.get(page(draft)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_remove_button_lets_the_owner_withdraw_an_invitation(as_alice, as_bob, draft):
+    cocreator_id = invited(as_alice, draft)
+
+    response = as_alice.post(page(draft, f"/cocreators/{cocreator_id}/remove"))
+
+    assert response.status_code == 302
+    assert response["Location"] == page(draft)
+    assert not CoCreator.objects.exists()
+    assert as_bob.get(page(draft)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_accepting_twice_with_the_button_says_it_was_answered(as_alice, as_bob, draft):
+    cocreator_id = invited(as_alice, draft)
+    as_bob.post(page(draft, f"/cocreators/{cocreator_id}/accept"))
+
+    response = as_bob.post(page(draft, f"/cocreators/{cocreator_id}/accept"))
+
+    assert response.status_code == 302
+    assert "This invitation was already answered." in flashed(response)
+
+
+@pytest.mark.django_db
+def test_someone_elses_invitation_button_is_404(as_alice, as_carol, draft):
+    cocreator_id = invited(as_alice, draft)
+
+    response = as_carol.post(page(draft, f"/cocreators/{cocreator_id}/accept"))
+
+    assert response.status_code == 404
+    assert CoCreator.objects.get().state == "invited"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("verb", ["approve", "delete", "ACCEPT"])
+def test_unknown_verbs_are_404(as_alice, as_bob, draft, verb):
+    cocreator_id = invited(as_alice, draft)
+
+    response = as_bob.post(page(draft, f"/cocreators/{cocreator_id}/{verb}"))
+
+    assert response.status_code == 404
+    assert CoCreator.objects.get().state == "invited"
+
+
+@pytest.mark.django_db
+def test_answer_buttons_only_take_posts(as_alice, as_bob, draft):
+    cocreator_id = invited(as_alice, draft)
+
+    response = as_bob.get(page(draft, f"/cocreators/{cocreator_id}/accept"))
+
+    assert response.status_code == 405
+    assert CoCreator.objects.get().state == "invited"
