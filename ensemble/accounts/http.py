@@ -6,6 +6,27 @@ from django.http import HttpRequest
 from ensemble.accounts.models import User
 
 
+def bearer_token(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def viewer(request: HttpRequest) -> User | None:
+    """Who is looking, on endpoints open to everyone: a token's owner, the signed-in
+    member, or None for anonymous visitors and for tokens that are wrong or revoked
+    (callers that must tell those apart check `bearer_token` themselves)."""
+    from ensemble.accounts.services import user_for_token
+
+    user = getattr(request, "auth", None)
+    if isinstance(user, User):
+        return user
+    token = bearer_token(request)
+    if token is not None:
+        return user_for_token(token)
+    return request.user if isinstance(request.user, User) else None
+
+
 def member(request: HttpRequest) -> User:
     """The member behind a @login_required view or an authenticated API call.
 

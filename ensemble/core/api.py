@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -39,9 +40,12 @@ DEFAULT_CODES = {
 class ApiError(HttpError):
     """An error with a stable machine-readable code for API clients."""
 
-    def __init__(self, status: int, detail: str, code: str | None = None) -> None:
+    def __init__(
+        self, status: int, detail: str, code: str | None = None, *, field: str | None = None
+    ) -> None:
         super().__init__(status, detail)
         self.code = code or DEFAULT_CODES.get(status, "error")
+        self.field = field  # the input at fault, reported in `errors` like form errors
 
 
 class ErrorOut(Schema):
@@ -103,7 +107,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 "not_authenticated",
             )
         code = str(getattr(exc, "code", None) or DEFAULT_CODES.get(exc.status_code, "error"))
+        field = getattr(exc, "field", None)
+        if field:
+            errors = [{"field": field, "message": message}]
+            return respond(request, exc.status_code, message, code, errors=errors)
         return respond(request, exc.status_code, message, code)
+
+    @api.exception_handler(MultiPartParserError)
+    def malformed_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return respond(request, 400, f"The upload could not be read: {exc}", "bad_request")
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

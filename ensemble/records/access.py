@@ -34,6 +34,14 @@ def can_view(user: Any, record: Record) -> bool:
     return uid == record.owner_id or cocreator_states(record).get(uid) in _SEES_DRAFTS
 
 
+def can_view_or_tombstone(user: Any, record: Record) -> bool:
+    """A deleted record's tombstone shows only what was once public (or to its owner):
+    a draft deleted before anyone saw it stays unknown."""
+    if record.is_deleted:
+        return record.published_at is not None or is_owner(user, record)
+    return can_view(user, record)
+
+
 def is_creator(user: Any, record: Record) -> bool:
     """The owner or an accepted co-creator: may download every version's original."""
     uid = _member_id(user)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core.api import ApiError, ErrorOut
@@ -36,7 +37,7 @@ def refusals_as_errors[F: Callable[..., Any]](view: F) -> F:
         try:
             return view(*args, **kwargs)
         except Refused as error:
-            raise ApiError(error.status, error.message, error.code) from None
+            raise ApiError(error.status, error.message, error.code, field=error.field) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -128,6 +129,8 @@ def record_out(record: Record, viewer: Any, latest: Version | None = None) -> di
     """A record as JSON for this viewer (co-creator invitations only for the owner)."""
     owner_view = access.is_owner(viewer, record)
     latest = latest or record.current_version
+    if record.is_deleted:  # a tombstone: who and what it was, nothing of its content
+        latest = None
     return {
         "id": record.pk,
         "url": record.get_absolute_url(),
@@ -149,19 +152,23 @@ def record_out(record: Record, viewer: Any, latest: Version | None = None) -> di
         "updated_at": record.updated_at,
         "published_at": record.published_at,
         "version_count": record.version_count,
-        "current_version": record.current_version,
+        "current_version": None if record.is_deleted else record.current_version,
         "latest_version": latest,
         "media": media_for(record.current_version, record, viewer).as_dict(),
     }
 
 
-def _viewer(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or request.user
+def _viewer(request: HttpRequest) -> User | None:
+    """The caller on endpoints open to everyone; a wrong or revoked token is a 401."""
+    user = http.viewer(request)
+    if user is None and http.bearer_token(request) is not None:
+        raise ApiError(401, "This token is not valid; it may have been revoked.")
+    return user
 
 
 def _visible(request: HttpRequest, record_id: int) -> Record:
     record = get_object_or_404(_records(), pk=record_id)
-    if not record.is_deleted and not access.can_view(_viewer(request), record):
+    if not access.can_view_or_tombstone(_viewer(request), record):
         raise Http404
     return record
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
-from ensemble.accounts.services import user_for_token
+from ensemble.accounts import http
 from ensemble.core.ranged import ranged_file_response
 from ensemble.records import access, storage
 from ensemble.records.links import read_token
@@ -17,14 +15,6 @@ from ensemble.records.models import Rendition, Version
 # Media is data, never a document: even if a browser were tricked into rendering a file
 # as HTML, this stops scripts, forms and plugins from running.
 SANDBOX = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'"
-
-
-def _viewer(request: HttpRequest) -> Any:
-    """The signed-in member, or the owner of a bearer token for API clients."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return user_for_token(header[7:].strip())
-    return request.user
 
 
 @require_safe
@@ -44,7 +34,7 @@ def serve(request: HttpRequest, token: str, name: str) -> HttpResponseBase:
     if version is None or version.purged_at is not None:
         raise Http404
     record = version.record
-    viewer = _viewer(request)
+    viewer = http.viewer(request)  # API clients send their token
     if not access.can_view(viewer, record):
         raise Http404
     creator = access.is_creator(viewer, record)

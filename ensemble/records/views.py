@@ -42,9 +42,7 @@ def _get_record_for_viewer(request: HttpRequest, record_id: int) -> Record:
         ),
         pk=record_id,
     )
-    if record.is_deleted:
-        return record
-    if not access.can_view(request.user, record):
+    if not access.can_view_or_tombstone(request.user, record):
         raise Http404
     return record
 

@@ -287,7 +287,7 @@ def test_forged_cursor_is_refused(client, catalogue):
 
 @pytest.mark.django_db
 def test_list_costs_the_same_queries_for_3_and_12_records(client, alice, bob):
-    def queries_for_list() -> int:
+    def queries_for_list() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(RECORDS)
         assert response.status_code == 200
@@ -389,7 +389,7 @@ def test_patch_with_an_unknown_licence_is_refused(client, auth, alice):
 
 
 @pytest.mark.django_db
-def test_delete_leaves_a_tombstone_without_media_or_description(client, auth, alice, tasks):
+def test_delete_leaves_a_tombstone_without_media_or_description(client, auth, alice):
     record = make_record(alice, title="Gone", description="Words.", tags="sea", publish=True)
     media = client.get(url(record)).json()["media"]
     assert fetch(Client(), media["thumb"]).status_code == 200
@@ -585,7 +585,7 @@ def test_outsider_writes_to_a_public_record_are_403(client, auth, alice, write):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("write", WRITES, ids=lambda w: w.__name__.strip("_"))
-def test_outsider_writes_to_a_draft_are_404(client, auth, alice, write, tasks):
+def test_outsider_writes_to_a_draft_are_404(client, auth, alice, write):
     draft = make_record(alice)
 
     assert_error(write(client, draft, auth["carol"]), 404, "not_found")
@@ -595,7 +595,7 @@ def test_outsider_writes_to_a_draft_are_404(client, auth, alice, write, tasks):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("write", WRITES, ids=lambda w: w.__name__.strip("_"))
-def test_owner_writes_succeed(client, auth, alice, bob, write):
+def test_owner_writes_succeed(client, auth, alice, write):
     draft = make_record(alice)
 
     response = write(client, draft, auth["alice"])

@@ -73,12 +73,16 @@ def test_each_kind_gets_its_viewer(alice, alice_client, tmp_path):
 
 
 def test_a_draft_is_404_for_others_and_a_tombstone_is_410(alice, carol, client):
-    record = make_record(alice, title="Mine")
-    assert client.get(record.get_absolute_url()).status_code == 404
+    draft = make_record(alice, title="Mine")
+    assert client.get(draft.get_absolute_url()).status_code == 404
     client.force_login(carol)
-    assert client.get(record.get_absolute_url()).status_code == 404
-    services.delete_record(record, by=alice)
-    response = client.get(record.get_absolute_url())
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    services.delete_record(draft, by=alice)
+    assert client.get(draft.get_absolute_url()).status_code == 404  # never public: unknown
+
+    shown = make_record(alice, title="Once public", publish=True)
+    services.delete_record(shown, by=alice)
+    response = client.get(shown.get_absolute_url())
     assert response.status_code == 410
     assert "was deleted" in response.content.decode()
 

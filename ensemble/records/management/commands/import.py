@@ -6,7 +6,6 @@ at the end with the reason. Processing happens in the worker, as for any upload.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,7 @@ class Command(BaseCommand):
         paths = files_in(folder)
         if not paths:
             raise CommandError(f"{folder} has no files to import.")
-        tty = sys.stdout.isatty()
+        tty = self.stdout.isatty()
         imported: list[str] = []
         refused: list[tuple[Path, str]] = []
         for done, path in enumerate(paths, start=1):
