@@ -66,6 +66,11 @@ lock: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py
 
+# Uploads and media processing against reference runs (bench/records.py; ~6 minutes).
+.PHONY: bench-records
+bench-records: $(VENV)/.dev-installed
+	$(BIN)/python bench/records.py
+
 # Keeps var/ (the embedded database and uploaded media): delete it yourself to start over.
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

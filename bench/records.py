@@ -76,7 +76,7 @@ class Plan:
 
     @classmethod
     def full(cls) -> Plan:
-        return cls(2 * GB, 3, 5, 60, 3)
+        return cls(2 * GB, 3, 5, 60, 5)
 
     @classmethod
     def quick(cls) -> Plan:

@@ -16,9 +16,11 @@
   const queue = [];
   let running = 0;
 
+  form.classList.add("upload-form--enhanced");
   input.multiple = true;
   input.required = false;
   form.querySelectorAll("[data-js-only]").forEach((el) => { el.hidden = false; });
+  form.querySelector("[data-upload-submit]").remove(); // choosing files uploads them
 
   function sizeText(n) {
     if (n >= 1024 ** 3) return (n / 1024 ** 3).toFixed(1) + " GB";
