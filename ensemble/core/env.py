@@ -56,7 +56,8 @@ def env_size(name: str, default: int, *, minimum: int = 1) -> int:
     if raw is None:
         return default
     text = raw.strip().upper().removesuffix("B").removesuffix("I")
-    number, unit = (text[:-1], text[-1]) if text[-1:] in _SIZE_UNITS else (text, "")
+    unit = text[-1:] if text[-1:] in _SIZE_UNITS else ""
+    number = text[: len(text) - len(unit)]
     try:
         value = int(float(number) * _SIZE_UNITS[unit])
     except ValueError:

@@ -127,3 +127,20 @@ def test_the_sqlite_folder_is_created_on_a_fresh_clone(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "sqlite:///var/new/db.sqlite3")
     env.database_from_url("DATABASE_URL", "", base_dir=tmp_path)
     assert (tmp_path / "var/new").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1024", 1024), ("200K", 200 * 1024), ("500M", 500 * 1024**2), ("4G", 4 * 1024**3),
+     ("1.5g", int(1.5 * 1024**3)), ("50MB", 50 * 1024**2), ("2GiB", 2 * 1024**3)],
+)  # fmt: skip
+def test_sizes_take_binary_units(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_SIZE", raw)
+    assert env.env_size("SOME_SIZE", 1) == expected
+
+
+@pytest.mark.parametrize("raw", ["lots", "", "5X", "0", "-1M"])
+def test_a_bad_size_names_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("SOME_SIZE", raw)
+    with pytest.raises(ImproperlyConfigured, match="SOME_SIZE"):
+        env.env_size("SOME_SIZE", 1)
