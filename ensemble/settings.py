@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ensemble.accounts",
     "ensemble.notifications",
     "ensemble.records",
+    "ensemble.lineage",
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,7 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.core.markdown import render_markdown
 from ensemble.notifications.services import notify
-from ensemble.records import access, processing, storage
+from ensemble.records import access, hooks, processing, storage
 from ensemble.records.intake import Examined, Refused, display_name, examine, readable_size
 from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
 from ensemble.records.uploads import sha256_of
@@ -257,6 +257,9 @@ def update_record(
         changes["description_html"] = render_markdown(str(changes["description"]))
     if licence is not None:
         changes["licence"] = clean_licence(licence)
+        if changes["licence"] != record.licence:
+            for check in hooks.licence_checks:
+                check(record, str(changes["licence"]))
     tag_names = clean_tags(tags) if tags is not None else None
     with transaction.atomic():
         for name, value in changes.items():
@@ -280,10 +283,13 @@ def publish(record: Record, *, by: User) -> Record:
             code="not_ready",
         )
     now = timezone.now()
-    Record.objects.filter(pk=record.pk).update(
-        visibility=Record.Visibility.PUBLIC, published_at=now, updated_at=now
-    )
-    record.refresh_from_db()
+    with transaction.atomic():
+        Record.objects.filter(pk=record.pk).update(
+            visibility=Record.Visibility.PUBLIC, published_at=now, updated_at=now
+        )
+        record.refresh_from_db()
+        for hook in hooks.on_publish:
+            hook(record, by)
     return record
 
 

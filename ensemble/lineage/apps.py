@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class LineageConfig(AppConfig):
+    name = "ensemble.lineage"
+    label = "lineage"
+    verbose_name = "Lineage"
+
+    def ready(self) -> None:
+        from ensemble.lineage import notifications  # noqa: F401 - registers the kinds
+        from ensemble.lineage.services import check_licence_change, tell_sources_on_publish
+        from ensemble.records import hooks
+
+        hooks.licence_checks.append(check_licence_change)
+        hooks.on_publish.append(tell_sources_on_publish)

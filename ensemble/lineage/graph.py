@@ -1,0 +1,138 @@
+"""Walking the remix graph with recursive SQL, on SQLite and PostgreSQL alike.
+
+Every walk uses UNION (never UNION ALL), so a node reached along many paths is visited
+once: on graphs full of diamonds UNION ALL never finishes (docs: FACTS, lineage). On
+PostgreSQL the recursive step is a LATERAL subquery with OFFSET 0, which keeps the
+planner from choosing a merge join that scans the whole edge index at every step (38 s
+instead of 40 ms for a record with 10,000 ancestors). Both directions read covering
+indexes: (derived_id, source_id) up, (source_id, derived_id) down.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db import connection
+
+Direction = Literal["ancestors", "descendants"]
+
+# (from column, to column): walking up follows derived → source.
+_COLUMNS = {"ancestors": ("derived_id", "source_id"), "descendants": ("source_id", "derived_id")}
+
+
+def _walk_sql(direction: Direction, *, with_depth: bool, uses_only: bool) -> str:
+    start, end = _COLUMNS[direction]
+    kind = " AND kind = 'uses'" if uses_only else ""
+    depth_cols = ", 1" if with_depth else ""
+    step_depth = ", w.depth + 1" if with_depth else ""
+    depth_limit = " WHERE w.depth < %s" if with_depth else ""
+    names = "(id, depth)" if with_depth else "(id)"
+    if connection.vendor == "postgresql":
+        step = (
+            f"SELECT e.next{step_depth} FROM walk w CROSS JOIN LATERAL "
+            f"(SELECT {end} AS next FROM lineage_source WHERE {start} = w.id{kind} OFFSET 0) e"
+            f"{depth_limit}"
+        )
+    else:
+        step = (
+            f"SELECT e.{end}{step_depth} FROM walk w JOIN lineage_source e "
+            f"ON e.{start} = w.id{kind.replace('kind', 'e.kind')}{depth_limit}"
+        )
+    return (
+        f"WITH RECURSIVE walk{names} AS ("
+        f"SELECT {end}{depth_cols} FROM lineage_source WHERE {start} = %s{kind} "
+        f"UNION {step})"
+    )
+
+
+def reachable(
+    record_id: int, direction: Direction, *, uses_only: bool = False, limit: int | None = None
+) -> list[int]:
+    """Ids of every ancestor (or descendant) of the record, in no particular order."""
+    sql = _walk_sql(direction, with_depth=False, uses_only=uses_only) + " SELECT id FROM walk"
+    params: list[int] = [record_id]
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def within(record_id: int, direction: Direction, *, depth: int) -> dict[int, int]:
+    """Ancestors (or descendants) up to `depth` steps away → the fewest steps to each."""
+    sql = (
+        _walk_sql(direction, with_depth=True, uses_only=False)
+        + " SELECT id, MIN(depth) FROM walk GROUP BY id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [record_id, depth])
+        return {row[0]: row[1] for row in cursor.fetchall()}
+
+
+def count(record_id: int, direction: Direction) -> int:
+    sql = _walk_sql(direction, with_depth=False, uses_only=False) + " SELECT COUNT(*) FROM walk"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [record_id])
+        return int(cursor.fetchone()[0])
+
+
+def is_ancestor(candidate_id: int, of_id: int) -> bool:
+    """Whether `candidate_id` is reachable walking up from `of_id` (stops at the first hit)."""
+    sql = (
+        _walk_sql("ancestors", with_depth=False, uses_only=False)
+        + " SELECT 1 FROM walk WHERE id = %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [of_id, candidate_id])
+        return cursor.fetchone() is not None
+
+
+@dataclass(frozen=True)
+class Edge:
+    derived_id: int
+    source_id: int
+    kind: str
+
+
+def edges_among(ids: set[int] | list[int]) -> list[Edge]:
+    """The edges between the given records (both ends in the set)."""
+    ids = list(ids)
+    found: list[Edge] = []
+    with connection.cursor() as cursor:
+        # Chunks keep the statement under SQLite's variable limit whatever the set's size.
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT derived_id, source_id, kind FROM lineage_source "  # noqa: S608
+                f"WHERE derived_id IN ({marks})",
+                chunk,
+            )
+            found.extend(Edge(*row) for row in cursor.fetchall())
+    wanted = set(ids)
+    return [e for e in found if e.source_id in wanted]
+
+
+def path_up(start_id: int, target_id: int) -> list[int]:
+    """One shortest chain of sources from `start_id` up to `target_id` (ids, both ends)."""
+    ancestors = set(reachable(start_id, "ancestors")) | {start_id}
+    parents: dict[int, list[int]] = {}
+    for edge in edges_among(ancestors):
+        parents.setdefault(edge.derived_id, []).append(edge.source_id)
+    previous: dict[int, int] = {}
+    queue = deque([start_id])
+    while queue:
+        node = queue.popleft()
+        if node == target_id:
+            chain = [node]
+            while chain[-1] != start_id:
+                chain.append(previous[chain[-1]])
+            return chain[::-1]
+        for parent in parents.get(node, []):
+            if parent not in previous and parent != start_id:
+                previous[parent] = node
+                queue.append(parent)
+    return []

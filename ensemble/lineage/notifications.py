@@ -1,0 +1,25 @@
+"""Notification kinds the lineage app sends (registered from LineageConfig.ready)."""
+
+from django.urls import reverse
+
+from ensemble.notifications.kinds import Delivery, Kind, register
+from ensemble.notifications.models import Notification
+
+
+def _describe(n: Notification) -> str:
+    if n.about is None:
+        return "Someone cited one of your records (the citation was since removed)."
+    who = f"@{n.actor.username}" if n.actor else "Someone"
+    verb = "used" if n.about.kind == "uses" else "was inspired by"
+    return f"{who} {verb} “{n.about.source.title}” in “{n.about.derived.title}”."
+
+
+register(
+    Kind(
+        key="cited",
+        label="Someone uses your work in theirs, or is inspired by it",
+        default=Delivery.EMAIL,
+        describe=_describe,
+        link=lambda n: n.about.derived.get_absolute_url() if n.about else reverse("home"),
+    )
+)
