@@ -3,6 +3,7 @@
 from ensemble.accounts.api import router as accounts_router
 from ensemble.accounts.api_auth import API_AUTH
 from ensemble.core.api import EnsembleAPI
+from ensemble.lineage.api import router as lineage_router
 from ensemble.notifications.api import router as notifications_router
 from ensemble.records.api import router as records_router
 
@@ -20,3 +21,4 @@ api = EnsembleAPI(
 api.add_router("", accounts_router)
 api.add_router("", notifications_router)
 api.add_router("", records_router)
+api.add_router("", lineage_router)

@@ -89,6 +89,9 @@ class CreditRoll:
         return sum(s.people_count for s in self.sections)
 
 
+_COCREATOR_FIELDS = (
+    "record_id", "user_id", "state", "user__username", "user__display_name", "user__is_active",
+)  # fmt: skip
 _SECTION_TITLES = {"work": "This work", "direct": "Built directly on", "indirect": "Further up"}
 
 
@@ -123,14 +126,7 @@ def credit_roll(record_id: int, viewer: Any = None) -> CreditRoll:
         for chunk in _chunks(ids)
         for row in CoCreator.objects.filter(record_id__in=chunk)
         .exclude(state=CoCreator.State.DECLINED)
-        .values_list(
-            "record_id",
-            "user_id",
-            "state",
-            "user__username",
-            "user__display_name",
-            "user__is_active",
-        )  # fmt: skip
+        .values_list(*_COCREATOR_FIELDS)
     ]
     invited = {rid for rid, uid, *_ in cocreators if uid == viewer_id}
     rows = [row for row in rows if row[0] == record_id or _visible(row, viewer_id, invited)]

@@ -107,7 +107,7 @@ def edges_among(ids: set[int] | list[int]) -> list[Edge]:
             chunk = ids[i : i + 500]
             marks = ",".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT derived_id, source_id, kind FROM lineage_source "  # noqa: S608
+                f"SELECT derived_id, source_id, kind FROM lineage_source "
                 f"WHERE derived_id IN ({marks})",
                 chunk,
             )

@@ -28,7 +28,7 @@ def test_parallel_opposite_citations_never_close_a_cycle():
         outcomes: list[str] = []
         barrier = threading.Barrier(2)
 
-        def cite(derived, source):
+        def cite(derived, source, barrier=barrier, outcomes=outcomes):
             from django.db import connection as own
 
             barrier.wait()

@@ -137,9 +137,9 @@ def test_credits_are_exactly_the_owners_and_co_creators_of_the_ancestry(edges, c
     members = [make_user() for _ in range(4)]
     nodes = [bare_record(members[i % 4]) for i in range(7)]
     for d, s in edges:
-        if d != s and not Source.objects.filter(derived=nodes[d], source=nodes[s]).exists():
-            if not graph.is_ancestor(nodes[d].pk, nodes[s].pk):
-                cite(nodes[d], nodes[s])
+        duplicate = Source.objects.filter(derived=nodes[d], source=nodes[s]).exists()
+        if d != s and not duplicate and not graph.is_ancestor(nodes[d].pk, nodes[s].pk):
+            cite(nodes[d], nodes[s])
     for n, m in co:
         if members[m].pk != nodes[n].owner_id:
             CoCreator.objects.get_or_create(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ensemble.lineage import graph, services
@@ -84,7 +86,7 @@ def test_a_note_is_required(alice):
 @pytest.mark.parametrize("licence", ["cc-by-nd-4.0", "cc-by-nc-nd-4.0", "all-rights-reserved"])
 def test_works_that_forbid_derivatives_can_inspire_but_not_be_used(alice, bob, licence):
     closed = bare_record(bob, title="Closed", licence=licence)
-    with pytest.raises(Refused, match="“Closed” by Bob Brass") as refused:
+    with pytest.raises(Refused, match=re.escape("“Closed” by Bob Brass")) as refused:
         cite(bare_record(alice), closed)
     assert refused.value.code == "licence_conflict"
     cite(bare_record(alice), closed, kind="inspired_by", note="the mood")
@@ -94,13 +96,13 @@ def test_the_whole_ancestry_is_checked_not_just_the_source(alice, bob, carol):
     root = bare_record(carol, title="Root", licence="all-rights-reserved")
     middle = bare_record(carol, title="Middle", licence="cc-by-4.0")
     cite(middle, root)  # carol may use her own work
-    with pytest.raises(Refused, match="“Root” by carol"):
+    with pytest.raises(Refused, match=re.escape("“Root” by carol")):
         cite(bare_record(alice), middle)
 
 
 def test_share_alike_requires_the_same_licence(alice, bob):
     song = bare_record(bob, title="Song", licence="cc-by-sa-4.0")
-    with pytest.raises(Refused, match="must be CC BY-SA 4.0 too"):
+    with pytest.raises(Refused, match=re.escape("must be CC BY-SA 4.0 too")):
         cite(bare_record(alice, licence="cc-by-4.0"), song)
     cite(bare_record(alice, licence="cc-by-sa-4.0"), song)
 
@@ -125,7 +127,7 @@ def test_a_remix_cannot_change_to_a_licence_its_sources_forbid(alice, bob):
     song = bare_record(bob, licence="cc-by-sa-4.0")
     remix = bare_record(alice, licence="cc-by-sa-4.0")
     cite(remix, song)
-    with pytest.raises(Refused, match="must be CC BY-SA 4.0 too"):
+    with pytest.raises(Refused, match=re.escape("must be CC BY-SA 4.0 too")):
         records.update_record(remix, by=alice, licence="cc-by-4.0")
     remix.refresh_from_db()
     assert remix.licence == "cc-by-sa-4.0"

@@ -1,0 +1,253 @@
+"""The lineage API: sources, the lineage around a record, credits, licences."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+
+from ensemble.accounts import http
+from ensemble.accounts.http import member
+from ensemble.core.api import ApiError, ErrorOut
+from ensemble.lineage import credits, jsonld, licences, present, services
+from ensemble.lineage.models import Source
+from ensemble.records import access
+from ensemble.records.api import refusals_as_errors
+from ensemble.records.models import Licence, Record
+from ensemble.records.models.record import LICENCE_SUMMARIES, LICENCE_URLS
+
+router = Router(tags=["lineage"])
+ERRORS: dict[int, type] = {s: ErrorOut for s in (400, 401, 403, 404, 409, 410, 422)}
+
+
+class RecordRef(Schema):
+    id: int
+    title: str
+    kind: str
+    owner: str
+    url: str
+    removed: bool
+
+
+def ref(record: Record) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "title": record.title,
+        "kind": record.kind,
+        "owner": record.owner.username if record.owner.is_active else "",
+        "url": record.get_absolute_url(),
+        "removed": record.is_deleted,
+    }
+
+
+class SourceOut(Schema):
+    source: RecordRef
+    kind: str
+    note: str
+    part: str
+    start_seconds: float | None
+    end_seconds: float | None
+    source_version: int | None
+    source_licence: str
+    created_at: datetime
+
+
+class SourceIn(Schema):
+    source_id: int
+    kind: Source.Kind = Source.Kind.USES
+    note: str
+    part: str = ""
+    start_seconds: float | None = None
+    end_seconds: float | None = None
+
+
+def source_out(edge: Source) -> dict[str, Any]:
+    return {
+        "source": ref(edge.source),
+        "kind": edge.kind,
+        "note": edge.note,
+        "part": edge.part,
+        "start_seconds": edge.start_seconds,
+        "end_seconds": edge.end_seconds,
+        "source_version": edge.source_version.number if edge.source_version else None,
+        "source_licence": edge.source_licence,
+        "created_at": edge.created_at,
+    }
+
+
+def _viewer(request: HttpRequest) -> Any:
+    user = http.viewer(request)
+    if user is None and http.bearer_token(request) is not None:
+        raise ApiError(401, "This token is not valid; it may have been revoked.")
+    return user
+
+
+def _record(request: HttpRequest, record_id: int) -> Record:
+    record = get_object_or_404(Record.objects.select_related("owner"), pk=record_id)
+    if not access.can_view_or_tombstone(_viewer(request), record):
+        raise Http404
+    return record
+
+
+@router.get("/records/{record_id}/sources", response={200: list[SourceOut], **ERRORS}, auth=None)
+def list_sources(request: HttpRequest, record_id: int) -> list[dict[str, Any]]:
+    """What this record uses or was inspired by (sources you may see)."""
+    record = _record(request, record_id)
+    return [source_out(e) for e in present.edges_for(record, _viewer(request), upward=True)]
+
+
+@router.post("/records/{record_id}/sources", response={201: SourceOut, **ERRORS})
+@refusals_as_errors
+def add_source(request: HttpRequest, record_id: int, body: SourceIn) -> Status:
+    """Cite a source. 409 with code `cycle` (the path named), `duplicate_source` or
+    `licence_conflict` (the ancestor and the reason named); 404 for a source you
+    cannot see."""
+    derived = _record(request, record_id)
+    source = Record.objects.select_related("owner").filter(pk=body.source_id).first()
+    if source is None:
+        raise ApiError(404, "There is no record with that number.", "not_found")
+    edge = services.add_source(
+        derived,
+        source,
+        by=member(request),
+        kind=body.kind,
+        note=body.note,
+        part=body.part,
+        start_seconds=body.start_seconds,
+        end_seconds=body.end_seconds,
+    )
+    return Status(201, source_out(edge))
+
+
+@router.delete("/records/{record_id}/sources/{source_id}", response={204: None, **ERRORS})
+@refusals_as_errors
+def remove_source(request: HttpRequest, record_id: int, source_id: int) -> Status:
+    derived = _record(request, record_id)
+    edge = get_object_or_404(Source, derived=derived, source_id=source_id)
+    services.remove_source(edge, by=member(request))
+    return Status(204, None)
+
+
+class NodeOut(Schema):
+    record: RecordRef
+    depth: int
+    thumb: str | None
+
+
+class EdgeOut(Schema):
+    derived: int
+    source: int
+    kind: str
+
+
+class LineageOut(Schema):
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+    truncated: bool
+
+
+@router.get("/records/{record_id}/lineage", response={200: LineageOut, **ERRORS}, auth=None)
+def lineage(
+    request: HttpRequest,
+    record_id: int,
+    direction: Literal["ancestors", "descendants", "both"] = "both",
+    depth: int = Query(3, ge=1, le=50),
+) -> dict[str, Any]:
+    """The records around this one: `depth` is negative above (its sources, theirs …)
+    and positive below (works using it). Drafts you cannot see are left out."""
+    record = _record(request, record_id)
+    up = depth if direction in ("ancestors", "both") else 0
+    down = depth if direction in ("descendants", "both") else 0
+    nodes, edges, truncated = present.neighbourhood(record, _viewer(request), up=up, down=down)
+    return {
+        "nodes": [{"record": ref(n.record), "depth": n.depth, "thumb": n.thumb} for n in nodes],
+        "edges": [{"derived": e.derived_id, "source": e.source_id, "kind": e.kind} for e in edges],
+        "truncated": truncated,
+    }
+
+
+class CreditedRecordOut(Schema):
+    id: int
+    title: str
+    removed: bool
+
+
+class PersonOut(Schema):
+    username: str
+    name: str
+    records: list[CreditedRecordOut]
+
+
+class RoleOut(Schema):
+    role: str
+    heading: str
+    people: list[PersonOut]
+
+
+class SectionOut(Schema):
+    key: str
+    title: str
+    roles: list[RoleOut]
+
+
+class CreditsOut(Schema):
+    record: RecordRef
+    record_count: int
+    people_count: int
+    sections: list[SectionOut]
+
+
+@router.get("/records/{record_id}/credits", response={200: CreditsOut, **ERRORS}, auth=None)
+def get_credits(
+    request: HttpRequest,
+    record_id: int,
+    format: Literal["json", "jsonld"] = "json",
+) -> Any:
+    """Everyone in the record's lineage, by role: this work, direct sources, further up.
+    `?format=jsonld` answers schema.org JSON-LD (`application/ld+json`)."""
+    record = _record(request, record_id)
+    viewer = _viewer(request)
+    roll = credits.credit_roll(record.pk, viewer)
+    if format == "jsonld":
+        sources = present.edges_for(record, viewer, upward=True)
+        return JsonResponse(jsonld.work(record, sources, roll), content_type="application/ld+json")
+    return {
+        "record": ref(record),
+        "record_count": roll.record_count,
+        "people_count": roll.people_count,
+        "sections": [
+            {
+                "key": s.key,
+                "title": s.title,
+                "roles": [{"role": r, "heading": h, "people": people} for r, h, people in s.groups],
+            }
+            for s in roll.sections
+        ],
+    }
+
+
+class LicenceOut(Schema):
+    id: str
+    name: str
+    summary: str
+    url: str | None
+    derivatives: bool
+    share_alike: bool
+    non_commercial: bool
+    attribution: bool
+
+
+@router.get("/licenses", response={200: list[LicenceOut], 400: ErrorOut}, auth=None)
+def list_licences(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every licence a record can carry, and what it allows remixes to do."""
+    return [
+        {
+            "id": lic.value,
+            "name": lic.label,
+            "summary": LICENCE_SUMMARIES[lic],
+            "url": LICENCE_URLS.get(lic),
+            **vars(licences.TERMS[lic]),
+        }
+        for lic in Licence
+    ]
