@@ -6,6 +6,11 @@ that a remix's licence still honours its sources' terms).
 
 `on_publish`: called as `hook(record, by)` inside the transaction that publishes a
 record (lineage tells the owners of its sources that their work was used).
+
+`record_page`: called as `hook(request, record)` by the record page; returns HTML
+fragments by place (`byline` under the title, `main` below the viewer, `aside` in the
+side column) that the page shows as they are (lineage adds sources, "used in" and
+credits).
 """
 
 from __future__ import annotations
@@ -18,3 +23,4 @@ if TYPE_CHECKING:
 
 licence_checks: list[Callable[[Record, str], None]] = []
 on_publish: list[Callable[[Record, Any], None]] = []
+record_page: list[Callable[[Any, Record], dict[str, str]]] = []

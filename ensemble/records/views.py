@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core.pagination import BadCursor, paginate
-from ensemble.records import access, services
+from ensemble.records import access, hooks, services
 from ensemble.records.forms import (
     InviteForm,
     RecordFieldsForm,
@@ -178,10 +179,15 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
         ),
         None,
     )
+    sections: dict[str, str] = {}
+    for hook in hooks.record_page:
+        for place, html in hook(request, record).items():
+            sections[place] = mark_safe(sections.get(place, "") + html)  # noqa: S308
     return render(
         request,
         "records/detail.html",
         {
+            "sections": sections,
             "record": record,
             "version": record.current_version,
             "media": media_for(record.current_version, record, request.user),

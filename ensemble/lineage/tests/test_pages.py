@@ -1,0 +1,104 @@
+"""Lineage on the pages: the credit line, sources and "used in", citing, credits."""
+
+from __future__ import annotations
+
+import pytest
+
+from ensemble.lineage import services
+from ensemble.lineage.models import Source
+from ensemble.lineage.testing import bare_record
+
+pytestmark = pytest.mark.django_db
+
+
+def cite(derived, source, **kw):
+    kw.setdefault("note", "used")
+    return services.add_source(derived, source, by=derived.owner, **kw)
+
+
+def test_the_record_page_shows_the_credit_line_sources_and_uses(alice, bob, carol, client):
+    poem = bare_record(carol, title="Turnip poem")
+    reading = bare_record(bob, title="The reading")
+    film = bare_record(alice, title="The film")
+    cite(reading, poem, note="the words")
+    cite(film, reading, note="the voice", part="narration")
+
+    html = client.get(film.get_absolute_url()).content.decode()
+    assert "remix of" in html
+    assert "The reading</a> by Bob Brass" in html
+    assert "originally" in html
+    assert "Turnip poem</a> by carol" in html
+    assert "the voice" in html
+    assert "narration" in html
+    html = client.get(reading.get_absolute_url()).content.decode()
+    assert "Used in" in html
+    assert "The film" in html
+
+
+def test_someone_elses_draft_never_shows_on_a_public_page(alice, bob, client):
+    draft = bare_record(alice, title="Hidden sketch", public=False)
+    public = bare_record(alice, title="Public")
+    cite(public, draft)
+    client.force_login(bob)
+    assert "Hidden sketch" not in client.get(public.get_absolute_url()).content.decode()
+    assert "Hidden sketch" not in client.get(f"/records/{public.pk}/credits").content.decode()
+
+
+def test_citing_from_the_page_by_number_address_or_pick(alice, bob, alice_client):
+    mine = bare_record(alice, title="Mine")
+    one, two, three = (bare_record(bob, title=t) for t in ("One", "Two", "Three"))
+    alice_client.post(
+        f"/records/{mine.pk}/sources", {"source": str(one.pk), "kind": "uses", "note": "a"}
+    )
+    address = f"http://testserver/records/{two.pk}"
+    alice_client.post(
+        f"/records/{mine.pk}/sources", {"source": address, "kind": "uses", "note": "b"}
+    )
+    alice_client.post(f"/records/{mine.pk}/sources",
+                      {"source_pick": three.pk, "kind": "inspired_by", "note": "c"})  # fmt: skip
+    assert set(Source.objects.values_list("source__title", "kind")) == {
+        ("One", "uses"), ("Two", "uses"), ("Three", "inspired_by"),
+    }  # fmt: skip
+
+
+def test_a_refused_citation_shows_the_reason(alice, alice_client):
+    a = bare_record(alice, title="A")
+    b = bare_record(alice, title="B")
+    cite(b, a)
+    response = alice_client.post(
+        f"/records/{a.pk}/sources", {"source": str(b.pk), "kind": "uses", "note": "x"}, follow=True
+    )
+    assert "That would make a loop" in response.content.decode()
+    assert Source.objects.count() == 1
+
+
+def test_others_cannot_cite_for_the_owner(alice, bob, carol, client):
+    mine = bare_record(alice)
+    client.force_login(carol)
+    response = client.post(
+        f"/records/{mine.pk}/sources",
+        {"source": str(bare_record(bob).pk), "kind": "uses", "note": "x"},
+    )
+    assert response.status_code == 404
+    assert not Source.objects.exists()
+
+
+def test_the_picker_finds_public_records_and_your_drafts_only(alice, bob, alice_client):
+    bare_record(bob, title="Turnip public")
+    bare_record(bob, title="Turnip secret", public=False)
+    bare_record(alice, title="Turnip mine", public=False)
+    html = alice_client.get("/lineage/search?q=turnip").content.decode()
+    assert "Turnip public" in html
+    assert "Turnip mine" in html
+    assert "Turnip secret" not in html
+
+
+def test_the_credits_page_lists_people_and_attributions(alice, bob, client):
+    song = bare_record(bob, title="Song", licence="cc-by-4.0")
+    film = bare_record(alice, title="Film", kind="video")
+    cite(film, song)
+    html = client.get(f"/records/{film.pk}/credits").content.decode()
+    assert "Built directly on" in html
+    assert "Bob Brass" in html
+    assert "“Song” by Bob Brass, http://testserver/records/" in html
+    assert "CC BY 4.0" in html

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ensemble.lineage import views
+
+app_name = "lineage"
+
+urlpatterns = [
+    path("records/<int:record_id>/sources", views.cite, name="cite"),
+    path("records/<int:record_id>/sources/<int:source_id>/remove", views.uncite, name="uncite"),
+    path("records/<int:record_id>/credits", views.credits_page, name="credits"),
+    path("lineage/search", views.search, name="search"),
+]

@@ -1,0 +1,153 @@
+"""Lineage on the pages: the record page's panel, citing, the search picker, credits."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from ensemble.accounts.http import member
+from ensemble.lineage import credits, licences, present, services
+from ensemble.lineage.forms import CiteForm
+from ensemble.lineage.models import Source
+from ensemble.records import access
+from ensemble.records.intake import Refused
+from ensemble.records.models import Record
+
+_RECORD_NUMBER = re.compile(r"(?:/records/)?(\d+)/?$")
+
+
+def record_page_sections(request: HttpRequest, record: Record) -> dict[str, str]:
+    """The record page's lineage: the credit line, sources, "used in", the cite form."""
+    viewer = request.user
+    sources = present.edges_for(record, viewer, upward=True)
+    used_in = present.edges_for(record, viewer, upward=False)
+    context = {
+        "record": record,
+        "sources": sources,
+        "used_in": used_in,
+        "line": present.credit_line(record, sources, viewer),
+        "is_owner": access.is_owner(viewer, record),
+        "form": CiteForm(),
+    }
+    return {
+        "byline": render_to_string("lineage/_byline.html", context, request=request),
+        "main": render_to_string("lineage/_panel.html", context, request=request),
+    }
+
+
+def _visible_record(request: HttpRequest, record_id: int) -> Record:
+    record = get_object_or_404(Record.objects.select_related("owner"), pk=record_id)
+    if not access.can_view_or_tombstone(request.user, record):
+        raise Http404
+    return record
+
+
+def parse_source(raw: str) -> int | None:
+    """A record number, "#12", or a record's address pasted from the browser."""
+    match = _RECORD_NUMBER.search(raw.strip().lstrip("#"))
+    return int(match.group(1)) if match else None
+
+
+@login_required
+@require_POST
+def cite(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _visible_record(request, record_id)
+    form = CiteForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect(f"{record.get_absolute_url()}#cite")
+    data = form.cleaned_data
+    source_id = data["source_pick"] or parse_source(data["source"])
+    source = (
+        Record.objects.select_related("owner").filter(pk=source_id).first() if source_id else None
+    )
+    try:
+        if source is None:
+            raise Refused("There is no record with that number.", status=404)
+        services.add_source(
+            record,
+            source,
+            by=member(request),
+            kind=data["kind"],
+            note=data["note"],
+            part=data["part"],
+            start_seconds=data["start_seconds"],
+            end_seconds=data["end_seconds"],
+        )
+    except Refused as error:
+        if error.status == 403:
+            raise Http404 from None
+        messages.error(request, error.message)
+        return redirect(f"{record.get_absolute_url()}#cite")
+    messages.success(request, f"“{source.title}” is now a source of this record.")
+    return redirect(f"{record.get_absolute_url()}#sources")
+
+
+@login_required
+@require_POST
+def uncite(request: HttpRequest, record_id: int, source_id: int) -> HttpResponse:
+    record = _visible_record(request, record_id)
+    edge = get_object_or_404(Source, derived=record, source_id=source_id)
+    try:
+        services.remove_source(edge, by=member(request))
+    except Refused:
+        raise Http404 from None
+    messages.success(request, "The source was removed.")
+    return redirect(f"{record.get_absolute_url()}#sources")
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """The picker's results: records you may cite, by title or creator (htmx fragment)."""
+    query = request.GET.get("q", "").strip()
+    exclude = request.GET.get("exclude", "")
+    results: list[Record] = []
+    if len(query) >= 2:
+        viewer = member(request)
+        matches = (
+            Record.objects.alive()
+            .filter(Q(visibility=Record.Visibility.PUBLIC) | Q(owner=viewer))
+            .filter(
+                Q(title__icontains=query)
+                | Q(owner__username__icontains=query)
+                | Q(owner__display_name__icontains=query)
+            )
+            .select_related("owner")
+            .order_by("-id")
+        )
+        if exclude.isdigit():
+            matches = matches.exclude(pk=int(exclude))
+        results = list(matches[:10])
+    return render(request, "lineage/_search_results.html", {"results": results, "query": query})
+
+
+def credits_page(request: HttpRequest, record_id: int) -> HttpResponse:
+    """The printable credit roll of a record."""
+    record = _visible_record(request, record_id)
+    roll = credits.credit_roll(record.pk, request.user)
+    sources = present.edges_for(record, request.user, upward=True)
+    attributions = [_attribution(edge) for edge in sources]
+    return render(
+        request,
+        "lineage/credits.html",
+        {"record": record, "roll": roll, "attributions": attributions},
+    )
+
+
+def _attribution(edge: Source) -> dict[str, Any]:
+    """A copyable attribution (title, author, source, licence) for one source."""
+    source = edge.source
+    author = source.owner.name if source.owner.is_active else "a former member"
+    url = f"{settings.SITE_URL}{source.get_absolute_url()}"
+    text = f"“{source.title}” by {author}, {url}, {licences.label(edge.source_licence)}"
+    return {"edge": edge, "text": text}
