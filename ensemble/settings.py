@@ -158,6 +158,9 @@ FILE_UPLOAD_HANDLERS = [
     "ensemble.records.uploads.CappedTemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# One file per request (a record's upload, an avatar): a request with more is refused
+# before anything else is written to disk.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 # Records: originals and renditions, never served straight from disk (records.media_views

@@ -11,6 +11,7 @@ from ensemble.lineage.models import Source
 from ensemble.notifications.services import notify
 from ensemble.records import access
 from ensemble.records.intake import Refused
+from ensemble.records.services import checked_text
 from ensemble.records.models import Record
 
 # Any number unique to this lock; PostgreSQL advisory locks are keyed by integers.
@@ -82,6 +83,8 @@ def add_source(
         raise Refused("Say what you used from the source (or how it inspired you).", field="note")
     if len(note) > 500 or len(part) > 200:
         raise Refused("The note can be at most 500 characters, the part 200.", field="note")
+    checked_text(note, field="note", label="note")
+    checked_text(part, field="part", label="part")
     if kind not in Source.Kind.values:
         raise Refused(f"Unknown kind “{kind}”; use uses or inspired_by.", field="kind")
     start_seconds, end_seconds = clean_range(start_seconds, end_seconds)

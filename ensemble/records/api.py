@@ -128,6 +128,8 @@ def _records() -> Any:
 def record_out(record: Record, viewer: Any, latest: Version | None = None) -> dict[str, Any]:
     """A record as JSON for this viewer (co-creator invitations only for the owner)."""
     owner_view = access.is_owner(viewer, record)
+    if not access.is_creator(viewer, record):
+        latest = None  # uploads in progress (names, notes) are for their creators
     latest = latest or record.current_version
     if record.is_deleted:  # a tombstone: who and what it was, nothing of its content
         latest = None
@@ -287,7 +289,10 @@ def list_versions(request: HttpRequest, record_id: int) -> list[Version]:
     record = _visible(request, record_id)
     if record.is_deleted:
         raise ApiError(410, "This record was deleted.", "gone")
-    return list(Version.objects.filter(record=record))
+    versions = Version.objects.filter(record=record)
+    if not access.is_creator(_viewer(request), record):
+        versions = versions.filter(state=Version.State.READY)
+    return list(versions)
 
 
 @router.post("/records/{record_id}/versions", response={201: VersionOut, **ERRORS})

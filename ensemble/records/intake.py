@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ensemble.core.text import without_bidi_controls
 from ensemble.records.media import avfile, sniff
 from ensemble.records.media.base import Detected, Kind, Limits, MediaError
 from ensemble.records.models import Record
@@ -101,13 +102,21 @@ def display_name(raw: str | None) -> str:
     Only the last path part is kept, control and path characters become "_", and the
     name is cut to 255 characters keeping its extension. It is never used on disk.
     """
-    name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", without_bidi_controls(raw or ""))
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE_NAME.sub("_", name).strip(" .")
     if len(name) > 255:
         stem, dot, ext = name.rpartition(".")
         ext = ext[:20] if dot and stem else ""
         name = name[: 254 - len(ext)] + ("." + ext if ext else "")
     return name
+
+
+def served_name(original_name: str, extension: str) -> str:
+    """The name a download is offered under: the uploader's name, but the extension of
+    what the file really is, so "song.mp3.html" holding an MP3 is saved as an MP3."""
+    stem = original_name.rpartition(".")[0] if "." in original_name else original_name
+    return f"{stem or 'download'}{extension}"
 
 
 def title_from_name(name: str) -> str:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from ensemble.accounts import http
 from ensemble.core.ranged import ranged_file_response
 from ensemble.records import access, storage
+from ensemble.records.intake import served_name
 from ensemble.records.links import read_token
 from ensemble.records.models import Rendition, Version
 
@@ -54,7 +55,10 @@ def serve(request: HttpRequest, token: str, name: str) -> HttpResponseBase:
         path, content_type = folder / rendition.file, rendition.content_type
     else:
         path, content_type = folder / version.original_file, version.mime
-    name = version.original_name if role in ("original", "download") else f"{role}{path.suffix}"
+    if role in ("original", "download"):
+        name = served_name(version.original_name, version.extension)
+    else:
+        name = f"{role}{path.suffix}"
     inline_ok = role not in ("original", "download") or (
         record.kind in ("image", "audio", "video") and version.metadata.get("plays_in_browser")
     )
@@ -67,7 +71,8 @@ def serve(request: HttpRequest, token: str, name: str) -> HttpResponseBase:
         content_type=content_type,
         download_name=name if attachment else None,
         inline_name=None if attachment else name,
-        cache_control="public, max-age=86400" if shared else "private, max-age=3600",
+        # An hour, so that a deleted record's media leaves shared caches soon after.
+        cache_control="public, max-age=3600" if shared else "private, max-age=3600",
     )
     response["Content-Security-Policy"] = SANDBOX
     response["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -57,7 +57,9 @@ def media_for(version: Version | None, record: Record, viewer: Any = None) -> Me
             media.play = url("preview", name=renditions["preview"].file)
             media.play_type = renditions["preview"].content_type
         elif plays and record.kind in ("audio", "video"):
-            media.play = url("original", name=version.original_name)
+            # Others play the copy without location data, when processing made one.
+            own = access.is_creator(viewer, record) or "download" not in renditions
+            media.play = url("original" if own else "download", name=version.original_name)
             media.play_type = version.mime
         if record.kind == "image":
             if "download" in renditions and plays:

@@ -72,21 +72,23 @@ def detected(version: Version) -> Detected:
 
 def run(version_id: int) -> str:
     """Process one version if it is free to claim; returns what happened, for the log."""
-    if not Version.claim(version_id, stale_after=stall_after()):
+    attempt = Version.claim(version_id, stale_after=stall_after())
+    if attempt is None:
         return "not claimed: finished, or another worker has it"
     version = Version.objects.select_related("record__owner").get(pk=version_id)
     if version.purged_at is not None:
-        _fail(version, "The record was deleted before its file was processed.", notify_owner=False)
+        _fail(version, attempt, "The record was deleted before its file was processed.")
         return "failed: deleted"
-    if version.attempts > Version.MAX_ATTEMPTS:
+    if attempt > Version.MAX_ATTEMPTS:
         _fail(
             version,
+            attempt,
             f"Processing stopped before finishing {Version.MAX_ATTEMPTS} times; the file may "
             "need more memory or time than this server allows.",
         )
         return "failed: too many attempts"
     folder = storage.folder_path(version.folder)
-    work = folder / f"work-{version.attempts}"
+    work = folder / f"work-{attempt}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
@@ -95,14 +97,15 @@ def run(version_id: int) -> str:
         )
     except MediaError as error:
         shutil.rmtree(work, ignore_errors=True)
-        _fail(version, error.message)
+        _fail(version, attempt, error.message)
         return f"failed: {error.message}"
     except Exception:
         logger.exception("Processing version %s failed", version_id)
         shutil.rmtree(work, ignore_errors=True)
-        _fail(version, INTERNAL_FAILURE)
+        _fail(version, attempt, INTERNAL_FAILURE)
         return "failed: internal error"
-    _finish(version, result, work)
+    if not _finish(version, attempt, result, work):
+        return "dropped: the version was deleted or taken over while it was processed"
     return "ready"
 
 
@@ -119,48 +122,73 @@ def _beater(version: Version) -> Progress:
     return progress
 
 
-def _finish(version: Version, result: Result, work: Path) -> None:
-    """Move renditions beside the original and mark the version ready, atomically."""
+def _finish(version: Version, attempt: int, result: Result, work: Path) -> bool:
+    """Mark the version ready and move its renditions beside the original, atomically,
+    if it is still this attempt's and its record was not deleted meanwhile."""
     folder = storage.folder_path(version.folder)
-    rows = []
-    for rendition in result.renditions:
-        name = f"{rendition.role}{rendition.path.suffix}"
-        rendition.path.replace(folder / name)
-        rows.append(
-            Rendition(
-                version=version,
-                role=rendition.role,
-                file=name,
-                content_type=rendition.content_type,
-                size=(folder / name).stat().st_size,
-                width=rendition.width,
-                height=rendition.height,
+    try:
+        with transaction.atomic():
+            record = Record.objects.select_for_update().get(pk=version.record_id)
+            finished = (
+                Version.mine(version.pk, attempt)
+                .filter(purged_at__isnull=True)
+                .update(
+                    state=Version.State.READY,
+                    progress=100,
+                    ready_at=timezone.now(),
+                    metadata=result.metadata,
+                    body_html=result.html or "",
+                    failure_reason="",
+                )
             )
-        )
-    shutil.rmtree(work, ignore_errors=True)
-    with transaction.atomic():
-        record = Record.objects.select_for_update().get(pk=version.record_id)
-        version.renditions.all().delete()
-        Rendition.objects.bulk_create(rows)
-        version.finish(
-            state=Version.State.READY,
-            progress=100,
-            ready_at=timezone.now(),
-            metadata=result.metadata,
-            body_html=result.html or "",
-            failure_reason="",
-        )
-        current = record.current_version
-        if current is None or current.number < version.number:
-            record.current_version = version
-            record.save(update_fields=["current_version"])
+            if not finished:
+                return False
+            rows = []
+            for rendition in result.renditions:
+                name = f"{rendition.role}{rendition.path.suffix}"
+                rendition.path.replace(folder / name)
+                rows.append(
+                    Rendition(
+                        version=version,
+                        role=rendition.role,
+                        file=name,
+                        content_type=rendition.content_type,
+                        size=(folder / name).stat().st_size,
+                        width=rendition.width,
+                        height=rendition.height,
+                    )
+                )
+            version.renditions.all().delete()
+            Rendition.objects.bulk_create(rows)
+            current = record.current_version
+            if current is None or current.number < version.number:
+                record.current_version = version
+                record.save(update_fields=["current_version"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return True
 
 
-def _fail(version: Version, reason: str, *, notify_owner: bool = True) -> None:
+def _fail(version: Version, attempt: int, reason: str) -> None:
+    """Mark the version failed with the reason, if it is still this attempt's.
+
+    Its file goes, and its bytes go back to the owner's quota: a failed upload cannot be
+    shown or used, and would otherwise hold quota for good. The owner is told why.
+    """
+    already_purged = version.purged_at is not None
     with transaction.atomic():
-        version.finish(state=Version.State.FAILED, failure_reason=reason, progress=0)
-        if notify_owner:
-            notify(version.uploaded_by, "processing_failed", about=version)
+        failed = Version.mine(version.pk, attempt).update(
+            state=Version.State.FAILED,
+            failure_reason=reason,
+            progress=0,
+            purged_at=version.purged_at or timezone.now(),
+        )
+        if not failed or already_purged:
+            return  # taken over by another worker, or deleted with its record (quota freed)
+        storage.release(version.record.owner_id, version.size)
+        folder = version.folder
+        transaction.on_commit(lambda: storage.remove_folder(folder))
+        notify(version.uploaded_by, "processing_failed", about=version)
 
 
 def requeue_stalled(now: datetime | None = None) -> int:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from ensemble.accounts.models import User
 from ensemble.core.markdown import render_markdown
+from ensemble.core.text import problem_in
 from ensemble.notifications.services import notify
 from ensemble.records import access, hooks, processing, storage
 from ensemble.records.intake import Examined, Refused, display_name, examine, readable_size
@@ -31,8 +32,16 @@ MAX_TAGS = 10
 _TAG_SPACE = re.compile(r"\s+")
 
 
+def checked_text(value: str, *, field: str, label: str, multiline: bool = False) -> str:
+    """The text, or Refused naming the field if it holds characters that break or spoof."""
+    problem = problem_in(value, multiline=multiline)
+    if problem:
+        raise Refused(f"The {label} {problem}.", field=field)
+    return value
+
+
 def clean_title(title: str | None) -> str:
-    title = (title or "").strip()
+    title = checked_text((title or "").strip(), field="title", label="title")
     if not title:
         raise Refused("Give the record a title.", field="title")
     if len(title) > 200:
@@ -42,6 +51,7 @@ def clean_title(title: str | None) -> str:
 
 def clean_description(description: str | None) -> str:
     description = (description or "").strip()
+    checked_text(description, field="description", label="description", multiline=True)
     if len(description) > 10_000:
         raise Refused("The description can be at most 10,000 characters.", field="description")
     return description
@@ -61,18 +71,25 @@ def clean_tags(tags: Iterable[str] | str | None) -> list[str]:
     """Lower-case, single-spaced, unique tags; a comma-separated string is accepted too."""
     if tags is None:
         return []
-    raw = tags.split(",") if isinstance(tags, str) else list(tags)
+    too_many = Refused(f"A record can have at most {MAX_TAGS} tags.", field="tags")
+    if isinstance(tags, str):
+        if len(tags) > 50 * MAX_TAGS:
+            raise too_many
+        tags = tags.split(",")
     cleaned: list[str] = []
-    for tag in raw:
+    for count, tag in enumerate(tags):
+        if count > 10 * MAX_TAGS:  # refuse a flood before looking at all of it
+            raise too_many
         name = _TAG_SPACE.sub(" ", str(tag)).strip().lstrip("#").lower()
         if not name:
             continue
         if len(name) > 40:
             raise Refused(f"Tags can be at most 40 characters: “{name[:40]}…”.", field="tags")
+        checked_text(name, field="tags", label="tag")
         if name not in cleaned:
             cleaned.append(name)
-    if len(cleaned) > MAX_TAGS:
-        raise Refused(f"A record can have at most {MAX_TAGS} tags.", field="tags")
+            if len(cleaned) > MAX_TAGS:
+                raise too_many
     return cleaned
 
 
@@ -96,6 +113,8 @@ def _content(upload: File | None, text: str | None) -> Iterator[Content]:
     """The new content on disk, from an uploaded file or a text written on the site."""
     if (upload is None) == (text is None):
         raise Refused("Send either a file or a text, not both or neither.", field="file")
+    if text is not None:
+        checked_text(text, field="text", label="text", multiline=True)
     if upload is not None:
         with storage.upload_on_disk(upload) as path:
             yield Content(path, int(upload.size or 0), sha256_of(upload), display_name(upload.name))
@@ -222,6 +241,7 @@ def add_version(
     access.require_owner(by, record)
     if len(change_note) > 500:
         raise Refused("The change note can be at most 500 characters.", field="change_note")
+    checked_text(change_note, field="change_note", label="change note")
     with _content(upload, text) as content:
         examined = examine(content.path, size=content.size, declared_kind=record.kind)
         with _cleanup_on_failure() as folders, transaction.atomic():
@@ -334,6 +354,11 @@ def invite_cocreator(record: Record, *, by: User, user: User) -> CoCreator:
             if cocreator.state == CoCreator.State.ACCEPTED:
                 raise Refused(
                     f"@{user.username} is already a co-creator.", status=409, code="conflict"
+                )
+            if cocreator.state == CoCreator.State.DECLINED:
+                # Declining is an answer: no asking again and again (each ask is an email).
+                raise Refused(
+                    f"@{user.username} declined this invitation.", status=409, code="conflict"
                 )
             cocreator.state = CoCreator.State.INVITED
             cocreator.invited_at = timezone.now()

@@ -14,7 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
+from django.core.files.uploadhandler import SkipFile, StopUpload, TemporaryFileUploadHandler
+
+from ensemble.accounts import http
 
 
 def largest_upload() -> int:
@@ -29,6 +31,9 @@ class CappedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     """
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
+        # Only members upload: a stranger's body is read and dropped, never written to disk.
+        if self.request is None or http.viewer(self.request) is None:
+            raise StopUpload(connection_reset=False)
         super().new_file(*args, **kwargs)
         self.sha256 = hashlib.sha256()
         self.received = 0

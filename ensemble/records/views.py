@@ -202,9 +202,12 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
     )
 
 
+@never_cache
 def status(request: HttpRequest, record_id: int) -> HttpResponse:
     """The processing state of the newest version: what the live status polls."""
     record = _get_record_for_viewer(request, record_id)
+    if record.is_deleted:
+        raise Http404
     latest = Version.objects.filter(record=record).first()
     response = render(request, "records/_status.html", {"record": record, "latest": latest})
     if latest is not None and latest.is_finished:

@@ -73,24 +73,10 @@ class RecordQuerySet(models.QuerySet["Record"]):
     def by(self, user: User) -> RecordQuerySet:
         return self.filter(owner=user)
 
-    def visible_to(self, user: User | None) -> RecordQuerySet:
-        """Public records, plus drafts the user owns or was invited to co-create."""
-        if user is None or not user.is_authenticated:
-            return self.public()
-        return (
-            self.alive()
-            .filter(
-                Q(visibility=Record.Visibility.PUBLIC)
-                | Q(owner=user)
-                | Q(cocreators__user=user, cocreators__state__in=["invited", "accepted"])
-            )
-            .distinct()
-        )
-
     def for_cards(self) -> RecordQuerySet:
         """What a grid card shows, in a fixed number of queries whatever the page size."""
         return self.select_related("owner", "current_version").prefetch_related(
-            "current_version__renditions"
+            "current_version__renditions", "cocreators"
         )
 
 

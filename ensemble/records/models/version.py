@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -103,24 +103,34 @@ class Version(models.Model):
         return None
 
     @classmethod
-    def claim(cls, version_id: int, *, stale_after: timedelta) -> bool:
-        """Take a version for processing; False when it is done or another worker has it.
+    def claim(cls, version_id: int, *, stale_after: timedelta) -> int | None:
+        """Take a version for processing: the attempt number that is now this worker's,
+        or None when it is done or another worker has it.
 
         A version is free when it was never started, or when its worker stopped sending
-        heartbeats (killed, out of memory, machine gone).
+        heartbeats (killed, out of memory, machine gone). The attempt number is the
+        worker's ticket: it may write the result only while the version still carries
+        it (`mine`), so a worker thought dead cannot overwrite its successor's work.
         """
         now = timezone.now()
         claimable = Q(state=cls.State.UPLOADED) | Q(
             state=cls.State.PROCESSING, heartbeat_at__lt=now - stale_after
         )
-        return bool(
-            cls.objects.filter(claimable, pk=version_id).update(
+        with transaction.atomic():
+            claimed = cls.objects.filter(claimable, pk=version_id).update(
                 state=cls.State.PROCESSING,
                 attempts=F("attempts") + 1,
                 heartbeat_at=now,
                 progress=0,
             )
-        )
+            if not claimed:
+                return None
+            return int(cls.objects.filter(pk=version_id).values_list("attempts", flat=True).get())
+
+    @classmethod
+    def mine(cls, version_id: int, attempt: int) -> models.QuerySet[Version]:
+        """The version, if it is still being processed under this attempt."""
+        return cls.objects.filter(pk=version_id, state=cls.State.PROCESSING, attempts=attempt)
 
     def beat(self, fraction: float) -> None:
         """Record progress and that this worker is alive, without touching other fields."""

@@ -495,12 +495,16 @@ def test_new_version_shows_the_old_one_until_it_is_processed(client, auth, alice
     assert response.json()["number"] == 2
     assert response.json()["change_note"] == "Bluer."
     assert response.json()["state"] == "uploaded"
-    body = client.get(url(record)).json()
+    body = client.get(url(record), headers=auth["alice"]).json()
     assert body["version_count"] == 2
     assert body["current_version"]["number"] == 1
     assert body["latest_version"]["number"] == 2
-    versions = client.get(url(record, "/versions")).json()
+    versions = client.get(url(record, "/versions"), headers=auth["alice"]).json()
     assert [(v["number"], v["change_note"]) for v in versions] == [(2, "Bluer."), (1, "")]
+    # Others see only what is ready: not the name or note of an upload in progress.
+    body = client.get(url(record)).json()
+    assert body["latest_version"]["number"] == 1
+    assert [v["number"] for v in client.get(url(record, "/versions")).json()] == [1]
     tasks()
     body = client.get(url(record)).json()
     assert body["current_version"]["number"] == 2

@@ -289,18 +289,16 @@ def test_owner_removes_a_cocreator_who_then_loses_credit_and_access(as_alice, as
 
 
 @pytest.mark.django_db
-def test_reinviting_after_a_decline_asks_again(as_alice, as_bob, draft, bob):
+def test_a_decline_is_final_so_nobody_is_asked_again_and_again(as_alice, as_bob, draft, bob):
     first = invited(as_alice, draft)
     answer(as_bob, draft, first, "decline")
 
     again = invite(as_alice, draft, "bob")
 
-    assert again.status_code == 201, again.content
-    assert again.json()["state"] == "invited"
-    assert again.json()["id"] == first
-    assert sees_draft(as_bob, draft)
-    assert Notification.objects.filter(recipient=bob, kind=INVITED).count() == 2
-    assert answer(as_bob, draft, first, "accept").status_code == 200
+    assert_error(again, 409, "conflict")
+    assert "declined" in again.json()["detail"]
+    assert not sees_draft(as_bob, draft)
+    assert Notification.objects.filter(recipient=bob, kind=INVITED).count() == 1
 
 
 @pytest.mark.django_db

@@ -44,7 +44,7 @@ def test_public_media_is_served_to_anyone_with_the_right_headers(photo, alice, c
     assert response["Content-Type"] == "image/webp"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"].startswith("sandbox")
-    assert response["Cache-Control"] == "public, max-age=86400"
+    assert response["Cache-Control"] == "public, max-age=3600"
 
 
 def test_others_download_a_copy_without_location_but_the_owner_gets_the_original(

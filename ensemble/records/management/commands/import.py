@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ensemble.accounts.models import User
 from ensemble.records import services
-from ensemble.records.intake import Refused, title_from_name
+from ensemble.records.intake import Refused, display_name, title_from_name
 from ensemble.records.models import Licence
 
 
@@ -71,7 +71,7 @@ class Command(BaseCommand):
                 refused.append((path.relative_to(folder), error.message))
             except OSError as error:
                 refused.append((path.relative_to(folder), f"Could not read it: {error.strerror}."))
-            line = f"{progress_bar(done, len(paths))} {path.name[:40]}"
+            line = f"{progress_bar(done, len(paths))} {display_name(path.name)[:40]}"
             if tty:
                 self.stdout.write("\r" + line.ljust(80), ending="")
             else:
@@ -88,4 +88,5 @@ class Command(BaseCommand):
         if refused:
             self.stdout.write(self.style.WARNING(f"Refused {len(refused)}:"))
             for relative, reason in refused:
-                self.stdout.write(f"  {relative}: {reason}")
+                # Names as harmless text: no escape sequences reach the terminal.
+                self.stdout.write(f"  {display_name(str(relative).replace('/', ' / '))}: {reason}")
