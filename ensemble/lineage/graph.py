@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
+
+from ensemble.records.models import Record
 
 Direction = Literal["ancestors", "descendants"]
 
@@ -136,3 +139,10 @@ def path_up(start_id: int, target_id: int) -> list[int]:
                 previous[parent] = node
                 queue.append(parent)
     return []
+
+
+def never_remixed(records: QuerySet[Record]) -> QuerySet[Record]:
+    """Records no other record uses or was inspired by (an index-only anti-join)."""
+    from ensemble.lineage.models import Source
+
+    return records.exclude(Exists(Source.objects.filter(source_id=OuterRef("pk"))))

@@ -11,8 +11,8 @@ from ensemble.lineage.models import Source
 from ensemble.notifications.services import notify
 from ensemble.records import access
 from ensemble.records.intake import Refused
-from ensemble.records.services import checked_text
 from ensemble.records.models import Record
+from ensemble.records.services import checked_text
 
 # Any number unique to this lock; PostgreSQL advisory locks are keyed by integers.
 _EDGE_LOCK = 0x4C494E45  # "LINE"

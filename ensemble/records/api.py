@@ -18,7 +18,7 @@ from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core.api import ApiError, ErrorOut
 from ensemble.core.pagination import paginate
-from ensemble.records import access, services
+from ensemble.records import access, hooks, services
 from ensemble.records.intake import Refused, title_from_name
 from ensemble.records.models import CoCreator, Licence, Record, Version
 from ensemble.records.present import media_for
@@ -221,11 +221,13 @@ def list_records(
     tag: str | None = None,
     license: Licence | None = None,
     owner: str | None = None,
+    never_remixed: bool = False,
     cursor: str | None = None,
     limit: int = Query(24, ge=1, le=100),
 ) -> dict[str, Any]:
     """Records you may see, newest first: public ones, plus your own drafts when you
-    filter by `owner` = your username."""
+    filter by `owner` = your username. `never_remixed=true`: only records no work has
+    used or been inspired by yet."""
     viewer = _viewer(request)
     records = _records().public()
     if owner:
@@ -241,6 +243,8 @@ def list_records(
         records = records.filter(tags__name=tag.strip().lower())
     if license:
         records = records.filter(licence=license)
+    if never_remixed and "never_remixed" in hooks.browse_filters:
+        records = hooks.browse_filters["never_remixed"][1](records)
     page = paginate(records, cursor=cursor, limit=limit)
     return {
         "items": [record_out(r, viewer) for r in page.items],

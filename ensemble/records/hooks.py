@@ -11,6 +11,10 @@ record (lineage tells the owners of its sources that their work was used).
 fragments by place (`byline` under the title, `main` below the viewer, `aside` in the
 side column) that the page shows as they are (lineage adds sources, "used in" and
 credits).
+
+`browse_filters`: name → (label, function narrowing a Record queryset). Browse and
+`GET /api/v1/records` apply each one whose name is given a true value
+(`?never_remixed=1`; lineage adds that one).
 """
 
 from __future__ import annotations
@@ -24,3 +28,4 @@ if TYPE_CHECKING:
 licence_checks: list[Callable[[Record, str], None]] = []
 on_publish: list[Callable[[Record, Any], None]] = []
 record_page: list[Callable[[Any, Record], dict[str, str]]] = []
+browse_filters: dict[str, tuple[str, Callable[[Any], Any]]] = {}

@@ -68,12 +68,17 @@ def browse(request: HttpRequest) -> HttpResponse:
         records = records.filter(licence=licence)
     if tag:
         records = records.filter(tags__name=tag)
+    extra = {}
+    for name, (_, narrow) in hooks.browse_filters.items():
+        if request.GET.get(name) in ("1", "true", "on"):
+            records = narrow(records)
+            extra[name] = "1"
     try:
         page = paginate(records, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
     except BadCursor:
         return redirect(request.path)
     cards = [(r, media_for(r.current_version, r, request.user)) for r in page.items]
-    filters = {"kind": kind, "tag": tag, "licence": licence, "owner": owner}
+    filters = {"kind": kind, "tag": tag, "licence": licence, "owner": owner, **extra}
     query = {k: v for k, v in filters.items() if v}
     return render(
         request,
@@ -88,6 +93,9 @@ def browse(request: HttpRequest) -> HttpResponse:
             "licence": licence,
             "owner": owner,
             "query": query,
+            "extra_filters": [
+                (name, label, name in extra) for name, (label, _) in hooks.browse_filters.items()
+            ],
             "popular_tags": Tag.objects.filter(records__visibility="public")
             .values_list("name", flat=True)
             .distinct()[:20],

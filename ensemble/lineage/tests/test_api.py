@@ -138,3 +138,16 @@ def test_licences_say_what_remixes_may_do(client):
     assert licences["cc-by-nd-4.0"]["derivatives"] is False
     assert licences["accord"]["derivatives"] is True
     assert len(licences) == 9
+
+
+def test_never_remixed_filter_on_the_api_and_browse(alice, bob, client):
+    used = bare_record(bob, title="Used one")
+    fresh = bare_record(bob, title="Fresh one")
+    cite(bare_record(alice, title="Remix"), used)
+    titles = {r["title"] for r in client.get("/api/v1/records?never_remixed=true").json()["items"]}
+    assert "Fresh one" in titles
+    assert "Used one" not in titles
+    html = client.get("/records/?never_remixed=1").content.decode()
+    assert fresh.title in html
+    assert used.title not in html
+    assert "Used one" in client.get("/records/").content.decode()
