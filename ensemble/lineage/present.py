@@ -42,6 +42,7 @@ def edges_for(record: Record, viewer: Any, *, upward: bool) -> list[Source]:
 @dataclass(frozen=True)
 class CreditLine:
     remix_of: list[Record]
+    more: int  # further direct sources not named in the line
     originally: list[Record]
 
 
@@ -59,7 +60,9 @@ def credit_line(record: Record, sources: list[Source], viewer: Any) -> CreditLin
     )
     roots = ancestors - with_sources - {r.pk for r in used}
     shown = visible_records(sorted(roots)[:3], viewer)
-    return CreditLine(remix_of=used[:3], originally=list(shown.values()))
+    return CreditLine(
+        remix_of=used[:3], more=max(0, len(used) - 3), originally=list(shown.values())
+    )
 
 
 @dataclass

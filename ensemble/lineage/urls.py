@@ -8,5 +8,6 @@ urlpatterns = [
     path("records/<int:record_id>/sources", views.cite, name="cite"),
     path("records/<int:record_id>/sources/<int:source_id>/remove", views.uncite, name="uncite"),
     path("records/<int:record_id>/credits", views.credits_page, name="credits"),
+    path("records/<int:record_id>/tree", views.tree_page, name="tree"),
     path("lineage/search", views.search, name="search"),
 ]

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
-from ensemble.lineage import credits, licences, present, services
+from ensemble.lineage import credits, licences, present, services, tree
 from ensemble.lineage.forms import CiteForm
 from ensemble.lineage.models import Source
 from ensemble.records import access
@@ -129,6 +129,35 @@ def search(request: HttpRequest) -> HttpResponse:
             matches = matches.exclude(pk=int(exclude))
         results = list(matches[:10])
     return render(request, "lineage/_search_results.html", {"results": results, "query": query})
+
+
+def tree_page(request: HttpRequest, record_id: int) -> HttpResponse:
+    """The remix tree around a record: sources above, works using it below, as SVG."""
+    record = _visible_record(request, record_id)
+    up = _steps(request.GET.get("up"), default=3)
+    down = _steps(request.GET.get("down"), default=3)
+    nodes, edges, truncated = present.neighbourhood(record, request.user, up=up, down=down)
+    picture = tree.layout(nodes, edges)
+    above = sorted((n for n in nodes if n.depth < 0), key=lambda n: (-n.depth, n.record.title))
+    below = sorted((n for n in nodes if n.depth > 0), key=lambda n: (n.depth, n.record.title))
+    return render(
+        request,
+        "lineage/tree.html",
+        {
+            "record": record,
+            "tree": picture,
+            "up": up,
+            "down": down,
+            "truncated": truncated,
+            "above": above,
+            "below": below,
+            "steps": range(1, 11),
+        },
+    )
+
+
+def _steps(raw: str | None, *, default: int) -> int:
+    return max(0, min(10, int(raw))) if raw and raw.isdigit() else default
 
 
 def credits_page(request: HttpRequest, record_id: int) -> HttpResponse:

@@ -102,3 +102,38 @@ def test_the_credits_page_lists_people_and_attributions(alice, bob, client):
     assert "Bob Brass" in html
     assert "“Song” by Bob Brass, http://testserver/records/" in html
     assert "CC BY 4.0" in html
+
+
+def test_the_remix_tree_draws_sources_above_and_uses_below(alice, bob, carol, client):
+    poem = bare_record(carol, title="Poem")
+    film = bare_record(alice, title="Film")
+    remix = bare_record(bob, title="Film remix")
+    cite(film, poem)
+    cite(remix, film, kind="inspired_by")
+    html = client.get(f"/records/{film.pk}/tree").content.decode()
+    assert "<svg" in html
+    assert 'role="img"' in html
+    assert "Poem" in html
+    assert "Film remix" in html
+    assert html.count("tree__edge--uses") == 1
+    assert html.count("tree__edge--inspired_by") == 1
+    # Sources are drawn above the record, works using it below.
+    y = {t: int(html.split(f"<title>{t} by")[1].split('y="')[1].split('"')[0])
+         for t in ("Poem", "Film", "Film remix")}  # fmt: skip
+    assert y["Poem"] < y["Film"] < y["Film remix"]
+
+
+def test_a_huge_fan_in_collapses_into_a_more_box(alice, bob, client):
+    film = bare_record(alice, title="Film")
+    for n in range(30):
+        cite(film, bare_record(bob, title=f"Part {n}"))
+    html = client.get(f"/records/{film.pk}/tree?up=1&down=1").content.decode()
+    assert "+19 more" in html
+    assert html.count('class="tree__node') == 12  # 11 sources and the film
+
+
+def test_the_tree_never_shows_drafts_of_others(alice, bob, client):
+    film = bare_record(alice, title="Film")
+    cite(film, bare_record(alice, title="Secret sketch", public=False))
+    client.force_login(bob)
+    assert "Secret sketch" not in client.get(f"/records/{film.pk}/tree").content.decode()
