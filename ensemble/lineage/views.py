@@ -41,7 +41,74 @@ def record_page_sections(request: HttpRequest, record: Record) -> dict[str, str]
     return {
         "byline": render_to_string("lineage/_byline.html", context, request=request),
         "main": render_to_string("lineage/_panel.html", context, request=request),
+        "aside": record_page_aside(request, record),
     }
+
+
+def _remixed(request: HttpRequest) -> Record | None:
+    raw = request.GET.get("remix_of") or request.POST.get("remix_of") or ""
+    if not raw.isdigit():
+        return None
+    record = Record.objects.select_related("owner").filter(pk=int(raw)).first()
+    if record is None or record.is_deleted or not access.can_view(request.user, record):
+        return None
+    return record
+
+
+def upload_form_extras(request: HttpRequest) -> dict[str, str]:
+    """The upload and write pages' "built on other work?" fields; with `?remix_of=N`
+    ("Remix this"), that work cited in advance and the licence its ancestry allows."""
+    remix = _remixed(request)
+    context: dict[str, Any] = {"remix": remix}
+    proposal = ""
+    if remix is not None:
+        allowed = licences.allowed_licences(
+            services.ancestry_for_licence(remix), owner_id=int(request.user.pk or 0)
+        )
+        if not allowed:
+            context["inspiration_only"] = True
+            context["licence_note"] = (
+                f"“{remix.title}” is {remix.get_licence_display()}: its material may not be "
+                "used in other works, but your work may still be inspired by it."
+            )
+        else:
+            proposal = remix.licence if remix.licence in allowed else allowed[0]
+            if len(allowed) < len(licences.TERMS):
+                context["licence_note"] = (
+                    "Its licence allows a remix under "
+                    + ", ".join(licences.label(a) for a in allowed)
+                    + f"; {licences.label(proposal)} is chosen for you."
+                )
+    html = render_to_string("lineage/_upload_sources.html", context, request=request)
+    return {"html": html, "licence": proposal}
+
+
+def cite_after_upload(request: HttpRequest, record: Record) -> None:
+    """Cite what the upload form named, for the form posted without JavaScript."""
+    data = request.POST
+    source_id = data.get("source_pick") or parse_source(data.get("source", "")) or None
+    if not source_id:
+        return
+    source = Record.objects.select_related("owner").filter(pk=source_id).first()
+    try:
+        if source is None:
+            raise Refused("There is no record with that number.", status=404)
+        services.add_source(
+            record,
+            source,
+            by=member(request),
+            kind=data.get("source_kind") or Source.Kind.USES,
+            note=data.get("source_note", ""),
+            part=data.get("source_part", ""),
+        )
+    except Refused as error:
+        messages.error(request, f"The record was saved, but its source was not: {error.message}")
+
+
+def record_page_aside(request: HttpRequest, record: Record) -> str:
+    if not request.user.is_authenticated or record.is_deleted:
+        return ""
+    return render_to_string("lineage/_remix_button.html", {"record": record}, request=request)
 
 
 def _visible_record(request: HttpRequest, record_id: int) -> Record:
@@ -51,9 +118,9 @@ def _visible_record(request: HttpRequest, record_id: int) -> Record:
     return record
 
 
-def parse_source(raw: str) -> int | None:
+def parse_source(raw: str | None) -> int | None:
     """A record number, "#12", or a record's address pasted from the browser."""
-    match = _RECORD_NUMBER.search(raw.strip().lstrip("#"))
+    match = _RECORD_NUMBER.search((raw or "").strip().lstrip("#"))
     return int(match.group(1)) if match else None
 
 

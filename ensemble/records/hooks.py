@@ -12,6 +12,14 @@ fragments by place (`byline` under the title, `main` below the viewer, `aside` i
 side column) that the page shows as they are (lineage adds sources, "used in" and
 credits).
 
+`upload_form`: called as `hook(request)` by the upload and write pages; returns
+`{"html": …, "licence": …}`: fields to add to the form (lineage adds "built on another
+work?" with its picker) and the licence to propose (what a remix's ancestry allows).
+
+`after_upload`: called as `hook(request, record)` after the upload or write page created
+a record (lineage cites the sources given in the form; a refusal becomes a message, the
+record stays a draft to fix).
+
 `browse_filters`: name → (label, function narrowing a Record queryset). Browse and
 `GET /api/v1/records` apply each one whose name is given a true value
 (`?never_remixed=1`; lineage adds that one).
@@ -29,3 +37,5 @@ licence_checks: list[Callable[[Record, str], None]] = []
 on_publish: list[Callable[[Record, Any], None]] = []
 record_page: list[Callable[[Any, Record], dict[str, str]]] = []
 browse_filters: dict[str, tuple[str, Callable[[Any], Any]]] = {}
+upload_form: list[Callable[[Any], dict[str, Any]]] = []
+after_upload: list[Callable[[Any, Record], None]] = []

@@ -103,11 +103,28 @@ def browse(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _form_extras(request: HttpRequest) -> tuple[str, dict[str, Any]]:
+    """Fields other apps add to the upload and write forms, and their initial values."""
+    html, initial = "", {}
+    for hook in hooks.upload_form:
+        extra = hook(request)
+        html += extra.get("html", "")
+        if extra.get("licence"):
+            initial["licence"] = extra["licence"]
+    return mark_safe(html), initial  # noqa: S308 - rendered templates, escaped there
+
+
+def _after_upload(request: HttpRequest, record: Record) -> None:
+    for hook in hooks.after_upload:
+        hook(request, record)
+
+
 @login_required
 @never_cache
 def new(request: HttpRequest) -> HttpResponse:
     """The upload page. Without JavaScript it posts one file here; with it, many to the API."""
-    form = UploadForm(request.POST or None, request.FILES or None)
+    extras, initial = _form_extras(request)
+    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
         if upload_was_refused(request):
             form.add_error("file", "The file is larger than any upload we accept.")
@@ -128,12 +145,14 @@ def new(request: HttpRequest) -> HttpResponse:
                 _show_refusal(form, error)
             else:
                 messages.success(request, "Uploaded. It is being processed now.")
+                _after_upload(request, record)
                 return redirect(record)
     return render(
         request,
         "records/new.html",
         {
             "form": form,
+            "extras": extras,
             "max_bytes": largest_upload(),
             "licences": Licence.choices,
         },
@@ -145,7 +164,8 @@ def new(request: HttpRequest) -> HttpResponse:
 @never_cache
 def write(request: HttpRequest) -> HttpResponse:
     """Write a text record in the browser."""
-    form = TextRecordForm(request.POST or None)
+    extras, initial = _form_extras(request)
+    form = TextRecordForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -160,8 +180,14 @@ def write(request: HttpRequest) -> HttpResponse:
         except Refused as error:
             _show_refusal(form, error)
         else:
+            _after_upload(request, record)
             return redirect(record)
-    return render(request, "records/write.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "records/write.html",
+        {"form": form, "extras": extras},
+        status=400 if form.errors else 200,
+    )
 
 
 def detail(request: HttpRequest, record_id: int) -> HttpResponse:

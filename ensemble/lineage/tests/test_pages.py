@@ -137,3 +137,52 @@ def test_the_tree_never_shows_drafts_of_others(alice, bob, client):
     cite(film, bare_record(alice, title="Secret sketch", public=False))
     client.force_login(bob)
     assert "Secret sketch" not in client.get(f"/records/{film.pk}/tree").content.decode()
+
+
+def test_remix_this_starts_an_upload_with_the_source_and_a_licence_it_allows(
+    alice, bob, alice_client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ensemble.core.testing import image_bytes
+    from ensemble.records.models import Record
+
+    song = bare_record(bob, title="Song", licence="cc-by-sa-4.0")
+    page = alice_client.get(song.get_absolute_url()).content.decode()
+    assert f"/records/new?remix_of={song.pk}" in page
+
+    form = alice_client.get(f"/records/new?remix_of={song.pk}").content.decode()
+    assert "Remixing “Song” by Bob Brass" in form
+    assert '<option value="cc-by-sa-4.0" selected>' in form
+
+    response = alice_client.post(
+        "/records/new",
+        {"file": SimpleUploadedFile("cover.png", image_bytes()), "title": "Cover art",
+         "licence": "cc-by-sa-4.0", "remix_of": song.pk, "source_pick": song.pk,
+         "source_kind": "uses", "source_note": "the melody as a picture"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    edge = Source.objects.get()
+    assert edge.derived == Record.objects.get(title="Cover art")
+    assert (edge.source, edge.note) == (song, "the melody as a picture")
+
+
+def test_a_work_that_forbids_derivatives_can_only_inspire(alice, bob, alice_client):
+    closed = bare_record(bob, title="Closed", licence="cc-by-nd-4.0")
+    form = alice_client.get(f"/records/write?remix_of={closed.pk}").content.decode()
+    assert "may not be used in other works" in form
+    assert 'value="uses" disabled' in form
+
+
+def test_a_refused_source_after_an_upload_keeps_the_draft_and_says_why(alice, bob, alice_client):
+    closed = bare_record(bob, title="Closed", licence="all-rights-reserved")
+    response = alice_client.post(
+        "/records/write",
+        {"title": "Mine", "body": "words", "licence": "accord", "source": str(closed.pk),
+         "source_kind": "uses", "source_note": "all of it"},
+        follow=True,
+    )  # fmt: skip
+    html = response.content.decode()
+    assert "The record was saved, but its source was not" in html
+    assert "“Closed” by Bob Brass is All rights reserved" in html
+    assert not Source.objects.exists()

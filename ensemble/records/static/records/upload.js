@@ -71,6 +71,43 @@
     }
   }
 
+  // "Built on other work?" (added by the lineage app): cited once the record exists.
+  function citation() {
+    const fields = form.querySelector("[data-cite]");
+    if (!fields) return null;
+    const picked = fields.querySelector('input[name="source_pick"]:checked');
+    const typed = fields.querySelector('input[name="source"]');
+    const match = typed && typed.value.trim().match(/(\d+)\/?$/);
+    const id = picked ? picked.value : match && match[1];
+    if (!id) return null;
+    const kind = fields.querySelector('input[name="source_kind"]:checked');
+    return {
+      source_id: Number(id),
+      kind: kind ? kind.value : "uses",
+      note: fields.querySelector('input[name="source_note"]').value,
+      part: fields.querySelector('input[name="source_part"]').value,
+    };
+  }
+
+  function cite(recordUrl, job) {
+    const body = citation();
+    if (!body) return Promise.resolve();
+    const api = form.dataset.api + "/" + recordUrl.split("/").pop() + "/sources";
+    return fetch(api, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+      body: JSON.stringify(body),
+    }).then((response) => {
+      if (response.ok) return;
+      return response.json().then((error) => {
+        const note = el("span", "upload-item__state", "Saved, but its source was not: " + error.detail);
+        note.setAttribute("role", "alert");
+        job.item.append(note);
+      });
+    });
+  }
+
   function send(job) {
     return new Promise((resolve) => {
       const data = new FormData();
@@ -104,6 +141,7 @@
           status.setAttribute("hx-swap", "outerHTML");
           job.state.replaceWith(status);
           if (window.htmx) window.htmx.process(status);
+          cite(body.url, job);
         } else {
           fail(job.item, job.bar, job.state, body.detail || "The upload failed (" + xhr.status + ").");
         }
