@@ -71,6 +71,12 @@ bench: $(VENV)/.dev-installed
 bench-records: $(VENV)/.dev-installed
 	$(BIN)/python bench/records.py
 
+# Lineage walks and credit rolls on a 1,000,000-record graph, SQLite and PostgreSQL
+# (bench/lineage.py; ~7 minutes; needs PostgreSQL at 127.0.0.1:5432, user postgres).
+.PHONY: bench-lineage
+bench-lineage: $(VENV)/.dev-installed
+	$(BIN)/python bench/lineage.py
+
 # Keeps var/ (the embedded database and uploaded media): delete it yourself to start over.
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
