@@ -6,6 +6,11 @@ that. What does is never letting FFmpeg probe: every file is opened with the dem
 `sniff` named, checked against `ALLOWED_FORMATS`, and with a format whitelist that leaves
 out every demuxer able to refer to another file. `open_container` is the only way the
 processors open an upload.
+
+Opening is also bounded: every stream costs FFmpeg a codec context and probing buffers (an
+MP4 of 590 KB with 990 audio tracks took 760 MB), so FFmpeg stops at `MAX_STREAMS` and we
+refuse more than a few real audio or video tracks. `probe`, which runs inside the upload
+request, reads only the header unless told to `scan`.
 """
 
 from __future__ import annotations
@@ -34,9 +39,23 @@ from .base import Detected, Limits, MediaError, Progress
 ALLOWED_FORMATS = frozenset({"mov", "matroska", "ogg", "flac", "wav", "aiff", "mp3", "aac"})
 # What FFmpeg itself may switch to: the same demuxers under all their names.
 _FORMAT_WHITELIST = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,ogg,mp3,flac,wav,aiff,aac"
-_OPEN_OPTIONS = {"format_whitelist": _FORMAT_WHITELIST, "protocol_whitelist": "file"}
+# Streams of any kind (subtitles and data too) FFmpeg creates before giving up.
+MAX_STREAMS = 16
+MAX_VIDEO_TRACKS = 4  # cover art is not counted: it is a picture, not a track
+MAX_AUDIO_TRACKS = 8
+_OPEN_OPTIONS = {
+    "format_whitelist": _FORMAT_WHITELIST,
+    "protocol_whitelist": "file",
+    "max_streams": str(MAX_STREAMS),
+}
 
 DAMAGED = "The file is damaged or not a media file we can read."
+TOO_MANY_TRACKS = (
+    f"The file has too many tracks; at most {MAX_VIDEO_TRACKS} video and "
+    f"{MAX_AUDIO_TRACKS} audio tracks are accepted."
+)
+# Decoding stops this far past the limit: headers can understate a file's length.
+DECODE_SLACK_SECONDS = 0.5
 
 # Sample rates the AAC encoder takes; anything else is resampled to 48 kHz.
 _AAC_RATES = frozenset({8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000})
@@ -49,12 +68,22 @@ def open_container(path: Path, fmt: str) -> Iterator[InputContainer]:
         raise MediaError("This kind of media file is not supported.")
     try:
         container = av.open(str(path), mode="r", format=fmt, options=dict(_OPEN_OPTIONS))
+    except av.error.MemoryError as error:
+        # What FFmpeg returns when a file declares more than `max_streams` streams.
+        raise MediaError(TOO_MANY_TRACKS) from error
     except (av.error.FFmpegError, ValueError, OSError) as error:
         raise MediaError(DAMAGED) from error
     try:
+        _check_tracks(container)
         yield container
     finally:
         container.close()
+
+
+def _check_tracks(container: InputContainer) -> None:
+    video = [s for s in container.streams.video if not s.disposition & Disposition.attached_pic]
+    if len(video) > MAX_VIDEO_TRACKS or len(container.streams.audio) > MAX_AUDIO_TRACKS:
+        raise MediaError(TOO_MANY_TRACKS)
 
 
 @dataclass(frozen=True)
@@ -97,8 +126,13 @@ def codec_name(stream: VideoStream | AudioStream) -> str:
     return stream.codec_context.codec.canonical_name
 
 
-def probe(path: Path, found: Detected) -> Probe:
-    """Open the file and decide from its streams whether it is audio or video."""
+def probe(path: Path, found: Detected, scan: bool = False) -> Probe:
+    """Open the file and decide from its streams whether it is audio or video.
+
+    The duration is the header's, or None when it has none (a browser's recording).
+    With `scan` (in the worker, never in a request) a missing duration is measured by
+    reading every packet of the file, which can be gigabytes.
+    """
     with open_container(path, found.fmt) as container:
         video = video_stream(container)
         audio = audio_stream(container)
@@ -112,7 +146,7 @@ def probe(path: Path, found: Detected) -> Probe:
             audio = None
         if video is None and audio is None:
             raise MediaError(DAMAGED)
-        heard = _audio_probe(audio, container_duration(container))
+        heard = _audio_probe(audio, container_duration(container, scan=scan))
         if video is None:
             return heard
         rotation = stream_rotation(video)
@@ -144,14 +178,17 @@ def _audio_probe(audio: AudioStream | None, duration: float | None) -> Probe:
     )
 
 
-def container_duration(container: InputContainer) -> float | None:
-    """The duration the header gives, else the end of the last packet.
+def container_duration(container: InputContainer, scan: bool = True) -> float | None:
+    """The duration the header gives, else (with `scan`) the end of the last packet.
 
     WebM from a browser's MediaRecorder has no duration in its header; demuxing (without
-    decoding) to the end is cheap and gives the real one. Leaves the container at its end.
+    decoding) to the end gives the real one, but reads the whole file. Leaves the
+    container at its end.
     """
     if container.duration and container.duration > 0:
         return container.duration / av.time_base
+    if not scan:
+        return None
     streams = [s for s in (video_stream(container), audio_stream(container)) if s]
     start: float | None = None
     end: float | None = None
@@ -171,7 +208,11 @@ def container_duration(container: InputContainer) -> float | None:
 
 
 def check_duration(seconds: float | None, limits: Limits) -> None:
-    """Refuse recordings over the limit before spending minutes transcoding them."""
+    """Refuse recordings over the limit before spending minutes transcoding them.
+
+    `None` (a header without a duration) passes: the worker measures the real length
+    and its decoding loops stop at the limit (`check_decoded`).
+    """
     if seconds is None or seconds <= limits.max_duration_seconds:
         return
     limit = human_duration(limits.max_duration_seconds)
@@ -179,6 +220,13 @@ def check_duration(seconds: float | None, limits: Limits) -> None:
     if length == limit:  # just over: "3 h" against "3 h" would read as a contradiction
         length = human_duration(seconds, precise=True)
     raise MediaError(f"The recording is {length} long; the limit is {limit}.")
+
+
+def check_decoded(seconds: float, limits: Limits) -> None:
+    """Stop a decoding loop that has gone past the limit, whatever the header said."""
+    if seconds > limits.max_duration_seconds + DECODE_SLACK_SECONDS:
+        limit = human_duration(limits.max_duration_seconds)
+        raise MediaError(f"The recording is longer than the limit of {limit}.")
 
 
 def human_duration(seconds: float, precise: bool = False) -> str:

@@ -288,3 +288,81 @@ def _copy_exactly(f: BinaryIO, out: BinaryIO, size: int) -> None:
             raise ValueError("chunk runs past the end of the file")
         out.write(chunk)
         size -= len(chunk)
+
+
+# GIF blocks: an image, an extension, the end. Extensions: graphic control (delay,
+# disposal, transparency), comment, plain text, application (loop count, XMP, ICC, ...).
+GIF_IMAGE, GIF_EXTENSION, GIF_TRAILER = 0x2C, 0x21, 0x3B
+GIF_CONTROL, GIF_COMMENT, GIF_PLAIN_TEXT, GIF_APPLICATION = 0xF9, 0xFE, 0x01, 0xFF
+# Application extensions that are part of the picture: loop counts and the colour profile.
+GIF_KEPT_APPLICATIONS = {b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012"}
+
+
+def strip_gif(src: Path, out_path: Path) -> bool:
+    """Copy a GIF without comments, plain-text blocks and application extensions other
+    than the loop count and colour profile (XMP lives in one), nor bytes after its end.
+
+    Frames, delays, disposal, transparency and the loop count are copied byte for byte.
+    A graphic control block belongs to the next image or plain-text block; one whose
+    plain-text block is dropped is dropped with it.
+    """
+    data = src.read_bytes()
+    if data[:6] not in (b"GIF87a", b"GIF89a") or len(data) < 13:
+        raise ValueError("not a GIF")
+    pos = 13
+    if data[10] & 0x80:  # global colour table
+        pos += 3 << ((data[10] & 7) + 1)
+    kept = [data[:pos]]
+    removed = False
+    control = b""  # a graphic control block waiting for what it controls
+    while True:
+        if pos >= len(data):
+            raise ValueError("GIF ends before its trailer")
+        block = data[pos]
+        if block == GIF_TRAILER:
+            removed = removed or pos + 1 < len(data)
+            kept.append(b";")
+            break
+        if block == GIF_IMAGE:
+            end = _gif_image_end(data, pos)
+            kept += [control, data[pos:end]]
+            control, pos = b"", end
+            continue
+        if block != GIF_EXTENSION or pos + 2 > len(data):
+            raise ValueError("unexpected GIF block")
+        label = data[pos + 1]
+        end = _gif_sub_blocks_end(data, pos + 2)
+        if label == GIF_CONTROL:
+            control = data[pos:end]
+        elif label == GIF_APPLICATION and data[pos + 3 : pos + 14] in GIF_KEPT_APPLICATIONS:
+            kept.append(data[pos:end])
+        else:
+            removed = True  # comment, plain text, XMP or any other application data
+            if label == GIF_PLAIN_TEXT:
+                control = b""
+        pos = end
+    if removed:
+        out_path.write_bytes(b"".join(kept))
+    return removed
+
+
+def _gif_image_end(data: bytes, pos: int) -> int:
+    """The end of an image block: descriptor, local colour table, LZW data."""
+    if pos + 11 > len(data):
+        raise ValueError("GIF ends inside an image descriptor")
+    flags = data[pos + 9]
+    pos += 10
+    if flags & 0x80:
+        pos += 3 << ((flags & 7) + 1)
+    return _gif_sub_blocks_end(data, pos + 1)  # after the LZW minimum code size
+
+
+def _gif_sub_blocks_end(data: bytes, pos: int) -> int:
+    """Past the chain of sized sub-blocks starting at `pos` and its empty terminator."""
+    while True:
+        if pos >= len(data):
+            raise ValueError("GIF ends inside a block")
+        size = data[pos]
+        pos += 1 + size
+        if size == 0:
+            return pos

@@ -9,6 +9,9 @@ Rules:
   lossless ones would also be heavy to stream.
 - A decoding error anywhere is a damaged file (MediaError), never a half waveform. A file
   that simply ends early (a cut WAV) is what it is: the duration is what was decoded.
+- Decoding stops once it passes the duration limit, whatever the header claimed.
+- Every original also gets a `download`: its streams copied without tags, cover art or
+  location (`media/remux.py`), served to others instead of the original.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from ..avfile import (
     Heartbeat,
     Probe,
     audio_stream,
+    check_decoded,
     check_duration,
     is_mp4,
     is_webm,
@@ -35,6 +39,7 @@ from ..avfile import (
     probe,
 )
 from ..base import Detected, Limits, MediaError, Progress, RenditionFile, Result
+from ..remux import write_download
 
 BUCKETS = 800
 # Peaks are first gathered over chunks several times finer than a bucket, so the number
@@ -50,13 +55,14 @@ DAMAGED = "The audio is damaged and could not be decoded."
 def process(
     src: Path, found: Detected, out_dir: Path, limits: Limits, progress: Progress
 ) -> Result:
-    info = probe(src, found)
+    info = probe(src, found, scan=True)
     if not info.has_audio:
         raise MediaError("The file has no audio in it.")
     check_duration(info.duration, limits)
     plays = plays_in_browser(src, found, info)
     preview = None if plays else out_dir / "preview.m4a"
-    peaks = _decode(src, found.fmt, info, preview, Heartbeat(progress, info.duration))
+    decoding = Heartbeat(lambda done: progress(0.8 * done), info.duration)
+    peaks = _decode(src, found.fmt, info, preview, decoding, limits)
     duration = peaks.seconds
     renditions = [
         _write_waveform(out_dir / "waveform.json", peaks.buckets(BUCKETS), duration),
@@ -64,6 +70,8 @@ def process(
     ]
     if preview is not None:
         renditions.append(RenditionFile("preview", preview, "audio/mp4"))
+    copying = Heartbeat(lambda done: progress(0.8 + 0.2 * done), duration)
+    renditions.append(write_download(src, found, out_dir, limits, copying))
     progress(1.0)
     metadata = {
         "duration": round(duration, 3),
@@ -153,8 +161,16 @@ def _clamp(value: float) -> float:
     return round(min(1.0, max(-1.0, value)), 3)
 
 
-def _decode(src: Path, fmt: str, info: Probe, preview: Path | None, heartbeat: Heartbeat) -> Peaks:
-    """Decode once: peaks always, the AAC preview when `preview` is a path."""
+def _decode(
+    src: Path,
+    fmt: str,
+    info: Probe,
+    preview: Path | None,
+    heartbeat: Heartbeat,
+    limits: Limits,
+) -> Peaks:
+    """Decode once: peaks always, the AAC preview when `preview` is a path; stop at the
+    duration limit."""
     with open_container(src, fmt) as container:
         stream = audio_stream(container)
         if stream is None:
@@ -172,6 +188,7 @@ def _decode(src: Path, fmt: str, info: Probe, preview: Path | None, heartbeat: H
                     peaks.add(part)
                 if track is not None:
                     track.write(frame)
+                check_decoded(peaks.seconds, limits)
                 heartbeat.beat(peaks.seconds)
             for part in packed.resample(None):
                 peaks.add(part)

@@ -6,10 +6,11 @@ Steps:
    7.5 GB in memory.
 2. Decode once at reduced scale (JPEGs decode at 1/2, 1/4, 1/8 directly via `draft`),
    make `thumb_large` and from it `thumb_small`, upright (EXIF orientation applied).
-3. Make `download`: the original without location and other private metadata. JPEG, PNG
-   and WebP are stripped at the byte level (`media/strip.py`, pixels untouched); TIFF and
-   AVIF with metadata are re-encoded as lossless PNG. When there was nothing to remove no
-   `download` is made and the original is served as it is.
+3. Make `download`: the original without location and other private metadata. JPEG, PNG,
+   WebP and GIF (comments, XMP) are stripped at the byte level (`media/strip.py`, pixels
+   and animation untouched); TIFF and AVIF with metadata are re-encoded as lossless PNG.
+   When there was nothing to remove no `download` is made and the original is served as
+   it is.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ STRIPPERS: dict[str, tuple[Callable[[Path, Path], bool], str, str]] = {
     "MPO": (strip.strip_jpeg, ".jpg", "image/jpeg"),
     "PNG": (strip.strip_png, ".png", "image/png"),
     "WEBP": (strip.strip_webp, ".webp", "image/webp"),
+    "GIF": (strip.strip_gif, ".gif", "image/gif"),
 }
 # TIFF tags about the picture's making rather than the picture: description, camera,
 # software, date, artist, computer, XMP, IPTC, Photoshop resources, Exif and GPS sub-IFDs.
@@ -200,7 +202,7 @@ def _carries_metadata(image: Image.Image, fmt: str) -> bool:
     """For formats we re-encode instead of strip: is there anything worth removing?"""
     if fmt == "TIFF":
         return bool(TIFF_PRIVATE_TAGS & set(image.getexif()))
-    if fmt in ("GIF", "BMP"):
+    if fmt == "BMP":
         return False  # no EXIF or XMP to speak of
     return bool(image.getexif()) or any(key in image.info for key in ("xmp", "exif"))
 

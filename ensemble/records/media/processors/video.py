@@ -7,7 +7,11 @@ Plays as is (no preview), following what Chromium plays:
 Everything else (QuickTime .mov, MKV, HEVC, MPEG-4 Part 2, 10-bit, Theora) gets a preview:
 H.264 (veryfast, CRF 23, yuv420p) and AAC 128k in a fast-start MP4, at most 720p (the short
 side at most 720, the long side at most 1280, never upscaled), rotation applied to the
-pixels. Video without audio gets a preview without audio.
+pixels. Video without audio gets a preview without audio. Transcoding stops once it
+passes the duration limit, whatever the header claimed.
+
+Every original also gets a `download`: its streams copied without metadata (a phone's
+location), display matrix kept (`media/remux.py`), served to others instead of it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from ..avfile import (
     Heartbeat,
     Probe,
     audio_stream,
+    check_decoded,
     check_duration,
     is_mp4,
     is_webm,
@@ -37,6 +42,7 @@ from ..avfile import (
     video_stream,
 )
 from ..base import Detected, Limits, MediaError, Progress, RenditionFile, Result
+from ..remux import write_download
 
 PREVIEW_BOX = (1280, 720)  # landscape; portrait videos fit (720, 1280)
 SMALL_BOX = (480, 480)
@@ -54,7 +60,7 @@ _PIL_TURN = {
 def process(
     src: Path, found: Detected, out_dir: Path, limits: Limits, progress: Progress
 ) -> Result:
-    info = probe(src, found)
+    info = probe(src, found, scan=True)
     if info.kind != "video" or not info.width or not info.height:
         raise MediaError("The file has no video in it.")
     check_duration(info.duration, limits)
@@ -69,8 +75,13 @@ def process(
     if not plays:
         even = (preview_size[0] // 2 * 2, preview_size[1] // 2 * 2)
         preview = out_dir / "preview.mp4"
-        transcode(src, found.fmt, info, preview, even, Heartbeat(progress, info.duration))
+        transcoding = Heartbeat(lambda done: progress(0.9 * done), info.duration)
+        transcode(src, found.fmt, info, preview, even, transcoding, limits)
         renditions.append(RenditionFile("preview", preview, "video/mp4", *even))
+    copying = Heartbeat(lambda done: progress(0.9 + 0.1 * done), info.duration)
+    download = write_download(src, found, out_dir, limits, copying)
+    download.width, download.height = info.width, info.height
+    renditions.append(download)
     progress(1.0)
     metadata = {
         "width": info.width,
@@ -172,9 +183,16 @@ def _save_picture(
 
 
 def transcode(
-    src: Path, fmt: str, info: Probe, out_path: Path, size: tuple[int, int], heartbeat: Heartbeat
+    src: Path,
+    fmt: str,
+    info: Probe,
+    out_path: Path,
+    size: tuple[int, int],
+    heartbeat: Heartbeat,
+    limits: Limits,
 ) -> None:
-    """H.264/AAC MP4 at `size` (display orientation). Any decoding error: MediaError.
+    """H.264/AAC MP4 at `size` (display orientation). Any decoding error: MediaError,
+    and so is decoding past the duration limit (audio or video, from their first frame).
 
     Steps: decode each frame (threaded), scale it with swscale to the stored orientation
     of `size`, turn it with a transpose filter if the source says so, clear its picture
@@ -195,15 +213,18 @@ def transcode(
             turn = _turn_graph(stored, stream.time_base, info.rotation)
             streams = [stream, sound] if sound is not None else [stream]
             last_pts = -(2**62)
+            clock = _Clock(limits)
             for packet in container.demux(streams):
                 if packet.stream is sound and track is not None:
                     for audio_frame in sound.decode(packet):
+                        clock.check(audio_frame.time)
                         track.write(audio_frame)
                     continue
                 for frame in stream.decode(packet):
                     if frame.pts is None or frame.pts <= last_pts:
                         continue  # x264 refuses repeated or missing timestamps
                     last_pts = frame.pts
+                    clock.check(frame.time)
                     picture = frame.reformat(stored[0], stored[1], "yuv420p")
                     if turn is not None:
                         turn.push(picture)
@@ -218,6 +239,20 @@ def transcode(
             raise MediaError(DAMAGED) from error
         finally:
             out.close()
+
+
+class _Clock:
+    """Time decoded since the first frame of any stream, checked against the limit."""
+
+    def __init__(self, limits: Limits) -> None:
+        self._limits = limits
+        self._start: float | None = None
+
+    def check(self, seconds: float | None) -> None:
+        if seconds is None:
+            return
+        self._start = seconds if self._start is None else min(self._start, seconds)
+        check_decoded(seconds - self._start, self._limits)
 
 
 def _add_video(

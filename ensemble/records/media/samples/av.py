@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import cast
+from typing import BinaryIO, cast
 
 import av
 from av.audio.stream import AudioStream
@@ -53,16 +53,18 @@ def write_video(
     audio: bool = True,
     rotation: int | None = None,
     pix_fmt: str = "yuv420p",
+    metadata: dict[str, str] | None = None,
 ) -> Path:
     """A moving test pattern (plus a 440 Hz tone when `audio`).
 
     `container` is "mp4", "mov", "webm" or "mkv"; `codec` any encoder PyAV has
     ("libx264", "libx265", "libvpx-vp9", "mpeg4"). `rotation` (clockwise degrees, as a
     phone writes it) goes into the stream's display matrix; the pixels stay landscape.
+    `metadata` is written as container tags (see `open_output`).
     """
     if codec not in av.codecs_available:
         raise ValueError(f"This FFmpeg has no {codec} encoder.")
-    out = av.open(str(path), mode="w", format=_VIDEO_CONTAINERS[container])
+    out = open_output(path, _VIDEO_CONTAINERS[container], metadata)
     try:
         stream = cast(VideoStream, out.add_stream(codec, rate=fps, options=_quiet(codec)))
         stream.width, stream.height = size
@@ -83,6 +85,28 @@ def write_video(
     finally:
         out.close()
     return path
+
+
+# Where a phone puts the place a video was shot: QuickTime's `©xyz` (FFmpeg's "location",
+# written by its mov muxer) and Apple's metadata key (written as an mdta key, also in MP4).
+LOCATION = "+48.8584+002.2945/"
+PHONE_METADATA = {
+    "location": LOCATION,
+    "com.apple.quicktime.location.ISO6709": "+48.8584+002.2945+035.000/",
+    "title": "Secret title",
+    "comment": "Shot at home",
+}
+
+
+def open_output(path: Path, muxer: str, metadata: dict[str, str] | None) -> OutputContainer:
+    """An output container carrying `metadata` as its tags: ID3 in MP3, Vorbis comments
+    in Ogg and FLAC, Matroska tags, INFO in WAV, `udta` and `meta` boxes in MP4 and MOV
+    (the MP4 muxer writes keys it has no box for only with `use_metadata_tags`)."""
+    options = {"movflags": "+use_metadata_tags"} if metadata and muxer == "mp4" else {}
+    out = av.open(str(path), mode="w", format=muxer, options=options)
+    if metadata:
+        out.metadata.update(metadata)
+    return out
 
 
 def _quiet(codec: str) -> dict[str, str]:
@@ -118,16 +142,17 @@ def write_audio(
     rate: int = 44100,
     channels: int = 2,
     cover_art: bool = False,
+    metadata: dict[str, str] | None = None,
 ) -> Path:
     """A 440 Hz tone. Containers: wav, aiff, flac, mp3, m4a, ogg (Opus), webm (Opus).
 
     `cover_art` adds a PNG picture as an attached-picture stream (mp3, m4a, flac), the
-    way music files carry album covers.
+    way music files carry album covers. `metadata` becomes tags (see `open_output`).
     """
     muxer, codec = _AUDIO_CONTAINERS[container]
     if codec not in av.codecs_available:
         raise ValueError(f"This FFmpeg has no {codec} encoder.")
-    out = av.open(str(path), mode="w", format=muxer)
+    out = open_output(path, muxer, metadata)
     try:
         encoder_rate = _OPUS_RATE if codec == "libopus" else rate
         stream = _add_audio(out, codec, encoder_rate, channels)
@@ -239,6 +264,32 @@ def _write_neighbour(path: Path) -> None:
         out.mux(stream.encode(None))
     finally:
         out.close()
+
+
+class _Unseekable:
+    """A sink that can only be written forward, like the stream a browser records into."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+
+    def write(self, data: bytes) -> int:
+        return self._handle.write(data)
+
+
+def streamed(src: Path, dst: Path, muxer: str = "webm") -> Path:
+    """Copy `src`'s streams into `dst` the way MediaRecorder writes: never seeking back,
+    so the header has no duration (the muxer cannot go back to fill it in)."""
+    with av.open(str(src)) as source, dst.open("wb") as handle:
+        out = av.open(_Unseekable(handle), mode="w", format=muxer)
+        try:
+            targets = {s.index: out.add_stream_from_template(s) for s in source.streams}
+            for packet in source.demux():
+                if packet.size:
+                    packet.stream = targets[packet.stream.index]
+                    out.mux(packet)
+        finally:
+            out.close()
+    return dst
 
 
 def truncated(path: Path, keep: float = 0.5) -> Path:

@@ -97,9 +97,39 @@ def tiff_with_exif(path: Path | None = None, size: tuple[int, int] = (64, 48)) -
     return _save(picture(size), path, "TIFF", tiffinfo=tags)
 
 
-def animated_gif(path: Path | None = None, size: tuple[int, int] = (40, 30)) -> bytes:
+def animated_gif(
+    path: Path | None = None,
+    size: tuple[int, int] = (40, 30),
+    comment: bytes | None = None,
+    xmp: bool = False,
+) -> bytes:
+    """Three frames (100, 200, 300 ms), looping forever, colour 0 transparent.
+
+    `comment` goes into a comment block; `xmp` adds the XMP packet (with its location)
+    the way Adobe writes it into GIFs: an "XMP DataXMP" application block whose raw bytes
+    end in a 258-byte "magic trailer" that makes them parse as sub-blocks.
+    """
     frames = [picture(size).rotate(angle).convert("P") for angle in (0, 90, 180)]
-    return _save(frames[0], path, "GIF", save_all=True, append_images=frames[1:], duration=100)
+    params: dict[str, object] = {"comment": comment} if comment else {}
+    data = _save(
+        frames[0],
+        None,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=[100, 200, 300],
+        loop=0,
+        transparency=0,
+        disposal=2,
+        **params,
+    )
+    if xmp:
+        at = data.index(b"\x21\xff\x0bNETSCAPE2.0")
+        trailer = b"\x01" + bytes(range(255, -1, -1)) + b"\x00"
+        data = data[:at] + b"\x21\xff\x0bXMP DataXMP" + XMP + trailer + data[at:]
+    if path is not None:
+        path.write_bytes(data)
+    return data
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import av
 import pytest
 from PIL import Image
 
+from ensemble.records.media.avfile import Probe
 from ensemble.records.media.base import Detected, Limits, MediaError, Result
 from ensemble.records.media.processors import audio
 from ensemble.records.media.samples import av as samples
@@ -66,7 +68,7 @@ def test_originals_browsers_play_get_no_preview(tmp_path: Path, container: str) 
     path = samples.write_audio(tmp_path / f"a.{container}", seconds=0.5, container=container)
     result = run(path, container, tmp_path)
     assert result.metadata["plays_in_browser"] is True
-    assert set(roles(result)) == {"waveform", "thumb_small"}
+    assert set(roles(result)) == {"waveform", "thumb_small", "download"}
 
 
 @pytest.mark.parametrize("container", ["mp3", "m4a", "flac"])
@@ -147,3 +149,35 @@ def test_garbage_with_a_valid_magic_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + bytes(range(256)) * 40)
     with pytest.raises(MediaError):
         run(path, "mp3", tmp_path)
+
+
+def lying_about_length(monkeypatch: pytest.MonkeyPatch, module: object, seconds: float) -> None:
+    """Make the processor's probe report `seconds`, as a header understating the length
+    would (or as if the duration check at intake had been bypassed)."""
+    real = audio.probe
+
+    def probe(*args: object, **kwargs: object) -> Probe:
+        return replace(real(*args, **kwargs), duration=seconds)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "probe", probe)
+
+
+@pytest.mark.parametrize("container", ["wav", "mp3"])  # with and without a preview
+def test_decoding_stops_at_the_limit_whatever_the_header_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, container: str
+) -> None:
+    path = samples.write_audio(tmp_path / f"a.{container}", seconds=2.0, container=container)
+    lying_about_length(monkeypatch, audio, 0.3)
+    with pytest.raises(MediaError) as caught:
+        run(path, container, tmp_path, Limits(max_duration_seconds=0.5))
+    assert caught.value.message == "The recording is longer than the limit of 0.5 s."
+
+
+def test_a_recording_without_a_duration_in_its_header_is_measured_by_the_worker(
+    tmp_path: Path,
+) -> None:
+    recorded = samples.write_audio(tmp_path / "a.webm", container="webm", seconds=2.0)
+    path = samples.streamed(recorded, tmp_path / "streamed.webm")
+    with pytest.raises(MediaError, match=r"The recording is 2 s long; the limit is 0\.5 s\."):
+        run(path, "webm", tmp_path, Limits(max_duration_seconds=0.5))
+    assert run(path, "webm", tmp_path).metadata["duration"] == pytest.approx(2.0, abs=0.05)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -16,6 +20,9 @@ import pytest
 
 from ensemble.records.media.avfile import (
     ALLOWED_FORMATS,
+    MAX_AUDIO_TRACKS,
+    MAX_VIDEO_TRACKS,
+    TOO_MANY_TRACKS,
     check_duration,
     open_container,
     probe,
@@ -243,3 +250,93 @@ def test_recordings_within_the_limit_or_of_unknown_length_pass() -> None:
     check_duration(None, Limits())
     with pytest.raises(MediaError, match="12 min 5 s long; the limit is 10 min"):
         check_duration(725, Limits(max_duration_seconds=600))
+
+
+def many_tracks(path: Path, audio: int, video: int = 0) -> Path:
+    """An MP4 with `audio` tiny AAC tracks and `video` tiny MPEG-4 tracks."""
+    out = av.open(str(path), "w", format="mp4")
+    try:
+        pictures = [out.add_stream("mpeg4", rate=10) for _ in range(video)]
+        sounds = [out.add_stream("aac", rate=8000, layout="mono") for _ in range(audio)]
+        for picture in pictures:
+            picture.width, picture.height = 32, 32
+            picture.pix_fmt = "yuv420p"
+        for picture in pictures:
+            frame = av.VideoFrame(32, 32, "yuv420p")
+            frame.pts, frame.time_base = 0, Fraction(1, 10)
+            out.mux(picture.encode(frame) + picture.encode(None))
+        for sound in sounds:
+            chunk = av.AudioFrame(format="s16", layout="mono", samples=1024)
+            chunk.planes[0].update(bytes(2048))
+            chunk.sample_rate, chunk.pts, chunk.time_base = 8000, 0, Fraction(1, 8000)
+            out.mux(sound.encode(chunk) + sound.encode(None))
+    finally:
+        out.close()
+    return path
+
+
+def test_hundreds_of_tracks_are_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """The review's file: 590 KB, 990 AAC tracks; probing it used to take ~760 MB.
+
+    Run in a fresh interpreter so its peak memory is this probe's alone.
+    """
+    path = many_tracks(tmp_path / "tracks.mp4", audio=990)
+    assert path.stat().st_size < 1_000_000
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from ensemble.records.media.avfile import probe
+        from ensemble.records.media.base import Detected, MediaError
+        try:
+            probe(Path({str(path)!r}), Detected("av", "mov", "video/mp4", "MP4", ".mp4"))
+        except MediaError as error:
+            print(error.message)
+        # The peak of this process since exec (ru_maxrss would include pytest's).
+        status = Path("/proc/self/status").read_text()
+        print(next(int(l.split()[1]) for l in status.splitlines() if l.startswith("VmHWM:")))
+        """
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[4],
+        timeout=120,
+    )
+    message, peak_kb = ran.stdout.strip().splitlines()
+    assert message == TOO_MANY_TRACKS
+    assert int(peak_kb) < 200_000
+
+
+@pytest.mark.parametrize(("audio", "video"), [(9, 0), (0, 5), (20, 0)])
+def test_more_than_a_few_tracks_are_refused_with_a_clear_message(
+    tmp_path: Path, audio: int, video: int
+) -> None:
+    path = many_tracks(tmp_path / "tracks.mp4", audio=audio, video=video)
+    with pytest.raises(MediaError) as caught:
+        probe(path, found("mov"))
+    assert (
+        caught.value.message
+        == TOO_MANY_TRACKS
+        == ("The file has too many tracks; at most 4 video and 8 audio tracks are accepted.")
+    )
+
+
+def test_a_few_tracks_are_fine(tmp_path: Path) -> None:
+    path = many_tracks(tmp_path / "tracks.mp4", audio=MAX_AUDIO_TRACKS, video=MAX_VIDEO_TRACKS)
+    assert probe(path, found("mov")).kind == "video"
+
+
+def test_probe_reads_only_the_header_unless_asked_to_scan(tmp_path: Path) -> None:
+    """A browser's recording has no duration in its header. In the request (`probe` as
+    intake calls it) it stays unknown, and passes the duration check; the worker scans."""
+    recorded = samples.write_audio(tmp_path / "a.webm", container="webm", seconds=2.0)
+    path = samples.streamed(recorded, tmp_path / "streamed.webm")
+    info = probe(path, found("matroska"))
+    assert info.duration is None
+    check_duration(info.duration, Limits(max_duration_seconds=0.5))
+    measured = probe(path, found("matroska"), scan=True).duration
+    assert measured == pytest.approx(2.0, abs=0.05)
+    with pytest.raises(MediaError, match=r"The recording is 2 s long; the limit is 0\.5 s\."):
+        check_duration(measured, Limits(max_duration_seconds=0.5))

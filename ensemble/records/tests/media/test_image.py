@@ -220,6 +220,68 @@ def test_animated_gif_uses_its_first_frame(tmp_path):
     assert rendition(result, "download") is None
 
 
+def gif_frames(data: bytes) -> list[tuple[bytes, int, int]]:
+    """Each frame's pixels, delay and disposal, and the loop count in the last place."""
+    frames = []
+    with Image.open(io.BytesIO(data)) as gif:
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            frames.append(
+                (gif.convert("RGBA").tobytes(), gif.info["duration"], gif.disposal_method)
+            )
+        frames.append((b"", gif.info["loop"], 0))
+    return frames
+
+
+@pytest.mark.parametrize(
+    ("comment", "xmp"), [(b"shot at 48.8584N 2.2945E", False), (None, True), (b"x", True)]
+)
+def test_a_gif_comment_and_xmp_are_left_out_of_its_download(tmp_path, comment, xmp):
+    gif = samples.animated_gif(comment=comment, xmp=xmp)
+    assert not comment or comment in gif
+    assert not xmp or samples.XMP_MARKER in gif
+    result = process(tmp_path, gif)
+    download = rendition(result, "download")
+    assert download is not None
+    assert download.content_type == "image/gif"
+    assert (download.width, download.height) == (40, 30)
+    data = download.path.read_bytes()
+    assert b"\x21\xfe" not in data  # no comment block at all
+    assert b"48.8584" not in data
+    assert samples.XMP_MARKER not in data
+    assert b"NETSCAPE2.0" in data  # the loop count stays
+    with Image.open(download.path) as opened:
+        assert "comment" not in opened.info
+        assert "xmp" not in opened.info
+    # Every frame, delay, disposal and the loop count as they were.
+    assert gif_frames(data) == gif_frames(gif)
+
+
+def test_a_gif_without_comments_gets_no_download(tmp_path):
+    assert rendition(process(tmp_path, samples.animated_gif()), "download") is None
+
+
+def test_gif_stripping_drops_a_plain_text_block_with_its_control_block(tmp_path):
+    gif = samples.animated_gif()
+    at = gif.index(b"\x21\xf9\x04") + 8  # the first control block, 8 bytes long
+    assert gif[at] == 0x2C  # ...followed by its image
+    control = gif[at - 8 : at]
+    plain_text = b"\x21\x01\x0c" + bytes(12) + b"\x0848.8584N\x00"
+    src, out = tmp_path / "a.gif", tmp_path / "b.gif"
+    src.write_bytes(gif[: at - 8] + control + plain_text + gif[at - 8 :] + b"trailing bytes")
+    assert strip.strip_gif(src, out) is True
+    assert out.read_bytes() == gif
+    assert strip.strip_gif(out, tmp_path / "c.gif") is False
+
+
+@pytest.mark.parametrize("cut", [5, 14, 40, -2])
+def test_a_gif_stripper_refuses_what_it_cannot_follow(tmp_path, cut):
+    src = tmp_path / "a.gif"
+    src.write_bytes(samples.animated_gif(comment=b"hi")[:cut])
+    with pytest.raises(ValueError, match="GIF"):
+        strip.strip_gif(src, tmp_path / "b.gif")
+
+
 def test_tiff_with_exif_is_re_encoded_as_png_without_it(tmp_path):
     tiff = samples.tiff_with_exif(size=(50, 40))
     assert any(p in tiff for p in samples.GPS_POINTER)

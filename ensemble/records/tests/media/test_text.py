@@ -83,3 +83,49 @@ def test_other_files_carry_only_their_label(tmp_path):
         {"label": "PDF document"},
         [],
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "-*a" * 66_667,  # 200 KB on one line: minutes with the old emphasis pattern
+        "[" * 100_000,
+        "*" * 200_000,
+        "_a" * 100_000,
+        "<a" * 100_000,
+    ],
+    ids=["dash-star-a", "brackets", "stars", "underscore-a", "tags"],
+)
+def test_adversarial_markup_is_processed_in_linear_time(tmp_path, body):
+    """Shapes that made the old regular expressions backtrack quadratically.
+
+    No timing is asserted: before the fix the first case ran for minutes, so the test
+    run itself is the guard.
+    """
+    result = process(tmp_path, body.encode())
+    assert len(result.metadata["excerpt"]) <= 280
+    assert isinstance(result.metadata["word_count"], int)
+
+
+def test_the_word_count_covers_the_whole_text_not_just_the_excerpt(tmp_path):
+    body = "\n\n".join(f"Paragraph {n} has *five* words." for n in range(2_000))
+    result = process(tmp_path, body.encode())
+    assert result.metadata["word_count"] == 5 * 2_000
+    assert result.metadata["excerpt"].startswith("Paragraph 0 has five words. Paragraph 1")
+
+
+def test_emphasis_inside_a_word_and_raw_html_tags_are_left_out(tmp_path):
+    result = process(tmp_path, b"A **bo**ld <b>claim</b> ~~gone~~ and `code`.")
+    assert result.metadata["excerpt"] == "A bold claim gone and code."
+    assert result.metadata["word_count"] == 6
+
+
+def test_progress_is_reported_between_the_steps(tmp_path):
+    src = tmp_path / "upload.md"
+    src.write_bytes(b"Some words.")
+    found = sniff.Detected("text", "markdown", "text/plain; charset=utf-8", "Text", ".md")
+    calls: list[float] = []
+    text.process(src, found, tmp_path, Limits(), calls.append)
+    assert len(calls) >= 3
+    assert calls == sorted(calls)
+    assert calls[-1] == 1.0

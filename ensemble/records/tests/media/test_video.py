@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import av
 import pytest
 from PIL import Image
 
-from ensemble.records.media.avfile import probe
+from ensemble.records.media.avfile import Probe, probe
 from ensemble.records.media.base import Detected, Limits, MediaError, Result
 from ensemble.records.media.processors import video
 from ensemble.records.media.samples import av as samples
@@ -60,7 +61,12 @@ def test_an_mp4_with_h264_and_aac_plays_as_is(tmp_path: Path) -> None:
     result = run(path, "mp4", tmp_path)
     assert result.kind == "video"
     assert result.metadata["plays_in_browser"] is True
-    assert {r.role for r in result.renditions} == {"poster", "thumb_small", "thumb_large"}
+    assert {r.role for r in result.renditions} == {
+        "poster",
+        "thumb_small",
+        "thumb_large",
+        "download",
+    }
     assert result.metadata["width"] == 160
     assert result.metadata["video_codec"] == "h264"
 
@@ -181,3 +187,22 @@ def test_an_audio_file_is_not_a_video(tmp_path: Path) -> None:
     path = samples.write_audio(tmp_path / "a.webm", container="webm", seconds=0.5)
     with pytest.raises(MediaError, match="no video"):
         run(path, "webm", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("container", "codec"),
+    [("mkv", "mpeg4"), ("mp4", "libx264")],  # transcoded, and played as is (only copied)
+)
+def test_processing_stops_at_the_limit_whatever_the_header_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, container: str, codec: str
+) -> None:
+    path = small(tmp_path / f"v.{container}", container=container, codec=codec, seconds=2.0)
+    real = video.probe
+
+    def lying_probe(*args: Any, **kwargs: Any) -> Probe:
+        return replace(real(*args, **kwargs), duration=0.3)
+
+    monkeypatch.setattr(video, "probe", lying_probe)
+    with pytest.raises(MediaError) as caught:
+        run(path, container, tmp_path, Limits(max_duration_seconds=0.5))
+    assert caught.value.message == "The recording is longer than the limit of 0.5 s."
