@@ -138,6 +138,10 @@ def database_from_url(name: str, default: str, *, base_dir: Path) -> dict[str, A
         if not db_name:
             raise ImproperlyConfigured(f"{name}={raw!r} names no database.")
         port = _port(parts, name, raw)
+        # PostgreSQL's JIT compiles queries it *estimates* to be big; recursive lineage
+        # walks are always misestimated, and paid 35-235 ms of compiling for 33 ms of
+        # work (docs/benchmarks.md). Off unless the URL sets its own `options`.
+        options.setdefault("options", "-c jit=off")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": db_name,

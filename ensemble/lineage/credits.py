@@ -19,9 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-
-from ensemble.lineage.graph import _walk_sql
+from ensemble.lineage.graph import _walk_sql, steered
 from ensemble.records.models import CoCreator
 
 ROLES = {
@@ -89,60 +87,78 @@ class CreditRoll:
         return sum(s.people_count for s in self.sections)
 
 
-_COCREATOR_FIELDS = (
-    "record_id", "user_id", "state", "user__username", "user__display_name", "user__is_active",
-)  # fmt: skip
 _SECTION_TITLES = {"work": "This work", "direct": "Built directly on", "indirect": "Further up"}
 
 
-def _ancestry_rows(record_id: int) -> list[tuple[Any, ...]]:
-    """(id, title, kind, visibility, deleted, owner id, username, display name, active,
-    is_direct) for the record and all its ancestors, in one query."""
+def _fetch(record_id: int) -> list[tuple[Any, ...]]:
+    """Everything a credit roll needs, in one statement that walks the graph once.
+
+    Rows are tagged by their first column:
+    "r": record id, title, kind, visibility, removed, is_direct, owner id, username,
+         display name, active (the record itself and every ancestor);
+    "c": record id, state, …, user id, username, display name, active (co-creators);
+    "t": record id, role tag name; "s": …, skill, …, user id (skills of everyone above).
+    """
     walk = _walk_sql("ancestors", with_depth=False, uses_only=False)
+    roles = ", ".join(["%s"] * len(ROLES))
     sql = (
-        walk + ", nodes(id) AS (SELECT id FROM walk UNION SELECT %s) "
-        "SELECT r.id, r.title, r.kind, r.visibility, r.deleted_at IS NOT NULL, "
-        "u.id, u.username, u.display_name, u.is_active, "
-        "EXISTS (SELECT 1 FROM lineage_source s WHERE s.derived_id = %s AND s.source_id = r.id) "
+        walk + ", nodes(id) AS MATERIALIZED (SELECT id FROM walk UNION SELECT %s)"
+        ", direct(id) AS (SELECT source_id FROM lineage_source WHERE derived_id = %s) "
+        "SELECT 'r', r.id, r.title, r.kind, r.visibility, "
+        "CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END, "
+        "CASE WHEN r.id IN (SELECT id FROM direct) THEN 1 ELSE 0 END, "
+        "u.id, u.username, u.display_name, u.is_active "
         "FROM nodes JOIN records_record r ON r.id = nodes.id "
-        "JOIN accounts_user u ON u.id = r.owner_id"
+        "JOIN accounts_user u ON u.id = r.owner_id "
+        "UNION ALL SELECT 'c', c.record_id, c.state, NULL, NULL, 0, 0, "
+        "u.id, u.username, u.display_name, u.is_active "
+        "FROM nodes JOIN records_cocreator c ON c.record_id = nodes.id "
+        "JOIN accounts_user u ON u.id = c.user_id WHERE c.state <> 'declined' "
+        "UNION ALL SELECT 't', rt.record_id, t.name, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL "
+        "FROM nodes JOIN records_record_tags rt ON rt.record_id = nodes.id "
+        f"JOIN records_tag t ON t.id = rt.tag_id WHERE t.name IN ({roles}) "
+        "UNION ALL SELECT 's', NULL, m.skill, NULL, NULL, 0, 0, m.user_id, NULL, NULL, NULL "
+        "FROM accounts_memberskill m WHERE m.user_id IN ("
+        "SELECT r.owner_id FROM nodes JOIN records_record r ON r.id = nodes.id "
+        "UNION SELECT c.user_id FROM nodes JOIN records_cocreator c ON c.record_id = nodes.id)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [record_id, record_id, record_id])
+    with steered() as cursor:
+        cursor.execute(sql, [record_id, record_id, record_id, *ROLES])
         return cursor.fetchall()
-
-
-def _visible(row: tuple[Any, ...], viewer_id: int | None, invited: set[int]) -> bool:
-    record_id, _, _, visibility, removed, owner_id = row[:6]
-    return removed or visibility == "public" or owner_id == viewer_id or record_id in invited
 
 
 def credit_roll(record_id: int, viewer: Any = None) -> CreditRoll:
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    rows = _ancestry_rows(record_id)
-    ids = [row[0] for row in rows]
-    cocreators = [
-        row
-        for chunk in _chunks(ids)
-        for row in CoCreator.objects.filter(record_id__in=chunk)
-        .exclude(state=CoCreator.State.DECLINED)
-        .values_list(*_COCREATOR_FIELDS)
-    ]
-    invited = {rid for rid, uid, *_ in cocreators if uid == viewer_id}
-    rows = [row for row in rows if row[0] == record_id or _visible(row, viewer_id, invited)]
-    visible_ids = {row[0] for row in rows}
-    role_tags = _role_tags(visible_ids)
+    records: dict[int, tuple[Any, ...]] = {}
+    cocreators: list[tuple[Any, ...]] = []
+    role_tags: dict[int, str] = {}
+    skills: dict[int, list[str]] = defaultdict(list)
+    for row in _fetch(record_id):
+        kind = row[0]
+        if kind == "r":
+            records[row[1]] = row[1:]
+        elif kind == "c":
+            cocreators.append(row)
+        elif kind == "t":
+            role_tags.setdefault(row[1], row[2])
+        else:
+            skills[row[7]].append(row[2])
+    # Drafts of others drop out (their co-creators with them); tombstones stay.
+    invited = {row[1] for row in cocreators if row[7] == viewer_id}
+    by_id = {
+        rid: row
+        for rid, row in records.items()
+        if rid == record_id or row[4] or row[3] == "public" or row[6] == viewer_id or rid in invited
+    }
     people: dict[int, tuple[str, str, bool]] = {}
     credits: list[tuple[int, int]] = []  # (record id, user id)
-    for row in rows:
-        people[row[5]] = (row[6], row[7], row[8])
-        credits.append((row[0], row[5]))
-    for rid, uid, state, username, display_name, active in cocreators:
-        if state == CoCreator.State.ACCEPTED and rid in visible_ids:
-            people[uid] = (username, display_name, active)
+    for rid, row in by_id.items():
+        people[row[6]] = (row[7], row[8], bool(row[9]))
+        credits.append((rid, row[6]))
+    for _, rid, state, _, _, _, _, uid, username, display_name, active in cocreators:
+        if state == CoCreator.State.ACCEPTED and rid in by_id:
+            people[uid] = (username, display_name, bool(active))
             credits.append((rid, uid))
-    skills = _skills(set(people))
-    by_id = {row[0]: row for row in rows}
     return _assemble(record_id, by_id, credits, people, skills, role_tags)
 
 
@@ -157,7 +173,7 @@ def _assemble(
     def section_of(rid: int) -> str:
         if rid == record_id:
             return "work"
-        return "direct" if by_id[rid][9] else "indirect"
+        return "direct" if by_id[rid][5] else "indirect"
 
     nearest: dict[int, str] = {}
     order = ["work", "direct", "indirect"]
@@ -190,40 +206,9 @@ def _assemble(
     )
 
 
-def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
-    """Pieces small enough for any database's limit on query parameters."""
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
 def _role_from_skills(kind: str, skills: list[str]) -> str:
     fitting, fallback = KIND_SKILLS[kind]
     for skill in fitting:
         if skill in skills:
             return SKILL_ROLES[skill]
     return fallback
-
-
-def _role_tags(record_ids: set[int]) -> dict[int, str]:
-    """record id → its role tag (a tag named like a role: "composer"), if it has one."""
-    from ensemble.records.models import Record
-
-    through = Record.tags.through
-    found: dict[int, str] = {}
-    for chunk in _chunks(list(record_ids)):
-        rows = through.objects.filter(record_id__in=chunk, tag__name__in=list(ROLES)).values_list(
-            "record_id", "tag__name"
-        )
-        for rid, name in rows:
-            found.setdefault(rid, name)
-    return found
-
-
-def _skills(user_ids: set[int]) -> dict[int, list[str]]:
-    from ensemble.accounts.models import MemberSkill
-
-    found: dict[int, list[str]] = defaultdict(list)
-    for uid, skill in MemberSkill.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "skill"
-    ):
-        found[uid].append(skill)
-    return found

@@ -156,3 +156,17 @@ def test_credits_are_exactly_the_owners_and_co_creators_of_the_ancestry(edges, c
         roll = credit_roll(node.pk)
         credited = {p.user_id for s in roll.sections for _, _, ps in s.groups for p in ps}
         assert credited == expected
+
+
+def test_the_owner_sees_her_own_drafts_further_up_too(alice, bob, carol):
+    make_user("padding")  # ids that cannot coincide with the flags in a row
+    sketch = bare_record(alice, title="Private sketch", public=False)
+    study = bare_record(alice, title="Study")
+    work = bare_record(alice, title="Work")
+    CoCreator.objects.create(
+        record=sketch, user=bob, state="accepted", responded_at=sketch.created_at
+    )
+    cite(study, sketch)
+    cite(work, study)
+    assert ("indirect", "writer", "Bob Brass") in people(credit_roll(work.pk, alice))
+    assert ("indirect", "writer", "Bob Brass") not in people(credit_roll(work.pk, carol))
