@@ -12,7 +12,9 @@ class CiteForm(forms.Form):
         required=False, max_length=300, help_text="A record number or its address."
     )
     source_pick = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.USES)
+    kind = forms.ChoiceField(
+        choices=Source.Kind.choices, initial=Source.Kind.USES, widget=forms.RadioSelect
+    )
     note = forms.CharField(max_length=500, help_text="What you used, or how it inspired you.")
     part = forms.CharField(
         required=False, max_length=200, help_text="Optional: a stem, a layer, a character."

@@ -9,15 +9,21 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connections
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+
+from ensemble.core.testing import run_tasks
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -144,3 +150,83 @@ def smtp_inbox(settings: object) -> Iterator[Inbox]:
     }
     yield inbox
     controller.stop()
+
+
+# The test database is SQLite in memory, which the live server shares with the test as one
+# connection: the worker thread uses it too, and a lock lets one of them (a request or a
+# batch of tasks) use it at a time, so their transactions never interleave.
+class TaskWorker:
+    """`ensemble worker` in a thread: runs the queued tasks every 0.3 s until stopped."""
+
+    def __init__(self, live_server: Any) -> None:
+        self.lock = threading.Lock()  # held by one request, or one run of the tasks
+        self.active = threading.Event()
+        self.active.set()
+        self.errors: list[BaseException] = []
+        self._stop = threading.Event()
+        self._shared = dict(live_server.thread.connections_override)
+        self._httpd = live_server.thread.httpd
+        self._app = self._httpd.get_app()
+        self._thread = threading.Thread(target=self._loop, name="task-worker", daemon=True)
+
+    def start(self) -> None:
+        app = self._app
+
+        def one_at_a_time(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            with self.lock:  # the response body (a file, at most) is sent after
+                return app(environ, start_response)
+
+        self._httpd.set_app(one_at_a_time)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+        self._httpd.set_app(self._app)
+        assert not self._thread.is_alive(), "The task worker did not stop"
+
+    def _loop(self) -> None:
+        for alias, connection in self._shared.items():
+            connections[alias] = connection  # as the live server's threads do
+        try:
+            while not self._stop.is_set():
+                if self.active.is_set():
+                    with self.lock:
+                        try:
+                            run_tasks()
+                        except Exception as error:  # noqa: BLE001 (reported when the test ends)
+                            self.errors.append(error)
+                self._stop.wait(0.3)
+        finally:
+            # Closing is a no-op for the shared in-memory database, but releases any
+            # connection this thread opened itself.
+            connections.close_all()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No task runs inside this block (one running now finishes first)."""
+        self.active.clear()
+        with self.lock:
+            pass
+        try:
+            yield
+        finally:
+            self.active.set()
+
+    @contextmanager
+    def server_held(self) -> Iterator[None]:
+        """Requests wait at the server's door, and tasks too, until the block ends.
+
+        Also the way for the test itself to use the database while the browser is busy.
+        """
+        with self.lock:
+            yield
+
+
+@pytest.fixture
+def worker(live_server: Any) -> Iterator[TaskWorker]:
+    worker = TaskWorker(live_server)
+    worker.start()
+    yield worker
+    worker.stop()
+    assert not worker.errors, f"Tasks failed in the worker: {worker.errors}"
