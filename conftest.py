@@ -65,3 +65,16 @@ def _media_root(settings, tmp_path):
     """Each test writes media and record files into its own folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RECORDS_ROOT = tmp_path / "records"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Forget content type ids cached by earlier tests.
+
+    Transactional tests (browser tests, the PostgreSQL concurrency tests) flush the
+    database and restore it: a content type created in between gets a new id that the
+    in-process cache would otherwise keep pointing to (a foreign-key error much later).
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
