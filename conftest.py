@@ -68,13 +68,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """Forget content type ids cached by earlier tests.
+def _fresh_caches():
+    """Forget content type ids and cached results from earlier tests.
 
     Transactional tests (browser tests, the PostgreSQL concurrency tests) flush the
     database and restore it: a content type created in between gets a new id that the
     in-process cache would otherwise keep pointing to (a foreign-key error much later).
     """
     from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
 
     ContentType.objects.clear_cache()
+    # Cached results are keyed by rows' ids and generation counters, which a rolled-back
+    # test hands out again: a test must never read what the previous one cached.
+    cache.clear()

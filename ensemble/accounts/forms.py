@@ -16,6 +16,7 @@ from django.db import transaction
 from ensemble.accounts import services
 from ensemble.accounts.avatars import process_avatar, readable_size
 from ensemble.accounts.models import USERNAME_PATTERN, Skill, User
+from ensemble.core import generations
 
 MAX_LINKS = 5
 ZERO_WIDTH_JOINER = "\u200d"  # joins emoji such as 👩‍🎨; harmless, and wanted
@@ -167,6 +168,7 @@ class ProfileForm(forms.ModelForm):
         if commit:
             user.save()
             user.set_skills(self.cleaned_data["skills"])
+            generations.bump("credits")  # names and skills appear in credit rolls
             if old_avatar and user.avatar.name != old_avatar:
                 storage = user.avatar.storage
                 # Delete the replaced file only once the new profile is committed.

@@ -1,4 +1,4 @@
-"""Shared tables: the rate-limit counters."""
+"""Shared tables: the rate-limit counters and cache generations."""
 
 from django.db import models
 
@@ -22,3 +22,18 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class Generation(models.Model):
+    """A counter that says "something changed" for one family of cached results.
+
+    Caches put the current generation in their keys; whatever changes data a family
+    depends on bumps it in the same transaction, so stale entries are simply never read
+    again (see ensemble.core.generations).
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

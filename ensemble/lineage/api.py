@@ -208,7 +208,7 @@ def get_credits(
     `?format=jsonld` answers schema.org JSON-LD (`application/ld+json`)."""
     record = _record(request, record_id)
     viewer = _viewer(request)
-    roll = credits.credit_roll(record.pk, viewer)
+    roll = credits.cached_credit_roll(record.pk, viewer)
     if format == "jsonld":
         sources = present.edges_for(record, viewer, upward=True)
         return JsonResponse(jsonld.work(record, sources, roll), content_type="application/ld+json")

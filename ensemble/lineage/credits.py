@@ -19,8 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.core.cache import cache
+
+from ensemble.core import generations
 from ensemble.lineage.graph import _walk_sql, steered
-from ensemble.records.models import CoCreator
+from ensemble.records.models import CoCreator, Record
 
 ROLES = {
     "writer": "Writers", "illustrator": "Illustrators", "animator": "Animators",
@@ -80,6 +83,7 @@ class CreditRoll:
     record_id: int
     sections: list[Section]
     record_count: int  # records in the roll, the work included
+    hidden_drafts: frozenset[int] = frozenset()  # drafts in the lineage left out for the viewer
 
     @property
     def people_count(self) -> int:
@@ -150,6 +154,7 @@ def credit_roll(record_id: int, viewer: Any = None) -> CreditRoll:
         for rid, row in records.items()
         if rid == record_id or row[4] or row[3] == "public" or row[6] == viewer_id or rid in invited
     }
+    hidden = frozenset(rid for rid in records if rid not in by_id)
     people: dict[int, tuple[str, str, bool]] = {}
     credits: list[tuple[int, int]] = []  # (record id, user id)
     for rid, row in by_id.items():
@@ -159,7 +164,45 @@ def credit_roll(record_id: int, viewer: Any = None) -> CreditRoll:
         if state == CoCreator.State.ACCEPTED and rid in by_id:
             people[uid] = (username, display_name, bool(active))
             credits.append((rid, uid))
-    return _assemble(record_id, by_id, credits, people, skills, role_tags)
+    roll = _assemble(record_id, by_id, credits, people, skills, role_tags)
+    roll.hidden_drafts = hidden
+    return roll
+
+
+CACHE_FAMILY = "credits"
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def cached_credit_roll(record_id: int, viewer: Any = None) -> CreditRoll:
+    """The credit roll, computed once per change of the data it depends on.
+
+    The roll everyone may see is cached under the `credits` generation, which every
+    change to lineage, titles, co-creators, visibility, names or skills bumps. A viewer
+    who may see drafts that roll leaves out (their own, or ones they co-create) gets a
+    roll computed for them.
+    """
+    key = f"lineage:credits:{record_id}:{generations.current(CACHE_FAMILY)}"
+    public: CreditRoll | None = cache.get(key)
+    if public is None:
+        public = credit_roll(record_id, None)
+        cache.set(key, public, CACHE_SECONDS)
+    if public.hidden_drafts and _sees_any(viewer, public.hidden_drafts):
+        return credit_roll(record_id, viewer)
+    return public
+
+
+def _sees_any(viewer: Any, drafts: frozenset[int]) -> bool:
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    ids = list(drafts)
+    return (
+        Record.objects.filter(pk__in=ids, owner=viewer).exists()
+        or CoCreator.objects.filter(
+            record_id__in=ids,
+            user=viewer,
+            state__in=[CoCreator.State.INVITED, CoCreator.State.ACCEPTED],
+        ).exists()
+    )
 
 
 def _assemble(

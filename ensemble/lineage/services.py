@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 
 from ensemble.accounts.models import User
+from ensemble.core import generations
 from ensemble.lineage import graph, licences
 from ensemble.lineage.models import Source
 from ensemble.notifications.services import notify
@@ -122,6 +123,7 @@ def add_source(
             source_licence=source.licence,
             created_by=by,
         )
+        generations.bump("credits")
         if derived.is_public:
             notify(source.owner, "cited", actor=by, about=edge)
     return edge
@@ -139,7 +141,9 @@ def _cycle_message(derived: Record, source: Record) -> str:
 
 def remove_source(edge: Source, *, by: User) -> None:
     access.require_owner(by, edge.derived)
-    edge.delete()
+    with transaction.atomic():
+        edge.delete()
+        generations.bump("credits")
 
 
 def check_licence_change(record: Record, licence: str) -> None:

@@ -230,7 +230,7 @@ def _steps(raw: str | None, *, default: int) -> int:
 def credits_page(request: HttpRequest, record_id: int) -> HttpResponse:
     """The printable credit roll of a record."""
     record = _visible_record(request, record_id)
-    roll = credits.credit_roll(record.pk, request.user)
+    roll = credits.cached_credit_roll(record.pk, request.user)
     sources = present.edges_for(record, request.user, upward=True)
     attributions = [_attribution(edge) for edge in sources]
     return render(

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ensemble.accounts.models import User
+from ensemble.core import generations
 from ensemble.core.markdown import render_markdown
 from ensemble.core.text import problem_in
 from ensemble.notifications.services import notify
@@ -288,6 +289,7 @@ def update_record(
         record.save(update_fields=[*changes, "updated_at"])
         if tag_names is not None:
             set_tags(record, tag_names)
+        generations.bump("credits")  # titles and role tags appear in credit rolls
     return record
 
 
@@ -308,6 +310,7 @@ def publish(record: Record, *, by: User) -> Record:
             visibility=Record.Visibility.PUBLIC, published_at=now, updated_at=now
         )
         record.refresh_from_db()
+        generations.bump("credits")  # drafts are left out of others' credit rolls
         for hook in hooks.on_publish:
             hook(record, by)
     return record
@@ -336,6 +339,7 @@ def delete_record(record: Record, *, by: User) -> Record:
         record.save(update_fields=["description", "description_html", "deleted_at", "updated_at"])
         record.tags.clear()
         storage.release(record.owner_id, freed)
+        generations.bump("credits")
         folders = [version.folder for version in versions]
         transaction.on_commit(lambda: storage.remove_folders(folders))
     return record
@@ -364,6 +368,7 @@ def invite_cocreator(record: Record, *, by: User, user: User) -> CoCreator:
             cocreator.invited_at = timezone.now()
             cocreator.responded_at = None
             cocreator.save(update_fields=["state", "invited_at", "responded_at"])
+        generations.bump("credits")  # an invitee may see the draft's place in credits
         notify(user, "cocreator_invited", actor=by, about=cocreator)
     return cocreator
 
@@ -375,7 +380,9 @@ def answer_invitation(cocreator: CoCreator, *, by: User, accept: bool) -> CoCrea
         raise Refused("This invitation was already answered.", status=409, code="conflict")
     cocreator.state = CoCreator.State.ACCEPTED if accept else CoCreator.State.DECLINED
     cocreator.responded_at = timezone.now()
-    cocreator.save(update_fields=["state", "responded_at"])
+    with transaction.atomic():
+        cocreator.save(update_fields=["state", "responded_at"])
+        generations.bump("credits")
     kind = "cocreator_accepted" if accept else "cocreator_declined"
     notify(cocreator.record.owner, kind, actor=by, about=cocreator)
     return cocreator
@@ -385,4 +392,6 @@ def remove_cocreator(cocreator: CoCreator, *, by: User) -> None:
     """The owner withdraws an invitation or credit, or a co-creator steps down."""
     if by.pk not in (cocreator.record.owner_id, cocreator.user_id):
         raise Refused("Only the owner or the co-creator can do that.", status=403)
-    cocreator.delete()
+    with transaction.atomic():
+        cocreator.delete()
+        generations.bump("credits")

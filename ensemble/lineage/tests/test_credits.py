@@ -170,3 +170,56 @@ def test_the_owner_sees_her_own_drafts_further_up_too(alice, bob, carol):
     cite(work, study)
     assert ("indirect", "writer", "Bob Brass") in people(credit_roll(work.pk, alice))
     assert ("indirect", "writer", "Bob Brass") not in people(credit_roll(work.pk, carol))
+
+
+def test_the_cached_roll_is_renewed_by_every_change_it_depends_on(alice, bob, carol):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ensemble.lineage.credits import cached_credit_roll
+    from ensemble.records.testing import make_record
+
+    song = bare_record(bob, title="Song", kind="audio")
+    work = bare_record(alice, title="Work")
+    cite(work, song)
+    assert ("direct", "musician", "Bob Brass") in people(cached_credit_roll(work.pk))
+    with CaptureQueriesContext(connection) as captured:
+        cached_credit_roll(work.pk)
+    assert len(captured) == 1  # the generation; the roll itself came from the cache
+
+    records.update_record(song, by=bob, title="Song (final)", tags=["composer"])
+    roll = cached_credit_roll(work.pk)
+    assert ("direct", "composer", "Bob Brass") in people(roll)
+    direct = next(s for s in roll.sections if s.key == "direct")
+    assert direct.groups[0][2][0].records[0].title == "Song (final)"
+
+    poem = bare_record(carol, title="Poem")
+    cite(song, poem)
+    assert ("indirect", "writer", "carol") in people(cached_credit_roll(work.pk))
+
+    sketch = make_record(alice, title="Sketch")  # a draft of alice's
+    cite(work, sketch)
+    assert "Sketch" not in {
+        r.title for s in cached_credit_roll(work.pk, bob).sections
+        for _, _, ps in s.groups for p in ps for r in p.records
+    }  # fmt: skip
+    assert "Sketch" in {
+        r.title for s in cached_credit_roll(work.pk, alice).sections
+        for _, _, ps in s.groups for p in ps for r in p.records
+    }  # fmt: skip
+
+
+def test_a_new_name_or_skill_renews_the_cached_roll(alice, bob, client):
+    from ensemble.lineage.credits import cached_credit_roll
+
+    song = bare_record(bob, kind="audio")
+    work = bare_record(alice)
+    cite(work, song)
+    assert ("direct", "musician", "Bob Brass") in people(cached_credit_roll(work.pk))
+    client.force_login(bob)
+    response = client.post(
+        "/settings/profile/",
+        {"display_name": "Robert Brass", "bio": "", "links_text": "", "skills": ["sound"]},
+    )
+    assert response.status_code in (200, 302)
+    assert ("direct", "sound", "Robert Brass") in people(cached_credit_roll(work.pk))

@@ -1,0 +1,31 @@
+"""Generation counters for caches that are expensive to keep exact by invalidation.
+
+A cache that depends on data scattered over many rows (a credit roll depends on every
+record, person and edge in a lineage) keys its entries by `current(name)`; code that
+changes such data calls `bump(name)` inside its transaction. Old entries are never read
+again and expire on their own. Coarse (any change renews every entry of the family) but
+always correct, and one indexed row to read.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from ensemble.core.models import Generation
+
+
+def bump(name: str) -> None:
+    """Count one change of the family's data: an atomic upsert in the caller's transaction."""
+    q = connection.ops.quote_name
+    table = q(Generation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({q('name')}, {q('value')}) VALUES (%s, 1) "  # noqa: S608
+            f"ON CONFLICT ({q('name')}) DO UPDATE SET {q('value')} = {table}.{q('value')} + 1",
+            [name],
+        )
+
+
+def current(name: str) -> int:
+    value = Generation.objects.filter(name=name).values_list("value", flat=True).first()
+    return int(value or 0)
