@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.core.api import ApiError, ErrorOut
-from ensemble.lineage import credits, jsonld, licences, present, services
+from ensemble.lineage import credits, graph, jsonld, licences, present, services
 from ensemble.lineage.models import Source
 from ensemble.records import access
 from ensemble.records.api import refusals_as_errors
@@ -18,6 +18,7 @@ from ensemble.records.models import Licence, Record
 from ensemble.records.models.record import LICENCE_SUMMARIES, LICENCE_URLS
 
 router = Router(tags=["lineage"])
+COUNT_CAP = 10_000  # counting a popular record's 200,000 descendants would take 0.4 s
 ERRORS: dict[int, type] = {s: ErrorOut for s in (400, 401, 403, 404, 409, 410, 422)}
 
 
@@ -120,6 +121,38 @@ def add_source(request: HttpRequest, record_id: int, body: SourceIn) -> Status:
     return Status(201, source_out(edge))
 
 
+class SourcePatch(Schema):
+    note: str | None = None
+    part: str | None = None
+    start_seconds: float | None = None
+    end_seconds: float | None = None
+
+
+@router.patch("/records/{record_id}/sources/{source_id}", response={200: SourceOut, **ERRORS})
+@refusals_as_errors
+def update_source(
+    request: HttpRequest, record_id: int, source_id: int, patch: SourcePatch
+) -> dict[str, Any]:
+    """Change a citation's note, part or time range (send both ends of the range, or
+    neither to clear it)."""
+    derived = _record(request, record_id)
+    edge = get_object_or_404(
+        Source.objects.select_related("source__owner", "source_version", "derived"),
+        derived=derived,
+        source_id=source_id,
+    )
+    changes = patch.dict(exclude_unset=True)
+    edge = services.update_source(
+        edge,
+        by=member(request),
+        note=changes.get("note"),
+        part=changes.get("part"),
+        start_seconds=changes.get("start_seconds", edge.start_seconds),
+        end_seconds=changes.get("end_seconds", edge.end_seconds),
+    )
+    return source_out(edge)
+
+
 @router.delete("/records/{record_id}/sources/{source_id}", response={204: None, **ERRORS})
 @refusals_as_errors
 def remove_source(request: HttpRequest, record_id: int, source_id: int) -> Status:
@@ -145,6 +178,9 @@ class LineageOut(Schema):
     nodes: list[NodeOut]
     edges: list[EdgeOut]
     truncated: bool
+    ancestor_count: int
+    descendant_count: int
+    counts_capped_at: int
 
 
 @router.get("/records/{record_id}/lineage", response={200: LineageOut, **ERRORS}, auth=None)
@@ -155,15 +191,25 @@ def lineage(
     depth: int = Query(3, ge=1, le=50),
 ) -> dict[str, Any]:
     """The records around this one: `depth` is negative above (its sources, theirs …)
-    and positive below (works using it). Drafts you cannot see are left out."""
+    and positive below (works using it). Drafts you cannot see are left out. The counts
+    are of the whole lineage you may see (not only `depth` steps), up to `counts_capped_at`."""
     record = _record(request, record_id)
     up = depth if direction in ("ancestors", "both") else 0
     down = depth if direction in ("descendants", "both") else 0
-    nodes, edges, truncated = present.neighbourhood(record, _viewer(request), up=up, down=down)
+    viewer = _viewer(request)
+    viewer_id = viewer.pk if viewer is not None else None
+    nodes, edges, truncated = present.neighbourhood(record, viewer, up=up, down=down)
     return {
         "nodes": [{"record": ref(n.record), "depth": n.depth, "thumb": n.thumb} for n in nodes],
         "edges": [{"derived": e.derived_id, "source": e.source_id, "kind": e.kind} for e in edges],
         "truncated": truncated,
+        "ancestor_count": graph.count_visible(
+            record.pk, "ancestors", viewer_id=viewer_id, cap=COUNT_CAP
+        ),
+        "descendant_count": graph.count_visible(
+            record.pk, "descendants", viewer_id=viewer_id, cap=COUNT_CAP
+        ),
+        "counts_capped_at": COUNT_CAP,
     }
 
 

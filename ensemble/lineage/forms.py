@@ -27,3 +27,10 @@ class CiteForm(forms.Form):
         if not data.get("source") and not data.get("source_pick"):
             raise forms.ValidationError("Choose the record you used, or give its number.")
         return data
+
+
+class EditCitationForm(forms.Form):
+    note = forms.CharField(max_length=500)
+    part = forms.CharField(required=False, max_length=200)
+    start_seconds = forms.FloatField(required=False, min_value=0, label="From (seconds)")
+    end_seconds = forms.FloatField(required=False, min_value=0, label="To (seconds)")

@@ -89,10 +89,33 @@ def within(record_id: int, direction: Direction, *, depth: int) -> dict[int, int
         return {row[0]: row[1] for row in cursor.fetchall()}
 
 
-def count(record_id: int, direction: Direction) -> int:
-    sql = _walk_sql(direction, with_depth=False, uses_only=False) + " SELECT COUNT(*) FROM walk"
+def count(record_id: int, direction: Direction, *, cap: int | None = None) -> int:
+    """How many ancestors (or descendants); with `cap`, stops counting there."""
+    walk = _walk_sql(direction, with_depth=False, uses_only=False)
+    if cap is None:
+        sql, params = walk + " SELECT COUNT(*) FROM walk", [record_id]
+    else:
+        sql = walk + " SELECT COUNT(*) FROM (SELECT id FROM walk LIMIT %s) capped"
+        params = [record_id, cap]
     with steered() as cursor:
-        cursor.execute(sql, [record_id])
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+def count_visible(record_id: int, direction: Direction, *, viewer_id: int | None, cap: int) -> int:
+    """Like `count`, but only records anyone may see in a lineage (public ones and
+    tombstones of once-public ones) plus the viewer's own: drafts are never counted for
+    others, or the number would give them away. Stops at `cap`."""
+    sql = (
+        _walk_sql(direction, with_depth=False, uses_only=False)
+        + " SELECT COUNT(*) FROM (SELECT w.id FROM walk w"
+        " JOIN records_record r ON r.id = w.id"
+        " WHERE (r.visibility = 'public' AND r.deleted_at IS NULL)"
+        " OR (r.deleted_at IS NOT NULL AND r.published_at IS NOT NULL)"
+        " OR r.owner_id = %s LIMIT %s) capped"
+    )
+    with steered() as cursor:
+        cursor.execute(sql, [record_id, viewer_id or 0, cap])
         return int(cursor.fetchone()[0])
 
 

@@ -139,6 +139,36 @@ def _cycle_message(derived: Record, source: Record) -> str:
     )
 
 
+def update_source(
+    edge: Source,
+    *,
+    by: User,
+    note: str | None = None,
+    part: str | None = None,
+    start_seconds: float | None = None,
+    end_seconds: float | None = None,
+) -> Source:
+    """Change what a citation says was used (the note, the part, the time range).
+
+    The kind and the source stay: changing those is a new citation, checked again.
+    """
+    access.require_owner(by, edge.derived)
+    if note is not None:
+        note = note.strip()
+        if not note:
+            raise Refused("Say what you used from the source.", field="note")
+        if len(note) > 500:
+            raise Refused("The note can be at most 500 characters.", field="note")
+        edge.note = checked_text(note, field="note", label="note")
+    if part is not None:
+        if len(part) > 200:
+            raise Refused("The part can be at most 200 characters.", field="part")
+        edge.part = checked_text(part.strip(), field="part", label="part")
+    edge.start_seconds, edge.end_seconds = clean_range(start_seconds, end_seconds)
+    edge.save(update_fields=["note", "part", "start_seconds", "end_seconds"])
+    return edge
+
+
 def remove_source(edge: Source, *, by: User) -> None:
     access.require_owner(by, edge.derived)
     with transaction.atomic():

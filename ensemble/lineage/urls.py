@@ -7,6 +7,11 @@ app_name = "lineage"
 urlpatterns = [
     path("records/<int:record_id>/sources", views.cite, name="cite"),
     path("records/<int:record_id>/sources/<int:source_id>/remove", views.uncite, name="uncite"),
+    path(
+        "records/<int:record_id>/sources/<int:source_id>/edit",
+        views.edit_citation,
+        name="edit_citation",
+    ),
     path("records/<int:record_id>/credits", views.credits_page, name="credits"),
     path("records/<int:record_id>/tree", views.tree_page, name="tree"),
     path("lineage/search", views.search, name="search"),

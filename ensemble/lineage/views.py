@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.lineage import credits, licences, present, services, tree
-from ensemble.lineage.forms import CiteForm
+from ensemble.lineage.forms import CiteForm, EditCitationForm
 from ensemble.lineage.models import Source
 from ensemble.records import access
 from ensemble.records.intake import Refused
@@ -157,6 +157,36 @@ def cite(request: HttpRequest, record_id: int) -> HttpResponse:
         messages.error(request, error.message)
         return redirect(f"{record.get_absolute_url()}#cite")
     messages.success(request, f"“{source.title}” is now a source of this record.")
+    return redirect(f"{record.get_absolute_url()}#sources")
+
+
+@login_required
+@require_POST
+def edit_citation(request: HttpRequest, record_id: int, source_id: int) -> HttpResponse:
+    """Change the note, part or time range of one of the record's citations."""
+    record = _visible_record(request, record_id)
+    edge = get_object_or_404(Source, derived=record, source_id=source_id)
+    form = EditCitationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect(f"{record.get_absolute_url()}#sources")
+    data = form.cleaned_data
+    try:
+        services.update_source(
+            edge,
+            by=member(request),
+            note=data["note"],
+            part=data["part"],
+            start_seconds=data["start_seconds"],
+            end_seconds=data["end_seconds"],
+        )
+    except Refused as error:
+        if error.status == 403:
+            raise Http404 from None
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The citation was changed.")
     return redirect(f"{record.get_absolute_url()}#sources")
 
 

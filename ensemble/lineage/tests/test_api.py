@@ -151,3 +151,41 @@ def test_never_remixed_filter_on_the_api_and_browse(alice, bob, client):
     assert fresh.title in html
     assert used.title not in html
     assert "Used one" in client.get("/records/").content.decode()
+
+
+def test_lineage_counts_never_count_others_drafts(alice, bob, client):
+    work = bare_record(alice, title="Work")
+    cite(work, bare_record(bob, title="Public source"))
+    cite(work, bare_record(alice, title="Hidden draft", public=False))
+    cite(bare_record(bob, title="Remix"), work)
+    body = client.get(f"/api/v1/records/{work.pk}/lineage").json()
+    assert (body["ancestor_count"], body["descendant_count"]) == (1, 1)
+    client.force_login(alice)
+    body = client.get(f"/api/v1/records/{work.pk}/lineage").json()
+    assert body["ancestor_count"] == 2
+
+
+def test_editing_what_a_citation_says(alice, bob, alice_client, client):
+    song = bare_record(bob, title="Song")
+    work = bare_record(alice)
+    cite(work, song, note="the tune")
+    path = f"/api/v1/records/{work.pk}/sources/{song.pk}"
+    response = alice_client.patch(
+        path,
+        '{"note": "the tune and the words", "part": "chorus", "start_seconds": 10, '
+        '"end_seconds": 20}',
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["note"], response.json()["part"]) == (
+        "the tune and the words",
+        "chorus",
+    )
+    bad = alice_client.patch(path, '{"start_seconds": 30, "end_seconds": 20}',
+                             content_type="application/json")  # fmt: skip
+    assert_error(bad, 422, "invalid")
+    empty = alice_client.patch(path, '{"note": "  "}', content_type="application/json")
+    assert_error(empty, 422, "invalid")
+    client.force_login(bob)
+    assert_error(client.patch(path, '{"note": "mine now"}', content_type="application/json"),
+                 403, "forbidden")  # fmt: skip

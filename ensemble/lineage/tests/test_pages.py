@@ -186,3 +186,18 @@ def test_a_refused_source_after_an_upload_keeps_the_draft_and_says_why(alice, bo
     assert "The record was saved, but its source was not" in html
     assert "“Closed” by Bob Brass is All rights reserved" in html
     assert not Source.objects.exists()
+
+
+def test_the_owner_edits_a_citation_from_the_page(alice, bob, alice_client, client):
+    song = bare_record(bob, title="Song")
+    work = bare_record(alice)
+    cite(work, song, note="the tune")
+    path = f"/records/{work.pk}/sources/{song.pk}/edit"
+    response = alice_client.post(path, {"note": "the tune, slowed down", "part": "intro",
+                                        "start_seconds": "0", "end_seconds": "12.5"})  # fmt: skip
+    assert response.status_code == 302
+    edge = Source.objects.get()
+    assert (edge.note, edge.part, edge.end_seconds) == ("the tune, slowed down", "intro", 12.5)
+    client.force_login(bob)
+    assert client.post(path, {"note": "hijacked"}).status_code == 404
+    assert Source.objects.get().note == "the tune, slowed down"
