@@ -13,6 +13,7 @@ help:
 	@echo "make test    run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make check   ruff, migrations check, mypy"
 	@echo "make bench   measure serving speed into docs/benchmarks.md"
+	@echo "make bench-records / bench-lineage   media and lineage benchmarks"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
 	@echo "make clean   remove .venv and caches (keeps var/, your data)"
 
