@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ensemble.notifications",
     "ensemble.records",
     "ensemble.lineage",
+    "ensemble.projects",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "ensemble.projects"
+    label = "projects"
+    verbose_name = "Projects"
+
+    def ready(self) -> None:
+        from ensemble.projects import notifications  # noqa: F401 - registers the kinds

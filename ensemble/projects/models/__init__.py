@@ -1,0 +1,18 @@
+"""Projects (with leaders, stages, updates, resources), calls, entries and their review."""
+
+from ensemble.projects.models.call import Call, CallResource
+from ensemble.projects.models.entry import Decision, Entry, Score
+from ensemble.projects.models.project import Leader, Project, ProjectResource, Stage, StatusUpdate
+
+__all__ = [
+    "Call",
+    "CallResource",
+    "Decision",
+    "Entry",
+    "Leader",
+    "Project",
+    "ProjectResource",
+    "Score",
+    "Stage",
+    "StatusUpdate",
+]

@@ -1,0 +1,40 @@
+"""Notification kinds the projects app sends (registered from ProjectsConfig.ready)."""
+
+from django.urls import reverse
+
+from ensemble.notifications.kinds import Delivery, Kind, register
+from ensemble.notifications.models import Notification
+
+
+def _entry_text(n: Notification) -> str:
+    if n.about is None:
+        return "A decision was made on one of your entries (the entry was since removed)."
+    entry = n.about
+    return (
+        f"Your entry “{entry.record.title}” to “{entry.call.title}” is now "
+        f"{entry.get_state_display().lower()}."
+    )
+
+
+register(
+    Kind(
+        key="entry_decided",
+        label="A decision on one of your entries to a call",
+        default=Delivery.EMAIL,
+        describe=_entry_text,
+        link=lambda n: n.about.call.get_absolute_url() if n.about else reverse("home"),
+    )
+)
+register(
+    Kind(
+        key="project_leader_added",
+        label="You were made a leader of a project",
+        default=Delivery.EMAIL,
+        describe=lambda n: (
+            f"You are now a leader of “{n.about.project.title}”."
+            if n.about
+            else "You were made a leader of a project."
+        ),
+        link=lambda n: n.about.project.get_absolute_url() if n.about else reverse("home"),
+    )
+)
