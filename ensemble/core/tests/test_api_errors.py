@@ -278,6 +278,11 @@ def test_openapi_documents_which_endpoints_need_no_credentials(openapi):
         ("get", "/api/v1/records/{record_id}/lineage"),
         ("get", "/api/v1/records/{record_id}/credits"),
         ("get", "/api/v1/licenses"),
+        ("get", "/api/v1/projects"),
+        ("get", "/api/v1/projects/{slug}"),
+        ("get", "/api/v1/calls"),
+        ("get", "/api/v1/calls/{call_id}"),
+        ("get", "/api/v1/calls/{call_id}/entries"),
     }
 
 
