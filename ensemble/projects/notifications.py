@@ -38,3 +38,19 @@ register(
         link=lambda n: n.about.project.get_absolute_url() if n.about else reverse("home"),
     )
 )
+register(
+    Kind(
+        key="production_released",
+        label="A production with your work in it (or thanking you) is released",
+        default=Delivery.EMAIL,
+        describe=lambda n: (
+            f"“{n.about.production.record.title}” of the project "
+            f"“{n.about.production.project.title}” is released: thank you for your part in it."
+            if n.about
+            else "A production you contributed to was released."
+        ),
+        link=lambda n: (
+            n.about.production.project.get_absolute_url() if n.about else reverse("home")
+        ),
+    )
+)

@@ -2,6 +2,7 @@
 
 from ensemble.projects.models.call import Call, CallResource
 from ensemble.projects.models.entry import Decision, Entry, Score
+from ensemble.projects.models.production import Production, Release
 from ensemble.projects.models.project import Leader, Project, ProjectResource, Stage, StatusUpdate
 
 __all__ = [
@@ -10,8 +11,10 @@ __all__ = [
     "Decision",
     "Entry",
     "Leader",
+    "Production",
     "Project",
     "ProjectResource",
+    "Release",
     "Score",
     "Stage",
     "StatusUpdate",
