@@ -1,0 +1,49 @@
+"""Forms for the project and call pages; the rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from ensemble.records.models import Record
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20_000,
+        help_text="Markdown. What you are making together.",
+    )  # fmt: skip
+    stages = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text="One per line, in order: Writing, Illustration, Score, Edit…",
+    )  # fmt: skip
+
+
+class CallForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    brief = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000)
+    deadline = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="In your time zone (set in your browser's time, read as the site's zone).",
+    )
+    accepted_kinds = forms.MultipleChoiceField(
+        choices=Record.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: any kind.",
+    )  # fmt: skip
+    max_entries_per_person = forms.IntegerField(min_value=1, max_value=100, initial=3)
+    sealed = forms.BooleanField(
+        required=False, label="Sealed: entries visible only to the leaders until it closes"
+    )
+    blind_review = forms.BooleanField(required=False, label="Blind review: no names for reviewers")
+
+
+class EnterForm(forms.Form):
+    record = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DecisionForm(forms.Form):
+    state = forms.ChoiceField(
+        choices=[("shortlisted", "Shortlist"), ("selected", "Select"), ("declined", "Decline"),
+                 ("submitted", "Back to submitted")]
+    )  # fmt: skip
+    note = forms.CharField(required=False, max_length=2000)
