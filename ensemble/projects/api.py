@@ -14,7 +14,15 @@ from ensemble.accounts.models import User
 from ensemble.core.api import ApiError, ErrorOut
 from ensemble.core.pagination import paginate
 from ensemble.projects import productions, services
-from ensemble.projects.models import Call, Entry, Production, Project, Release
+from ensemble.projects.models import (
+    Call,
+    Entry,
+    Production,
+    Project,
+    Release,
+    Stage,
+    StatusUpdate,
+)
 from ensemble.records.api import refusals_as_errors
 from ensemble.records.models import Record
 
@@ -473,3 +481,97 @@ def production_credits(request: HttpRequest, production_id: int) -> dict[str, An
     if latest is None:
         raise ApiError(404, "This production has not been released yet.", "not_released")
     return release_out(latest)
+
+
+class UpdateIn(Schema):
+    body: str
+
+
+class UpdateOut(Schema):
+    id: int
+    author: str | None
+    body: str
+    body_html: str
+    created_at: datetime
+
+
+class StagePatch(Schema):
+    state: Stage.State
+
+
+class ResourceIn(Schema):
+    record_id: int
+
+
+class ResourceOut(Schema):
+    record_id: int
+    title: str
+    kind: str
+    url: str
+
+
+def update_out(update: StatusUpdate) -> dict[str, Any]:
+    return {
+        "id": update.pk,
+        "author": update.author.username if update.author else None,
+        "body": update.body,
+        "body_html": update.body_html,
+        "created_at": update.created_at,
+    }
+
+
+@router.get("/projects/{slug}/updates", response={200: list[UpdateOut], **ERRORS}, auth=None)
+def list_updates(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    project = _project(request, slug)
+    return [update_out(u) for u in project.updates.select_related("author")[:50]]
+
+
+@router.post("/projects/{slug}/updates", response={201: UpdateOut, **ERRORS})
+@refusals_as_errors
+def post_update(request: HttpRequest, slug: str, body: UpdateIn) -> Status:
+    update = services.post_update(_project(request, slug), by=member(request), body=body.body)
+    return Status(201, update_out(update))
+
+
+@router.patch("/projects/{slug}/stages/{position}", response={200: StageOut, **ERRORS})
+@refusals_as_errors
+def update_stage(request: HttpRequest, slug: str, position: int, patch: StagePatch) -> Any:
+    stage = services.set_stage_state(
+        _project(request, slug), by=member(request), position=position, state=patch.state
+    )
+    return {"position": stage.position, "name": stage.name, "state": stage.state}
+
+
+@router.get("/projects/{slug}/resources", response={200: list[ResourceOut], **ERRORS}, auth=None)
+def list_resources(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    """The starting material; all of it as one zip at /projects/{slug}/resources.zip."""
+    project = _project(request, slug)
+    return [
+        {"record_id": r.record_id, "title": r.record.title, "kind": r.record.kind,
+         "url": r.record.get_absolute_url()}
+        for r in project.resources.select_related("record")
+    ]  # fmt: skip
+
+
+@router.post("/projects/{slug}/resources", response={201: ResourceOut, **ERRORS})
+@refusals_as_errors
+def add_resource(request: HttpRequest, slug: str, body: ResourceIn) -> Status:
+    project = _project(request, slug)
+    record = Record.objects.filter(pk=body.record_id).first()
+    if record is None:
+        raise ApiError(404, "There is no record with that number.", "not_found")
+    services.add_resource(project, by=member(request), record=record)
+    return Status(
+        201,
+        {"record_id": record.pk, "title": record.title, "kind": record.kind,
+         "url": record.get_absolute_url()},
+    )  # fmt: skip
+
+
+@router.delete("/projects/{slug}/resources/{record_id}", response={204: None, **ERRORS})
+@refusals_as_errors
+def remove_resource(request: HttpRequest, slug: str, record_id: int) -> Status:
+    project = _project(request, slug)
+    record = get_object_or_404(Record, pk=record_id)
+    services.remove_resource(project, by=member(request), record=record)
+    return Status(204, None)

@@ -30,6 +30,7 @@ from ensemble.projects.models import (
     ProjectResource,
     Score,
     Stage,
+    StatusUpdate,
 )
 from ensemble.records.intake import Refused
 from ensemble.records.models import Record
@@ -132,6 +133,37 @@ def add_resource(project: Project, *, by: User, record: Record) -> ProjectResour
         project=project, record=record, defaults={"added_by": by}
     )
     return resource
+
+
+def remove_resource(project: Project, *, by: User, record: Record) -> None:
+    require_leader(by, project, what="remove resources")
+    ProjectResource.objects.filter(project=project, record=record).delete()
+
+
+def set_stage_state(project: Project, *, by: User, position: int, state: str) -> Stage:
+    require_leader(by, project, what="move its stages")
+    if state not in Stage.State.values:
+        raise Refused(f"Unknown stage state “{state}”.", field="state")
+    stage = Stage.objects.filter(project=project, position=position).first()
+    if stage is None:
+        raise Refused("There is no such stage.", status=404, code="not_found")
+    stage.state = state
+    stage.save(update_fields=["state"])
+    return stage
+
+
+def post_update(project: Project, *, by: User, body: str) -> StatusUpdate:
+    """News from the leaders on the project page. (Sending it to followers waits for
+    follows, which the community issue brings.)"""
+    require_leader(by, project, what="post updates")
+    body = checked_text((body or "").strip(), field="body", label="update", multiline=True)
+    if not body:
+        raise Refused("Write the update first.", field="body")
+    if len(body) > 10_000:
+        raise Refused("An update can be at most 10,000 characters.", field="body")
+    return StatusUpdate.objects.create(
+        project=project, author=by, body=body, body_html=render_markdown(body)
+    )
 
 
 # ---------------------------------------------------------------- calls

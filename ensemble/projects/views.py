@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
-from ensemble.projects import services
+from ensemble.projects import resources, services
 from ensemble.projects.forms import CallForm, DecisionForm, EnterForm, ProjectForm
-from ensemble.projects.models import Call, Entry, Production, Project
+from ensemble.projects.models import Call, Entry, Production, Project, Stage
 from ensemble.records.intake import Refused
 from ensemble.records.models import Record
 from ensemble.records.present import media_for
@@ -84,6 +84,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "statuses": Project.Status.choices,
             "production": production,
             "release": release,
+            "updates": project.updates.select_related("author")[:10],
+            "resources": resources.resources_of(project),
+            "stage_states": Stage.State.choices,
         },
     )
 
@@ -283,3 +286,55 @@ def score(request: HttpRequest, entry_id: int) -> HttpResponse:
     except Refused as error:
         _refusal(request, error)
     return redirect("projects:review", entry.call_id)
+
+
+@login_required
+@require_POST
+def post_update(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _project_for(request, slug)
+    try:
+        services.post_update(project, by=member(request), body=request.POST.get("body", ""))
+    except Refused as error:
+        _refusal(request, error)
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def stage_state(request: HttpRequest, slug: str, position: int) -> HttpResponse:
+    project = _project_for(request, slug)
+    try:
+        services.set_stage_state(
+            project, by=member(request), position=position, state=request.POST.get("state", "")
+        )
+    except Refused as error:
+        _refusal(request, error)
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def add_resource(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _project_for(request, slug)
+    raw = request.POST.get("record", "").strip().lstrip("#").rstrip("/").rsplit("/", 1)[-1]
+    record = Record.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if record is None:
+        messages.error(request, "There is no record with that number.")
+        return redirect(project)
+    try:
+        services.add_resource(project, by=member(request), record=record)
+    except Refused as error:
+        _refusal(request, error)
+    return redirect(project)
+
+
+def resources_zip(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    """Every resource in one zip, streamed as it is read."""
+    project = _project_for(request, slug)
+    files = resources.files_of(resources.resources_of(project))
+    if not files:
+        raise Http404
+    response = StreamingHttpResponse(resources.stream_zip(files), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{project.slug}-resources.zip"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -284,6 +284,8 @@ def test_openapi_documents_which_endpoints_need_no_credentials(openapi):
         ("get", "/api/v1/calls/{call_id}"),
         ("get", "/api/v1/calls/{call_id}/entries"),
         ("get", "/api/v1/productions/{production_id}/credits"),
+        ("get", "/api/v1/projects/{slug}/updates"),
+        ("get", "/api/v1/projects/{slug}/resources"),
     }
 
 

@@ -107,3 +107,21 @@ def test_entry_pages_cost_the_same_queries_for_5_or_50_entries(alice, client):
     few = queries()
     enter(45)
     assert queries() == few
+
+
+def test_updates_stages_and_resources_through_the_api(alice, alice_client):
+    from ensemble.records.testing import make_record
+
+    project = make_project(alice)
+    base = f"/api/v1/projects/{project.slug}"
+    assert post_json(alice_client, f"{base}/updates", {"body": "We begin!"}).status_code == 201
+    assert Client().get(f"{base}/updates").json()[0]["body"] == "We begin!"
+    response = alice_client.patch(f"{base}/stages/0", '{"state": "active"}',
+                                  content_type="application/json")  # fmt: skip
+    assert response.json()["state"] == "active"
+    assert_error(alice_client.patch(f"{base}/stages/99", '{"state": "done"}',
+                                    content_type="application/json"), 404, "not_found")  # fmt: skip
+    poem = make_record(alice, text="A turnip for a head.", title="Poem", publish=True)
+    assert post_json(alice_client, f"{base}/resources", {"record_id": poem.pk}).status_code == 201
+    assert [r["title"] for r in Client().get(f"{base}/resources").json()] == ["Poem"]
+    assert alice_client.delete(f"{base}/resources/{poem.pk}").status_code == 204
