@@ -14,6 +14,12 @@ urlpatterns = [
     path("projects/<slug:slug>/stages/<int:position>", views.stage_state, name="stage_state"),
     path("projects/<slug:slug>/resources", views.add_resource, name="add_resource"),
     path("projects/<slug:slug>/resources.zip", views.resources_zip, name="resources_zip"),
+    path("projects/<slug:slug>/productions", views.make_production, name="make_production"),
+    path(
+        "projects/<slug:slug>/productions/<int:production_id>/release",
+        views.release,
+        name="release",
+    ),
     path("calls/<int:call_id>", views.call, name="call"),
     path("calls/<int:call_id>/enter", views.enter, name="enter"),
     path("calls/<int:call_id>/review", views.review, name="review"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
-from ensemble.projects import resources, services
+from ensemble.projects import productions, resources, services
 from ensemble.projects.forms import CallForm, DecisionForm, EnterForm, ProjectForm
 from ensemble.projects.models import Call, Entry, Production, Project, Stage
 from ensemble.records.intake import Refused
@@ -338,3 +338,40 @@ def resources_zip(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{project.slug}-resources.zip"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def make_production(request: HttpRequest, slug: str) -> HttpResponse:
+    """A leader makes one of their records the production; selected entries are cited."""
+    project = _project_for(request, slug)
+    raw = request.POST.get("record", "").strip().lstrip("#").rstrip("/").rsplit("/", 1)[-1]
+    record = Record.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if record is None:
+        messages.error(request, "There is no record with that number.")
+        return redirect(project)
+    try:
+        _, problems = productions.make_production(project, by=member(request), record=record)
+    except Refused as error:
+        _refusal(request, error)
+        return redirect(project)
+    messages.success(request, f"“{record.title}” is the production; selected entries are cited.")
+    for problem in problems:
+        messages.warning(request, f"Not cited: {problem}")
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, slug: str, production_id: int) -> HttpResponse:
+    project = _project_for(request, slug)
+    production = get_object_or_404(
+        Production.objects.select_related("record", "project"), pk=production_id, project=project
+    )
+    try:
+        made = productions.release(production, by=member(request))
+    except Refused as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, f"Released (release {made.number}). Everyone in it is told.")
+    return redirect(project)

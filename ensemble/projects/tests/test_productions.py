@@ -98,3 +98,18 @@ def test_productions_and_releases_through_the_api(alice, story, alice_client):
     body = anonymous.get(f"/api/v1/productions/{production_id}/credits").json()
     assert body["number"] == 1
     assert [p["name"] for p in body["thanks"]] == ["carol", "Dave Draw"]
+
+
+def test_making_and_releasing_from_the_project_page(alice, story, alice_client):
+    project, _, film = story
+    response = alice_client.post(f"/projects/{project.slug}/productions",
+                                 {"record": f"/records/{film.pk}"}, follow=True)  # fmt: skip
+    assert "is the production" in response.content.decode()
+    production = project.productions.get()
+    response = alice_client.post(
+        f"/projects/{project.slug}/productions/{production.pk}/release", follow=True
+    )
+    html = response.content.decode()
+    assert "Released (release 1)" in html
+    assert "Thanks to" in html
+    assert "Dave Draw" in html
