@@ -78,6 +78,12 @@ bench-records: $(VENV)/.dev-installed
 bench-lineage: $(VENV)/.dev-installed
 	$(BIN)/python bench/lineage.py
 
+# The review grid and the entries API of a call with 5,000 entries, SQLite and PostgreSQL
+# (bench/projects.py; ~1 minute; needs PostgreSQL at 127.0.0.1:5432, user postgres).
+.PHONY: bench-projects
+bench-projects: $(VENV)/.dev-installed
+	$(BIN)/python bench/projects.py
+
 # Keeps var/ (the embedded database and uploaded media): delete it yourself to start over.
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
