@@ -19,7 +19,7 @@ from ensemble.projects.forms import CallForm, DecisionForm, EnterForm, ProjectFo
 from ensemble.projects.models import Call, Entry, Production, Project, Stage
 from ensemble.records.intake import Refused
 from ensemble.records.models import Record
-from ensemble.records.present import media_for
+from ensemble.records.present import card_media
 
 REVIEW_PAGE = 48
 
@@ -220,16 +220,22 @@ def review(request: HttpRequest, call_id: int) -> HttpResponse:
     if not services.is_leader(request.user, call.project):
         raise Http404
     state = request.GET.get("state", "")
-    entries = (
-        Entry.objects.filter(call=call)
+    # Page over ids alone (an index scan), then load just this page's entries: joining
+    # all 5,000 entries to their records before sorting cost 30 ms on the 50th page.
+    ids = Entry.objects.filter(call=call).order_by("score_count", "id")
+    if state in Entry.State.values:
+        ids = ids.filter(state=state)
+    page = Paginator(ids.values_list("id", flat=True), REVIEW_PAGE).get_page(
+        request.GET.get("page")
+    )
+    loaded = (
+        Entry.objects.filter(pk__in=list(page))
         .select_related("record__owner", "record__current_version", "entrant")
         .prefetch_related("record__current_version__renditions", "record__cocreators")
-        .order_by("score_count", "id")
     )
-    if state in Entry.State.values:
-        entries = entries.filter(state=state)
-    page = Paginator(entries, REVIEW_PAGE).get_page(request.GET.get("page"))
-    cards = [(e, media_for(e.record.current_version, e.record, request.user)) for e in page]
+    by_id = {e.pk: e for e in loaded}
+    entries = [by_id[pk] for pk in page if pk in by_id]
+    cards = [(e, card_media(e.record.current_version, e.record, request.user)) for e in entries]
     counts = dict(
         Entry.objects.filter(call=call).order_by().values_list("state").annotate(n=Count("id"))
     )

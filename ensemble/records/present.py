@@ -33,7 +33,16 @@ class Media:
         return asdict(self)
 
 
-def media_for(version: Version | None, record: Record, viewer: Any = None) -> Media:
+def card_media(version: Version | None, record: Record, viewer: Any = None) -> Media:
+    """Only what a grid card shows: the thumbnail, and for audio and video the player and
+    poster. Signing a URL costs ~0.1 ms; a page of 48 cards signing everything spent 20 ms
+    on links nobody could click."""
+    return media_for(version, record, viewer, card=True)
+
+
+def media_for(
+    version: Version | None, record: Record, viewer: Any = None, *, card: bool = False
+) -> Media:
     """URLs for one version; empty when it is not ready, or the record is a tombstone."""
     media = Media()
     if version is None or record.is_deleted or version.purged_at is not None:
@@ -48,11 +57,17 @@ def media_for(version: Version | None, record: Record, viewer: Any = None) -> Me
     if version.is_ready:
         for role, attr in (("thumb_small", "thumb"), ("thumb_large", "image"),
                            ("poster", "poster"), ("waveform", "waveform")):  # fmt: skip
+            if card and role in ("thumb_large", "waveform"):
+                continue
+            if card and role == "poster" and record.kind != "video":
+                continue
             if role in renditions:
                 setattr(media, attr, url(role, name=renditions[role].file))
         if "thumb_small" in renditions:
             media.thumb_width = renditions["thumb_small"].width
             media.thumb_height = renditions["thumb_small"].height
+        if card and record.kind not in ("audio", "video"):
+            return media
         if "preview" in renditions:
             media.play = url("preview", name=renditions["preview"].file)
             media.play_type = renditions["preview"].content_type
@@ -68,6 +83,8 @@ def media_for(version: Version | None, record: Record, viewer: Any = None) -> Me
                 media.full = url("original", name=version.original_name)
             else:
                 media.full = media.image
+    if card:
+        return media
     creator = access.is_creator(viewer, record)
     if creator or version.is_ready:
         role = "download" if "download" in renditions and not creator else "original"

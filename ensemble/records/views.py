@@ -27,7 +27,7 @@ from ensemble.records.forms import (
 )
 from ensemble.records.intake import Refused, title_from_name
 from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
-from ensemble.records.present import media_for
+from ensemble.records.present import card_media, media_for
 from ensemble.records.uploads import largest_upload, upload_was_refused
 
 PAGE_SIZE = 24
@@ -77,7 +77,7 @@ def browse(request: HttpRequest) -> HttpResponse:
         page = paginate(records, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
     except BadCursor:
         return redirect(request.path)
-    cards = [(r, media_for(r.current_version, r, request.user)) for r in page.items]
+    cards = [(r, card_media(r.current_version, r, request.user)) for r in page.items]
     filters = {"kind": kind, "tag": tag, "licence": licence, "owner": owner, **extra}
     query = {k: v for k, v in filters.items() if v}
     return render(
@@ -388,7 +388,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         page = paginate(records, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
     except BadCursor:
         return redirect(request.path)
-    cards = [(r, media_for(r.current_version, r, request.user)) for r in page.items]
+    cards = [(r, card_media(r.current_version, r, request.user)) for r in page.items]
     return render(
         request,
         "records/mine.html",

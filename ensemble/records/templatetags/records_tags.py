@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from ensemble.records.models import Record
-from ensemble.records.present import media_for
+from ensemble.records.present import card_media
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def portfolio(context: dict[str, Any], owner: Any) -> dict[str, Any]:
         records = records.filter(visibility=Record.Visibility.PUBLIC)
     items = list(records[: PORTFOLIO_SIZE + 1])
     return {
-        "cards": [(r, media_for(r.current_version, r, viewer)) for r in items[:PORTFOLIO_SIZE]],
+        "cards": [(r, card_media(r.current_version, r, viewer)) for r in items[:PORTFOLIO_SIZE]],
         "more": len(items) > PORTFOLIO_SIZE,
         "owner": owner,
         "mine": mine,
