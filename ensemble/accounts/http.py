@@ -38,3 +38,14 @@ def member(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_active:
         raise PermissionDenied("Sign in first.")
     return user
+
+
+def api_viewer(request: HttpRequest) -> User | None:
+    """`viewer` for API endpoints open to everyone: a wrong or revoked token is a 401,
+    never quietly treated as an anonymous visitor."""
+    from ensemble.core.api import ApiError
+
+    user = viewer(request)
+    if user is None and bearer_token(request) is not None:
+        raise ApiError(401, "This token is not valid; it may have been revoked.")
+    return user

@@ -1,5 +1,6 @@
 """Plumbing every app's API router shares: one error shape, typed errors, pagination.
 
+Services raise `core.refusals.Refused`; it answers with its own status and code.
 Every error under /api/ is JSON `{"detail": "…", "code": "…"}` (plus `errors` for
 field-level problems), whatever raised it.
 """
@@ -21,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ensemble.core.pagination import BadCursor
 from ensemble.core.ratelimit import RateLimited
+from ensemble.core.refusals import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +42,9 @@ DEFAULT_CODES = {
 class ApiError(HttpError):
     """An error with a stable machine-readable code for API clients."""
 
-    def __init__(
-        self, status: int, detail: str, code: str | None = None, *, field: str | None = None
-    ) -> None:
+    def __init__(self, status: int, detail: str, code: str | None = None) -> None:
         super().__init__(status, detail)
         self.code = code or DEFAULT_CODES.get(status, "error")
-        self.field = field  # the input at fault, reported in `errors` like form errors
 
 
 class ErrorOut(Schema):
@@ -107,11 +106,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 "not_authenticated",
             )
         code = str(getattr(exc, "code", None) or DEFAULT_CODES.get(exc.status_code, "error"))
-        field = getattr(exc, "field", None)
-        if field:
-            errors = [{"field": field, "message": message}]
-            return respond(request, exc.status_code, message, code, errors=errors)
         return respond(request, exc.status_code, message, code)
+
+    @api.exception_handler(Refused)
+    def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+        extra = {"errors": [{"field": exc.field, "message": exc.message}]} if exc.field else {}
+        return respond(request, exc.status, exc.message, exc.code, **extra)
 
     @api.exception_handler(MultiPartParserError)
     def malformed_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:

@@ -13,7 +13,6 @@ from ensemble.core.api import ApiError, ErrorOut
 from ensemble.lineage import credits, graph, jsonld, licences, present, services
 from ensemble.lineage.models import Source
 from ensemble.records import access
-from ensemble.records.api import refusals_as_errors
 from ensemble.records.models import Licence, Record
 from ensemble.records.models.record import LICENCE_SUMMARIES, LICENCE_URLS
 
@@ -77,16 +76,9 @@ def source_out(edge: Source) -> dict[str, Any]:
     }
 
 
-def _viewer(request: HttpRequest) -> Any:
-    user = http.viewer(request)
-    if user is None and http.bearer_token(request) is not None:
-        raise ApiError(401, "This token is not valid; it may have been revoked.")
-    return user
-
-
 def _record(request: HttpRequest, record_id: int) -> Record:
     record = get_object_or_404(Record.objects.select_related("owner"), pk=record_id)
-    if not access.can_view_or_tombstone(_viewer(request), record):
+    if not access.can_view_or_tombstone(http.api_viewer(request), record):
         raise Http404
     return record
 
@@ -95,11 +87,10 @@ def _record(request: HttpRequest, record_id: int) -> Record:
 def list_sources(request: HttpRequest, record_id: int) -> list[dict[str, Any]]:
     """What this record uses or was inspired by (sources you may see)."""
     record = _record(request, record_id)
-    return [source_out(e) for e in present.edges_for(record, _viewer(request), upward=True)]
+    return [source_out(e) for e in present.edges_for(record, http.api_viewer(request), upward=True)]
 
 
 @router.post("/records/{record_id}/sources", response={201: SourceOut, **ERRORS})
-@refusals_as_errors
 def add_source(request: HttpRequest, record_id: int, body: SourceIn) -> Status:
     """Cite a source. 409 with code `cycle` (the path named), `duplicate_source` or
     `licence_conflict` (the ancestor and the reason named); 404 for a source you
@@ -129,7 +120,6 @@ class SourcePatch(Schema):
 
 
 @router.patch("/records/{record_id}/sources/{source_id}", response={200: SourceOut, **ERRORS})
-@refusals_as_errors
 def update_source(
     request: HttpRequest, record_id: int, source_id: int, patch: SourcePatch
 ) -> dict[str, Any]:
@@ -154,7 +144,6 @@ def update_source(
 
 
 @router.delete("/records/{record_id}/sources/{source_id}", response={204: None, **ERRORS})
-@refusals_as_errors
 def remove_source(request: HttpRequest, record_id: int, source_id: int) -> Status:
     derived = _record(request, record_id)
     edge = get_object_or_404(Source, derived=derived, source_id=source_id)
@@ -196,7 +185,7 @@ def lineage(
     record = _record(request, record_id)
     up = depth if direction in ("ancestors", "both") else 0
     down = depth if direction in ("descendants", "both") else 0
-    viewer = _viewer(request)
+    viewer = http.api_viewer(request)
     viewer_id = viewer.pk if viewer is not None else None
     nodes, edges, truncated = present.neighbourhood(record, viewer, up=up, down=down)
     return {
@@ -253,7 +242,7 @@ def get_credits(
     """Everyone in the record's lineage, by role: this work, direct sources, further up.
     `?format=jsonld` answers schema.org JSON-LD (`application/ld+json`)."""
     record = _record(request, record_id)
-    viewer = _viewer(request)
+    viewer = http.api_viewer(request)
     roll = credits.cached_credit_roll(record.pk, viewer)
     if format == "jsonld":
         sources = present.edges_for(record, viewer, upward=True)

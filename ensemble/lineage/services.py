@@ -7,11 +7,11 @@ from django.db import connection, transaction
 
 from ensemble.accounts.models import User
 from ensemble.core import generations
+from ensemble.core.refusals import Refused
 from ensemble.lineage import graph, licences
 from ensemble.lineage.models import Source
 from ensemble.notifications.services import notify
 from ensemble.records import access
-from ensemble.records.intake import Refused
 from ensemble.records.models import Record
 from ensemble.records.services import checked_text
 

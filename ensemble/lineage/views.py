@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.conf import settings
@@ -15,14 +14,13 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
+from ensemble.core.refusals import Refused
 from ensemble.lineage import credits, licences, present, services, tree
 from ensemble.lineage.forms import CiteForm, EditCitationForm
 from ensemble.lineage.models import Source
 from ensemble.records import access
-from ensemble.records.intake import Refused
 from ensemble.records.models import Record
-
-_RECORD_NUMBER = re.compile(r"(?:/records/)?(\d+)/?$")
+from ensemble.records.models.record import record_number
 
 
 def record_page_sections(request: HttpRequest, record: Record) -> dict[str, str]:
@@ -86,7 +84,7 @@ def upload_form_extras(request: HttpRequest) -> dict[str, str]:
 def cite_after_upload(request: HttpRequest, record: Record) -> None:
     """Cite what the upload form named, for the form posted without JavaScript."""
     data = request.POST
-    source_id = data.get("source_pick") or parse_source(data.get("source", "")) or None
+    source_id = data.get("source_pick") or record_number(data.get("source", "")) or None
     if not source_id:
         return
     source = Record.objects.select_related("owner").filter(pk=source_id).first()
@@ -118,12 +116,6 @@ def _visible_record(request: HttpRequest, record_id: int) -> Record:
     return record
 
 
-def parse_source(raw: str | None) -> int | None:
-    """A record number, "#12", or a record's address pasted from the browser."""
-    match = _RECORD_NUMBER.search((raw or "").strip().lstrip("#"))
-    return int(match.group(1)) if match else None
-
-
 @login_required
 @require_POST
 def cite(request: HttpRequest, record_id: int) -> HttpResponse:
@@ -134,7 +126,7 @@ def cite(request: HttpRequest, record_id: int) -> HttpResponse:
             messages.error(request, " ".join(str(e) for e in errors))
         return redirect(f"{record.get_absolute_url()}#cite")
     data = form.cleaned_data
-    source_id = data["source_pick"] or parse_source(data["source"])
+    source_id = data["source_pick"] or record_number(data["source"])
     source = (
         Record.objects.select_related("owner").filter(pk=source_id).first() if source_id else None
     )

@@ -23,7 +23,6 @@ from ensemble.projects.models import (
     Stage,
     StatusUpdate,
 )
-from ensemble.records.api import refusals_as_errors
 from ensemble.records.models import Record
 
 router = Router(tags=["projects"])
@@ -134,13 +133,6 @@ class ScoreIn(Schema):
     value: int
 
 
-def _viewer(request: HttpRequest) -> Any:
-    user = http.viewer(request)
-    if user is None and http.bearer_token(request) is not None:
-        raise ApiError(401, "This token is not valid; it may have been revoked.")
-    return user
-
-
 def project_out(project: Project) -> dict[str, Any]:
     return {
         "slug": project.slug,
@@ -179,7 +171,7 @@ def _project(request: HttpRequest, slug: str) -> Project:
     project = get_object_or_404(
         Project.objects.select_related("owner").prefetch_related("stages"), slug=slug
     )
-    if not services.can_view_project(_viewer(request), project):
+    if not services.can_view_project(http.api_viewer(request), project):
         raise Http404
     return project
 
@@ -189,7 +181,9 @@ def _call(request: HttpRequest, call_id: int) -> Call:
         Call.objects.select_related("project__owner").prefetch_related("resource_links"),
         pk=call_id,
     )
-    if call.project is not None and not services.can_view_project(_viewer(request), call.project):
+    if call.project is not None and not services.can_view_project(
+        http.api_viewer(request), call.project
+    ):
         raise Http404
     return call
 
@@ -202,7 +196,6 @@ def _member_named(username: str) -> User:
 
 
 @router.post("/projects", response={201: ProjectOut, **ERRORS})
-@refusals_as_errors
 def create_project(request: HttpRequest, body: ProjectIn) -> Status:
     """Start a project (a draft until its status is set to `open`)."""
     project = services.create_project(
@@ -231,7 +224,6 @@ def get_project(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @router.patch("/projects/{slug}", response={200: ProjectOut, **ERRORS})
-@refusals_as_errors
 def update_project(request: HttpRequest, slug: str, patch: ProjectPatch) -> dict[str, Any]:
     project = _project(request, slug)
     if patch.status is not None:
@@ -240,7 +232,6 @@ def update_project(request: HttpRequest, slug: str, patch: ProjectPatch) -> dict
 
 
 @router.post("/projects/{slug}/leaders", response={201: UsernameIn, **ERRORS})
-@refusals_as_errors
 def add_leader(request: HttpRequest, slug: str, body: UsernameIn) -> Status:
     project = _project(request, slug)
     user = _member_named(body.username)
@@ -249,7 +240,6 @@ def add_leader(request: HttpRequest, slug: str, body: UsernameIn) -> Status:
 
 
 @router.delete("/projects/{slug}/leaders/{username}", response={204: None, **ERRORS})
-@refusals_as_errors
 def remove_leader(request: HttpRequest, slug: str, username: str) -> Status:
     project = _project(request, slug)
     services.remove_leader(project, by=member(request), user=_member_named(username))
@@ -257,7 +247,6 @@ def remove_leader(request: HttpRequest, slug: str, username: str) -> Status:
 
 
 @router.post("/projects/{slug}/calls", response={201: CallOut, **ERRORS})
-@refusals_as_errors
 def create_call(request: HttpRequest, slug: str, body: CallIn) -> Status:
     """Post a call. `deadline` must carry its time zone (ISO 8601 with an offset)."""
     project = _project(request, slug)
@@ -309,7 +298,6 @@ def get_call(request: HttpRequest, call_id: int) -> dict[str, Any]:
 
 
 @router.patch("/calls/{call_id}", response={200: CallOut, **ERRORS})
-@refusals_as_errors
 def update_call(request: HttpRequest, call_id: int, patch: CallPatch) -> dict[str, Any]:
     """Close a call (decisions become final) or mark it resolved."""
     call = services.set_call_status(
@@ -333,7 +321,6 @@ def entry_out(entry: Entry, hide_names: bool, viewer_id: int | None) -> dict[str
 
 
 @router.post("/calls/{call_id}/entries", response={201: EntryOut, **ERRORS})
-@refusals_as_errors
 def submit_entry(request: HttpRequest, call_id: int, body: EntryIn) -> Status:
     """Enter one of your public records. Refusals name the rule: `call_closed`,
     `kind_not_accepted`, `resource_not_cited`, `duplicate_entry`, `entry_limit`, …"""
@@ -356,7 +343,7 @@ def list_entries(
     """The entries you may see: all for leaders; your own while a sealed call is open;
     everyone's otherwise. Under blind review, reviewers get no names."""
     call = _call(request, call_id)
-    viewer = _viewer(request)
+    viewer = http.api_viewer(request)
     entries = services.visible_entries(call, viewer)
     if state:
         entries = entries.filter(state=state)
@@ -373,14 +360,13 @@ def _entry(request: HttpRequest, entry_id: int) -> Entry:
     entry = get_object_or_404(
         Entry.objects.select_related("call__project__owner", "record", "entrant"), pk=entry_id
     )
-    viewer = _viewer(request)
+    viewer = http.api_viewer(request)
     if not services.visible_entries(entry.call, viewer).filter(pk=entry.pk).exists():
         raise Http404
     return entry
 
 
 @router.post("/entries/{entry_id}/decision", response={200: EntryOut, **ERRORS})
-@refusals_as_errors
 def decide(request: HttpRequest, entry_id: int, body: DecisionIn) -> dict[str, Any]:
     """Set an entry's state (`shortlisted`, `selected`, `declined`, `submitted`) with an
     optional note; logged, and the entrant is told."""
@@ -391,7 +377,6 @@ def decide(request: HttpRequest, entry_id: int, body: DecisionIn) -> dict[str, A
 
 
 @router.post("/entries/{entry_id}/scores", response={200: EntryOut, **ERRORS})
-@refusals_as_errors
 def score(request: HttpRequest, entry_id: int, body: ScoreIn) -> dict[str, Any]:
     entry = _entry(request, entry_id)
     services.score(entry, by=member(request), value=body.value)
@@ -401,7 +386,6 @@ def score(request: HttpRequest, entry_id: int, body: ScoreIn) -> dict[str, Any]:
 
 
 @router.post("/entries/{entry_id}/withdraw", response={200: EntryOut, **ERRORS})
-@refusals_as_errors
 def withdraw(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     entry = services.withdraw_entry(_entry(request, entry_id), by=member(request))
     return entry_out(entry, False, member(request).pk)
@@ -431,13 +415,12 @@ def _production(request: HttpRequest, production_id: int) -> Production:
     production = get_object_or_404(
         Production.objects.select_related("project__owner", "record__owner"), pk=production_id
     )
-    if not services.can_view_project(_viewer(request), production.project):
+    if not services.can_view_project(http.api_viewer(request), production.project):
         raise Http404
     return production
 
 
 @router.post("/projects/{slug}/productions", response={201: ProductionOut, **ERRORS})
-@refusals_as_errors
 def make_production(request: HttpRequest, slug: str, body: ProductionIn) -> Status:
     """Make one of your records the project's production. Its sources are filled from
     the selected entries; `problems` lists citations refused (with the reason)."""
@@ -465,7 +448,6 @@ def release_out(release: Release) -> dict[str, Any]:
 
 
 @router.post("/productions/{production_id}/releases", response={201: ReleaseOut, **ERRORS})
-@refusals_as_errors
 def release_production(request: HttpRequest, production_id: int) -> Status:
     """Release: freeze the credit roll and the thanks, mark the project released and
     tell everyone credited or thanked."""
@@ -527,14 +509,12 @@ def list_updates(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 
 @router.post("/projects/{slug}/updates", response={201: UpdateOut, **ERRORS})
-@refusals_as_errors
 def post_update(request: HttpRequest, slug: str, body: UpdateIn) -> Status:
     update = services.post_update(_project(request, slug), by=member(request), body=body.body)
     return Status(201, update_out(update))
 
 
 @router.patch("/projects/{slug}/stages/{position}", response={200: StageOut, **ERRORS})
-@refusals_as_errors
 def update_stage(request: HttpRequest, slug: str, position: int, patch: StagePatch) -> Any:
     stage = services.set_stage_state(
         _project(request, slug), by=member(request), position=position, state=patch.state
@@ -554,7 +534,6 @@ def list_resources(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 
 @router.post("/projects/{slug}/resources", response={201: ResourceOut, **ERRORS})
-@refusals_as_errors
 def add_resource(request: HttpRequest, slug: str, body: ResourceIn) -> Status:
     project = _project(request, slug)
     record = Record.objects.filter(pk=body.record_id).first()
@@ -569,7 +548,6 @@ def add_resource(request: HttpRequest, slug: str, body: ResourceIn) -> Status:
 
 
 @router.delete("/projects/{slug}/resources/{record_id}", response={204: None, **ERRORS})
-@refusals_as_errors
 def remove_resource(request: HttpRequest, slug: str, record_id: int) -> Status:
     project = _project(request, slug)
     record = get_object_or_404(Record, pk=record_id)

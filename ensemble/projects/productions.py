@@ -17,12 +17,12 @@ from django.db import transaction
 from django.db.models import Max
 
 from ensemble.accounts.models import User
+from ensemble.core.refusals import Refused
 from ensemble.lineage import credits, graph
 from ensemble.lineage import services as lineage
 from ensemble.notifications.services import notify
 from ensemble.projects.models import Entry, Production, Project, Release
 from ensemble.projects.services import require_leader
-from ensemble.records.intake import Refused
 from ensemble.records.models import Record
 
 

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from ensemble.accounts.models import User
 from ensemble.core.markdown import render_markdown
+from ensemble.core.refusals import Refused
 from ensemble.lineage import graph
 from ensemble.notifications.services import notify
 from ensemble.projects.models import (
@@ -32,7 +33,6 @@ from ensemble.projects.models import (
     Stage,
     StatusUpdate,
 )
-from ensemble.records.intake import Refused
 from ensemble.records.models import Record
 from ensemble.records.services import checked_text, clean_description, clean_title
 

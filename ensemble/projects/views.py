@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
+from ensemble.core.refusals import Refused
 from ensemble.projects import productions, resources, services
 from ensemble.projects.forms import CallForm, DecisionForm, EnterForm, ProjectForm
 from ensemble.projects.models import Call, Entry, Production, Project, Stage
-from ensemble.records.intake import Refused
 from ensemble.records.models import Record
 from ensemble.records.present import card_media
 
@@ -60,7 +60,7 @@ def new_project(request: HttpRequest) -> HttpResponse:
                 stages=data["stages"].splitlines(),
             )
         except Refused as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             messages.success(request, "Project created as a draft: open it when you are ready.")
             return redirect(project)
@@ -145,7 +145,7 @@ def new_call(request: HttpRequest, slug: str) -> HttpResponse:
                 blind_review=data["blind_review"],
             )
         except Refused as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             return redirect(call)
     return render(
@@ -322,8 +322,7 @@ def stage_state(request: HttpRequest, slug: str, position: int) -> HttpResponse:
 @require_POST
 def add_resource(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_for(request, slug)
-    raw = request.POST.get("record", "").strip().lstrip("#").rstrip("/").rsplit("/", 1)[-1]
-    record = Record.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    record = Record.objects.referenced(request.POST.get("record"))
     if record is None:
         messages.error(request, "There is no record with that number.")
         return redirect(project)
@@ -351,8 +350,7 @@ def resources_zip(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 def make_production(request: HttpRequest, slug: str) -> HttpResponse:
     """A leader makes one of their records the production; selected entries are cited."""
     project = _project_for(request, slug)
-    raw = request.POST.get("record", "").strip().lstrip("#").rstrip("/").rsplit("/", 1)[-1]
-    record = Record.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    record = Record.objects.referenced(request.POST.get("record"))
     if record is None:
         messages.error(request, "There is no record with that number.")
         return redirect(project)

@@ -56,7 +56,7 @@ def is_owner(user: Any, record: Record) -> bool:
 
 def require_owner(user: Any, record: Record) -> None:
     """Only the owner changes a record. Others learn nothing more than a 404 would tell."""
-    from ensemble.records.intake import Refused
+    from ensemble.core.refusals import Refused
 
     if record.is_deleted:
         raise Refused("This record was deleted.", status=410, code="gone")

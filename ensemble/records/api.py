@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from typing import Any
 
 from django.db.models import Prefetch
@@ -19,7 +17,7 @@ from ensemble.accounts.models import User
 from ensemble.core.api import ApiError, ErrorOut
 from ensemble.core.pagination import paginate
 from ensemble.records import access, hooks, services
-from ensemble.records.intake import Refused, title_from_name
+from ensemble.records.intake import title_from_name
 from ensemble.records.models import CoCreator, Licence, Record, Version
 from ensemble.records.present import media_for
 from ensemble.records.uploads import upload_was_refused
@@ -27,19 +25,6 @@ from ensemble.records.uploads import upload_was_refused
 router = Router(tags=["records"])
 
 ERRORS: dict[int, type] = {s: ErrorOut for s in (400, 401, 403, 404, 409, 410, 413, 415, 422)}
-
-
-def refusals_as_errors[F: Callable[..., Any]](view: F) -> F:
-    """Turn a service's `Refused` into the API's error shape, with its status and code."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except Refused as error:
-            raise ApiError(error.status, error.message, error.code, field=error.field) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 class MediaOut(Schema):
@@ -160,17 +145,9 @@ def record_out(record: Record, viewer: Any, latest: Version | None = None) -> di
     }
 
 
-def _viewer(request: HttpRequest) -> User | None:
-    """The caller on endpoints open to everyone; a wrong or revoked token is a 401."""
-    user = http.viewer(request)
-    if user is None and http.bearer_token(request) is not None:
-        raise ApiError(401, "This token is not valid; it may have been revoked.")
-    return user
-
-
 def _visible(request: HttpRequest, record_id: int) -> Record:
     record = get_object_or_404(_records(), pk=record_id)
-    if not access.can_view_or_tombstone(_viewer(request), record):
+    if not access.can_view_or_tombstone(http.api_viewer(request), record):
         raise Http404
     return record
 
@@ -180,7 +157,6 @@ def _latest(record: Record) -> Version | None:
 
 
 @router.post("/records", response={201: RecordOut, **ERRORS}, url_name="create_record")
-@refusals_as_errors
 def create_record(
     request: HttpRequest,
     title: Form[str] = "",
@@ -228,7 +204,7 @@ def list_records(
     """Records you may see, newest first: public ones, plus your own drafts when you
     filter by `owner` = your username. `never_remixed=true`: only records no work has
     used or been inspired by yet."""
-    viewer = _viewer(request)
+    viewer = http.api_viewer(request)
     records = _records().public()
     if owner:
         user = User.objects.with_username(owner).first()
@@ -256,11 +232,10 @@ def list_records(
 def get_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
     """One record, with its processing state and the URLs of its media."""
     record = _visible(request, record_id)
-    return record_out(record, _viewer(request), _latest(record))
+    return record_out(record, http.api_viewer(request), _latest(record))
 
 
 @router.patch("/records/{record_id}", response={200: RecordOut, **ERRORS})
-@refusals_as_errors
 def update_record(request: HttpRequest, record_id: int, patch: RecordPatch) -> dict[str, Any]:
     record = _visible(request, record_id)
     changes = patch.dict(exclude_unset=True)
@@ -273,7 +248,6 @@ def update_record(request: HttpRequest, record_id: int, patch: RecordPatch) -> d
 
 
 @router.delete("/records/{record_id}", response={204: None, **ERRORS})
-@refusals_as_errors
 def delete_record(request: HttpRequest, record_id: int) -> Status:
     """Delete: the record becomes a tombstone (files gone; id, owner and title stay)."""
     services.delete_record(_visible(request, record_id), by=member(request))
@@ -281,7 +255,6 @@ def delete_record(request: HttpRequest, record_id: int) -> Status:
 
 
 @router.post("/records/{record_id}/publish", response={200: RecordOut, **ERRORS})
-@refusals_as_errors
 def publish_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
     record = services.publish(_visible(request, record_id), by=member(request))
     record = _records().get(pk=record.pk)
@@ -294,13 +267,12 @@ def list_versions(request: HttpRequest, record_id: int) -> list[Version]:
     if record.is_deleted:
         raise ApiError(410, "This record was deleted.", "gone")
     versions = Version.objects.filter(record=record)
-    if not access.is_creator(_viewer(request), record):
+    if not access.is_creator(http.api_viewer(request), record):
         versions = versions.filter(state=Version.State.READY)
     return list(versions)
 
 
 @router.post("/records/{record_id}/versions", response={201: VersionOut, **ERRORS})
-@refusals_as_errors
 def add_version(
     request: HttpRequest,
     record_id: int,
@@ -319,7 +291,6 @@ def add_version(
 
 
 @router.post("/records/{record_id}/cocreators", response={201: CoCreatorOut, **ERRORS})
-@refusals_as_errors
 def invite_cocreator(request: HttpRequest, record_id: int, body: InviteIn) -> Status:
     record = _visible(request, record_id)
     user = User.objects.with_username(body.username.strip().lstrip("@")).first()
@@ -343,7 +314,6 @@ def _invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> CoCr
 @router.post(
     "/records/{record_id}/cocreators/{cocreator_id}/accept", response={200: CoCreatorOut, **ERRORS}
 )
-@refusals_as_errors
 def accept_invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> dict[str, Any]:
     cocreator = services.answer_invitation(
         _invitation(request, record_id, cocreator_id), by=member(request), accept=True
@@ -354,7 +324,6 @@ def accept_invitation(request: HttpRequest, record_id: int, cocreator_id: int) -
 @router.post(
     "/records/{record_id}/cocreators/{cocreator_id}/decline", response={200: CoCreatorOut, **ERRORS}
 )
-@refusals_as_errors
 def decline_invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> dict[str, Any]:
     cocreator = services.answer_invitation(
         _invitation(request, record_id, cocreator_id), by=member(request), accept=False
@@ -363,7 +332,6 @@ def decline_invitation(request: HttpRequest, record_id: int, cocreator_id: int) 
 
 
 @router.delete("/records/{record_id}/cocreators/{cocreator_id}", response={204: None, **ERRORS})
-@refusals_as_errors
 def remove_cocreator(request: HttpRequest, record_id: int, cocreator_id: int) -> Status:
     services.remove_cocreator(_invitation(request, record_id, cocreator_id), by=member(request))
     return Status(204, None)

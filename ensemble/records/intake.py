@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ensemble.core.refusals import Refused
 from ensemble.core.text import without_bidi_controls
 from ensemble.records.media import avfile, sniff
 from ensemble.records.media.base import Detected, Kind, Limits, MediaError
@@ -22,18 +23,6 @@ from ensemble.records.models import Record
 
 KIND_NOUNS = {"text": "a text", "image": "an image", "audio": "an audio file",
               "video": "a video", "other": "a file"}  # fmt: skip
-
-
-class Refused(Exception):
-    """An upload or edit we will not take: a sentence for people, a code for programs."""
-
-    def __init__(self, message: str, *, status: int = 422, code: str = "invalid",
-                 field: str | None = None) -> None:  # fmt: skip
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.core import generations
 from ensemble.core.markdown import render_markdown
+from ensemble.core.refusals import Refused
 from ensemble.core.text import problem_in
 from ensemble.notifications.services import notify
 from ensemble.records import access, hooks, processing, storage
-from ensemble.records.intake import Examined, Refused, display_name, examine, readable_size
+from ensemble.records.intake import Examined, display_name, examine, readable_size
 from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
 from ensemble.records.uploads import sha256_of
 

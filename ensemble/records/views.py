@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core.pagination import BadCursor, paginate
+from ensemble.core.refusals import Refused
 from ensemble.records import access, hooks, services
 from ensemble.records.forms import (
     InviteForm,
@@ -25,7 +26,7 @@ from ensemble.records.forms import (
     UploadForm,
     VersionForm,
 )
-from ensemble.records.intake import Refused, title_from_name
+from ensemble.records.intake import title_from_name
 from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
 from ensemble.records.present import card_media, media_for
 from ensemble.records.uploads import largest_upload, upload_was_refused
@@ -46,11 +47,6 @@ def _get_record_for_viewer(request: HttpRequest, record_id: int) -> Record:
     if not access.can_view_or_tombstone(request.user, record):
         raise Http404
     return record
-
-
-def _show_refusal(form: Any, error: Refused) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def browse(request: HttpRequest) -> HttpResponse:
@@ -142,7 +138,7 @@ def new(request: HttpRequest) -> HttpResponse:
                     upload=upload,
                 )
             except Refused as error:
-                _show_refusal(form, error)
+                error.show_on(form)
             else:
                 messages.success(request, "Uploaded. It is being processed now.")
                 _after_upload(request, record)
@@ -178,7 +174,7 @@ def write(request: HttpRequest) -> HttpResponse:
                 text=data["body"],
             )
         except Refused as error:
-            _show_refusal(form, error)
+            error.show_on(form)
         else:
             _after_upload(request, record)
             return redirect(record)
@@ -265,7 +261,7 @@ def edit(request: HttpRequest, record_id: int) -> HttpResponse:
         try:
             services.update_record(record, by=member(request), **data)
         except Refused as error:
-            _show_refusal(form, error)
+            error.show_on(form)
         else:
             messages.success(request, "Saved.")
             return redirect(record)
@@ -325,7 +321,7 @@ def new_version(request: HttpRequest, record_id: int) -> HttpResponse:
                     change_note=data["change_note"],
                 )
             except Refused as error:
-                _show_refusal(form, error)
+                error.show_on(form)
             else:
                 messages.success(request, "New version uploaded. It is being processed now.")
                 return redirect(record)

@@ -8,10 +8,10 @@ import pytest
 from django.conf import settings as django_settings
 
 from ensemble.accounts.testing import make_user
+from ensemble.core.refusals import Refused
 from ensemble.lineage import graph, services
 from ensemble.lineage.models import Source
 from ensemble.lineage.testing import bare_record
-from ensemble.records.intake import Refused
 
 
 @pytest.mark.skipif(

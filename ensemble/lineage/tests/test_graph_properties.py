@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ensemble.accounts.testing import make_user
+from ensemble.core.refusals import Refused
 from ensemble.lineage import graph, services
 from ensemble.lineage.models import Source
 from ensemble.lineage.testing import bare_record
-from ensemble.records.intake import Refused
 
 NODES = 8
 pairs = st.lists(

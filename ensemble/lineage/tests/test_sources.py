@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from ensemble.core.refusals import Refused
 from ensemble.lineage import graph, services
 from ensemble.lineage.models import Source
 from ensemble.lineage.testing import bare_record
 from ensemble.records import services as records
-from ensemble.records.intake import Refused
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from ensemble.core.refusals import Refused
 from ensemble.lineage import services as lineage
 from ensemble.lineage.testing import bare_record
 from ensemble.projects import services
 from ensemble.projects.models import Decision, Entry
 from ensemble.projects.testing import make_call, make_project
-from ensemble.records.intake import Refused
 
 pytestmark = pytest.mark.django_db
 

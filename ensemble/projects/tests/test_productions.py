@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from ensemble.core.refusals import Refused
 from ensemble.lineage.testing import bare_record
 from ensemble.projects import productions, services
 from ensemble.projects.models import Project
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records import services as records
-from ensemble.records.intake import Refused
 
 pytestmark = pytest.mark.django_db
 

@@ -51,7 +51,7 @@ def test_the_resources_zip_streams_every_file_without_location_data(alice, clien
 
 
 def test_drafts_are_not_resources(alice):
-    from ensemble.records.intake import Refused
+    from ensemble.core.refusals import Refused
 
     project = make_project(alice)
     with pytest.raises(Refused, match="public"):

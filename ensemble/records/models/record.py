@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -63,7 +64,22 @@ class Tag(models.Model):
         return self.name
 
 
+_REFERENCE = re.compile(r"(?:/records/)?(\d+)/?$")
+
+
+def record_number(raw: str | None) -> int | None:
+    """The number in what a person typed to point at a record: "12", "#12", or its
+    address pasted from the browser."""
+    match = _REFERENCE.search((raw or "").strip().lstrip("#"))
+    return int(match.group(1)) if match else None
+
+
 class RecordQuerySet(models.QuerySet["Record"]):
+    def referenced(self, raw: str | None) -> Record | None:
+        """The record `raw` points at (see `record_number`), or None."""
+        number = record_number(raw)
+        return self.filter(pk=number).first() if number else None
+
     def alive(self) -> RecordQuerySet:
         return self.filter(deleted_at__isnull=True)
 

@@ -13,8 +13,9 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ensemble.accounts.models import User
+from ensemble.core.refusals import Refused
 from ensemble.records import services
-from ensemble.records.intake import Refused, display_name, title_from_name
+from ensemble.records.intake import display_name, title_from_name
 from ensemble.records.models import Licence
 
 

@@ -80,8 +80,6 @@ def test_a_webm_with_vp9_and_opus_plays_as_is(tmp_path: Path) -> None:
     ("container", "codec"), [("mkv", "mpeg4"), ("mov", "libx264"), ("mp4", "libx265")]
 )
 def test_other_videos_get_an_h264_aac_preview(tmp_path: Path, container: str, codec: str) -> None:
-    if codec not in av.codecs_available:
-        pytest.skip(f"no {codec} encoder in this FFmpeg")
     path = small(tmp_path / f"v.{container}", container=container, codec=codec)
     result = run(path, container, tmp_path)
     assert result.metadata["plays_in_browser"] is False
