@@ -1,0 +1,9 @@
+"""The projects API: projects, leaders, calls, entries, decisions, scores, productions.
+
+One router; each module adds its endpoints to it when imported.
+"""
+
+from ensemble.projects.api import calls, productions, projects  # noqa: F401 - endpoints
+from ensemble.projects.api.base import router
+
+__all__ = ["router"]

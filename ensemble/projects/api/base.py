@@ -1,0 +1,45 @@
+"""What the projects API modules share: the router, the error responses, lookups."""
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router
+
+from ensemble.accounts import http
+from ensemble.accounts.models import User
+from ensemble.core.api import ApiError, ErrorOut
+from ensemble.projects import services
+from ensemble.projects.models import (
+    Call,
+    Project,
+)
+
+router = Router(tags=["projects"])
+ERRORS: dict[int, type] = {s: ErrorOut for s in (400, 401, 403, 404, 409, 410, 422)}
+
+
+def project_for(request: HttpRequest, slug: str) -> Project:
+    project = get_object_or_404(
+        Project.objects.select_related("owner").prefetch_related("stages"), slug=slug
+    )
+    if not services.can_view_project(http.api_viewer(request), project):
+        raise Http404
+    return project
+
+
+def call_for(request: HttpRequest, call_id: int) -> Call:
+    call = get_object_or_404(
+        Call.objects.select_related("project__owner").prefetch_related("resource_links"),
+        pk=call_id,
+    )
+    if call.project is not None and not services.can_view_project(
+        http.api_viewer(request), call.project
+    ):
+        raise Http404
+    return call
+
+
+def member_named(username: str) -> User:
+    user = User.objects.with_username(username.strip().lstrip("@")).first()
+    if user is None:
+        raise ApiError(404, f"There is no member called @{username}.", "no_such_member")
+    return user

@@ -1,0 +1,254 @@
+"""Calls, entries, decisions, scores and withdrawals."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Schema, Status
+
+from ensemble.accounts import http
+from ensemble.accounts.http import member
+from ensemble.core.api import ApiError
+from ensemble.core.pagination import paginate
+from ensemble.projects import services
+from ensemble.projects.api.base import ERRORS, call_for, project_for, router
+from ensemble.projects.models import (
+    Call,
+    Entry,
+    Project,
+)
+from ensemble.records.models import Record
+
+
+class CallIn(Schema):
+    title: str
+    brief: str
+    deadline: datetime
+    accepted_kinds: list[Record.Kind] = []
+    resource_ids: list[int] = []
+    requires_resources: bool = False
+    max_entries_per_person: int = 3
+    sealed: bool = False
+    blind_review: bool = False
+    stage: int | None = None  # a stage position
+
+
+class CallOut(Schema):
+    id: int
+    url: str
+    project: str | None
+    title: str
+    brief: str
+    deadline: datetime
+    accepted_kinds: list[str]
+    resource_ids: list[int]
+    requires_resources: bool
+    max_entries_per_person: int
+    sealed: bool
+    blind_review: bool
+    status: str
+    accepts_entries: bool
+
+
+class CallPatch(Schema):
+    status: Call.Status
+
+
+class CallPage(Schema):
+    items: list[CallOut]
+    next_cursor: str | None
+
+
+class EntryIn(Schema):
+    record_id: int
+
+
+class EntryOut(Schema):
+    id: int
+    record_id: int
+    record_title: str
+    entrant: str | None  # None under blind review
+    state: str
+    score_count: int
+    score_mean: float | None
+    created_at: datetime
+
+
+class EntryPage(Schema):
+    items: list[EntryOut]
+    next_cursor: str | None
+
+
+class DecisionIn(Schema):
+    state: Entry.State
+    note: str = ""
+
+
+class ScoreIn(Schema):
+    value: int
+
+
+def call_out(call: Call) -> dict[str, Any]:
+    return {
+        "id": call.pk,
+        "url": call.get_absolute_url(),
+        "project": call.project.slug if call.project else None,
+        "title": call.title,
+        "brief": call.brief,
+        "deadline": call.deadline,
+        "accepted_kinds": call.accepted_kinds,
+        "resource_ids": [link.record_id for link in call.resource_links.all()],
+        "requires_resources": call.requires_resources,
+        "max_entries_per_person": call.max_entries_per_person,
+        "sealed": call.visibility == Call.Visibility.SEALED,
+        "blind_review": call.blind_review,
+        "status": call.status,
+        "accepts_entries": call.accepts_entries,
+    }
+
+
+@router.post("/projects/{slug}/calls", response={201: CallOut, **ERRORS})
+def createcall_for(request: HttpRequest, slug: str, body: CallIn) -> Status:
+    """Post a call. `deadline` must carry its time zone (ISO 8601 with an offset)."""
+    project = project_for(request, slug)
+    resources = list(Record.objects.filter(pk__in=body.resource_ids))
+    if len(resources) != len(set(body.resource_ids)):
+        raise ApiError(404, "Some of the resources do not exist.", "not_found")
+    stage = project.stages.filter(position=body.stage).first() if body.stage is not None else None
+    call = services.create_call(
+        project,
+        by=member(request),
+        title=body.title,
+        brief=body.brief,
+        deadline=body.deadline,
+        accepted_kinds=body.accepted_kinds,
+        resources=resources,
+        requires_resources=body.requires_resources,
+        max_entries_per_person=body.max_entries_per_person,
+        sealed=body.sealed,
+        blind_review=body.blind_review,
+        stage=stage,
+    )
+    return Status(201, call_out(call))
+
+
+@router.get("/calls", response={200: CallPage, **ERRORS}, auth=None)
+def list_calls(
+    request: HttpRequest,
+    status: Call.Status | None = None,
+    kind: Record.Kind | None = None,
+    cursor: str | None = None,
+    limit: int = Query(24, ge=1, le=100),
+) -> dict[str, Any]:
+    """Calls of projects anyone may see, newest first; `kind`: calls that take it."""
+    calls = (
+        Call.objects.filter(Q(project__isnull=True) | ~Q(project__status=Project.Status.DRAFT))
+        .select_related("project")
+        .prefetch_related("resource_links")
+    )
+    if status:
+        calls = calls.filter(status=status)
+    page = paginate(calls, cursor=cursor, limit=limit)
+    items = [c for c in page.items if not kind or not c.accepted_kinds or kind in c.accepted_kinds]
+    return {"items": [call_out(c) for c in items], "next_cursor": page.next_cursor}
+
+
+@router.get("/calls/{call_id}", response={200: CallOut, **ERRORS}, auth=None)
+def getcall_for(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    return call_out(call_for(request, call_id))
+
+
+@router.patch("/calls/{call_id}", response={200: CallOut, **ERRORS})
+def updatecall_for(request: HttpRequest, call_id: int, patch: CallPatch) -> dict[str, Any]:
+    """Close a call (decisions become final) or mark it resolved."""
+    call = services.set_call_status(
+        call_for(request, call_id), by=member(request), status=patch.status
+    )
+    return call_out(call)
+
+
+def entry_out(entry: Entry, hide_names: bool, viewer_id: int | None) -> dict[str, Any]:
+    hidden = hide_names and entry.entrant_id != viewer_id
+    return {
+        "id": entry.pk,
+        "record_id": entry.record_id,
+        "record_title": entry.record.title,
+        "entrant": None if hidden else entry.entrant.username,
+        "state": entry.state,
+        "score_count": entry.score_count,
+        "score_mean": entry.score_mean,
+        "created_at": entry.created_at,
+    }
+
+
+@router.post("/calls/{call_id}/entries", response={201: EntryOut, **ERRORS})
+def submit_entry(request: HttpRequest, call_id: int, body: EntryIn) -> Status:
+    """Enter one of your public records. Refusals name the rule: `call_closed`,
+    `kind_not_accepted`, `resource_not_cited`, `duplicate_entry`, `entry_limit`, …"""
+    call = call_for(request, call_id)
+    record = Record.objects.filter(pk=body.record_id).first()
+    if record is None:
+        raise ApiError(404, "There is no record with that number.", "not_found")
+    entry = services.submit_entry(call, by=member(request), record=record)
+    return Status(201, entry_out(entry, False, entry.entrant_id))
+
+
+@router.get("/calls/{call_id}/entries", response={200: EntryPage, **ERRORS}, auth=None)
+def list_entries(
+    request: HttpRequest,
+    call_id: int,
+    state: Entry.State | None = None,
+    cursor: str | None = None,
+    limit: int = Query(50, ge=1, le=100),
+) -> dict[str, Any]:
+    """The entries you may see: all for leaders; your own while a sealed call is open;
+    everyone's otherwise. Under blind review, reviewers get no names."""
+    call = call_for(request, call_id)
+    viewer = http.api_viewer(request)
+    entries = services.visible_entries(call, viewer)
+    if state:
+        entries = entries.filter(state=state)
+    page = paginate(entries, cursor=cursor, limit=limit)
+    hide = services.names_hidden_from(viewer, call)
+    viewer_id = viewer.pk if viewer is not None else None
+    return {
+        "items": [entry_out(e, hide, viewer_id) for e in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+def _entry(request: HttpRequest, entry_id: int) -> Entry:
+    entry = get_object_or_404(
+        Entry.objects.select_related("call__project__owner", "record", "entrant"), pk=entry_id
+    )
+    viewer = http.api_viewer(request)
+    if not services.visible_entries(entry.call, viewer).filter(pk=entry.pk).exists():
+        raise Http404
+    return entry
+
+
+@router.post("/entries/{entry_id}/decision", response={200: EntryOut, **ERRORS})
+def decide(request: HttpRequest, entry_id: int, body: DecisionIn) -> dict[str, Any]:
+    """Set an entry's state (`shortlisted`, `selected`, `declined`, `submitted`) with an
+    optional note; logged, and the entrant is told."""
+    entry = _entry(request, entry_id)
+    services.decide([entry], by=member(request), state=body.state, note=body.note)
+    hide = services.names_hidden_from(member(request), entry.call)
+    return entry_out(entry, hide, member(request).pk)
+
+
+@router.post("/entries/{entry_id}/scores", response={200: EntryOut, **ERRORS})
+def score(request: HttpRequest, entry_id: int, body: ScoreIn) -> dict[str, Any]:
+    entry = _entry(request, entry_id)
+    services.score(entry, by=member(request), value=body.value)
+    entry.refresh_from_db()
+    hide = services.names_hidden_from(member(request), entry.call)
+    return entry_out(entry, hide, member(request).pk)
+
+
+@router.post("/entries/{entry_id}/withdraw", response={200: EntryOut, **ERRORS})
+def withdraw(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    entry = services.withdraw_entry(_entry(request, entry_id), by=member(request))
+    return entry_out(entry, False, member(request).pk)

@@ -1,0 +1,93 @@
+"""Productions and their releases."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Schema, Status
+
+from ensemble.accounts import http
+from ensemble.accounts.http import member
+from ensemble.core.api import ApiError
+from ensemble.projects import productions, services
+from ensemble.projects.api.base import ERRORS, project_for, router
+from ensemble.projects.models import (
+    Production,
+    Release,
+)
+from ensemble.records.models import Record
+
+
+class ProductionIn(Schema):
+    record_id: int
+
+
+class ProductionOut(Schema):
+    id: int
+    project: str
+    record_id: int
+    problems: list[str] = []
+
+
+class ReleaseOut(Schema):
+    number: int
+    released_at: datetime
+    contribution_count: int
+    people_count: int
+    credits: list[dict[str, Any]]
+    thanks: list[dict[str, Any]]
+
+
+def _production(request: HttpRequest, production_id: int) -> Production:
+    production = get_object_or_404(
+        Production.objects.select_related("project__owner", "record__owner"), pk=production_id
+    )
+    if not services.can_view_project(http.api_viewer(request), production.project):
+        raise Http404
+    return production
+
+
+@router.post("/projects/{slug}/productions", response={201: ProductionOut, **ERRORS})
+def make_production(request: HttpRequest, slug: str, body: ProductionIn) -> Status:
+    """Make one of your records the project's production. Its sources are filled from
+    the selected entries; `problems` lists citations refused (with the reason)."""
+    project = project_for(request, slug)
+    record = Record.objects.filter(pk=body.record_id).first()
+    if record is None:
+        raise ApiError(404, "There is no record with that number.", "not_found")
+    production, problems = productions.make_production(project, by=member(request), record=record)
+    return Status(
+        201,
+        {"id": production.pk, "project": project.slug, "record_id": record.pk,
+         "problems": problems},
+    )  # fmt: skip
+
+
+def release_out(release: Release) -> dict[str, Any]:
+    return {
+        "number": release.number,
+        "released_at": release.released_at,
+        "contribution_count": release.contribution_count,
+        "people_count": release.people_count,
+        "credits": release.credits,
+        "thanks": release.thanks,
+    }
+
+
+@router.post("/productions/{production_id}/releases", response={201: ReleaseOut, **ERRORS})
+def release_production(request: HttpRequest, production_id: int) -> Status:
+    """Release: freeze the credit roll and the thanks, mark the project released and
+    tell everyone credited or thanked."""
+    made = productions.release(_production(request, production_id), by=member(request))
+    return Status(201, release_out(made))
+
+
+@router.get("/productions/{production_id}/credits", response={200: ReleaseOut, **ERRORS}, auth=None)
+def production_credits(request: HttpRequest, production_id: int) -> dict[str, Any]:
+    """The credits and thanks as frozen by the latest release (404 before any release)."""
+    production = _production(request, production_id)
+    latest = production.releases.first()
+    if latest is None:
+        raise ApiError(404, "This production has not been released yet.", "not_released")
+    return release_out(latest)
