@@ -1,0 +1,1 @@
+"""Projects pages, one module per concept: projects, calls, review, event mode."""

@@ -1,0 +1,110 @@
+"""Call pages: create a call, its page, enter and withdraw."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ensemble.accounts.http import member
+from ensemble.core.refusals import Refused
+from ensemble.projects import services
+from ensemble.projects.forms import CallForm, EnterForm
+from ensemble.projects.models import Entry
+from ensemble.projects.views.base import call_for, project_for, show_refusal
+from ensemble.records.models import Record
+
+
+@login_required
+@never_cache
+def new_call(request: HttpRequest, slug: str) -> HttpResponse:
+    project = project_for(request, slug)
+    if not services.is_leader(request.user, project):
+        raise Http404
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        deadline = data["deadline"]
+        if timezone.is_naive(deadline):
+            deadline = timezone.make_aware(deadline)
+        try:
+            call = services.create_call(
+                project,
+                by=member(request),
+                title=data["title"],
+                brief=data["brief"],
+                deadline=deadline,
+                accepted_kinds=data["accepted_kinds"],
+                max_entries_per_person=data["max_entries_per_person"],
+                sealed=data["sealed"],
+                blind_review=data["blind_review"],
+            )
+        except Refused as error:
+            error.show_on(form)
+        else:
+            return redirect(call)
+    return render(
+        request,
+        "projects/new_call.html",
+        {"form": form, "project": project},
+        status=400 if form.errors else 200,
+    )
+
+
+def call(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = call_for(request, call_id)
+    entries = list(services.visible_entries(call, request.user)[:200])
+    eligible: list[Record] = []
+    if request.user.is_authenticated and call.accepts_entries:
+        entered = Entry.objects.filter(call=call).values_list("record_id", flat=True)
+        mine = Record.objects.public().by(request.user).exclude(pk__in=entered)
+        if call.accepted_kinds:
+            mine = mine.filter(kind__in=call.accepted_kinds)
+        eligible = list(mine[:50])
+    return render(
+        request,
+        "projects/call.html",
+        {
+            "call": call,
+            "entries": entries,
+            "names_hidden": services.names_hidden_from(request.user, call),
+            "sealed": call.is_sealed_now and not services.is_leader(request.user, call.project),
+            "is_leader": services.is_leader(request.user, call.project),
+            "eligible": eligible,
+        },
+    )
+
+
+@login_required
+@require_POST
+def enter(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = call_for(request, call_id)
+    form = EnterForm(request.POST)
+    record = (
+        Record.objects.filter(pk=form.cleaned_data["record"]).first() if form.is_valid() else None
+    )
+    if record is None:
+        messages.error(request, "Choose one of your records to enter.")
+        return redirect(call)
+    try:
+        services.submit_entry(call, by=member(request), record=record)
+    except Refused as error:
+        show_refusal(request, error)
+    else:
+        messages.success(request, f"“{record.title}” is entered.")
+    return redirect(call)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_object_or_404(Entry.objects.select_related("call"), pk=entry_id)
+    try:
+        services.withdraw_entry(entry, by=member(request))
+    except Refused as error:
+        show_refusal(request, error)
+    return redirect(entry.call)
