@@ -71,8 +71,15 @@ def signup(request: HttpRequest) -> HttpResponse:
                     f"Welcome, {user.username}! We sent a link to {user.email}: "
                     "open it to verify your address.",
                 )
+                # Sent here from somewhere (an event's page): straight back there.
+                if request.POST.get("next"):
+                    return redirect(_safe_next(request))
                 return redirect("accounts:edit_profile")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+    )
 
 
 @sensitive_post_parameters("password")

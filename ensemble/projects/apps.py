@@ -8,3 +8,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from ensemble.projects import notifications  # noqa: F401 - registers the kinds
+        from ensemble.projects.entry_uploads import settle
+        from ensemble.records import hooks
+
+        hooks.on_ready.append(settle)

@@ -47,3 +47,37 @@ class DecisionForm(forms.Form):
                  ("submitted", "Back to submitted")]
     )  # fmt: skip
     note = forms.CharField(required=False, max_length=2000)
+
+
+class EntryUploadForm(forms.Form):
+    """Upload a file, or write a text, straight into a call (the call and event pages)."""
+
+    file = forms.FileField(
+        required=False, allow_empty_file=True, label="Photo, video, sound or file"
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=200 * 1024,
+        label="Or write it here", help_text="Markdown, for words: a line, a poem, a scene.",
+    )  # fmt: skip
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Left empty: taken from the file name."
+    )
+    resources = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Built on", help_text="The call's resources your work uses or answers.",
+    )  # fmt: skip
+
+    def __init__(self, *args: object, resources: list[Record], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["resources"]
+        field.choices = [(r.pk, f"{r.title} by {r.owner.name}") for r in resources]  # type: ignore[attr-defined]
+        if not self.is_bound:
+            field.initial = [r.pk for r in resources]  # pre-cited: untick what you did not use
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if bool(data.get("file")) == bool((data.get("body") or "").strip()):
+            raise forms.ValidationError("Choose a file or write something (one of the two).")
+        if data.get("body") and not data.get("title"):
+            self.add_error("title", "Give what you wrote a title.")
+        return data

@@ -6,7 +6,6 @@ refusal is `records.intake.Refused` (a sentence, a status, a code), as everywher
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -26,6 +25,7 @@ from ensemble.projects.models import (
     CallResource,
     Decision,
     Entry,
+    EntryUpload,
     Leader,
     Project,
     ProjectResource,
@@ -33,6 +33,7 @@ from ensemble.projects.models import (
     Stage,
     StatusUpdate,
 )
+from ensemble.projects.models.call import new_event_code
 from ensemble.records.models import Record
 from ensemble.records.services import checked_text, clean_description, clean_title
 
@@ -221,7 +222,7 @@ def create_call(
             visibility=Call.Visibility.SEALED if sealed else Call.Visibility.OPEN,
             blind_review=blind_review,
             created_by=by,
-            event_code=secrets.token_urlsafe(6)[:8],
+            event_code=new_event_code(),
         )
         CallResource.objects.bulk_create(CallResource(call=call, record=r) for r in resources)
     return call
@@ -235,18 +236,17 @@ def set_call_status(call: Call, *, by: User, status: str) -> Call:
     if order.index(Call.Status(status)) < order.index(Call.Status(call.status)):
         raise Refused(f"A {call.status} call cannot be made {status} again.", status=409)
     call.status = status
-    call.save(update_fields=["status"])
+    if status != Call.Status.OPEN:
+        call.event_mode = False  # the show's link stops working with the call
+    call.save(update_fields=["status", "event_mode"])
     return call
 
 
 # ---------------------------------------------------------------- entries
 
 
-def submit_entry(call: Call, *, by: User, record: Record) -> Entry:
-    """Enter a record in a call. Refused, with the reason: after the deadline or once
-    the call closed; a record that is not yours, removed, not public, of a kind the call
-    does not take, or not citing a resource the call requires; a duplicate; one over
-    the per-person limit."""
+def require_open(call: Call) -> None:
+    """Refuse an entry once the call's deadline has passed or it was closed."""
     if not call.accepts_entries:
         raise Refused(
             "This call does not take entries any more: its deadline has passed."
@@ -255,6 +255,39 @@ def submit_entry(call: Call, *, by: User, record: Record) -> Entry:
             status=409,
             code="call_closed",
         )
+
+
+def require_kind(call: Call, record: Record) -> None:
+    if call.accepted_kinds and record.kind not in call.accepted_kinds:
+        wanted = ", ".join(Record.Kind(k).label.lower() for k in call.accepted_kinds)
+        raise Refused(
+            f"This call takes {wanted}; “{record.title}” is {record.get_kind_display().lower()}.",
+            code="kind_not_accepted",
+        )
+
+
+def lock_for_entry(call: Call, by: User) -> None:
+    """Take the call's lock (one entrant at a time) and refuse one entry too many: entries
+    not withdrawn plus uploads still being processed. Call inside a transaction."""
+    Call.objects.select_for_update().filter(pk=call.pk).first()
+    mine = Entry.objects.filter(call=call, entrant=by).exclude(state=Entry.State.WITHDRAWN)
+    waiting = EntryUpload.objects.filter(
+        call=call, entrant=by, problem="", record__deleted_at__isnull=True
+    )
+    if mine.count() + waiting.count() >= call.max_entries_per_person:
+        raise Refused(
+            f"This call takes at most {call.max_entries_per_person} entries per person.",
+            status=409,
+            code="entry_limit",
+        )
+
+
+def submit_entry(call: Call, *, by: User, record: Record) -> Entry:
+    """Enter a record in a call. Refused, with the reason: after the deadline or once
+    the call closed; a record that is not yours, removed, not public, of a kind the call
+    does not take, or not citing a resource the call requires; a duplicate; one over
+    the per-person limit."""
+    require_open(call)
     if record.owner_id != by.pk:
         raise Refused("You can only enter your own records.", status=403, code="forbidden")
     if record.is_deleted:
@@ -265,12 +298,7 @@ def submit_entry(call: Call, *, by: User, record: Record) -> Entry:
             "everyone need to see it.",
             code="not_public",
         )
-    if call.accepted_kinds and record.kind not in call.accepted_kinds:
-        wanted = ", ".join(Record.Kind(k).label.lower() for k in call.accepted_kinds)
-        raise Refused(
-            f"This call takes {wanted}; “{record.title}” is {record.get_kind_display().lower()}.",
-            code="kind_not_accepted",
-        )
+    require_kind(call, record)
     if call.requires_resources:
         required = set(call.resource_links.values_list("record_id", flat=True))
         if not required & set(graph.reachable(record.pk, "ancestors")):
@@ -283,13 +311,7 @@ def submit_entry(call: Call, *, by: User, record: Record) -> Entry:
         Call.objects.select_for_update().filter(pk=call.pk).first()  # one entrant at a time
         if Entry.objects.filter(call=call, record=record).exists():
             raise Refused("This record is already entered.", status=409, code="duplicate_entry")
-        mine = Entry.objects.filter(call=call, entrant=by).exclude(state=Entry.State.WITHDRAWN)
-        if mine.count() >= call.max_entries_per_person:
-            raise Refused(
-                f"This call takes at most {call.max_entries_per_person} entries per person.",
-                status=409,
-                code="entry_limit",
-            )
+        lock_for_entry(call, by)
         return Entry.objects.create(call=call, record=record, entrant=by)
 
 

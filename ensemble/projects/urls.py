@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ensemble.projects.views import calls, projects, review
+from ensemble.projects.views import calls, events, projects, review
 
 app_name = "projects"
 
@@ -24,6 +24,13 @@ urlpatterns = [
     path("calls/<int:call_id>/enter", calls.enter, name="enter"),
     path("calls/<int:call_id>/review", review.review, name="review"),
     path("calls/<int:call_id>/decide", review.decide, name="decide"),
+    path("calls/<int:call_id>/upload", events.upload_into_call, name="upload"),
+    path("calls/<int:call_id>/event-mode", events.event_mode, name="event_mode"),
+    path("calls/<int:call_id>/screen", events.event_screen, name="event_screen"),
+    path("e/<str:code>", events.event, name="event"),
+    path("e/<str:code>/sent", events.event_uploads, name="event_sent"),
+    path("e/<str:code>/qr.svg", events.event_qr, name="event_qr"),
+    path("uploads/<int:upload_id>/discard", events.discard_upload, name="discard_upload"),
     path("entries/<int:entry_id>/withdraw", calls.withdraw, name="withdraw"),
     path("entries/<int:entry_id>/score", review.score, name="score"),
 ]

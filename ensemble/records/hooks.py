@@ -20,6 +20,10 @@ work?" with its picker) and the licence to propose (what a remix's ancestry allo
 a record (lineage cites the sources given in the form; a refusal becomes a message, the
 record stays a draft to fix).
 
+`on_ready`: called as `hook(record)` after a record's first version became ready and
+that was committed (projects enters a record uploaded straight into a call). Runs in the
+worker; a hook that fails is logged and leaves the ready version as it is.
+
 `browse_filters`: name → (label, function narrowing a Record queryset). Browse and
 `GET /api/v1/records` apply each one whose name is given a true value
 (`?never_remixed=1`; lineage adds that one).
@@ -39,3 +43,4 @@ record_page: list[Callable[[Any, Record], dict[str, str]]] = []
 browse_filters: dict[str, tuple[str, Callable[[Any], Any]]] = {}
 upload_form: list[Callable[[Any], dict[str, Any]]] = []
 after_upload: list[Callable[[Any, Record], None]] = []
+on_ready: list[Callable[[Record], None]] = []

@@ -23,7 +23,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from ensemble.notifications.services import notify
-from ensemble.records import storage
+from ensemble.records import hooks, storage
 from ensemble.records.intake import limits
 from ensemble.records.media.base import Detected, MediaError, Progress, Result
 from ensemble.records.models import Record, Rendition, Version
@@ -106,6 +106,13 @@ def run(version_id: int) -> str:
         return "failed: internal error"
     if not _finish(version, attempt, result, work):
         return "dropped: the version was deleted or taken over while it was processed"
+    if version.number == 1:
+        record = Record.objects.select_related("owner").get(pk=version.record_id)
+        for hook in hooks.on_ready:
+            try:
+                hook(record)
+            except Exception:  # the version is ready whatever another app makes of it
+                logger.exception("A hook on record %s being ready failed", record.pk)
     return "ready"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,8 +198,14 @@ def create_record(
     kind: str | None = None,
     upload: File | None = None,
     text: str | None = None,
+    attach: Callable[[Record], None] | None = None,
 ) -> Record:
-    """A new draft record with its first version, queued for processing."""
+    """A new draft record with its first version, queued for processing.
+
+    `attach(record)` runs inside the creating transaction, once the record's kind is
+    known: what another app adds to the new record (projects: an upload into a call). If
+    it raises, nothing is kept, files included.
+    """
     title = clean_title(title)
     description = clean_description(description)
     tag_names = clean_tags(tags)
@@ -228,6 +234,8 @@ def create_record(
                 change_note="",
                 written=folders,
             )
+            if attach is not None:
+                attach(record)
     return record
 
 

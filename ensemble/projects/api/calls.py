@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -12,7 +13,7 @@ from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.core.api import ApiError
 from ensemble.core.pagination import paginate
-from ensemble.projects import services
+from ensemble.projects import events, services
 from ensemble.projects.api.base import ERRORS, call_for, project_for, router
 from ensemble.projects.models import (
     Call,
@@ -50,10 +51,13 @@ class CallOut(Schema):
     blind_review: bool
     status: str
     accepts_entries: bool
+    event_mode: bool
+    event_url: str | None  # the short link, while event mode is on
 
 
 class CallPatch(Schema):
-    status: Call.Status
+    status: Call.Status | None = None
+    event_mode: bool | None = None
 
 
 class CallPage(Schema):
@@ -106,6 +110,8 @@ def call_out(call: Call) -> dict[str, Any]:
         "blind_review": call.blind_review,
         "status": call.status,
         "accepts_entries": call.accepts_entries,
+        "event_mode": call.event_mode,
+        "event_url": events.event_url(call) if call.event_mode else None,
     }
 
 
@@ -150,9 +156,12 @@ def list_calls(
     )
     if status:
         calls = calls.filter(status=status)
+    if kind:
+        # A call takes a kind when it lists it or lists none. Kinds are plain lower-case
+        # words, so the quoted name matches exactly in the JSON text on both databases.
+        calls = calls.filter(Q(accepted_kinds=[]) | Q(accepted_kinds__icontains=f'"{kind}"'))
     page = paginate(calls, cursor=cursor, limit=limit)
-    items = [c for c in page.items if not kind or not c.accepted_kinds or kind in c.accepted_kinds]
-    return {"items": [call_out(c) for c in items], "next_cursor": page.next_cursor}
+    return {"items": [call_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
 @router.get("/calls/{call_id}", response={200: CallOut, **ERRORS}, auth=None)
@@ -162,10 +171,14 @@ def getcall_for(request: HttpRequest, call_id: int) -> dict[str, Any]:
 
 @router.patch("/calls/{call_id}", response={200: CallOut, **ERRORS})
 def updatecall_for(request: HttpRequest, call_id: int, patch: CallPatch) -> dict[str, Any]:
-    """Close a call (decisions become final) or mark it resolved."""
-    call = services.set_call_status(
-        call_for(request, call_id), by=member(request), status=patch.status
-    )
+    """Close a call (decisions become final) or mark it resolved; switch event mode on
+    or off (its short link and QR code for a live show)."""
+    call = call_for(request, call_id)
+    with transaction.atomic():  # both changes or neither
+        if patch.status is not None:
+            call = services.set_call_status(call, by=member(request), status=patch.status)
+        if patch.event_mode is not None:
+            call = events.set_event_mode(call, by=member(request), on=patch.event_mode)
     return call_out(call)
 
 

@@ -1,7 +1,7 @@
 """Projects (with leaders, stages, updates, resources), calls, entries and their review."""
 
 from ensemble.projects.models.call import Call, CallResource
-from ensemble.projects.models.entry import Decision, Entry, Score
+from ensemble.projects.models.entry import Decision, Entry, EntryUpload, Score
 from ensemble.projects.models.production import Production, Release
 from ensemble.projects.models.project import Leader, Project, ProjectResource, Stage, StatusUpdate
 
@@ -10,6 +10,7 @@ __all__ = [
     "CallResource",
     "Decision",
     "Entry",
+    "EntryUpload",
     "Leader",
     "Production",
     "Project",

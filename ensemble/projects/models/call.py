@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+# Lower case without look-alikes (no i, l, o, 0, 1): people type it off a screen.
+EVENT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def new_event_code() -> str:
+    """Six characters: 31**6, about 890 million codes."""
+    return "".join(secrets.choice(EVENT_CODE_ALPHABET) for _ in range(6))
 
 
 class Call(models.Model):
@@ -51,8 +61,10 @@ class Call(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    # A short code for event mode's link and QR code (/e/<code>); random, unique.
+    # A short code for event mode's link and QR code (/e/<code>); random, unique. The
+    # link works only while a leader has event mode switched on (for a live show).
     event_code = models.CharField(max_length=12, unique=True)
+    event_mode = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["deadline", "id"]

@@ -93,3 +93,32 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} for {self.entry_id}"
+
+
+class EntryUpload(models.Model):
+    """A record uploaded straight into a call (from the call page or event mode), waiting
+    to be processed. When its first version is ready the record is published and entered
+    (`entry_uploads.settle`); the row then goes. Until then it counts towards the
+    per-person limit, and the time it was made is the time of entry, so an upload made
+    before the deadline counts even if processing finishes after it. If the call closed
+    meanwhile, `problem` says so and the record stays a draft."""
+
+    call = models.ForeignKey("projects.Call", on_delete=models.CASCADE, related_name="uploads")
+    record = models.OneToOneField(
+        "records.Record", on_delete=models.CASCADE, related_name="entry_upload"
+    )
+    entrant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entry_uploads"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    problem = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            # The per-person limit and "your uploads" on the call and event pages.
+            models.Index(fields=["call", "entrant"], name="entry_upload_call_entrant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"upload of record {self.record_id} into call {self.call_id}"

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.core.refusals import Refused
-from ensemble.projects import services
-from ensemble.projects.forms import CallForm, EnterForm
+from ensemble.projects import entry_uploads, events, services
+from ensemble.projects.forms import CallForm, EnterForm, EntryUploadForm
 from ensemble.projects.models import Entry
 from ensemble.projects.views.base import call_for, project_for, show_refusal
 from ensemble.records.models import Record
+from ensemble.records.uploads import largest_upload
 
 
 @login_required
@@ -65,15 +66,20 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
         if call.accepted_kinds:
             mine = mine.filter(kind__in=call.accepted_kinds)
         eligible = list(mine[:50])
+    is_leader = services.is_leader(request.user, call.project)
     return render(
         request,
         "projects/call.html",
         {
             "call": call,
+            "upload_form": EntryUploadForm(resources=entry_uploads.resources_of(call)),
+            "waiting": entry_uploads.waiting_for(call, request.user),
+            "event_url": events.event_url(call) if is_leader else "",
+            "max_bytes": largest_upload(),
             "entries": entries,
             "names_hidden": services.names_hidden_from(request.user, call),
             "sealed": call.is_sealed_now and not services.is_leader(request.user, call.project),
-            "is_leader": services.is_leader(request.user, call.project),
+            "is_leader": is_leader,
             "eligible": eligible,
         },
     )
