@@ -51,6 +51,44 @@ def notify(
     return notification
 
 
+def notify_many(
+    users: list[Any], kind: str, *, about: Model | None = None, actor: Any = None
+) -> list[Notification]:
+    """`notify` for many members at once, in a fixed number of queries however many
+    (everyone in a credit roll, everyone taking part in a project). The same rules: not
+    the actor, not those who turned the kind off, email only to verified addresses."""
+    spec = kinds.get(kind)
+    people = {u.pk: u for u in users if actor is None or u.pk != actor.pk}
+    chosen = dict(
+        Preference.objects.filter(user_id__in=list(people), kind=kind).values_list(
+            "user_id", "delivery"
+        )
+    )
+    delivery = {pk: Delivery(chosen[pk]) if pk in chosen else spec.default for pk in people}
+    about_type = ContentType.objects.get_for_model(about) if about is not None else None
+    rows = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=pk,
+            kind=kind,
+            actor=actor,
+            about_type=about_type,
+            about_id=about.pk if about is not None else None,
+        )
+        for pk in sorted(people)
+        if delivery[pk] != Delivery.OFF
+    )
+    emailed = [
+        row.pk
+        for row in rows
+        if delivery[row.recipient_id] == Delivery.EMAIL
+        and people[row.recipient_id].email
+        and people[row.recipient_id].email_verified_at is not None
+    ]
+    if emailed:
+        transaction.on_commit(lambda: [email_notification.enqueue(pk) for pk in emailed])
+    return rows
+
+
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers name nothing (and SQLite overflows)
 
 

@@ -54,3 +54,16 @@ register(
         ),
     )
 )
+register(
+    Kind(
+        key="project_update",
+        label="An update from a project you take part in",
+        default=Delivery.IN_APP,
+        describe=lambda n: (
+            f"News from “{n.about.project.title}”: {n.about.body[:120]}"
+            if n.about
+            else "A project you take part in posted an update (since removed)."
+        ),
+        link=lambda n: n.about.project.get_absolute_url() if n.about else reverse("home"),
+    )
+)

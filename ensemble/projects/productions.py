@@ -20,7 +20,7 @@ from ensemble.accounts.models import User
 from ensemble.core.refusals import Refused
 from ensemble.lineage import credits, graph
 from ensemble.lineage import services as lineage
-from ensemble.notifications.services import notify
+from ensemble.notifications.services import notify_many
 from ensemble.projects.models import Entry, Production, Project, Release
 from ensemble.projects.services import require_leader
 from ensemble.records.models import Record
@@ -125,6 +125,6 @@ def release(production: Production, *, by: User) -> Release:
             people_count=people,
         )
         Project.objects.filter(pk=project.pk).update(status=Project.Status.RELEASED)
-        for user in User.objects.filter(pk__in=credited | set(thanks)):
-            notify(user, "production_released", actor=by, about=made)
+        people_in_it = list(User.objects.filter(pk__in=credited | set(thanks)))
+        notify_many(people_in_it, "production_released", actor=by, about=made)
     return made

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -19,7 +19,7 @@ from ensemble.accounts.models import User
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
 from ensemble.lineage import graph
-from ensemble.notifications.services import notify
+from ensemble.notifications.services import notify, notify_many
 from ensemble.projects.models import (
     Call,
     CallResource,
@@ -154,17 +154,29 @@ def set_stage_state(project: Project, *, by: User, position: int, state: str) ->
 
 
 def post_update(project: Project, *, by: User, body: str) -> StatusUpdate:
-    """News from the leaders on the project page. (Sending it to followers waits for
-    follows, which the community issue brings.)"""
+    """News from the leaders on the project page, sent to everyone taking part: the
+    leaders and whoever entered one of its calls. (Followers join them with follows,
+    which the community issue brings.)"""
     require_leader(by, project, what="post updates")
     body = checked_text((body or "").strip(), field="body", label="update", multiline=True)
     if not body:
         raise Refused("Write the update first.", field="body")
     if len(body) > 10_000:
         raise Refused("An update can be at most 10,000 characters.", field="body")
-    return StatusUpdate.objects.create(
-        project=project, author=by, body=body, body_html=render_markdown(body)
-    )
+    with transaction.atomic():
+        update = StatusUpdate.objects.create(
+            project=project, author=by, body=body, body_html=render_markdown(body)
+        )
+        notify_many(list(taking_part(project)), "project_update", actor=by, about=update)
+    return update
+
+
+def taking_part(project: Project) -> Any:
+    """The leaders, and (while the project is visible to everyone) its entrants."""
+    people = Q(pk=project.owner_id) | Q(led_projects__project=project)
+    if project.is_visible_to_everyone:
+        people |= Q(entries__call__project=project)
+    return User.objects.filter(people).distinct()
 
 
 # ---------------------------------------------------------------- calls

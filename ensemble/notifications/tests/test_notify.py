@@ -13,7 +13,13 @@ from ensemble.accounts.testing import make_user
 from ensemble.notifications import kinds
 from ensemble.notifications.kinds import Delivery, Kind
 from ensemble.notifications.models import Notification, Preference
-from ensemble.notifications.services import delivery_for, mark_read, notify, set_preferences
+from ensemble.notifications.services import (
+    delivery_for,
+    mark_read,
+    notify,
+    notify_many,
+    set_preferences,
+)
 
 
 def make_token(user, name="laptop"):
@@ -332,3 +338,25 @@ def test_mark_read_without_ids_marks_all_of_mine_and_nobody_elses(alice, bob, in
 def test_mark_read_ignores_ids_no_row_can_have(alice, inbox, bad_id):
     assert mark_read(alice, [bad_id]) == 0
     assert len(unread_ids(alice)) == 3
+
+
+# notify_many()
+
+
+@pytest.mark.django_db
+def test_notify_many_follows_the_rules_of_notify_in_a_fixed_number_of_queries(
+    alice, bob, carol, mod, tasks, django_assert_max_num_queries
+):
+    prefer(bob, "password_changed", Delivery.OFF)
+    prefer(carol, "password_changed", Delivery.IN_APP)
+    crowd = [make_user(f"fan{n}") for n in range(20)]
+    with django_assert_max_num_queries(4):
+        rows = notify_many([alice, bob, carol, mod, *crowd], "password_changed", actor=mod)
+    assert {r.recipient_id for r in rows} == {alice.pk, carol.pk, *(u.pk for u in crowd)}
+    tasks()
+    assert len(emails_to(alice)) == 1
+    assert emails_to(carol) == []  # on the site only, by her choice
+    assert emails_to(bob) == []
+    assert emails_to(mod) == []  # not told of their own action
+    with pytest.raises(LookupError, match="no_such_kind"):
+        notify_many([alice], "no_such_kind")

@@ -10,9 +10,11 @@ from django.utils import timezone
 from ensemble.core.refusals import Refused
 from ensemble.lineage import services as lineage
 from ensemble.lineage.testing import bare_record
+from ensemble.notifications.models import Notification
 from ensemble.projects import services
 from ensemble.projects.models import Decision, Entry
 from ensemble.projects.testing import make_call, make_project
+from ensemble.records.testing import make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +195,29 @@ def test_a_draft_project_is_seen_by_its_leaders_only(alice, carol, client):
     assert client.get(project.get_absolute_url()).status_code == 404
     client.force_login(alice)
     assert client.get(project.get_absolute_url()).status_code == 200
+
+
+def test_an_update_is_sent_to_the_leaders_and_entrants_but_not_outsiders(
+    alice, bob, carol, mod, project, call
+):
+    services.add_leader(project, by=alice, user=mod)
+    services.submit_entry(call, by=bob, record=drawing(bob))
+    services.post_update(project, by=alice, body="The script is *done*.")
+    sent = list(Notification.objects.filter(kind="project_update"))
+    assert {n.recipient for n in sent} == {bob, mod}  # not the author; not carol, no part
+    assert "The script is" in sent[0].text
+
+
+def test_blind_reviewers_read_texts_in_the_grid_without_a_way_to_the_author(
+    alice, bob, project, client, tasks
+):
+    call = make_call(project, blind_review=True, accepted_kinds=["text"])
+    poem = make_record(bob, text="A turnip, *buttoned up*.", title="Buttoned", publish=True)
+    services.submit_entry(call, by=bob, record=poem)
+    client.force_login(alice)
+    for page in (call.get_absolute_url(), f"/calls/{call.pk}/review"):
+        html = client.get(page).content.decode()
+        assert "Buttoned" in html
+        assert "Bob Brass" not in html
+        assert poem.get_absolute_url() not in html  # the record page names its owner
+    assert "<em>buttoned up</em>" in client.get(f"/calls/{call.pk}/review").content.decode()

@@ -10,6 +10,7 @@ from ensemble.projects import productions, services
 from ensemble.projects.models import Project
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records import services as records
+from ensemble.records.testing import make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,25 @@ def test_making_and_releasing_from_the_project_page(alice, story, alice_client):
     assert "Released (release 1)" in html
     assert "Thanks to" in html
     assert "Dave Draw" in html
+
+
+def test_the_project_page_shows_the_production_itself(alice, bob, client, tasks):
+    project = make_project(alice)
+    poster = make_record(alice, title="The poster", publish=True)  # a real, processed image
+    production = productions.make_production(project, by=alice, record=poster)[0]
+    productions.release(production, by=alice)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert 'class="record__viewer record__viewer--image"' in html
+    assert "/media/" in html
+
+
+def test_a_draft_production_does_not_play_for_strangers(alice, client, tasks):
+    project = make_project(alice)
+    draft = make_record(alice, title="Rough cut")  # processed, not published
+    productions.make_production(project, by=alice, record=draft)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "record__viewer" not in html
+    client.force_login(alice)
+    assert "record__viewer" in client.get(project.get_absolute_url()).content.decode()
+    client.logout()
+    assert "Rough cut" not in client.get(project.get_absolute_url()).content.decode()

@@ -16,7 +16,9 @@ from ensemble.projects import productions, resources, services
 from ensemble.projects.forms import ProjectForm
 from ensemble.projects.models import Call, Production, Project, Stage
 from ensemble.projects.views.base import project_for, show_refusal
+from ensemble.records import access
 from ensemble.records.models import Record
+from ensemble.records.present import media_for
 
 
 @login_required
@@ -43,8 +45,15 @@ def new_project(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_for(request, slug)
     calls = Call.objects.filter(project=project).order_by("status", "deadline")
-    production = Production.objects.filter(project=project).select_related("record__owner").first()
+    production = (
+        Production.objects.filter(project=project)
+        .select_related("record__owner", "record__current_version")
+        .first()
+    )
     release = production.releases.first() if production else None
+    # The production plays on the page for whoever may see the record (public once released).
+    shown = production is not None and access.can_view(request.user, production.record)
+    version = production.record.current_version if shown and production else None
     return render(
         request,
         "projects/detail.html",
@@ -57,6 +66,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "statuses": Project.Status.choices,
             "production": production,
             "release": release,
+            "production_shown": shown,
+            "production_version": version,
+            "production_media": media_for(version, production.record, request.user)
+            if version and production
+            else None,
             "updates": project.updates.select_related("author")[:10],
             "resources": resources.resources_of(project),
             "stage_states": Stage.State.choices,
