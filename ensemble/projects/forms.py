@@ -35,6 +35,27 @@ class CallForm(forms.Form):
         required=False, label="Sealed: entries visible only to the leaders until it closes"
     )
     blind_review = forms.BooleanField(required=False, label="Blind review: no names for reviewers")
+    stage = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Stage")
+    resources = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="From the project's resources: what entries should build on.",
+    )  # fmt: skip
+    requires_resources = forms.BooleanField(
+        required=False, label="Entries must cite at least one of these resources"
+    )
+
+    def __init__(self, *args: object, project: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        stages = [(s.position, s.name) for s in project.stages.all()]  # type: ignore[attr-defined]
+        self.fields["stage"].choices = [("", "No particular stage"), *stages]  # type: ignore[attr-defined]
+        pool = project.resources.select_related("record__owner").order_by("pk")  # type: ignore[attr-defined]
+        self.fields["resources"].choices = [  # type: ignore[attr-defined]
+            (r.record_id, f"{r.record.title} by {r.record.owner.name}") for r in pool
+        ]
+        if not stages:
+            del self.fields["stage"]
+        if not self.fields["resources"].choices:  # type: ignore[attr-defined]
+            del self.fields["resources"], self.fields["requires_resources"]
 
 
 class EnterForm(forms.Form):

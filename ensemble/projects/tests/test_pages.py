@@ -98,3 +98,37 @@ def test_the_review_page_costs_the_same_queries_for_page_1_and_page_3(alice, cli
         return len(captured)
 
     assert queries(1) == queries(3)
+
+
+def test_a_call_from_the_page_can_take_a_stage_and_the_projects_resources(alice, alice_client):
+    project = make_project(alice)
+    script = bare_record(alice, kind="text", title="The script")
+    services.add_resource(project, by=alice, record=script)
+    page = alice_client.get(f"/projects/{project.slug}/calls/new").content.decode()
+    assert "The script by Alice Archer" in page
+    deadline = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = alice_client.post(
+        f"/projects/{project.slug}/calls/new",
+        {"title": "Draw him", "brief": "A turnip head.", "deadline": deadline,
+         "max_entries_per_person": 2, "stage": 1, "resources": [script.pk],
+         "requires_resources": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    call = Call.objects.get()
+    assert call.stage.name == "Illustration"
+    assert list(call.resource_links.values_list("record_id", flat=True)) == [script.pk]
+    assert call.requires_resources
+
+
+def test_a_resource_not_of_the_project_is_refused_on_the_call_form(alice, alice_client):
+    project = make_project(alice)
+    stranger = bare_record(alice, kind="text", title="Elsewhere")
+    services.add_resource(project, by=alice, record=bare_record(alice, kind="text"))
+    deadline = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = alice_client.post(
+        f"/projects/{project.slug}/calls/new",
+        {"title": "Draw", "brief": "b", "deadline": deadline, "max_entries_per_person": 2,
+         "resources": [stranger.pk]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert not Call.objects.exists()

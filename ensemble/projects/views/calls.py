@@ -14,7 +14,7 @@ from ensemble.accounts.http import member
 from ensemble.core.refusals import Refused
 from ensemble.projects import entry_uploads, events, services
 from ensemble.projects.forms import CallForm, EnterForm, EntryUploadForm
-from ensemble.projects.models import Entry
+from ensemble.projects.models import Entry, Project, Stage
 from ensemble.projects.views.base import call_for, project_for, show_refusal
 from ensemble.records.models import Record
 from ensemble.records.uploads import largest_upload
@@ -26,7 +26,7 @@ def new_call(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_for(request, slug)
     if not services.is_leader(request.user, project):
         raise Http404
-    form = CallForm(request.POST or None)
+    form = CallForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         deadline = data["deadline"]
@@ -43,6 +43,9 @@ def new_call(request: HttpRequest, slug: str) -> HttpResponse:
                 max_entries_per_person=data["max_entries_per_person"],
                 sealed=data["sealed"],
                 blind_review=data["blind_review"],
+                stage=_stage(project, data.get("stage")),
+                resources=Record.objects.filter(pk__in=data.get("resources") or []),
+                requires_resources=data.get("requires_resources", False),
             )
         except Refused as error:
             error.show_on(form)
@@ -54,6 +57,10 @@ def new_call(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "project": project},
         status=400 if form.errors else 200,
     )
+
+
+def _stage(project: Project, position: int | None) -> Stage | None:
+    return None if position is None else project.stages.filter(position=position).first()
 
 
 def call(request: HttpRequest, call_id: int) -> HttpResponse:
