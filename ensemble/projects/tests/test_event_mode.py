@@ -71,8 +71,8 @@ def test_the_qr_code_is_an_svg_of_the_short_link(client, call):
     response = client.get(f"{link(call)}/qr.svg")
     assert response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
-    assert svg.startswith("<svg")
-    assert "viewBox" in svg
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')  # a document of its own
+    assert f"<title>QR code for {events.event_url(call)}</title>" in svg
     assert "<path" in svg
     assert "<script" not in svg
 
