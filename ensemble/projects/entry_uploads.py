@@ -21,6 +21,7 @@ from ensemble.core.refusals import Refused
 from ensemble.lineage import licences
 from ensemble.lineage import services as lineage
 from ensemble.lineage.models import Source
+from ensemble.notifications.services import notify
 from ensemble.projects import services
 from ensemble.projects.models import Call, Entry, EntryUpload
 from ensemble.records import services as records
@@ -133,6 +134,7 @@ def settle(record: Record) -> None:
                 "entered; it stays a draft in your portfolio."
             )
             waiting.save(update_fields=["problem"])
+            notify(waiting.entrant, "entry_upload_not_entered", about=waiting)
             return
         records.publish(record, by=waiting.entrant)
         Entry.objects.create(

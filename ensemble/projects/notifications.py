@@ -67,3 +67,12 @@ register(
         link=lambda n: n.about.project.get_absolute_url() if n.about else reverse("home"),
     )
 )
+register(
+    Kind(
+        key="entry_upload_not_entered",
+        label="Something you uploaded into a call could not be entered",
+        default=Delivery.EMAIL,
+        describe=lambda n: n.about.problem if n.about else "An upload into a call was not entered.",
+        link=lambda n: n.about.call.get_absolute_url() if n.about else reverse("home"),
+    )
+)

@@ -82,6 +82,8 @@ def test_a_call_closed_while_processing_keeps_the_record_a_draft_and_says_why(
     tasks()
     waiting.refresh_from_db()
     assert "closed" in waiting.problem
+    told = bob.notifications.get(kind="entry_upload_not_entered")
+    assert told.text == waiting.problem  # told, in case they left the show
     assert not Entry.objects.exists()
     assert Record.objects.get(pk=waiting.record_id).visibility == Record.Visibility.DRAFT
     # It no longer counts against the limit, and the entrant can clear it away.

@@ -1,0 +1,200 @@
+"""Entries: enter, withdraw, decide (logged, told), score; who sees which entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ensemble.accounts.models import User
+from ensemble.core.refusals import Refused
+from ensemble.lineage import graph
+from ensemble.notifications.services import notify
+from ensemble.projects.models import (
+    Call,
+    Decision,
+    Entry,
+    EntryUpload,
+    Score,
+)
+from ensemble.projects.services.access import is_leader, require_leader
+from ensemble.records.models import Record
+from ensemble.records.services import checked_text
+
+# ---------------------------------------------------------------- entries
+
+
+def require_open(call: Call) -> None:
+    """Refuse an entry once the call's deadline has passed or it was closed."""
+    if not call.accepts_entries:
+        raise Refused(
+            "This call does not take entries any more: its deadline has passed."
+            if call.status == Call.Status.OPEN
+            else f"This call is {call.status}; it does not take entries.",
+            status=409,
+            code="call_closed",
+        )
+
+
+def require_kind(call: Call, record: Record) -> None:
+    if call.accepted_kinds and record.kind not in call.accepted_kinds:
+        wanted = ", ".join(Record.Kind(k).label.lower() for k in call.accepted_kinds)
+        raise Refused(
+            f"This call takes {wanted}; “{record.title}” is {record.get_kind_display().lower()}.",
+            code="kind_not_accepted",
+        )
+
+
+def lock_for_entry(call: Call, by: User) -> None:
+    """Take the call's lock (one entrant at a time) and refuse one entry too many: entries
+    not withdrawn plus uploads still being processed. Call inside a transaction."""
+    Call.objects.select_for_update().filter(pk=call.pk).first()
+    mine = Entry.objects.filter(call=call, entrant=by).exclude(state=Entry.State.WITHDRAWN)
+    waiting = EntryUpload.objects.filter(
+        call=call, entrant=by, problem="", record__deleted_at__isnull=True
+    )
+    if mine.count() + waiting.count() >= call.max_entries_per_person:
+        raise Refused(
+            f"This call takes at most {call.max_entries_per_person} entries per person.",
+            status=409,
+            code="entry_limit",
+        )
+
+
+def submit_entry(call: Call, *, by: User, record: Record) -> Entry:
+    """Enter a record in a call. Refused, with the reason: after the deadline or once
+    the call closed; a record that is not yours, removed, not public, of a kind the call
+    does not take, or not citing a resource the call requires; a duplicate; one over
+    the per-person limit."""
+    require_open(call)
+    if record.owner_id != by.pk:
+        raise Refused("You can only enter your own records.", status=403, code="forbidden")
+    if record.is_deleted:
+        raise Refused("That record was deleted.", status=410, code="gone")
+    if not record.is_public:
+        raise Refused(
+            "Publish the record before entering it: leaders and, once the call allows, "
+            "everyone need to see it.",
+            code="not_public",
+        )
+    require_kind(call, record)
+    if call.requires_resources:
+        required = set(call.resource_links.values_list("record_id", flat=True))
+        if not required & set(graph.reachable(record.pk, "ancestors")):
+            raise Refused(
+                "This call asks entries to build on its resources: cite at least one of "
+                "them as a source first.",
+                code="resource_not_cited",
+            )
+    with transaction.atomic():
+        Call.objects.select_for_update().filter(pk=call.pk).first()  # one entrant at a time
+        if Entry.objects.filter(call=call, record=record).exists():
+            raise Refused("This record is already entered.", status=409, code="duplicate_entry")
+        lock_for_entry(call, by)
+        return Entry.objects.create(call=call, record=record, entrant=by)
+
+
+def withdraw_entry(entry: Entry, *, by: User) -> Entry:
+    if entry.entrant_id != by.pk:
+        raise Refused("Only the entrant can withdraw an entry.", status=403, code="forbidden")
+    if entry.call.status != Call.Status.OPEN:
+        raise Refused("The call is closed; its entries stay as they are.", status=409)
+    if entry.state == Entry.State.WITHDRAWN:
+        return entry
+    with transaction.atomic():
+        Decision.objects.create(
+            entry=entry, by=by, from_state=entry.state, to_state=Entry.State.WITHDRAWN
+        )
+        entry.state = Entry.State.WITHDRAWN
+        entry.updated_at = timezone.now()
+        entry.save(update_fields=["state", "updated_at"])
+    return entry
+
+
+REVIEW_STATES = {
+    Entry.State.SUBMITTED,
+    Entry.State.SHORTLISTED,
+    Entry.State.SELECTED,
+    Entry.State.DECLINED,
+}
+
+
+def decide(entries: Iterable[Entry], *, by: User, state: str, note: str = "") -> list[Entry]:
+    """Move entries of one call to `state`, logging who, when, from what and why, and
+    telling each entrant. All or nothing: one entry that cannot move refuses them all."""
+    entries = list(entries)
+    if not entries:
+        return []
+    if state not in REVIEW_STATES:
+        raise Refused(f"Entries cannot be made “{state}” by a decision.", field="state")
+    note = checked_text((note or "").strip(), field="note", label="note", multiline=True)
+    if len(note) > 2000:
+        raise Refused("The note can be at most 2,000 characters.", field="note")
+    calls = {e.call_id for e in entries}
+    if len(calls) > 1:
+        raise Refused("Decide on the entries of one call at a time.", field="entries")
+    call = entries[0].call
+    require_leader(by, call.project, what="review entries")
+    if call.status != Call.Status.OPEN:
+        raise Refused(f"The call is {call.status}: its decisions are final.", status=409)
+    if any(e.state == Entry.State.WITHDRAWN for e in entries):
+        raise Refused("A withdrawn entry cannot be reviewed.", status=409, code="withdrawn")
+    changed = [e for e in entries if e.state != state]
+    now = timezone.now()
+    with transaction.atomic():
+        Decision.objects.bulk_create(
+            Decision(entry=e, by=by, from_state=e.state, to_state=state, note=note, created_at=now)
+            for e in changed
+        )
+        Entry.objects.filter(pk__in=[e.pk for e in changed]).update(state=state, updated_at=now)
+        for entry in changed:
+            entry.state = state
+            notify(entry.entrant, "entry_decided", actor=by, about=entry)
+    return entries
+
+
+def score(entry: Entry, *, by: User, value: int) -> Score:
+    require_leader(by, entry.call.project, what="score entries")
+    if not isinstance(value, int) or not 1 <= value <= 5:
+        raise Refused("A score is a whole number from 1 to 5.", field="value")
+    with transaction.atomic():
+        existing = Score.objects.select_for_update().filter(entry=entry, reviewer=by).first()
+        if existing is None:
+            made = Score.objects.create(entry=entry, reviewer=by, value=value)
+            Entry.objects.filter(pk=entry.pk).update(
+                score_count=F("score_count") + 1, score_total=F("score_total") + value
+            )
+            return made
+        Entry.objects.filter(pk=entry.pk).update(
+            score_total=F("score_total") - existing.value + value
+        )
+        existing.value = value
+        existing.updated_at = timezone.now()
+        existing.save(update_fields=["value", "updated_at"])
+        return existing
+
+
+# ---------------------------------------------------------------- who sees entries
+
+
+def visible_entries(call: Call, viewer: Any) -> Any:
+    """The call's entries this viewer may see: all of them for leaders; the entrant's
+    own while a sealed call is open; everyone's (withdrawn aside) otherwise."""
+    entries = Entry.objects.filter(call=call).select_related("record__owner", "entrant")
+    if is_leader(viewer, call.project):
+        return entries
+    entries = entries.exclude(state=Entry.State.WITHDRAWN)
+    if call.is_sealed_now:
+        if viewer is None or not viewer.is_authenticated:
+            return entries.none()
+        return entries.filter(entrant=viewer)
+    return entries
+
+
+def names_hidden_from(viewer: Any, call: Call) -> bool:
+    """Blind review: while the call is open, its reviewers see entries without names
+    (the entrant still sees their own)."""
+    return call.blind_review and call.status == Call.Status.OPEN and is_leader(viewer, call.project)
