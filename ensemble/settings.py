@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ensemble.records",
     "ensemble.lineage",
     "ensemble.projects",
+    "ensemble.payments",
 ]
 
 MIDDLEWARE = [
