@@ -181,6 +181,11 @@ RECORD_MAX_DURATION_SECONDS = env_int("RECORD_MAX_DURATION", 3 * 60 * 60, minimu
 # A processing job whose worker sent no heartbeat for this long is handed to another.
 PROCESSING_STALL_SECONDS = env_int("PROCESSING_STALL_SECONDS", 120, minimum=5)
 
+# Payments: how long a published proposal stays open for comments before it can be
+# finalized, and the smallest balance paid out (smaller balances carry over), in minor units.
+PAYMENT_COMMENT_SECONDS = env_int("PAYMENT_COMMENT_SECONDS", 14 * 24 * 60 * 60, minimum=0)
+PAYOUT_MINIMUM = env_int("PAYOUT_MINIMUM", 0, minimum=0)
+
 MAILERS = {
     "default": mailer_from_url("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
 }

@@ -53,6 +53,12 @@ def _walk_sql(direction: Direction, *, with_depth: bool, uses_only: bool) -> str
     )
 
 
+def walk_sql(direction: Direction, *, uses_only: bool = False) -> str:
+    """`WITH RECURSIVE walk(id) AS (…)` over the record given as the first parameter:
+    for other apps' statements that join the whole lineage in one go (payments)."""
+    return _walk_sql(direction, with_depth=False, uses_only=uses_only)
+
+
 @contextmanager
 def steered() -> Iterator[CursorWrapper]:
     """A cursor for graph queries. On PostgreSQL, inside a transaction that rules out

@@ -5,3 +5,6 @@ class PaymentsConfig(AppConfig):
     name = "ensemble.payments"
     label = "payments"
     verbose_name = "Payments"
+
+    def ready(self) -> None:
+        from ensemble.payments import notifications  # noqa: F401 - registers the kinds

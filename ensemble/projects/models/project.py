@@ -33,6 +33,9 @@ class Project(models.Model):
         "records.Record", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Payments: the part of what a record receives that it passes on to its own sources
+    # (DESIGN.md, "Suggested split"), in basis points; proposals start from it.
+    pass_through_bp = models.PositiveIntegerField(default=5_000)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

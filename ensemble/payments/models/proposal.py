@@ -1,0 +1,122 @@
+"""Proposals: a split of a pool computed from the lineage, revised in the open, final."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Proposal(models.Model):
+    """A split of `amount` (minor units) among the people in a production's lineage.
+
+    `snapshot` freezes the lineage when the proposal is made (edges, creators, titles),
+    so every revision is computed from the same graph. Draft → published (a public
+    comment window) → final (ledger lines written, never changed again).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Open for comments"
+        FINAL = "final", "Final"
+
+    pool = models.ForeignKey("payments.Pool", on_delete=models.PROTECT, related_name="proposals")
+    amount = models.BigIntegerField()  # minor units to distribute, fixed when made
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    snapshot = models.JSONField()  # {"root", "edges": [[d, s, kind]], "creators", "records"}
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    window_closes_at = models.DateTimeField(null=True, blank=True)
+    finalized_at = models.DateTimeField(null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    early_reason = models.CharField(max_length=500, blank=True)  # an admin finalized early
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="proposal_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk} ({self.status})"
+
+    @property
+    def window_open(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.window_closes_at is not None
+            and timezone.now() < self.window_closes_at
+        )
+
+
+class Revision(models.Model):
+    """One version of a proposal's adjustments and the lines they gave. Every revision is
+    kept, with who made it and why, so any two can be compared."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    # {"pass_through_bp", "editor_share_bp", "weights": {"d-s": w}, "manual": [{user, bp,
+    #  reason}], "waivers": [{user, reason}], "exclusions": [{user, reason}]}
+    adjustments = models.JSONField()
+    reason = models.CharField(max_length=500, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["proposal", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="revision_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"revision {self.number} of proposal {self.proposal_id}"
+
+
+class Line(models.Model):
+    """What one person gets in one revision, and why: `records` maps each record that
+    gave them something to the exact share of the pool it gave ("0" for a manual line).
+    A waived or excluded person keeps a line of 0 with the reason, for everyone to see."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="lines")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount = models.BigIntegerField()  # minor units
+    exact = models.TextField()  # the exact share of the pool, "numerator/denominator"
+    records = models.JSONField()  # {record id: exact share it gave, as "n/d"}
+    note = models.CharField(max_length=500, blank=True)  # waived, excluded, manual: why
+
+    class Meta:
+        ordering = ["-amount", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "user"], name="line_once_per_person"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="line_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} to {self.user_id}"
+
+
+class Comment(models.Model):
+    """Anyone's word on a published proposal; leaders answer with `reply_to`."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(max_length=5_000)
+    body_html = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on proposal {self.proposal_id}"

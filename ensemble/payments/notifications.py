@@ -1,0 +1,39 @@
+"""Notification kinds the payments app sends (registered from PaymentsConfig.ready)."""
+
+from django.urls import reverse
+
+from ensemble.notifications.kinds import Delivery, Kind, register
+
+
+def _link(n):  # type: ignore[no-untyped-def]
+    return reverse("payments:proposal", args=[n.about.pk]) if n.about else reverse("home")
+
+
+register(
+    Kind(
+        key="payment_proposal_published",
+        label="You are in a payment proposal open for comments",
+        default=Delivery.EMAIL,
+        describe=lambda n: (
+            f"A payment proposal for “{n.about.pool.production.record.title}” includes you; "
+            "it is open for comments."
+            if n.about
+            else "A payment proposal that included you was published."
+        ),
+        link=_link,
+    )
+)
+register(
+    Kind(
+        key="payment_proposal_finalized",
+        label="A payment proposal you are in was finalized",
+        default=Delivery.EMAIL,
+        describe=lambda n: (
+            f"The payment proposal for “{n.about.pool.production.record.title}” is final; "
+            "your earnings page shows your part."
+            if n.about
+            else "A payment proposal that included you was finalized."
+        ),
+        link=_link,
+    )
+)

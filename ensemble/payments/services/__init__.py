@@ -1,0 +1,4 @@
+"""Payments workflows, one module per concept: `pools` (pools, revenue and costs),
+`snapshot` (the lineage frozen for a proposal), `proposals` (compute, revise, publish,
+comment, finalize), `ledger` (balances, earnings, payouts). Leaders of the production's
+project act; refusals are `core.refusals.Refused`."""

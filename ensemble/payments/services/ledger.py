@@ -1,0 +1,142 @@
+"""The ledger's readings (balances, earnings) and payouts: batches, CSV, marking paid."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from ensemble.accounts.models import User
+from ensemble.core.refusals import Refused
+from ensemble.payments.models import (
+    LedgerEntry,
+    Line,
+    Payout,
+    PayoutBatch,
+    Pool,
+    Proposal,
+    Revision,
+)
+from ensemble.payments.services.access import require_pool_leader
+from ensemble.payments.services.pools import CURRENCIES
+from ensemble.records.services import checked_text
+
+
+def owed(pool: Pool) -> dict[int, int]:
+    """Person → what the pool's final proposals gave them and no batch has taken yet."""
+    earned = dict(
+        LedgerEntry.objects.filter(pool=pool).values_list("user_id").annotate(s=Sum("amount"))
+    )
+    batched = dict(
+        Payout.objects.filter(batch__pool=pool).values_list("user_id").annotate(s=Sum("amount"))
+    )
+    return {p: e - batched.get(p, 0) for p, e in earned.items() if e - batched.get(p, 0) > 0}
+
+
+def make_batch(pool: Pool, *, by: User) -> PayoutBatch:
+    """Everyone the pool owes at least the minimum payout, in one batch; smaller balances
+    carry over to the next one."""
+    require_pool_leader(by, pool, what="make payouts")
+    minimum = max(1, settings.PAYOUT_MINIMUM)
+    with transaction.atomic():
+        Pool.objects.select_for_update().filter(pk=pool.pk).first()  # one batch at a time
+        due = {p: a for p, a in owed(pool).items() if a >= minimum}
+        if not due:
+            raise Refused("Nobody is owed the minimum payout from this pool yet.", status=409,
+                          code="nothing_due")  # fmt: skip
+        number = (pool.batches.aggregate(n=Max("number"))["n"] or 0) + 1
+        batch = PayoutBatch.objects.create(pool=pool, number=number, currency=pool.currency,
+                                           created_by=by)  # fmt: skip
+        Payout.objects.bulk_create(
+            Payout(batch=batch, user_id=p, amount=a, currency=pool.currency)
+            for p, a in sorted(due.items())
+        )
+    return batch
+
+
+def mark_paid(payout: Payout, *, by: User, reference: str) -> Payout:
+    require_pool_leader(by, payout.batch.pool, what="mark payouts paid")
+    reference = checked_text((reference or "").strip(), field="reference", label="reference")
+    if not reference or len(reference) > 200:
+        raise Refused("Give the payment's reference (1 to 200 characters).", field="reference")
+    if payout.paid_at is not None:
+        raise Refused("This payout is marked paid already.", status=409, code="paid")
+    payout.paid_at, payout.reference, payout.marked_by = timezone.now(), reference, by
+    payout.save(update_fields=["paid_at", "reference", "marked_by"])
+    return payout
+
+
+def decimal(amount: int, currency: str) -> str:
+    """Minor units as the currency's decimal amount, exactly: 123456 EUR → "1234.56"."""
+    places = CURRENCIES.get(currency, 2)
+    if not places:
+        return str(amount)
+    sign, amount = ("-" if amount < 0 else ""), abs(amount)
+    return f"{sign}{amount // 10**places}.{amount % 10**places:0{places}d}"
+
+
+def batch_csv(batch: PayoutBatch) -> str:
+    """The batch as a bank would take it: what was decided when it was made, nothing that
+    changes later, so the file is the same every time it is exported."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["batch", "payee", "name", "email", "amount", "currency", "minor_units"])
+    rows = batch.payouts.select_related("user").order_by("user_id")
+    for payout in rows:
+        user = payout.user
+        writer.writerow([f"{batch.pool_id}-{batch.number}", user.username, user.name, user.email,
+                         decimal(payout.amount, payout.currency), payout.currency,
+                         payout.amount])  # fmt: skip
+    return out.getvalue()
+
+
+def earnings(user: Any) -> dict[str, Any]:
+    """Per production: proposed (in a proposal open for comments), final and paid;
+    totals per currency. A fixed number of queries, however many productions."""
+    rows: dict[int, dict[str, Any]] = {}
+
+    def row(pool: Pool) -> dict[str, Any]:
+        return rows.setdefault(pool.pk, {"pool": pool, "proposed": 0, "final": 0, "paid": 0})
+
+    open_lines = list(
+        Line.objects.filter(
+            user=user, revision__proposal__status=Proposal.Status.PUBLISHED
+        ).select_related("revision__proposal__pool__production__record")
+    )
+    latest = dict(
+        Revision.objects.filter(proposal_id__in={line.revision.proposal_id for line in open_lines})
+        .values_list("proposal_id")
+        .annotate(n=Max("number"))
+    )
+    for line in open_lines:  # only the latest revision of each proposal counts
+        if line.revision.number == latest[line.revision.proposal_id]:
+            row(line.revision.proposal.pool)["proposed"] += line.amount
+    for entry in LedgerEntry.objects.filter(user=user).select_related("pool__production__record"):
+        row(entry.pool)["final"] += entry.amount
+    for payout in Payout.objects.filter(user=user, paid_at__isnull=False).select_related(
+        "batch__pool__production__record"
+    ):
+        row(payout.batch.pool)["paid"] += payout.amount
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: {"proposed": 0, "final": 0, "paid": 0})
+    for r in rows.values():
+        for key in ("proposed", "final", "paid"):
+            totals[r["pool"].currency][key] += r[key]
+    ordered = sorted(rows.values(), key=lambda r: -r["pool"].pk)
+    return {"rows": ordered, "totals": dict(totals)}
+
+
+def earnings_csv(user: Any) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["production", "currency", "proposed", "final", "paid"])
+    for r in earnings(user)["rows"]:
+        c = r["pool"].currency
+        writer.writerow([r["pool"].production.record.title, c, decimal(r["proposed"], c),
+                         decimal(r["final"], c), decimal(r["paid"], c)])  # fmt: skip
+    return out.getvalue()

@@ -1,0 +1,307 @@
+"""Proposals: computed from the frozen lineage, revised in the open, published for
+comments, finalized into the ledger. Every change is a new revision, kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from gmpy2 import mpq
+
+from ensemble.accounts.models import User
+from ensemble.core.markdown import render_markdown
+from ensemble.core.refusals import Refused
+from ensemble.notifications.services import notify_many
+from ensemble.payments import split
+from ensemble.payments.models import Comment, LedgerEntry, Line, Pool, Proposal, Revision
+from ensemble.payments.services import pools, snapshot
+from ensemble.payments.services.access import is_admin, is_pool_leader, require_pool_leader
+from ensemble.records.services import checked_text
+
+LIST_KEYS = ("manual", "waivers", "exclusions")
+
+
+def defaults(pool: Pool) -> dict[str, Any]:
+    return {
+        "pass_through_bp": pool.production.project.pass_through_bp,
+        "editor_share_bp": 0,
+        "weights": {},
+        "manual": [],
+        "waivers": [],
+        "exclusions": [],
+    }
+
+
+def inputs_for(snap: dict[str, Any], adjustments: dict[str, Any]) -> split.Inputs:
+    """The split's inputs: the frozen graph with this revision's adjustments."""
+    weights = adjustments["weights"]
+    edges: dict[int, list[tuple[int, split.Weight]]] = {}
+    for derived, source, kind in snap["edges"]:
+        weight = weights.get(f"{derived}-{source}", snapshot.default_weight(kind))
+        edges.setdefault(derived, []).append((source, weight))
+    creators = {int(r): [owner] for r, owner in snap["records"].items()}
+    for record, people in snap["cocreators"].items():
+        if int(record) in creators:
+            creators[int(record)].extend(people)
+    return split.Inputs(
+        root=snap["root"],
+        edges=edges,
+        creators=creators,
+        pass_through=Fraction(adjustments["pass_through_bp"], 10_000),
+        editor_share=Fraction(adjustments["editor_share_bp"], 10_000),
+        manual={m["user"]: Fraction(m["bp"], 10_000) for m in adjustments["manual"]},
+        waived=frozenset(w["user"] for w in adjustments["waivers"] + adjustments["exclusions"]),
+    )
+
+
+def _q(value: mpq | Fraction | int) -> str:
+    value = mpq(value)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _lines(revision: Revision, result: split.Result, adjustments: dict[str, Any]) -> list[Line]:
+    notes: dict[int, str] = {}
+    for m in adjustments["manual"]:
+        notes[m["user"]] = f"Added by hand: {m['reason']}"
+    for w in adjustments["waivers"]:
+        notes[w["user"]] = f"Waived: {w['reason']}"
+    for x in adjustments["exclusions"]:
+        notes[x["user"]] = f"Excluded: {x['reason']}"
+    lines = []
+    for person, records in result.by_record.items():
+        lines.append(
+            Line(
+                revision=revision,
+                user_id=person,
+                amount=result.cents.get(person, 0),
+                exact=_q(result.exact.get(person, 0)),
+                records={str(r): _q(s) for r, s in records.items()},
+                note=notes.get(person, ""),
+            )
+        )
+    return lines
+
+
+def _compute(proposal: Proposal, adjustments: dict[str, Any], *, by: User, reason: str) -> Revision:
+    try:
+        result = split.split(inputs_for(proposal.snapshot, adjustments), proposal.amount)
+    except split.SplitError as error:
+        raise Refused(str(error), code="invalid_split") from error
+    number = (
+        proposal.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    revision = Revision.objects.create(
+        proposal=proposal, number=number, adjustments=adjustments, reason=reason, made_by=by
+    )
+    Line.objects.bulk_create(_lines(revision, result, adjustments), batch_size=2_000)
+    return revision
+
+
+def make_proposal(pool: Pool, *, by: User) -> Proposal:
+    """Split what the pool holds now among the production's lineage as it is now."""
+    require_pool_leader(by, pool, what="make payment proposals")
+    with transaction.atomic():
+        Pool.objects.select_for_update().filter(pk=pool.pk).first()
+        if pool.proposals.exclude(status=Proposal.Status.FINAL).exists():
+            raise Refused(
+                "This pool already has a proposal being discussed; finalize it first.",
+                status=409,
+                code="proposal_open",
+            )
+        available = pools.balance(pool).available
+        if available <= 0:
+            raise Refused("The pool holds nothing to distribute yet.", status=409, code="empty")
+        proposal = Proposal.objects.create(
+            pool=pool, amount=available, snapshot=snapshot.take(pool.production.record_id),
+            created_by=by,
+        )  # fmt: skip
+        _compute(proposal, defaults(pool), by=by, reason="Computed from the lineage.")
+    return proposal
+
+
+def current(proposal: Proposal) -> Revision:
+    return proposal.revisions.order_by("-number").first()  # type: ignore[return-value]
+
+
+def _require_editable(proposal: Proposal) -> None:
+    if proposal.status == Proposal.Status.FINAL:
+        raise Refused("A final proposal is never changed.", status=409, code="final")
+    if proposal.status == Proposal.Status.PUBLISHED and not proposal.window_open:
+        raise Refused(
+            "The comment window has closed: the proposal can only be finalized now.",
+            status=409,
+            code="window_closed",
+        )
+
+
+def _person(value: Any, field: str) -> int:
+    user = User.objects.with_username(str(value or "").lstrip("@")).first()
+    if user is None:
+        raise Refused(f"There is no member called @{value}.", field=field, code="no_such_member")
+    return int(user.pk)
+
+
+def _reason(value: Any, field: str) -> str:
+    text = checked_text(str(value or "").strip(), field=field, label="reason")
+    if not text or len(text) > 300:
+        raise Refused("Give a reason, in 1 to 300 characters.", field=field)
+    return text
+
+
+def _basis_points(value: Any, field: str, *, low: int = 0, high: int = 10_000) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Refused(f"{field} is a whole number of basis points from {low} to {high}.",
+                      field=field)  # fmt: skip
+    return value
+
+
+def cleaned(proposal: Proposal, changes: dict[str, Any]) -> dict[str, Any]:
+    """The current adjustments with `changes` applied, every value checked. Lists are
+    replaced whole: `manual`, `waivers` and `exclusions` name people by username."""
+    adjustments = dict(current(proposal).adjustments)
+    unknown = set(changes) - {"pass_through_bp", "editor_share_bp", "weights", *LIST_KEYS}
+    if unknown:
+        raise Refused(f"Unknown adjustment “{sorted(unknown)[0]}”.", field=sorted(unknown)[0])
+    for key in ("pass_through_bp", "editor_share_bp"):
+        if key in changes:
+            adjustments[key] = _basis_points(changes[key], key)
+    if "weights" in changes:
+        edges = {f"{d}-{s}" for d, s, _ in proposal.snapshot["edges"]}
+        weights = dict(adjustments["weights"])
+        for key, weight in dict(changes["weights"]).items():
+            if key not in edges:
+                raise Refused(f"“{key}” is not an edge of this lineage (derived-source).",
+                              field="weights")  # fmt: skip
+            weights[key] = _basis_points(weight, "weights", high=1_000)
+        adjustments["weights"] = weights
+    for key in LIST_KEYS:
+        if key in changes:
+            items = []
+            for item in changes[key] or []:
+                entry = {"user": _person(item.get("user"), key),
+                         "reason": _reason(item.get("reason"), key)}  # fmt: skip
+                if key == "manual":
+                    entry["bp"] = _basis_points(item.get("bp"), "manual", low=1, high=9_999)
+                items.append(entry)
+            if len({i["user"] for i in items}) != len(items):
+                raise Refused(f"Name each person once in {key}.", field=key)
+            adjustments[key] = items
+    return adjustments
+
+
+def revise(proposal: Proposal, *, by: User, changes: dict[str, Any], reason: str = "") -> Revision:
+    """A new revision with the changes; the earlier ones stay as they were."""
+    require_pool_leader(by, proposal.pool, what="revise payment proposals")
+    _require_editable(proposal)
+    adjustments = cleaned(proposal, changes)
+    reason = checked_text((reason or "").strip(), field="reason", label="reason")[:500]
+    with transaction.atomic():
+        return _compute(proposal, adjustments, by=by, reason=reason)
+
+
+def _everyone_in(revision: Revision) -> list[User]:
+    return list(User.objects.filter(pk__in=revision.lines.values("user_id")))
+
+
+def publish(proposal: Proposal, *, by: User) -> Proposal:
+    """Open the comment window; everyone in the split is told."""
+    require_pool_leader(by, proposal.pool, what="publish payment proposals")
+    if proposal.status != Proposal.Status.DRAFT:
+        raise Refused(f"This proposal is already {proposal.get_status_display().lower()}.",
+                      status=409, code="not_draft")  # fmt: skip
+    now = timezone.now()
+    with transaction.atomic():
+        proposal.status = Proposal.Status.PUBLISHED
+        proposal.published_at = now
+        proposal.window_closes_at = now + timedelta(seconds=settings.PAYMENT_COMMENT_SECONDS)
+        proposal.save(update_fields=["status", "published_at", "window_closes_at"])
+        notify_many(_everyone_in(current(proposal)), "payment_proposal_published",
+                    actor=by, about=proposal)  # fmt: skip
+    return proposal
+
+
+def comment(proposal: Proposal, *, by: User, body: str, reply_to: Comment | None = None) -> Comment:
+    """Anyone's word while the window is open; only leaders answer a comment."""
+    if not proposal.window_open:
+        raise Refused("Comments are taken while the proposal is open for comments.",
+                      status=409, code="window_closed")  # fmt: skip
+    body = checked_text((body or "").strip(), field="body", label="comment", multiline=True)
+    if not body or len(body) > 5_000:
+        raise Refused("Write a comment of 1 to 5,000 characters.", field="body")
+    if reply_to is not None:
+        if reply_to.proposal_id != proposal.pk or reply_to.reply_to_id is not None:
+            raise Refused("Answer a comment of this proposal.", field="reply_to")
+        if not is_pool_leader(by, proposal.pool):
+            raise Refused("Only the project's leaders answer comments.", status=403,
+                          code="forbidden")  # fmt: skip
+    return Comment.objects.create(proposal=proposal, author=by, reply_to=reply_to, body=body,
+                                  body_html=render_markdown(body))  # fmt: skip
+
+
+def finalize(proposal: Proposal, *, by: User, reason: str = "") -> Proposal:
+    """Write the current revision into the ledger, once. After the window closes; an
+    admin may finalize earlier, with the reason on the record."""
+    is_leader = is_pool_leader(by, proposal.pool)
+    if not is_leader and not is_admin(by):
+        raise Refused("Only the project's leaders can finalize.", status=403, code="forbidden")
+    if proposal.status == Proposal.Status.FINAL:
+        raise Refused("This proposal is final already.", status=409, code="final")
+    if proposal.status != Proposal.Status.PUBLISHED:
+        raise Refused("Publish the proposal first: everyone in it gets a say.", status=409,
+                      code="not_published")  # fmt: skip
+    early = proposal.window_open
+    if early:
+        if not is_admin(by):
+            raise Refused(
+                f"The comment window is open until {proposal.window_closes_at:%Y-%m-%d %H:%M %Z}.",
+                status=409,
+                code="window_open",
+            )
+        reason = _reason(reason, "reason")
+    with transaction.atomic():
+        pool = Pool.objects.select_for_update().get(pk=proposal.pool_id)
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status == Proposal.Status.FINAL:
+            raise Refused("This proposal is final already.", status=409, code="final")
+        if pools.balance(pool).available < proposal.amount:
+            raise Refused(
+                "The pool holds less than this proposal distributes now (costs were "
+                "recorded since); make a new proposal.",
+                status=409,
+                code="pool_short",
+            )
+        revision = current(proposal)
+        paying = list(revision.lines.filter(amount__gt=0))
+        LedgerEntry.objects.bulk_create(
+            [LedgerEntry(pool=pool, proposal=proposal, user_id=line.user_id, amount=line.amount,
+                         currency=pool.currency) for line in paying],
+            batch_size=2_000,
+        )  # fmt: skip
+        Pool.objects.filter(pk=pool.pk).update(distributed=pool.distributed + proposal.amount)
+        proposal.status = Proposal.Status.FINAL
+        proposal.finalized_at = timezone.now()
+        proposal.finalized_by = by
+        proposal.early_reason = reason if early else ""
+        proposal.save(update_fields=["status", "finalized_at", "finalized_by", "early_reason"])
+        notify_many(_everyone_in(revision), "payment_proposal_finalized", actor=by,
+                    about=proposal)  # fmt: skip
+    return proposal
+
+
+def compare(older: Revision, newer: Revision) -> list[dict[str, Any]]:
+    """Person by person, what changed between two revisions of the same proposal."""
+    if older.proposal_id != newer.proposal_id:
+        raise Refused("Compare revisions of the same proposal.", field="revision")
+    before = dict(older.lines.values_list("user_id", "amount"))
+    after = dict(newer.lines.values_list("user_id", "amount"))
+    names = dict(User.objects.filter(pk__in=set(before) | set(after)).values_list("pk", "username"))
+    rows = [
+        {"user": names[p], "before": before.get(p, 0), "after": after.get(p, 0),
+         "change": after.get(p, 0) - before.get(p, 0)}
+        for p in set(before) | set(after)
+    ]  # fmt: skip
+    return sorted(rows, key=lambda r: (-abs(r["change"]), r["user"]))
