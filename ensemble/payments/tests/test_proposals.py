@@ -83,7 +83,7 @@ def test_revisions_adjust_weights_editor_share_manual_lines_and_waivers(
     assert waived.note == "Waived: The founder waives her cut."
     assert proposal.revisions.count() == 3  # every revision kept
     changes = proposals.compare(proposal.revisions.get(number=1), proposals.current(proposal))
-    assert {c["user"]: c["change"] for c in changes}["mod"] == 2_000
+    assert {c["user"]: c["change"] for c in changes}["mod"] == 2_210
 
 
 def test_every_line_explains_itself(alice, pool, story):
