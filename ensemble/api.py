@@ -5,6 +5,7 @@ from ensemble.accounts.api_auth import API_AUTH
 from ensemble.core.api import EnsembleAPI
 from ensemble.lineage.api import router as lineage_router
 from ensemble.notifications.api import router as notifications_router
+from ensemble.payments.api import router as payments_router
 from ensemble.projects.api import router as projects_router
 from ensemble.records.api import router as records_router
 
@@ -24,3 +25,4 @@ api.add_router("", notifications_router)
 api.add_router("", records_router)
 api.add_router("", lineage_router)
 api.add_router("", projects_router)
+api.add_router("", payments_router)

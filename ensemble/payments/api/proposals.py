@@ -1,0 +1,177 @@
+"""Proposals: compute, revise, compare, publish, comment, finalize; lines explained."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Schema, Status
+
+from ensemble.accounts.http import member
+from ensemble.accounts.models import User
+from ensemble.payments.api.base import ERRORS, money, pool_for, proposal_for, router, share
+from ensemble.payments.models import Comment, Line, Proposal
+from ensemble.payments.services import explain, proposals
+
+
+class ProposalOut(Schema):
+    id: int
+    pool_id: int
+    status: str
+    amount: dict[str, Any]
+    revision: int
+    adjustments: dict[str, Any]
+    published_at: datetime | None
+    window_closes_at: datetime | None
+    finalized_at: datetime | None
+    early_reason: str
+    records: int  # in the frozen lineage
+    revisions: list[dict[str, Any]]
+
+
+class RevisionIn(Schema):
+    """Only what changes: lists (`manual`, `waivers`, `exclusions`) are replaced whole and
+    name people by username; `weights` maps "derived-source" edges to whole numbers."""
+
+    pass_through_bp: int | None = None
+    editor_share_bp: int | None = None
+    weights: dict[str, int] | None = None
+    manual: list[dict[str, Any]] | None = None
+    waivers: list[dict[str, Any]] | None = None
+    exclusions: list[dict[str, Any]] | None = None
+    reason: str = ""
+
+
+class FinalizeIn(Schema):
+    reason: str = ""  # required when an admin finalizes before the window closes
+
+
+class CommentIn(Schema):
+    body: str
+    reply_to: int | None = None
+
+
+def _usernames(ids: set[int]) -> dict[int, str]:
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))
+
+
+def proposal_out(proposal: Proposal) -> dict[str, Any]:
+    revision = proposals.current(proposal)
+    adjustments = dict(revision.adjustments)
+    people = {i["user"] for key in ("manual", "waivers", "exclusions") for i in adjustments[key]}
+    names = _usernames(people)
+    for key in ("manual", "waivers", "exclusions"):  # usernames, as they were given
+        adjustments[key] = [{**i, "user": names.get(i["user"])} for i in adjustments[key]]
+    return {
+        "id": proposal.pk, "pool_id": proposal.pool_id, "status": proposal.status,
+        "amount": money(proposal.amount, proposal.pool.currency), "revision": revision.number,
+        "adjustments": adjustments, "published_at": proposal.published_at,
+        "window_closes_at": proposal.window_closes_at, "finalized_at": proposal.finalized_at,
+        "early_reason": proposal.early_reason, "records": len(proposal.snapshot["records"]),
+        "revisions": [
+            {"number": r.number, "reason": r.reason, "made_at": r.made_at,
+             "made_by": r.made_by.username}
+            for r in proposal.revisions.select_related("made_by")
+        ],
+    }  # fmt: skip
+
+
+@router.post("/pools/{pool_id}/proposals", response={201: ProposalOut, **ERRORS})
+def make_proposal(request: HttpRequest, pool_id: int) -> Status:
+    """Split what the pool holds now along the production's lineage, frozen as it is."""
+    proposal = proposals.make_proposal(pool_for(request, pool_id), by=member(request))
+    return Status(201, proposal_out(proposal))
+
+
+@router.get("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS}, auth=None)
+def get_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    return proposal_out(proposal_for(request, proposal_id))
+
+
+@router.patch("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS})
+def revise(request: HttpRequest, proposal_id: int, body: RevisionIn) -> dict[str, Any]:
+    """A new revision with the adjustments given (each with a reason); earlier ones stay."""
+    proposal = proposal_for(request, proposal_id)
+    changes = body.dict(exclude_none=True, exclude={"reason"})
+    proposals.revise(proposal, by=member(request), changes=changes, reason=body.reason)
+    return proposal_out(proposal)
+
+
+@router.post("/proposals/{proposal_id}/publish", response={200: ProposalOut, **ERRORS})
+def publish(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    """Open the comment window (`PAYMENT_COMMENT_SECONDS`); everyone in it is told."""
+    proposal = proposals.publish(proposal_for(request, proposal_id), by=member(request))
+    return proposal_out(proposal)
+
+
+@router.post("/proposals/{proposal_id}/finalize", response={200: ProposalOut, **ERRORS})
+def finalize(request: HttpRequest, proposal_id: int, body: FinalizeIn) -> dict[str, Any]:
+    """Write the ledger, once, after the window closes (an admin earlier, with a reason)."""
+    proposal = proposal_for(request, proposal_id)
+    proposals.finalize(proposal, by=member(request), reason=body.reason)
+    return proposal_out(proposal)
+
+
+@router.get("/proposals/{proposal_id}/lines", response={200: list[dict[str, Any]], **ERRORS},
+            auth=None)  # fmt: skip
+def lines(
+    request: HttpRequest, proposal_id: int, revision: int | None = None
+) -> list[dict[str, Any]]:
+    """Every line of the current revision (or `revision`), each with the records that
+    gave it and, per record, the path the money took from the production."""
+    proposal = proposal_for(request, proposal_id)
+    chosen = (proposal.revisions.filter(number=revision).first() if revision
+              else proposals.current(proposal))  # fmt: skip
+    if chosen is None:
+        raise Http404
+    rows = list(Line.objects.filter(revision=chosen).select_related("user"))
+    result = explain.result_for(chosen)
+    explained = {line.pk: explain.explain(line, result) for line in rows}
+    titles = explain.titles([t for ts in explained.values() for t in ts])
+    currency = proposal.pool.currency
+    return [
+        {"user": line.user.username, "name": line.user.name,
+         "amount": money(line.amount, currency), "exact": line.exact, "note": line.note,
+         "through": [
+             {"record_id": t.record or None, "title": titles.get(t.record, "(added by hand)"),
+              "share": share(t.share), "kept": share(t.kept), "received": share(t.received),
+              "path": [{"from_record_id": s.derived, "from_title": titles.get(s.derived, ""),
+                        "to_record_id": s.source, "weight": str(s.weight),
+                        "share": share(s.share)} for s in t.path]}
+             for t in explained[line.pk]
+         ]}
+        for line in rows
+    ]  # fmt: skip
+
+
+@router.get("/proposals/{proposal_id}/compare", response={200: list[dict[str, Any]], **ERRORS},
+            auth=None)  # fmt: skip
+def compare(request: HttpRequest, proposal_id: int, a: int, b: int) -> list[dict[str, Any]]:
+    """Person by person, what changed from revision `a` to revision `b`."""
+    proposal = proposal_for(request, proposal_id)
+    older = get_object_or_404(proposal.revisions, number=a)
+    newer = get_object_or_404(proposal.revisions, number=b)
+    return proposals.compare(older, newer)
+
+
+@router.get("/proposals/{proposal_id}/comments", response={200: list[dict[str, Any]], **ERRORS},
+            auth=None)  # fmt: skip
+def comments(request: HttpRequest, proposal_id: int) -> list[dict[str, Any]]:
+    proposal = proposal_for(request, proposal_id)
+    return [
+        {"id": c.pk, "author": c.author.username, "body": c.body, "body_html": c.body_html,
+         "reply_to": c.reply_to_id, "created_at": c.created_at}
+        for c in proposal.comments.select_related("author")
+    ]  # fmt: skip
+
+
+@router.post("/proposals/{proposal_id}/comments", response={201: dict[str, Any], **ERRORS})
+def add_comment(request: HttpRequest, proposal_id: int, body: CommentIn) -> Status:
+    """Anyone's word while the window is open; leaders answer with `reply_to`."""
+    proposal = proposal_for(request, proposal_id)
+    reply_to = (Comment.objects.filter(pk=body.reply_to).first()
+                if body.reply_to is not None else None)  # fmt: skip
+    if body.reply_to is not None and reply_to is None:
+        raise Http404
+    made = proposals.comment(proposal, by=member(request), body=body.body, reply_to=reply_to)
+    return Status(201, {"id": made.pk, "body_html": made.body_html})
