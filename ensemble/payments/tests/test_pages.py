@@ -1,0 +1,78 @@
+"""The payments pages: a pool from the project, entries, a proposal with its chart and
+explanations, adjustments, comments, finalizing, payouts, earnings; and who sees what."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ensemble.payments.models import LedgerEntry, Pool, Proposal
+from ensemble.payments.testing import released_production
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story(alice, bob, carol):
+    return released_production(alice, bob, carol)
+
+
+def test_the_whole_flow_from_the_pages(alice, bob, carol, client, story, settings):
+    settings.PAYMENT_COMMENT_SECONDS = 0
+    client.force_login(alice)
+    slug = story.project.slug
+    assert f"/projects/{slug}/payments" in client.get(f"/projects/{slug}/").content.decode()
+    response = client.post(f"/projects/{slug}/payments", {
+        "production": story.production.pk, "kind": "profit_share", "currency": "eur",
+        "share_percent": "50"})  # fmt: skip
+    pool = Pool.objects.get()
+    assert response["Location"] == f"/pools/{pool.pk}"
+    client.post(f"/pools/{pool.pk}/entries", {"kind": "revenue", "amount": "800.00",
+                                              "on": "2026-11-27", "description": "Sales"})  # fmt: skip
+    bad = client.post(f"/pools/{pool.pk}/entries", {"kind": "revenue", "amount": "1.005",
+                                                    "on": "2026-11-27", "description": "x"},
+                      follow=True)  # fmt: skip
+    assert "at most" in bad.content.decode()
+    assert pool.entries.count() == 1
+    response = client.post(f"/pools/{pool.pk}/proposals")
+    proposal = Proposal.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "<svg" in page and "split-chart" in page
+    assert "The script" in page and "reached through" in page
+    assert Client().get(f"/proposals/{proposal.pk}").status_code == 404  # a draft
+    client.post(f"/proposals/{proposal.pk}/adjust", {"action": "waive", "user": "bob",
+                                                     "reason": "He asked to."})  # fmt: skip
+    assert proposal.revisions.count() == 2
+    client.post(f"/proposals/{proposal.pk}/publish")
+    other = Client()
+    other.force_login(carol)
+    assert "Waived: He asked to." in other.get(f"/proposals/{proposal.pk}").content.decode()
+    page = other.get(f"/proposals/{proposal.pk}?a=1&b=2").content.decode()
+    assert "Revision 1 → 2" in page
+    client.post(f"/proposals/{proposal.pk}/finalize")
+    assert sum(LedgerEntry.objects.values_list("amount", flat=True)) == proposal.amount
+    client.post(f"/pools/{pool.pk}/payouts")
+    csv = client.get(f"/pools/{pool.pk}/payouts/1.csv")
+    assert csv.content.decode().splitlines()[1].endswith(",EUR,40000")
+    earnings = other.get("/me/earnings").content.decode()
+    assert "400.00" in earnings
+    assert other.get("/me/earnings.csv").content.decode().startswith("production,")
+    assert other.get(f"/pools/{pool.pk}/payouts/1.csv").status_code == 404  # leaders only
+
+
+def test_strangers_cannot_act_and_drafts_stay_hidden(alice, carol, client, story):
+    client.force_login(alice)
+    client.post(f"/projects/{story.project.slug}/payments", {
+        "production": story.production.pk, "kind": "fixed_budget", "currency": "EUR",
+        "budget": "100"})  # fmt: skip
+    pool = Pool.objects.get()
+    assert pool.budget == 10_000
+    client.post(f"/pools/{pool.pk}/proposals")
+    proposal = Proposal.objects.get()
+    client.force_login(carol)
+    assert client.get(f"/proposals/{proposal.pk}").status_code == 404
+    assert client.post(f"/proposals/{proposal.pk}/publish").status_code == 404
+    assert client.post(f"/pools/{pool.pk}/proposals").status_code == 404
+    assert "Compute a proposal" not in client.get(f"/pools/{pool.pk}").content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == "draft"

@@ -1,0 +1,322 @@
+"""Payments pages: a project's pools, a pool, a proposal (chart, lines explained,
+adjustments, comments), and a member's earnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ensemble.accounts.http import member
+from ensemble.accounts.models import User
+from ensemble.core.refusals import Refused
+from ensemble.payments import chart
+from ensemble.payments.forms import AdjustForm, EntryForm, PoolForm, minor_units
+from ensemble.payments.models import Comment, Line, Payout, Pool, Proposal
+from ensemble.payments.services import explain, ledger, pools, proposals
+from ensemble.payments.services.access import is_admin, is_pool_leader
+from ensemble.projects import services as projects
+from ensemble.projects.models import Project
+
+
+def _refusal(request: HttpRequest, error: Refused) -> None:
+    if error.status == 403:
+        raise Http404
+    messages.error(request, error.message)
+
+
+def _pool(request: HttpRequest, pool_id: int) -> Pool:
+    pool = get_object_or_404(
+        Pool.objects.select_related("production__project__owner", "production__record"),
+        pk=pool_id,
+    )
+    if not projects.can_view_project(request.user, pool.production.project):
+        raise Http404
+    return pool
+
+
+def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("pool__production__project__owner",
+                                        "pool__production__record"),
+        pk=proposal_id,
+    )  # fmt: skip
+    _pool(request, proposal.pool_id)
+    if proposal.status == Proposal.Status.DRAFT and not is_pool_leader(request.user, proposal.pool):
+        raise Http404
+    return proposal
+
+
+def project_payments(request: HttpRequest, slug: str) -> HttpResponse:
+    """A project's money: every production's pools, and (for leaders) a new pool."""
+    project = get_object_or_404(Project, slug=slug)
+    if not projects.can_view_project(request.user, project):
+        raise Http404
+    made = project.productions.select_related("record").prefetch_related("releases")
+    is_leader = projects.is_leader(request.user, project)
+    form = PoolForm(request.POST or None)
+    form.fields["production"].choices = [(p.pk, p.record.title) for p in made]  # type: ignore[attr-defined]
+    if request.method == "POST" and is_leader and form.is_valid():
+        data = form.cleaned_data
+        places = pools.CURRENCIES.get(data["currency"].strip().upper(), 2)
+        try:
+            pool = pools.create_pool(
+                next(p for p in made if p.pk == data["production"]), by=member(request),
+                kind=data["kind"], currency=data["currency"],
+                share_bp=int((data["share_percent"] or 0) * 100),
+                budget=minor_units(data["budget"] or 0, places),
+            )  # fmt: skip
+        except ValueError:
+            form.add_error("budget", f"This currency has {places} decimals at most.")
+        except Refused as error:
+            error.show_on(form)
+        else:
+            return redirect("payments:pool", pool.pk)
+    pool_list = Pool.objects.filter(production__project=project).select_related(
+        "production__record"
+    )
+    return render(request, "payments/project.html", {
+        "project": project, "pools": [(p, pools.balance(p)) for p in pool_list],
+        "is_leader": is_leader, "form": form,
+    }, status=400 if form.errors else 200)  # fmt: skip
+
+
+def pool(request: HttpRequest, pool_id: int) -> HttpResponse:
+    found = _pool(request, pool_id)
+    leader = is_pool_leader(request.user, found)
+    return render(request, "payments/pool.html", {
+        "pool": found, "balance": pools.balance(found), "is_leader": leader,
+        "entries": found.entries.select_related("recorded_by"),
+        "proposals": found.proposals.all() if leader else found.proposals.exclude(status="draft"),
+        "batches": found.batches.prefetch_related("payouts__user") if leader else [],
+        "entry_form": EntryForm(),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def record_entry(request: HttpRequest, pool_id: int) -> HttpResponse:
+    found = _pool(request, pool_id)
+    form = EntryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the kind, an amount, a date and a description.")
+        return redirect("payments:pool", found.pk)
+    data = form.cleaned_data
+    try:
+        places = pools.CURRENCIES[found.currency]
+        pools.record_entry(found, by=member(request), kind=data["kind"],
+                           amount=minor_units(data["amount"], places), currency=found.currency,
+                           on=data["on"], description=data["description"])  # fmt: skip
+    except ValueError:
+        messages.error(request, f"{found.currency} amounts have {places} decimals at most.")
+    except Refused as error:
+        _refusal(request, error)
+    return redirect("payments:pool", found.pk)
+
+
+@login_required
+@require_POST
+def make_proposal(request: HttpRequest, pool_id: int) -> HttpResponse:
+    found = _pool(request, pool_id)
+    try:
+        proposal = proposals.make_proposal(found, by=member(request))
+    except Refused as error:
+        _refusal(request, error)
+        return redirect("payments:pool", found.pk)
+    return redirect("payments:proposal", proposal.pk)
+
+
+def _lines(proposal: Proposal, revision: Any) -> list[dict[str, Any]]:
+    """Each line with its explanation, ready to show: the records it came through, what
+    each gave (as a share of the pool and in money), and the path from the production."""
+    currency, amount = proposal.pool.currency, proposal.amount
+    rows = list(Line.objects.filter(revision=revision).select_related("user"))
+    result = explain.result_for(revision)
+    explained = {line.pk: explain.explain(line, result) for line in rows}
+    titles = explain.titles([t for ts in explained.values() for t in ts])
+
+    def money(share: Any) -> str:
+        cents = share * amount
+        return ledger.decimal(int(cents.numerator // cents.denominator), currency)
+
+    return [{
+        "line": line, "amount": ledger.decimal(line.amount, currency),
+        "through": [{
+            "title": titles.get(t.record, "") if t.record else "",
+            "share": f"{t.share.numerator}/{t.share.denominator}", "money": money(t.share),
+            "path": [{"title": titles.get(s.derived, ""), "weight": s.weight} for s in t.path],
+        } for t in explained[line.pk]],
+    } for line in rows]  # fmt: skip
+
+
+@never_cache
+def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    found = _proposal(request, proposal_id)
+    revision = proposals.current(found)
+    currency = found.pool.currency
+    lines = _lines(found, revision)
+    picture = chart.split_chart(
+        [(row["line"].user.name, row["line"].amount) for row in lines], currency,
+        title=f"How {ledger.decimal(found.amount, currency)} {currency} is split",
+    )  # fmt: skip
+    compared = None
+    if "a" in request.GET and "b" in request.GET:
+        older = found.revisions.filter(number=request.GET.get("a", "")).first()
+        newer = found.revisions.filter(number=request.GET.get("b", "")).first()
+        if older and newer:
+            compared = proposals.compare(older, newer)
+    leader = is_pool_leader(request.user, found.pool)
+    return render(request, "payments/proposal.html", {
+        "proposal": found, "revision": revision, "lines": lines, "currency": currency,
+        "amount": ledger.decimal(found.amount, currency), "chart": mark_safe(picture),  # noqa: S308 - built with escape()
+        "revisions": found.revisions.select_related("made_by"), "compared": compared,
+        "comments": found.comments.select_related("author"), "is_leader": leader,
+        "is_admin": is_admin(request.user), "adjust_form": AdjustForm(),
+        "editable": leader and (found.status == "draft" or found.window_open),
+    })  # fmt: skip
+
+
+def _changes(proposal: Proposal, data: dict[str, Any]) -> dict[str, Any]:
+    """One adjustment from the form, as the service's changes."""
+    adjustments = proposals.current(proposal).adjustments
+    names = dict(User.objects.filter(
+        pk__in={i["user"] for k in proposals.LIST_KEYS for i in adjustments[k]}
+    ).values_list("pk", "username"))  # fmt: skip
+
+    def named(key: str) -> list[dict[str, Any]]:
+        return [{**i, "user": names[i["user"]]} for i in adjustments[key]]
+
+    action, user, reason = data["action"], data["user"], data["reason"]
+    percent = data["percent"]
+    if action in ("waive", "exclude"):
+        key = "waivers" if action == "waive" else "exclusions"
+        return {key: [*named(key), {"user": user, "reason": reason}]}
+    if action == "manual":
+        bp = int((percent or 0) * 100)
+        return {"manual": [*named("manual"), {"user": user, "bp": bp, "reason": reason}]}
+    if action in ("editor", "pass_through"):
+        key = "editor_share_bp" if action == "editor" else "pass_through_bp"
+        return {key: int((percent or 0) * 100)}
+    return {"weights": {data["edge"]: data["weight"] if data["weight"] is not None else -1}}
+
+
+@login_required
+@require_POST
+def adjust(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    found = _proposal(request, proposal_id)
+    form = AdjustForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose an adjustment and give its reason.")
+        return redirect("payments:proposal", found.pk)
+    try:
+        proposals.revise(found, by=member(request), changes=_changes(found, form.cleaned_data),
+                         reason=form.cleaned_data["reason"])  # fmt: skip
+    except Refused as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, "Revised: a new revision is computed; the earlier one stays.")
+    return redirect("payments:proposal", found.pk)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    found = _proposal(request, proposal_id)
+    try:
+        proposals.publish(found, by=member(request))
+    except Refused as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, "Published: everyone in it is told; comments are open.")
+    return redirect("payments:proposal", found.pk)
+
+
+@login_required
+@require_POST
+def finalize(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    found = _proposal(request, proposal_id)
+    try:
+        proposals.finalize(found, by=member(request), reason=request.POST.get("reason", ""))
+    except Refused as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, "Final: the ledger is written.")
+    return redirect("payments:proposal", found.pk)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    found = _proposal(request, proposal_id)
+    raw = request.POST.get("reply_to", "")
+    reply_to = Comment.objects.filter(pk=raw).first() if raw.isdigit() else None
+    try:
+        proposals.comment(found, by=member(request), body=request.POST.get("body", ""),
+                          reply_to=reply_to)  # fmt: skip
+    except Refused as error:
+        _refusal(request, error)
+    return redirect("payments:proposal", found.pk)
+
+
+@login_required
+@require_POST
+def make_batch(request: HttpRequest, pool_id: int) -> HttpResponse:
+    found = _pool(request, pool_id)
+    try:
+        batch = ledger.make_batch(found, by=member(request))
+    except Refused as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, f"Payout batch {batch.number} is ready to export.")
+    return redirect("payments:pool", found.pk)
+
+
+@login_required
+def batch_csv(request: HttpRequest, pool_id: int, number: int) -> HttpResponse:
+    found = _pool(request, pool_id)
+    if not is_pool_leader(request.user, found):
+        raise Http404
+    batch = get_object_or_404(found.batches, number=number)
+    response = HttpResponse(ledger.batch_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="payouts-pool{found.pk}-batch{number}.csv"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def mark_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
+    payout = get_object_or_404(Payout.objects.select_related("batch__pool"), pk=payout_id)
+    try:
+        ledger.mark_paid(payout, by=member(request), reference=request.POST.get("reference", ""))
+    except Refused as error:
+        _refusal(request, error)
+    return redirect("payments:pool", payout.batch.pool_id)
+
+
+@login_required
+@never_cache
+def earnings(request: HttpRequest) -> HttpResponse:
+    found = ledger.earnings(member(request))
+    rows = [{**r, **{f"{k}_text": ledger.decimal(r[k], r["pool"].currency)
+                     for k in ("proposed", "final", "paid")}} for r in found["rows"]]  # fmt: skip
+    totals = {
+        c: {k: ledger.decimal(v, c) for k, v in t.items()} for c, t in found["totals"].items()
+    }
+    return render(request, "payments/earnings.html", {"rows": rows, "totals": totals})
+
+
+@login_required
+def earnings_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        ledger.earnings_csv(member(request)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="earnings.csv"'
+    return response
