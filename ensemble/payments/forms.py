@@ -34,7 +34,7 @@ class EntryForm(forms.Form):
 class AdjustForm(forms.Form):
     """One adjustment at a time, each with its reason."""
 
-    action = forms.ChoiceField(choices=[
+    action = forms.ChoiceField(label="Adjustment", choices=[
         ("waive", "Waive a person's share"), ("exclude", "Exclude a person"),
         ("manual", "Add a person by hand"), ("editor", "Set the editor share"),
         ("pass_through", "Set the pass-through"), ("weight", "Set an edge's weight"),
