@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -132,13 +133,16 @@ def make_proposal(request: HttpRequest, pool_id: int) -> HttpResponse:
     return redirect("payments:proposal", proposal.pk)
 
 
-def _lines(proposal: Proposal, revision: Any) -> list[dict[str, Any]]:
+LINES_PAGE = 100
+
+
+def _lines(proposal: Proposal, revision: Any, rows: list[Line]) -> list[dict[str, Any]]:
     """Each line with its explanation, ready to show: the records it came through, what
     each gave (as a share of the pool and in money), and the path from the production."""
     currency, amount = proposal.pool.currency, proposal.amount
-    rows = list(Line.objects.filter(revision=revision).select_related("user"))
     result = explain.result_for(revision)
-    explained = {line.pk: explain.explain(line, result) for line in rows}
+    root = proposal.snapshot["root"]
+    explained = {line.pk: explain.explain(line.user_id, result, root) for line in rows}
     titles = explain.titles([t for ts in explained.values() for t in ts])
 
     def money(share: Any) -> str:
@@ -160,9 +164,14 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     found = _proposal(request, proposal_id)
     revision = proposals.current(found)
     currency = found.pool.currency
-    lines = _lines(found, revision)
+    everyone = Line.objects.filter(revision=revision).order_by("-amount", "user_id")
+    page = Paginator(everyone.select_related("user"), LINES_PAGE).get_page(request.GET.get("page"))
+    lines = _lines(found, revision, list(page))
+    # The chart needs every amount but no explanation: names and amounts only.
     picture = chart.split_chart(
-        [(row["line"].user.name, row["line"].amount) for row in lines], currency,
+        [(display or username, amount) for display, username, amount in
+         everyone.values_list("user__display_name", "user__username", "amount")],
+        currency,
         title=f"How {ledger.decimal(found.amount, currency)} {currency} is split",
     )  # fmt: skip
     compared = None
@@ -174,6 +183,7 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     leader = is_pool_leader(request.user, found.pool)
     return render(request, "payments/proposal.html", {
         "proposal": found, "revision": revision, "lines": lines, "currency": currency,
+        "page": page,
         "amount": ledger.decimal(found.amount, currency), "chart": mark_safe(picture),  # noqa: S308 - built with escape()
         "revisions": found.revisions.select_related("made_by"), "compared": compared,
         "comments": found.comments.select_related("author"), "is_leader": leader,

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Schema, Status
+from ninja import Query, Schema, Status
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
@@ -115,18 +115,25 @@ def finalize(request: HttpRequest, proposal_id: int, body: FinalizeIn) -> dict[s
 @router.get("/proposals/{proposal_id}/lines", response={200: list[dict[str, Any]], **ERRORS},
             auth=None)  # fmt: skip
 def lines(
-    request: HttpRequest, proposal_id: int, revision: int | None = None
+    request: HttpRequest,
+    proposal_id: int,
+    revision: int | None = None,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=500),
 ) -> list[dict[str, Any]]:
-    """Every line of the current revision (or `revision`), each with the records that
-    gave it and, per record, the path the money took from the production."""
+    """The lines of the current revision (or `revision`), largest first, `limit` from
+    `offset` (a revision never changes, so offsets are stable); each with the records
+    that gave it and, per record, the path the money took from the production."""
     proposal = proposal_for(request, proposal_id)
     chosen = (proposal.revisions.filter(number=revision).first() if revision
               else proposals.current(proposal))  # fmt: skip
     if chosen is None:
         raise Http404
-    rows = list(Line.objects.filter(revision=chosen).select_related("user"))
+    ordered = Line.objects.filter(revision=chosen).order_by("-amount", "user_id")
+    rows = list(ordered.select_related("user")[offset : offset + limit])
     result = explain.result_for(chosen)
-    explained = {line.pk: explain.explain(line, result) for line in rows}
+    root = proposal.snapshot["root"]
+    explained = {line.pk: explain.explain(line.user_id, result, root) for line in rows}
     titles = explain.titles([t for ts in explained.values() for t in ts])
     currency = proposal.pool.currency
     return [

@@ -9,7 +9,7 @@ from typing import Any
 from gmpy2 import mpq
 
 from ensemble.payments import split
-from ensemble.payments.models import Line, Revision
+from ensemble.payments.models import Revision
 from ensemble.payments.services.proposals import inputs_for
 from ensemble.records.models import Record
 
@@ -56,11 +56,11 @@ def _main_path(result: split.Result, record: int, root: int) -> list[Step]:
     return steps
 
 
-def explain(line: Line, result: split.Result | None = None) -> list[Through]:
-    result = result or result_for(line.revision)
-    root = line.revision.proposal.snapshot["root"]
+def explain(user_id: int, result: split.Result, root: int) -> list[Through]:
+    """The records through which `user_id` got their share in `result` (see
+    `result_for`); `root` is the production's record."""
     found = []
-    for key, share in result.by_record.get(line.user_id, {}).items():
+    for key, share in result.by_record.get(user_id, {}).items():
         if key == 0:  # a manual line: through no record
             found.append(Through(0, share, share, share, []))
             continue

@@ -76,3 +76,34 @@ def test_strangers_cannot_act_and_drafts_stay_hidden(alice, carol, client, story
     assert "Compute a proposal" not in client.get(f"/pools/{pool.pk}").content.decode()
     proposal.refresh_from_db()
     assert proposal.status == "draft"
+
+
+def _proposal_with(alice, story, extra):
+    """A proposal whose lineage has `extra` more contributors, each with a record the
+    film uses."""
+    from ensemble.accounts.testing import make_user
+    from ensemble.lineage import services as lineage
+    from ensemble.lineage.testing import bare_record
+    from ensemble.payments.services import pools, proposals
+
+    for n in range(extra):
+        person = make_user(f"fan{extra}x{n}")
+        lineage.add_source(story.film, bare_record(person, kind="image"), by=alice, note="Used.")
+    pool = pools.create_pool(story.production, by=alice, kind="fixed_budget", currency="EUR",
+                             budget=1_000_000 + extra)  # fmt: skip
+    return proposals.make_proposal(pool, by=alice)
+
+
+def test_the_proposal_page_costs_the_same_queries_for_3_or_30_people(alice, bob, carol, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    counts = []
+    for extra in (1, 28):
+        story = released_production(alice, bob, carol)
+        proposal = _proposal_with(alice, story, extra)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/proposals/{proposal.pk}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
