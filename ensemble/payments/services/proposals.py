@@ -91,6 +91,12 @@ def _compute(proposal: Proposal, adjustments: dict[str, Any], *, by: User, reaso
         result = split.split(inputs_for(proposal.snapshot, adjustments), proposal.amount)
     except split.SplitError as error:
         raise Refused(str(error), code="invalid_split") from error
+    for key in ("waivers", "exclusions"):
+        strangers = {i["user"] for i in adjustments[key]} - set(result.by_record)
+        if strangers:
+            name = User.objects.filter(pk=min(strangers)).values_list("username", flat=True)[0]
+            raise Refused(f"@{name} has no share in this proposal to waive or exclude.",
+                          field=key, code="not_in_split")  # fmt: skip
     number = (
         proposal.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1

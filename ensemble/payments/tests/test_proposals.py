@@ -173,7 +173,7 @@ def test_a_proposal_for_an_unreleased_production_is_refused(alice):
             currency="EUR", budget=1000)  # fmt: skip
 
 
-def test_bad_adjustments_are_refused_and_keep_the_revision(alice, pool):
+def test_bad_adjustments_are_refused_and_keep_the_revision(alice, mod, pool):
     proposal = proposals.make_proposal(pool, by=alice)
     for changes in (
         {"weights": {"1-999999": 2}},
@@ -183,6 +183,7 @@ def test_bad_adjustments_are_refused_and_keep_the_revision(alice, pool):
         {"manual": [{"user": "alice", "bp": 0, "reason": "x"}]},
         {"waivers": [{"user": "bob", "reason": ""}]},
         {"waivers": [{"user": "bob", "reason": "a"}, {"user": "carol", "reason": "b"}]},
+        {"waivers": [{"user": "mod", "reason": "mod has no share to waive"}]},
         {"colour": "red"},
     ):
         with pytest.raises(Refused):
