@@ -84,6 +84,12 @@ bench-lineage: $(VENV)/.dev-installed
 bench-projects: $(VENV)/.dev-installed
 	$(BIN)/python bench/projects.py
 
+# A payment proposal for lineages of 1,000, 10,000 and 100,000 records, SQLite and PostgreSQL
+# (bench/payments.py; ~3 minutes; needs PostgreSQL at 127.0.0.1:5432, user postgres).
+.PHONY: bench-payments
+bench-payments: $(VENV)/.dev-installed
+	$(BIN)/python bench/payments.py
+
 # Keeps var/ (the embedded database and uploaded media): delete it yourself to start over.
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

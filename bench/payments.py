@@ -76,7 +76,7 @@ SKIP = 0.25  # share of extra citations reaching 2–8 levels further down
 SKIP_LEVELS = 8
 INSPIRED = 0.15  # share of citations that are `inspired_by` (weight 0 by default)
 COCREATED = 0.08  # share of records that invited co-creators
-COCREATOR_STATES = (("accepted", 85), ("invited", 10), ("declined", 5))
+COCREATOR_STATES, COCREATOR_WEIGHTS = ("accepted", "invited", "declined"), (85, 10, 5)
 KINDS = ("text", "image", "audio", "video", "other")
 KIND_WEIGHTS = (20, 35, 30, 10, 5)
 CURRENCY = "EUR"
@@ -192,14 +192,15 @@ class Lineage:
         rng.shuffle(owners)
         owner = [first_user + 1, *owners]  # the leader owns the production (and more)
         kind = [3, *rng.choices(range(len(KINDS)), KIND_WEIGHTS, k=records - 1)]  # 3: video
-        states, state_weights = zip(*COCREATOR_STATES, strict=True)
         cocreators = []
         for local in range(1, records):
             if rng.random() >= COCREATED:
                 continue
             invited = {rng.choice(users) for _ in range(rng.choice((1, 1, 2)))} - {owner[local]}
             for user in sorted(invited):
-                cocreators.append((local, user, rng.choices(states, state_weights)[0]))
+                cocreators.append(
+                    (local, user, rng.choices(COCREATOR_STATES, COCREATOR_WEIGHTS)[0])
+                )
         return cls(records, people, first_record, first_user, levels, owner, kind, sources,
                    cocreators)  # fmt: skip
 
@@ -394,7 +395,8 @@ def setup_in_django(spec: dict[str, Any]) -> tuple[Any, Any, float]:
 
 class Phases:
     """Times the steps `make_proposal` takes, in the call itself: the functions it calls
-    (wrapped for the duration) and the SQL it runs (an execute wrapper)."""
+    (wrapped for the duration), the SQL it runs (an execute wrapper), the COMMIT, and
+    the garbage collector's passes (`gc.callbacks`), whichever step they fall in."""
 
     WRAPPED = (
         ("take", "ensemble.payments.services.snapshot", "take"),
@@ -413,9 +415,10 @@ class Phases:
 
     @contextmanager
     def active(self) -> Iterator[None]:
+        import gc
         import importlib
 
-        from django.db import connection
+        from django.db import connection, connections
 
         self.times, self.statements = {}, {}
         saved = []
@@ -452,10 +455,34 @@ class Phases:
             finally:
                 self._add(kind, time.perf_counter() - start)
 
+        wrapper_db = connections["default"]
+        commit = wrapper_db.commit
+
+        def timed_commit() -> None:
+            start = time.perf_counter()
+            try:
+                commit()
+            finally:
+                self._add("commit", time.perf_counter() - start)
+
+        collecting = [0.0]
+
+        def collector(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                collecting[0] = time.perf_counter()
+            else:
+                self._add("gc", time.perf_counter() - collecting[0])
+                key = f"gc_gen{info['generation']}"
+                self.statements[key] = self.statements.get(key, 0) + 1
+
+        wrapper_db.commit = timed_commit  # type: ignore[method-assign]
+        gc.callbacks.append(collector)
         try:
             with connection.execute_wrapper(sql):
                 yield
         finally:
+            gc.callbacks.remove(collector)
+            del wrapper_db.commit  # the class's method again
             for module, attribute, original in saved:
                 setattr(module, attribute, original)
 
@@ -508,20 +535,20 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
         out["sizes"][str(lineage["records"])] = {
             "snapshot_json_bytes": len(json.dumps(snap)),
             "paid": sum(1 for c in result.cents.values() if c > 0),
-            "people_in_split": len(result.by_record),
-            "records_paying": sum(1 for v in result.kept.values() if v),
             "max_denominator_digits": max(len(str(v.denominator)) for v in result.exact.values()),
         }
 
     phases = Phases()
     keys = (
         "take", "inputs", "split", "rounding", "proposal", "store", "lines_build",
-        "sql_proposal", "sql_lines", "sql_other", "in_take", "in_inputs", "in_split",
+        "sql_proposal", "sql_lines", "sql_other", "commit", "gc", "rest", "in_take",
+        "in_inputs", "in_split",
     )  # fmt: skip
     times: dict[int, dict[str, list[float]]] = {
         lineage["records"]: {key: [] for key in keys} for lineage, _, _ in made
     }
     checks: dict[int, dict[str, Any]] = {}
+    full_passes: dict[int, list[int]] = {lineage["records"]: [] for lineage, _, _ in made}
 
     def one_round(record: bool) -> None:
         for lineage, leader, pool in made:
@@ -578,12 +605,18 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
                 "in_take": p.get("take", 0.0), "in_inputs": p.get("inputs", 0.0),
                 "in_split": p.get("split", 0.0), "lines_build": p.get("lines_build", 0.0),
                 "sql_proposal": p.get("sql_proposal", 0.0), "sql_lines": p.get("sql_lines", 0.0),
-                "sql_other": p.get("sql_other", 0.0),
+                "sql_other": p.get("sql_other", 0.0), "commit": p.get("commit", 0.0),
+                "gc": p.get("gc", 0.0),
                 "store": proposal_s - p.get("take", 0.0) - p.get("inputs", 0.0)
                 - p.get("split", 0.0),
             }  # fmt: skip
+            measured["rest"] = measured["store"] - sum(
+                p.get(k, 0.0)
+                for k in ("lines_build", "sql_proposal", "sql_lines", "sql_other", "commit")
+            )
             for key, seconds in measured.items():
                 t[key].append(seconds * 1000)
+            full_passes[size].append(phases.statements.get("gc_gen2", 0))
             print(
                 f"    {size:>7,} records: take {take_s * 1000:7.0f} ms  inputs "
                 f"{inputs_s * 1000:6.0f} ms  split {split_s * 1000:6.0f} ms  make_proposal "
@@ -600,6 +633,7 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
     for size, t in times.items():
         figures = out["sizes"][str(size)]
         figures["check"] = checks[size]
+        figures["gc_full_passes"] = statistics.median(full_passes[size])
         for key, values in t.items():
             figures[key] = {"median_ms": statistics.median(values), "runs": values}
 
@@ -653,6 +687,10 @@ def ms(value: float) -> str:
     return f"{value:.1f} ms" if value < 100 else f"{value:,.0f} ms"
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def growth(m: dict[str, Any], lineages: list[Lineage], key: str) -> str:
     values = [m["sizes"][str(lineage.records)][key]["median_ms"] for lineage in lineages]
     return ", ".join(f"{b / a:.1f}×" for a, b in itertools.pairwise(values))
@@ -672,7 +710,9 @@ def section(
     shapes = "; ".join(
         f"{lineage.records:,} records: depth {lineage.depth}, {lineage.edges:,} edges "
         f"({lineage.uses / lineage.edges:.0%} `uses`), {lineage.accepted:,} accepted "
-        f"co-creators, {m['sizes'][str(lineage.records)]['paid']:,} people paid, snapshot "
+        f"co-creators, {m['sizes'][str(lineage.records)]['paid']:,} people paid at least a "
+        f"cent, exact shares with denominators of up to "
+        f"{m['sizes'][str(lineage.records)]['max_denominator_digits']} digits, snapshot "
         f"{m['sizes'][str(lineage.records)]['snapshot_json_bytes'] / 1e6:.1f} MB of JSON"
         for lineage in lineages
     )
@@ -708,21 +748,26 @@ def section(
         + " | — | — |"
     )
     inside = [
-        "| lineage | `snapshot.take` | `inputs_for` | `split.split` | building the lines "
-        "(`_lines`) | INSERT of the proposal (snapshot JSON) | INSERT of the lines | other "
-        "SQL | storing in all (whole − take − inputs − split) | whole |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| lineage | `snapshot.take` | `inputs_for` | `split.split` | storing in all | … "
+        "building the lines (`_lines`) | … INSERT of the proposal (its snapshot) | … INSERT "
+        "of the lines | … other SQL | … COMMIT | … the rest (Django preparing the rows) "
+        "| whole | garbage collector, anywhere in it |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for lineage in lineages:
         s = m["sizes"][str(lineage.records)]
-        statements = s["check"]["statements"]
+        counted = s["check"]["statements"]
+
+        def cell(key: str, s: dict[str, Any] = s) -> str:
+            return ms(s[key]["median_ms"])
+
         inside.append(
-            f"| {lineage.short} | {ms(s['in_take']['median_ms'])} "
-            f"| {ms(s['in_inputs']['median_ms'])} | {ms(s['in_split']['median_ms'])} "
-            f"| {ms(s['lines_build']['median_ms'])} | {ms(s['sql_proposal']['median_ms'])} "
-            f"| {ms(s['sql_lines']['median_ms'])} ({statements.get('sql_lines', 0)} statements) "
-            f"| {ms(s['sql_other']['median_ms'])} ({statements.get('sql_other', 0)}) "
-            f"| {ms(s['store']['median_ms'])} | {ms(s['proposal']['median_ms'])} |"
+            f"| {lineage.short} | {cell('in_take')} | {cell('in_inputs')} | {cell('in_split')} "
+            f"| {cell('store')} | {cell('lines_build')} | {cell('sql_proposal')} "
+            f"| {cell('sql_lines')} ({plural(counted.get('sql_lines', 0), 'statement')}) "
+            f"| {cell('sql_other')} ({counted.get('sql_other', 0)}) | {cell('commit')} "
+            f"| {cell('rest')} | {cell('proposal')} | {cell('gc')} "
+            f"({plural(round(s['gc_full_passes']), 'full pass', 'full passes')}) |"
         )
     big = m["sizes"][str(lineages[-1].records)]
     whole = big["proposal"]["median_ms"]
@@ -742,8 +787,12 @@ def section(
         "are read back: they sum exactly to the pool and equal `split.split`'s cents.\n\n"
         + "\n".join(lines)
         + f"\n\n{goal}\n\n"
-        "Inside `make_proposal`, in the same calls (its functions wrapped and its SQL timed; "
-        "medians of each part, so the parts need not add up to the whole exactly):\n\n"
+        "Inside `make_proposal`, in the same calls (the functions it calls wrapped, its SQL "
+        "timed by an execute wrapper, its COMMIT and the garbage collector's passes timed; "
+        "the median of each part, so the parts need not add up to the whole exactly). "
+        "Storing = whole − take − inputs − split; the SQL columns include the driver "
+        "adapting the parameters (psycopg encodes JSON and arrays there), the rest is "
+        "Django's own work before that (model instances' values, JSON on SQLite):\n\n"
         + "\n".join(inside)
         + "\n"
     )
@@ -800,7 +849,9 @@ def print_figures(name: str, lineages: list[Lineage], m: dict[str, Any]) -> None
             f"make_proposal {ms(s['proposal']['median_ms']):>9}  (store "
             f"{ms(s['store']['median_ms'])}: lines {ms(s['lines_build']['median_ms'])}, "
             f"INSERT proposal {ms(s['sql_proposal']['median_ms'])}, INSERT lines "
-            f"{ms(s['sql_lines']['median_ms'])})  sum {s['check']['sum']:,} = "
+            f"{ms(s['sql_lines']['median_ms'])}, commit {ms(s['commit']['median_ms'])}, rest "
+            f"{ms(s['rest']['median_ms'])}; gc {ms(s['gc']['median_ms'])})  "
+            f"sum {s['check']['sum']:,} = "
             f"{s['check']['amount']:,}",
             flush=True,
         )
