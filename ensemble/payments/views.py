@@ -44,7 +44,7 @@ def _pool(request: HttpRequest, pool_id: int) -> Pool:
 
 def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
     proposal = get_object_or_404(
-        Proposal.objects.select_related("pool__production__project__owner",
+        Proposal.objects.defer("snapshot").select_related("pool__production__project__owner",
                                         "pool__production__record"),
         pk=proposal_id,
     )  # fmt: skip
@@ -141,7 +141,7 @@ def _lines(proposal: Proposal, revision: Any, rows: list[Line]) -> list[dict[str
     each gave (as a share of the pool and in money), and the path from the production."""
     currency, amount = proposal.pool.currency, proposal.amount
     result = explain.result_for(revision)
-    root = proposal.snapshot["root"]
+    root = proposal.pool.production.record_id
     explained = {line.pk: explain.explain(line.user_id, result, root) for line in rows}
     titles = explain.titles([t for ts in explained.values() for t in ts])
 

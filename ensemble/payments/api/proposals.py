@@ -67,7 +67,7 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
         "amount": money(proposal.amount, proposal.pool.currency), "revision": revision.number,
         "adjustments": adjustments, "published_at": proposal.published_at,
         "window_closes_at": proposal.window_closes_at, "finalized_at": proposal.finalized_at,
-        "early_reason": proposal.early_reason, "records": len(proposal.snapshot["records"]),
+        "early_reason": proposal.early_reason, "records": proposal.record_count,
         "revisions": [
             {"number": r.number, "reason": r.reason, "made_at": r.made_at,
              "made_by": r.made_by.username}
@@ -132,7 +132,7 @@ def lines(
     ordered = Line.objects.filter(revision=chosen).order_by("-amount", "user_id")
     rows = list(ordered.select_related("user")[offset : offset + limit])
     result = explain.result_for(chosen)
-    root = proposal.snapshot["root"]
+    root = proposal.pool.production.record_id
     explained = {line.pk: explain.explain(line.user_id, result, root) for line in rows}
     titles = explain.titles([t for ts in explained.values() for t in ts])
     currency = proposal.pool.currency

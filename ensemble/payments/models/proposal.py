@@ -24,7 +24,10 @@ class Proposal(models.Model):
     pool = models.ForeignKey("payments.Pool", on_delete=models.PROTECT, related_name="proposals")
     amount = models.BigIntegerField()  # minor units to distribute, fixed when made
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    snapshot = models.JSONField()  # {"root", "edges": [[d, s, kind]], "creators", "records"}
+    # {"root", "records": {id: owner}, "edges": [[d, s, kind]], "cocreators"}: megabytes
+    # for a big lineage, so lookups that only show a proposal defer it.
+    snapshot = models.JSONField()
+    record_count = models.PositiveIntegerField(default=0)  # records in the snapshot
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -65,6 +68,9 @@ class Revision(models.Model):
     #  reason}], "waivers": [{user, reason}], "exclusions": [{user, reason}]}
     adjustments = models.JSONField()
     reason = models.CharField(max_length=500, blank=True)
+    # People whose share comes to less than a cent and who have no line of their own
+    # (no waiver, exclusion or manual line): counted, not stored.
+    unlisted = models.PositiveIntegerField(default=0)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

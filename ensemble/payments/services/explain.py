@@ -10,7 +10,7 @@ from gmpy2 import mpq
 
 from ensemble.payments import split
 from ensemble.payments.models import Revision
-from ensemble.payments.services.proposals import inputs_for
+from ensemble.payments.services.proposals import gc_paused, inputs_for
 from ensemble.records.models import Record
 
 
@@ -35,7 +35,8 @@ def result_for(revision: Revision) -> split.Result:
     """The split of a revision, computed again from its frozen inputs (exactly the same:
     the split is deterministic)."""
     proposal = revision.proposal
-    return split.split(inputs_for(proposal.snapshot, revision.adjustments), proposal.amount)
+    with gc_paused():
+        return split.split(inputs_for(proposal.snapshot, revision.adjustments), proposal.amount)
 
 
 def _main_path(result: split.Result, record: int, root: int) -> list[Step]:

@@ -3,6 +3,9 @@ comments, finalized into the ledger. Every change is a new revision, kept."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from fractions import Fraction
 from typing import Any
@@ -15,6 +18,7 @@ from gmpy2 import mpq
 from ensemble.accounts.models import User
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
+from ensemble.lineage.models import Source
 from ensemble.notifications.services import notify_many
 from ensemble.payments import split
 from ensemble.payments.models import Comment, LedgerEntry, Line, Pool, Proposal, Revision
@@ -39,10 +43,15 @@ def defaults(pool: Pool) -> dict[str, Any]:
 def inputs_for(snap: dict[str, Any], adjustments: dict[str, Any]) -> split.Inputs:
     """The split's inputs: the frozen graph with this revision's adjustments."""
     weights = adjustments["weights"]
+    by_kind = {kind: snapshot.default_weight(kind) for kind in Source.Kind.values}
     edges: dict[int, list[tuple[int, split.Weight]]] = {}
     for derived, source, kind in snap["edges"]:
-        weight = weights.get(f"{derived}-{source}", snapshot.default_weight(kind))
-        edges.setdefault(derived, []).append((source, weight))
+        weight = weights.get(f"{derived}-{source}", by_kind[kind]) if weights else by_kind[kind]
+        targets = edges.get(derived)
+        if targets is None:
+            edges[derived] = [(source, weight)]
+        else:
+            targets.append((source, weight))
     creators = {int(r): [owner] for r, owner in snap["records"].items()}
     for record, people in snap["cocreators"].items():
         if int(record) in creators:
@@ -73,6 +82,8 @@ def _lines(revision: Revision, result: split.Result, adjustments: dict[str, Any]
         notes[x["user"]] = f"Excluded: {x['reason']}"
     lines = []
     for person, records in result.by_record.items():
+        if not result.cents.get(person) and person not in notes:
+            continue  # under a cent: counted in `Revision.unlisted`, not stored
         lines.append(
             Line(
                 revision=revision,
@@ -100,10 +111,13 @@ def _compute(proposal: Proposal, adjustments: dict[str, Any], *, by: User, reaso
     number = (
         proposal.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
-    revision = Revision.objects.create(
+    revision = Revision(
         proposal=proposal, number=number, adjustments=adjustments, reason=reason, made_by=by
     )
-    Line.objects.bulk_create(_lines(revision, result, adjustments), batch_size=2_000)
+    lines = _lines(revision, result, adjustments)
+    revision.unlisted = len(result.by_record) - len(lines)
+    revision.save()
+    Line.objects.bulk_create(lines, batch_size=2_000)
     return revision
 
 
@@ -121,12 +135,28 @@ def make_proposal(pool: Pool, *, by: User) -> Proposal:
         available = pools.balance(pool).available
         if available <= 0:
             raise Refused("The pool holds nothing to distribute yet.", status=409, code="empty")
-        proposal = Proposal.objects.create(
-            pool=pool, amount=available, snapshot=snapshot.take(pool.production.record_id),
-            created_by=by,
-        )  # fmt: skip
-        _compute(proposal, defaults(pool), by=by, reason="Computed from the lineage.")
+        with gc_paused():
+            frozen = snapshot.take(pool.production.record_id)
+            proposal = Proposal.objects.create(
+                pool=pool, amount=available, snapshot=frozen,
+                record_count=len(frozen["records"]), created_by=by,
+            )  # fmt: skip
+            _compute(proposal, defaults(pool), by=by, reason="Computed from the lineage.")
     return proposal
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection while a big split is built: it makes hundreds of thousands
+    of small objects that all stay alive until the end, so the collector's full passes
+    (about a second at 100,000 records, docs/benchmarks.md) would find nothing to free."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def current(proposal: Proposal) -> Revision:
@@ -205,7 +235,7 @@ def revise(proposal: Proposal, *, by: User, changes: dict[str, Any], reason: str
     _require_editable(proposal)
     adjustments = cleaned(proposal, changes)
     reason = checked_text((reason or "").strip(), field="reason", label="reason")[:500]
-    with transaction.atomic():
+    with transaction.atomic(), gc_paused():
         return _compute(proposal, adjustments, by=by, reason=reason)
 
 
