@@ -44,7 +44,7 @@ def _pool(request: HttpRequest, pool_id: int) -> Pool:
 
 def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
     proposal = get_object_or_404(
-        Proposal.objects.defer("snapshot").select_related("pool__production__project__owner",
+        Proposal.objects.defer("snapshot_json").select_related("pool__production__project__owner",
                                         "pool__production__record"),
         pk=proposal_id,
     )  # fmt: skip

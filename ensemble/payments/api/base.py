@@ -32,7 +32,7 @@ def pool_for(request: HttpRequest, pool_id: int) -> Pool:
 def proposal_for(request: HttpRequest, proposal_id: int) -> Proposal:
     """Drafts are the leaders'; published and final proposals are everyone's."""
     proposal = get_object_or_404(
-        Proposal.objects.defer("snapshot").select_related("pool__production__project__owner",
+        Proposal.objects.defer("snapshot_json").select_related("pool__production__project__owner",
                                         "pool__production__record"),
         pk=proposal_id,
     )  # fmt: skip

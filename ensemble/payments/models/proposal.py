@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 class Proposal(models.Model):
@@ -24,9 +28,10 @@ class Proposal(models.Model):
     pool = models.ForeignKey("payments.Pool", on_delete=models.PROTECT, related_name="proposals")
     amount = models.BigIntegerField()  # minor units to distribute, fixed when made
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    # {"root", "records": {id: owner}, "edges": [[d, s, kind]], "cocreators"}: megabytes
-    # for a big lineage, so lookups that only show a proposal defer it.
-    snapshot = models.JSONField()
+    # The frozen lineage as compact JSON text (see `snapshot`): megabytes for a big
+    # lineage, stored as text because PostgreSQL would spend half a second making jsonb
+    # of it, and deferred by lookups that only show a proposal.
+    snapshot_json = models.TextField()
     record_count = models.PositiveIntegerField(default=0)  # records in the snapshot
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -48,6 +53,13 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"proposal {self.pk} ({self.status})"
+
+    @cached_property
+    def snapshot(self) -> dict[str, Any]:
+        """{"root", "records": {id: owner}, "edges": [[derived, source, kind]],
+        "cocreators": {id: [user ids]}}, as `services.snapshot.take` made it."""
+        frozen: dict[str, Any] = json.loads(self.snapshot_json)
+        return frozen
 
     @property
     def window_open(self) -> bool:
@@ -95,7 +107,9 @@ class Line(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     amount = models.BigIntegerField()  # minor units
     exact = models.TextField()  # the exact share of the pool, "numerator/denominator"
-    records = models.JSONField()  # {record id: exact share it gave, as "n/d"}
+    # {record id: exact share it gave, as "n/d"} as JSON text: see `records`. Text, not
+    # jsonb: PostgreSQL's bulk insert of jsonb arrays cost half a second per 15,000 lines.
+    records_json = models.TextField()
     note = models.CharField(max_length=500, blank=True)  # waived, excluded, manual: why
 
     class Meta:
@@ -107,6 +121,11 @@ class Line(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} to {self.user_id}"
+
+    @cached_property
+    def records(self) -> dict[str, str]:
+        found: dict[str, str] = json.loads(self.records_json)
+        return found
 
 
 class Comment(models.Model):

@@ -4,6 +4,7 @@ comments, finalized into the ledger. Every change is a new revision, kept."""
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -90,7 +91,7 @@ def _lines(revision: Revision, result: split.Result, adjustments: dict[str, Any]
                 user_id=person,
                 amount=result.cents.get(person, 0),
                 exact=_q(result.exact.get(person, 0)),
-                records={str(r): _q(s) for r, s in records.items()},
+                records_json=json.dumps({str(r): _q(s) for r, s in records.items()}),
                 note=notes.get(person, ""),
             )
         )
@@ -137,8 +138,9 @@ def make_proposal(pool: Pool, *, by: User) -> Proposal:
             raise Refused("The pool holds nothing to distribute yet.", status=409, code="empty")
         with gc_paused():
             frozen = snapshot.take(pool.production.record_id)
+            text = json.dumps(frozen, separators=(",", ":"))
             proposal = Proposal.objects.create(
-                pool=pool, amount=available, snapshot=frozen,
+                pool=pool, amount=available, snapshot_json=text,
                 record_count=len(frozen["records"]), created_by=by,
             )  # fmt: skip
             _compute(proposal, defaults(pool), by=by, reason="Computed from the lineage.")
