@@ -286,6 +286,11 @@ def test_openapi_documents_which_endpoints_need_no_credentials(openapi):
         ("get", "/api/v1/productions/{production_id}/credits"),
         ("get", "/api/v1/projects/{slug}/updates"),
         ("get", "/api/v1/projects/{slug}/resources"),
+        ("get", "/api/v1/pools/{pool_id}"),
+        ("get", "/api/v1/proposals/{proposal_id}"),
+        ("get", "/api/v1/proposals/{proposal_id}/lines"),
+        ("get", "/api/v1/proposals/{proposal_id}/compare"),
+        ("get", "/api/v1/proposals/{proposal_id}/comments"),
     }
 
 
