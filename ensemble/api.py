@@ -2,6 +2,7 @@
 
 from ensemble.accounts.api import router as accounts_router
 from ensemble.accounts.api_auth import API_AUTH
+from ensemble.community.api import router as community_router
 from ensemble.core.api import EnsembleAPI
 from ensemble.lineage.api import router as lineage_router
 from ensemble.notifications.api import router as notifications_router
@@ -26,3 +27,4 @@ api.add_router("", records_router)
 api.add_router("", lineage_router)
 api.add_router("", projects_router)
 api.add_router("", payments_router)
+api.add_router("", community_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ensemble.lineage",
     "ensemble.projects",
     "ensemble.payments",
+    "ensemble.community",
 ]
 
 MIDDLEWARE = [

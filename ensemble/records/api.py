@@ -81,6 +81,7 @@ class RecordOut(Schema):
     updated_at: datetime
     published_at: datetime | None
     version_count: int
+    heart_count: int
     current_version: VersionOut | None
     latest_version: VersionOut | None
     media: MediaOut
@@ -139,6 +140,7 @@ def record_out(record: Record, viewer: Any, latest: Version | None = None) -> di
         "updated_at": record.updated_at,
         "published_at": record.published_at,
         "version_count": record.version_count,
+        "heart_count": record.heart_count,
         "current_version": None if record.is_deleted else record.current_version,
         "latest_version": latest,
         "media": media_for(record.current_version, record, viewer).as_dict(),

@@ -291,6 +291,13 @@ def test_openapi_documents_which_endpoints_need_no_credentials(openapi):
         ("get", "/api/v1/proposals/{proposal_id}/lines"),
         ("get", "/api/v1/proposals/{proposal_id}/compare"),
         ("get", "/api/v1/proposals/{proposal_id}/comments"),
+        ("get", "/api/v1/users/{username}/followers"),
+        ("get", "/api/v1/users/{username}/following"),
+        ("get", "/api/v1/users/{username}/lists"),
+        ("get", "/api/v1/records/{record_id}/comments"),
+        ("get", "/api/v1/projects/{slug}/comments"),
+        ("get", "/api/v1/calls/{call_id}/comments"),
+        ("get", "/api/v1/lists/{list_id}"),
     }
 
 

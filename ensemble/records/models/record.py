@@ -132,6 +132,9 @@ class Record(models.Model):
         "records.Version", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     version_count = models.PositiveIntegerField(default=0)
+    # Hearts, counted by `community.services.hearts` as they come and go: cards show it
+    # without a query each.
+    heart_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CommunityConfig(AppConfig):
+    name = "ensemble.community"
+    label = "community"
+    verbose_name = "Community"
+
+    def ready(self) -> None:
+        from ensemble.community import notifications  # noqa: F401 - registers the kinds
+        from ensemble.community.record_page import sections
+        from ensemble.records import hooks
+
+        hooks.record_page.append(sections)

@@ -1,0 +1,132 @@
+"""Comments on records, projects and calls: one level of replies, edit and delete your
+own, @mentions that notify. Only on what the author can see, and only people who can
+see it are told."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ensemble.accounts.models import User
+from ensemble.community.models import Comment
+from ensemble.core.markdown import render_markdown
+from ensemble.core.refusals import Refused
+from ensemble.notifications.services import notify, notify_many
+from ensemble.projects import services as projects
+from ensemble.projects.models import Call, Project
+from ensemble.records import access
+from ensemble.records.models import Record
+from ensemble.records.services import checked_text
+
+MAX_LENGTH = 5_000
+MAX_MENTIONS = 10  # more is a mass notification, not a conversation
+MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_.+-]{1,150})")
+
+Target = Record | Project | Call
+
+
+def can_see(user: Any, target: Target) -> bool:
+    if isinstance(target, Record):
+        return not target.is_deleted and access.can_view(user, target)
+    project = target if isinstance(target, Project) else target.project
+    return project is None or projects.can_view_project(user, project)
+
+
+def _owners(target: Target) -> list[User]:
+    if isinstance(target, Record):
+        return [target.owner]
+    project = target if isinstance(target, Project) else target.project
+    return [project.owner] if project is not None else [target.created_by]  # type: ignore[union-attr]
+
+
+def _clean(body: str) -> str:
+    body = checked_text((body or "").strip(), field="body", label="comment", multiline=True)
+    if not body:
+        raise Refused("Write something first.", field="body")
+    if len(body) > MAX_LENGTH:
+        raise Refused(f"A comment can be at most {MAX_LENGTH:,} characters.", field="body")
+    return body
+
+
+def mentioned(body: str, target: Target, author: User) -> list[User]:
+    """Members named with @username who exist and can see the target (unknown names are
+    just text); at most MAX_MENTIONS."""
+    names = {m.rstrip(".") for m in MENTION.findall(body)}
+    if not names:
+        return []
+    found = [
+        u
+        for u in User.objects.filter(username__in=list(names)[: MAX_MENTIONS * 2], is_active=True)
+        if u.pk != author.pk and can_see(u, target)
+    ]
+    return found[:MAX_MENTIONS]
+
+
+def add(author: User, target: Target, body: str, *, reply_to: Comment | None = None) -> Comment:
+    if not can_see(author, target):
+        raise Refused("There is no such thing to comment on.", status=404, code="not_found")
+    body = _clean(body)
+    if reply_to is not None:
+        if reply_to.target != target or reply_to.deleted_at is not None:
+            raise Refused("Answer a comment on the same page.", field="reply_to")
+        if reply_to.reply_to_id is not None:
+            reply_to = reply_to.reply_to  # one level: answer the thread
+    fields = {type(target).__name__.lower(): target}
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            author=author, reply_to=reply_to, body=body, body_html=render_markdown(body),
+            **fields,
+        )  # fmt: skip
+        told = {author.pk}
+        people = mentioned(body, target, author)
+        notify_many(people, "mentioned", actor=author, about=comment)
+        told |= {u.pk for u in people}
+        if (
+            reply_to is not None
+            and reply_to.author_id not in told
+            and can_see(reply_to.author, target)
+        ):
+            notify(reply_to.author, "comment_reply", actor=author, about=comment)
+            told.add(reply_to.author_id)
+        for owner in _owners(target):
+            if owner.pk not in told:
+                notify(owner, "comment_on_yours", actor=author, about=comment)
+    return comment
+
+
+def edit(comment: Comment, *, by: User, body: str) -> Comment:
+    if comment.author_id != by.pk:
+        raise Refused("You can only edit your own comments.", status=403, code="forbidden")
+    if comment.deleted_at is not None:
+        raise Refused("That comment was deleted.", status=410, code="gone")
+    body = _clean(body)
+    comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+def delete(comment: Comment, *, by: User) -> None:
+    """The author (or the target's owner, for their own page) removes the words; the
+    comment stays as "deleted" so that replies keep their place."""
+    owners = {u.pk for u in _owners(comment.target)}  # type: ignore[arg-type]
+    if comment.author_id != by.pk and by.pk not in owners:
+        raise Refused("You can only delete your own comments.", status=403, code="forbidden")
+    comment.body, comment.body_html, comment.deleted_at = "", "", timezone.now()
+    comment.save(update_fields=["body", "body_html", "deleted_at"])
+
+
+def thread(target: Target) -> list[Comment]:
+    """Top-level comments in order, each with `.answers`: two queries in all."""
+    field = type(target).__name__.lower()
+    rows = list(Comment.objects.filter(**{field: target}).select_related("author"))
+    top = [c for c in rows if c.reply_to_id is None]
+    by_id = {c.pk: c for c in top}
+    for c in top:
+        c.answers = []  # type: ignore[attr-defined]
+    for c in rows:
+        if c.reply_to_id in by_id:
+            by_id[c.reply_to_id].answers.append(c)  # type: ignore[attr-defined]
+    return top

@@ -1,0 +1,54 @@
+"""Buttons and threads other apps' pages show: `{% heart_button record %}`,
+`{% follow_button person=member %}` or `project=…`, `{% comments_for target %}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from ensemble.community.models import RecordList
+from ensemble.community.services import comments, follows, hearts
+
+register = template.Library()
+
+
+def _render(name: str, context: dict[str, Any], request: Any) -> SafeString:
+    return mark_safe(render_to_string(name, context, request=request))  # noqa: S308 - escaped there
+
+
+@register.simple_tag(takes_context=True)
+def heart_button(context: template.Context, record: Any) -> SafeString:
+    request = context["request"]
+    hearted = record.pk in hearts.has_hearted(request.user, [record.pk])
+    return _render("community/_heart.html", {"record": record, "hearted": hearted}, request)
+
+
+@register.simple_tag(takes_context=True)
+def follow_button(context: template.Context, person: Any = None, project: Any = None) -> SafeString:
+    request = context["request"]
+    user = request.user
+    if person is not None and getattr(user, "pk", None) == person.pk:
+        return SafeString("")
+    on = follows.follows(user, person=person, project=project)
+    return _render("community/_follow.html", {"person": person, "project": project,
+                                              "following": on}, request)  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def comments_for(context: template.Context, target: Any) -> SafeString:
+    request = context["request"]
+    kind = type(target).__name__.lower()
+    shown = {"thread": comments.thread(target), "target": target, "kind": kind}
+    return _render("community/_comments.html", shown, request)
+
+
+@register.simple_tag(takes_context=True)
+def add_to_list(context: template.Context, record: Any) -> SafeString:
+    request = context["request"]
+    if not request.user.is_authenticated or not record.is_public:
+        return SafeString("")
+    mine = list(RecordList.objects.filter(owner=request.user).values("pk", "title")[:50])
+    return _render("community/_add_to_list.html", {"record": record, "lists": mine}, request)

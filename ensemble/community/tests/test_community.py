@@ -1,0 +1,128 @@
+"""Hearts, follows, comments with mentions, and lists: the rules, refusals and privacy."""
+
+from __future__ import annotations
+
+import pytest
+
+from ensemble.community.models import Comment, Follow, Heart
+from ensemble.community.services import comments, follows, hearts, lists
+from ensemble.core.refusals import Refused
+from ensemble.lineage.testing import bare_record
+from ensemble.notifications.models import Notification
+from ensemble.projects.testing import make_call, make_project
+from ensemble.records.models import Record
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(code, fn, *args, **kwargs):
+    with pytest.raises(Refused) as caught:
+        fn(*args, **kwargs)
+    assert caught.value.code == code, caught.value.message
+    return caught.value
+
+
+def test_hearts_once_each_never_your_own_and_undo(alice, bob, carol):
+    poem = bare_record(alice, kind="text", title="Turnip ode")
+    assert hearts.heart(bob, poem) is True
+    assert hearts.heart(bob, poem) is False  # a double heart changes nothing
+    hearts.heart(carol, poem)
+    refused("own_work", hearts.heart, alice, poem)
+    poem.refresh_from_db()
+    assert poem.heart_count == 2
+    assert hearts.unheart(bob, poem) is True
+    assert hearts.unheart(bob, poem) is False
+    poem.refresh_from_db()
+    assert poem.heart_count == 1
+    assert Heart.objects.count() == 1
+
+
+def test_no_hearts_on_drafts_or_what_you_cannot_see(alice, bob):
+    draft = bare_record(alice, kind="image", public=False)
+    refused("not_found", hearts.heart, bob, draft)
+    refused("draft", hearts.heart, alice, draft)  # the owner sees it, but it is a draft
+    assert Record.objects.get(pk=draft.pk).heart_count == 0
+
+
+def test_follows_people_and_projects_once_never_yourself(alice, bob):
+    assert follows.follow_person(bob, alice) is True
+    assert follows.follow_person(bob, alice) is False
+    refused("self", follows.follow_person, bob, bob)
+    assert alice.notifications.filter(kind="new_follower").count() == 1
+    draft = make_project(alice, title="Secret")
+    draft.status = "draft"
+    draft.save()
+    refused("not_found", follows.follow_project, bob, draft)
+    project = make_project(alice)
+    assert follows.follow_project(bob, project) is True
+    assert list(follows.project_followers(project)) == [bob]
+    assert follows.unfollow(bob, person=alice) is True
+    assert Follow.objects.count() == 1
+
+
+def test_comments_mention_reply_edit_and_delete(alice, bob, carol, mod):
+    poem = bare_record(alice, kind="text", title="Turnip ode")
+    first = comments.add(bob, poem, "Lovely! @carol you must see this; @nobody too.")
+    told = {n.recipient.username: n.kind for n in Notification.objects.all()}
+    assert told == {"carol": "mentioned", "alice": "comment_on_yours"}
+    answer = comments.add(alice, poem, "Thank you", reply_to=first)
+    deeper = comments.add(carol, poem, "Agreed", reply_to=answer)
+    assert deeper.reply_to_id == first.pk  # one level: answers join the thread
+    assert bob.notifications.filter(kind="comment_reply").exists()
+    refused("forbidden", comments.edit, first, by=carol, body="hijack")
+    comments.edit(first, by=bob, body="Lovely, **really**.")
+    first.refresh_from_db()
+    assert "<strong>really</strong>" in first.body_html
+    assert first.edited_at is not None
+    comments.delete(first, by=bob)
+    first.refresh_from_db()
+    assert (first.body, first.deleted_at is not None) == ("", True)
+    thread = comments.thread(poem)
+    assert [len(t.answers) for t in thread] == [2]  # the replies keep their place
+
+
+def test_bad_comments_and_comments_on_hidden_things_are_refused(alice, bob):
+    poem = bare_record(alice, kind="text")
+    for body in ("", "   ", "x" * 5_001, "bad \x07 bell"):
+        with pytest.raises(Refused):
+            comments.add(bob, poem, body)
+    draft = bare_record(alice, kind="text", public=False)
+    refused("not_found", comments.add, bob, draft, "Seen it")
+    secret = make_project(alice, title="Secret")
+    secret.status = "draft"
+    secret.save()
+    refused("not_found", comments.add, bob, secret, "Hello")
+    refused("not_found", comments.add, bob, make_call(secret), "Hello")
+    assert not Comment.objects.exists()
+
+
+def test_a_mention_never_reaches_someone_who_cannot_see_it(alice, bob, carol):
+    secret = make_project(alice, title="Secret")
+    secret.status = "draft"
+    secret.save()
+    from ensemble.projects import services as projects
+
+    projects.add_leader(secret, by=alice, user=bob)
+    comments.add(bob, secret, "@carol look at this")
+    assert not carol.notifications.filter(kind="mentioned").exists()
+
+
+def test_lists_take_public_records_once_in_order(alice, bob):
+    one, two = (
+        bare_record(alice, kind="image", title="One"),
+        bare_record(alice, kind="image", title="Two"),
+    )
+    draft = bare_record(alice, kind="image", public=False)
+    favourites = lists.create(bob, title="Turnips I love")
+    lists.add(favourites, by=bob, record=one, note="The first")
+    lists.add(favourites, by=bob, record=two)
+    refused("duplicate", lists.add, favourites, by=bob, record=one)
+    refused("not_public", lists.add, favourites, by=bob, record=draft)
+    refused("forbidden", lists.add, favourites, by=alice, record=two)
+    lists.reorder(favourites, by=bob, record_ids=[two.pk, one.pk])
+    assert [i.record.title for i in lists.visible_items(favourites)] == ["Two", "One"]
+    with pytest.raises(Refused):
+        lists.reorder(favourites, by=bob, record_ids=[two.pk])
+    Record.objects.filter(pk=two.pk).update(visibility="draft", published_at=None)
+    assert [i.record.title for i in lists.visible_items(favourites)] == ["One"]
+    refused("invalid", lists.create, bob, title="")

@@ -1,0 +1,187 @@
+"""Community pages and forms: heart, follow, comment, lists. Each form posts here and
+comes back to the page it was on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ensemble.accounts.http import member
+from ensemble.accounts.models import User
+from ensemble.community.models import Comment, RecordList
+from ensemble.community.services import comments, follows, hearts, lists
+from ensemble.core.refusals import Refused
+from ensemble.projects.models import Call, Project
+from ensemble.records import access
+from ensemble.records.models import Record
+from ensemble.records.present import card_media
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _refused(request: HttpRequest, error: Refused) -> None:
+    if error.status in (403, 404):
+        raise Http404
+    messages.error(request, error.message)
+
+
+def _record(request: HttpRequest, record_id: int) -> Record:
+    record = get_object_or_404(Record.objects.select_related("owner"), pk=record_id)
+    if record.is_deleted or not access.can_view(request.user, record):
+        raise Http404
+    return record
+
+
+@login_required
+@require_POST
+def heart(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _record(request, record_id)
+    try:
+        if request.POST.get("action") == "unheart":
+            hearts.unheart(member(request), record)
+        else:
+            hearts.heart(member(request), record)
+    except Refused as error:
+        _refused(request, error)
+    return _back(request, record.get_absolute_url())
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    """Follow or unfollow a person (`person`) or a project (`project`)."""
+    me = member(request)
+    stop = request.POST.get("action") == "unfollow"
+    try:
+        if "person" in request.POST:
+            person = get_object_or_404(User, username=request.POST["person"], is_active=True)
+            fallback = person.get_absolute_url()
+            if stop:
+                follows.unfollow(me, person=person)
+            else:
+                follows.follow_person(me, person)
+        else:
+            project = get_object_or_404(Project, slug=request.POST.get("project", ""))
+            fallback = project.get_absolute_url()
+            if stop:
+                follows.unfollow(me, project=project)
+            else:
+                follows.follow_project(me, project)
+    except Refused as error:
+        _refused(request, error)
+        fallback = "/"
+    return _back(request, fallback)
+
+
+def _target(kind: str, target_id: str) -> Any:
+    model = {"record": Record, "project": Project, "call": Call}.get(kind)
+    if model is None or not target_id.isdigit():
+        raise Http404
+    return get_object_or_404(model, pk=int(target_id))
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest) -> HttpResponse:
+    target = _target(request.POST.get("target", ""), request.POST.get("target_id", ""))
+    raw = request.POST.get("reply_to", "")
+    reply_to = Comment.objects.filter(pk=raw).first() if raw.isdigit() else None
+    try:
+        made = comments.add(member(request), target, request.POST.get("body", ""),
+                            reply_to=reply_to)  # fmt: skip
+    except Refused as error:
+        _refused(request, error)
+        return redirect(target.get_absolute_url() + "#comments")
+    return redirect(made.get_absolute_url())
+
+
+def _own_comment(request: HttpRequest, comment_id: int) -> Comment:
+    found = get_object_or_404(Comment, pk=comment_id)
+    if not comments.can_see(request.user, found.target):  # type: ignore[arg-type]
+        raise Http404
+    return found
+
+
+@login_required
+@require_POST
+def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    found = _own_comment(request, comment_id)
+    try:
+        comments.edit(found, by=member(request), body=request.POST.get("body", ""))
+    except Refused as error:
+        _refused(request, error)
+    return redirect(found.get_absolute_url())
+
+
+@login_required
+@require_POST
+def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    found = _own_comment(request, comment_id)
+    try:
+        comments.delete(found, by=member(request))
+    except Refused as error:
+        _refused(request, error)
+    return redirect(found.get_absolute_url())
+
+
+def record_list(request: HttpRequest, list_id: int) -> HttpResponse:
+    found = get_object_or_404(RecordList.objects.select_related("owner"), pk=list_id)
+    items = lists.visible_items(found)
+    cards = [(i, card_media(i.record.current_version, i.record, request.user)) for i in items]
+    return render(request, "community/list.html", {
+        "list": found, "cards": cards, "is_owner": request.user.pk == found.owner_id,
+    })  # fmt: skip
+
+
+@login_required
+@never_cache
+def new_list(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            made = lists.create(member(request), title=request.POST.get("title", ""),
+                                description=request.POST.get("description", ""))  # fmt: skip
+        except Refused as refusal:
+            error = refusal.message
+        else:
+            return redirect(made)
+    return render(request, "community/new_list.html", {"error": error},
+                  status=400 if error else 200)  # fmt: skip
+
+
+@login_required
+@require_POST
+def add_to_list(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.get("list", "")
+    found = get_object_or_404(RecordList, pk=int(raw) if raw.isdigit() else 0)
+    record = _record(request, int(request.POST.get("record", "0") or 0))
+    try:
+        lists.add(found, by=member(request), record=record, note=request.POST.get("note", ""))
+    except Refused as error:
+        _refused(request, error)
+    else:
+        messages.success(request, f"Added to “{found.title}”.")
+    return redirect(record)
+
+
+@login_required
+@require_POST
+def remove_from_list(request: HttpRequest, list_id: int, record_id: int) -> HttpResponse:
+    found = get_object_or_404(RecordList, pk=list_id)
+    try:
+        lists.remove(found, by=member(request), record=get_object_or_404(Record, pk=record_id))
+    except Refused as error:
+        _refused(request, error)
+    return redirect(found)
