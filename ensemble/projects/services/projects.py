@@ -119,8 +119,7 @@ def set_stage_state(project: Project, *, by: User, position: int, state: str) ->
 
 def post_update(project: Project, *, by: User, body: str) -> StatusUpdate:
     """News from the leaders on the project page, sent to everyone taking part: the
-    leaders and whoever entered one of its calls. (Followers join them with follows,
-    which the community issue brings.)"""
+    leaders, whoever entered one of its calls, and its followers."""
     require_leader(by, project, what="post updates")
     body = checked_text((body or "").strip(), field="body", label="update", multiline=True)
     if not body:
@@ -136,8 +135,11 @@ def post_update(project: Project, *, by: User, body: str) -> StatusUpdate:
 
 
 def taking_part(project: Project) -> Any:
-    """The leaders, and (while the project is visible to everyone) its entrants."""
+    """The leaders, and (while the project is visible to everyone) its entrants and
+    followers."""
     people = Q(pk=project.owner_id) | Q(led_projects__project=project)
     if project.is_visible_to_everyone:
-        people |= Q(entries__call__project=project)
+        # Entrants, and the project's followers (`community.Follow`, related as
+        # `following` on the member).
+        people |= Q(entries__call__project=project) | Q(following__project=project)
     return User.objects.filter(people).distinct()

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from ensemble.community.services import follows
 from ensemble.core.refusals import Refused
 from ensemble.lineage import services as lineage
 from ensemble.lineage.testing import bare_record
@@ -205,6 +206,9 @@ def test_an_update_is_sent_to_the_leaders_and_entrants_but_not_outsiders(
     services.post_update(project, by=alice, body="The script is *done*.")
     sent = list(Notification.objects.filter(kind="project_update"))
     assert {n.recipient for n in sent} == {bob, mod}  # not the author; not carol, no part
+    follows.follow_project(carol, project)
+    services.post_update(project, by=alice, body="And the drawings.")
+    assert carol.notifications.filter(kind="project_update").count() == 1  # now she follows
     assert "The script is" in sent[0].text
 
 
