@@ -9,6 +9,7 @@ from ensemble.notifications.api import router as notifications_router
 from ensemble.payments.api import router as payments_router
 from ensemble.projects.api import router as projects_router
 from ensemble.records.api import router as records_router
+from ensemble.search.api import router as search_router
 
 api = EnsembleAPI(
     title="Ensemble API",
@@ -28,3 +29,4 @@ api.add_router("", lineage_router)
 api.add_router("", projects_router)
 api.add_router("", payments_router)
 api.add_router("", community_router)
+api.add_router("", search_router)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ensemble.projects",
     "ensemble.payments",
     "ensemble.community",
+    "ensemble.search",
 ]
 
 MIDDLEWARE = [

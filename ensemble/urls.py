@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("ensemble.projects.urls")),
     path("", include("ensemble.payments.urls")),
     path("", include("ensemble.community.urls")),
+    path("", include("ensemble.search.urls")),
     # Public media (avatars). Record media goes through signed links (records.media_views).
     re_path(r"^media/(?P<path>avatars/[A-Za-z0-9_.-]+)$", core_views.public_media),
 ]  # fmt: skip

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
-from ensemble.accounts import services
+from ensemble.accounts import indexing, services
 from ensemble.accounts.forms import EmailChangeForm, ProfileForm, SignUpForm
 from ensemble.accounts.http import member
 from ensemble.accounts.models import Skill, User
@@ -100,6 +100,7 @@ def update_me(request: HttpRequest, payload: MePatch) -> User:
         raise _form_errors(form)
     with transaction.atomic():
         form.save()
+        indexing.reindex(user)
     return user
 
 

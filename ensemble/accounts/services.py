@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ensemble.accounts import indexing
 from ensemble.accounts.models import RESERVED_USERNAMES, AccessToken, User
 from ensemble.accounts.tokens import (
     make_email_change_token,
@@ -60,6 +61,7 @@ def sign_up(*, username: str, email: str, password: str) -> User:
     user.set_password(password)
     user.full_clean(exclude=["password"], validate_constraints=False)
     save_new_user(user)
+    indexing.reindex(user)
     send_verification_email(user)
     return user
 

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from ensemble.accounts import services
+from ensemble.accounts import indexing, services
 from ensemble.accounts.avatars import too_large_message
 from ensemble.accounts.forms import (
     EmailChangeForm,
@@ -160,6 +160,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
+            indexing.reindex(user)
         messages.success(request, "Your profile is saved.")
         return redirect(user)
     return render(request, "accounts/edit_profile.html", {"form": form})

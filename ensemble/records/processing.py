@@ -23,7 +23,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from ensemble.notifications.services import notify
-from ensemble.records import hooks, storage
+from ensemble.records import hooks, indexing, storage
 from ensemble.records.intake import limits
 from ensemble.records.media.base import Detected, MediaError, Progress, Result
 from ensemble.records.models import Record, Rendition, Version
@@ -171,6 +171,8 @@ def _finish(version: Version, attempt: int, result: Result, work: Path) -> bool:
             if current is None or current.number < version.number:
                 record.current_version = version
                 record.save(update_fields=["current_version"])
+                if record.is_public:  # a new text is found by its words
+                    indexing.reindex(record)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return True

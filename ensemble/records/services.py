@@ -25,7 +25,7 @@ from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
 from ensemble.core.text import problem_in
 from ensemble.notifications.services import notify
-from ensemble.records import access, hooks, processing, storage
+from ensemble.records import access, hooks, indexing, processing, storage
 from ensemble.records.intake import Examined, display_name, examine, readable_size
 from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
 from ensemble.records.uploads import sha256_of
@@ -299,6 +299,7 @@ def update_record(
         if tag_names is not None:
             set_tags(record, tag_names)
         generations.bump("credits")  # titles and role tags appear in credit rolls
+        indexing.reindex(record)
     return record
 
 
@@ -320,6 +321,7 @@ def publish(record: Record, *, by: User) -> Record:
         )
         record.refresh_from_db()
         generations.bump("credits")  # drafts are left out of others' credit rolls
+        indexing.reindex(record)
         for hook in hooks.on_publish:
             hook(record, by)
     return record
@@ -349,6 +351,7 @@ def delete_record(record: Record, *, by: User) -> Record:
         record.tags.clear()
         storage.release(record.owner_id, freed)
         generations.bump("credits")
+        indexing.reindex(record)
         folders = [version.folder for version in versions]
         transaction.on_commit(lambda: storage.remove_folders(folders))
     return record

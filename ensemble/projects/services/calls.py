@@ -11,6 +11,7 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
+from ensemble.projects import indexing
 from ensemble.projects.models import (
     Call,
     CallResource,
@@ -80,6 +81,7 @@ def create_call(
             event_code=new_event_code(),
         )
         CallResource.objects.bulk_create(CallResource(call=call, record=r) for r in resources)
+        indexing.reindex_call(call)
     return call
 
 

@@ -14,6 +14,7 @@ from ensemble.accounts.models import User
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
 from ensemble.notifications.services import notify, notify_many
+from ensemble.projects import indexing
 from ensemble.projects.models import (
     Leader,
     Project,
@@ -56,6 +57,7 @@ def create_project(
         Stage.objects.bulk_create(
             Stage(project=project, position=i, name=name) for i, name in enumerate(names)
         )
+        indexing.reindex_project(project)
     return project
 
 
@@ -65,7 +67,9 @@ def set_status(project: Project, *, by: User, status: str) -> Project:
         raise Refused(f"Unknown status “{status}”.", field="status")
     project.status = status
     project.updated_at = timezone.now()
-    project.save(update_fields=["status", "updated_at"])
+    with transaction.atomic():
+        project.save(update_fields=["status", "updated_at"])
+        indexing.reindex_project(project)  # a draft, or its calls, are found by nobody
     return project
 
 

@@ -1,0 +1,22 @@
+"""Search documents for projects and calls: found while the project is not a draft."""
+
+from __future__ import annotations
+
+from ensemble.projects.models import Call, Project
+from ensemble.search import index
+
+
+def reindex_call(call: Call) -> None:
+    project = call.project
+    public = project is None or project.is_visible_to_everyone
+    index.put("call", call.pk, title=call.title, body=call.brief,
+              tags=" ".join(call.accepted_kinds), public=public)  # fmt: skip
+
+
+def reindex_project(project: Project) -> None:
+    """The project and its calls (their visibility follows the project's status)."""
+    index.put("project", project.pk, title=project.title, body=project.description,
+              public=project.is_visible_to_everyone)  # fmt: skip
+    for call in project.calls.all():
+        call.project = project
+        reindex_call(call)

@@ -1,0 +1,63 @@
+"""Search as members use it: content indexed by the services, found from the page and
+the API, private things never found, hostile queries never an error page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ensemble.accounts import indexing
+from ensemble.projects import services as projects
+from ensemble.projects.testing import make_call, make_project
+from ensemble.records import services as records
+from ensemble.records.testing import make_record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_text_is_found_by_a_word_inside_it_once_published(alice, client, tasks):
+    poem = make_record(alice, text="The moon over the allotment, and a turnip dreaming.",
+                       title="Night garden")  # fmt: skip
+    assert "Night garden" not in client.get("/search?q=allotment").content.decode()  # a draft
+    records.publish(poem, by=alice)
+    page = client.get("/search?q=allotment").content.decode()
+    assert "Night garden" in page
+    assert "<mark>allotment</mark>" in page
+    api = Client().get("/api/v1/search?q=allot").json()
+    assert [(r["type"], r["id"]) for r in api] == [("record", poem.pk)]
+    records.update_record(poem, by=alice, title="Moon garden")
+    assert (
+        Client()
+        .get("/api/v1/search?q=moon&type=record")
+        .json()[0]["title_html"]
+        .startswith("<mark>Moon</mark>")
+    )
+    records.delete_record(poem, by=alice)
+    assert Client().get("/api/v1/search?q=allotment").json() == []
+
+
+def test_projects_calls_and_people_are_found_and_drafts_are_not(alice, bob, client):
+    draft = projects.create_project(alice, title="Secret turnip plans")
+    make_call(draft, title="Turnip posters")
+    assert Client().get("/api/v1/search?q=turnip").json() == []
+    projects.set_status(draft, by=alice, status="open")
+    found = {(r["type"], r["id"]) for r in Client().get("/api/v1/search?q=turnip").json()}
+    assert ("project", draft.pk) in found
+    assert {t for t, _ in found} == {"project", "call"}
+    bob.bio = "I draw vegetables."
+    indexing.reindex(bob)
+    people = Client().get("/api/v1/search?q=vegetables&type=person").json()
+    assert [p["id"] for p in people] == [bob.pk]
+
+
+@pytest.mark.parametrize("query", ['"', "NEAR(", "*", "((a", "title:x", "AND OR NOT", "%"])
+def test_hostile_queries_are_answered_on_the_page_and_the_api(client, alice, query):
+    make_project(alice, title="A project")
+    assert client.get("/search", {"q": query}).status_code == 200
+    assert Client().get("/api/v1/search", {"q": query}).status_code == 200
+
+
+def test_bad_filters_are_refused_by_the_api_and_ignored_by_the_page(client):
+    assert Client().get("/api/v1/search?q=x&type=secrets").status_code == 422
+    assert Client().get("/api/v1/search?q=x&page=0").status_code == 422
+    assert client.get("/search?q=x&type=secrets&page=abc").status_code == 200
