@@ -3,14 +3,20 @@ the API, private things never found, hostile queries never an error page."""
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from ensemble.accounts import indexing
+from ensemble.lineage.testing import bare_record
 from ensemble.projects import services as projects
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records import services as records
 from ensemble.records.testing import make_record
+from ensemble.search.models import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +67,15 @@ def test_bad_filters_are_refused_by_the_api_and_ignored_by_the_page(client):
     assert Client().get("/api/v1/search?q=x&type=secrets").status_code == 422
     assert Client().get("/api/v1/search?q=x&page=0").status_code == 422
     assert client.get("/search?q=x&type=secrets&page=abc").status_code == 200
+
+
+def test_reindex_rebuilds_the_index_from_scratch(alice, bob):
+    bare_record(alice, kind="image", title="Old turnip")  # made before search existed
+    Document.objects.all().delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+    out = StringIO()
+    call_command("reindex", stdout=out)
+    assert "records: 1 of 1" in out.getvalue()
+    assert [r["type"] for r in Client().get("/api/v1/search?q=turnip").json()] == ["record"]
