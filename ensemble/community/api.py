@@ -13,7 +13,7 @@ from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
-from ensemble.community.services import comments, follows, hearts, lists
+from ensemble.community.services import comments, feed, follows, hearts, lists
 from ensemble.core.api import ApiError, ErrorOut
 from ensemble.projects import services as projects
 from ensemble.projects.models import Call, Project
@@ -294,3 +294,50 @@ def reorder(request: HttpRequest, list_id: int, body: OrderIn) -> dict[str, Any]
 def user_lists(request: HttpRequest, username: str) -> list[dict[str, Any]]:
     person = _person(username)
     return [{"id": rl.pk, "title": rl.title} for rl in person.record_lists.all()[:200]]
+
+
+# ---------------------------------------------------------------- feed
+
+
+class FeedItemOut(Schema):
+    kind: str  # record, remix, update, call, release
+    at: datetime
+    title: str
+    url: str
+    by: str | None
+
+
+class FeedPage(Schema):
+    items: list[FeedItemOut]
+    next_cursor: str | None
+
+
+def feed_item_out(item: feed.Item) -> dict[str, Any]:
+    obj = item.obj
+    if item.kind == "record":
+        return {"title": obj.title, "url": obj.get_absolute_url(), "by": obj.owner.username}
+    if item.kind == "remix":
+        derived = obj.derived
+        return {"title": f"{derived.title} (remixes {obj.source.title})",
+                "url": derived.get_absolute_url(), "by": derived.owner.username}  # fmt: skip
+    if item.kind == "update":
+        return {"title": f"Update in {obj.project.title}", "url": obj.project.get_absolute_url(),
+                "by": obj.author.username if obj.author else None}  # fmt: skip
+    if item.kind == "call":
+        return {"title": f"New call: {obj.title}", "url": obj.get_absolute_url(), "by": None}
+    return {"title": f"Released: {obj.production.record.title}",
+            "url": obj.production.project.get_absolute_url(), "by": None}  # fmt: skip
+
+
+@router.get("/feed", response={200: FeedPage, **ERRORS})
+def home_feed(request: HttpRequest, cursor: str | None = None) -> dict[str, Any]:
+    """Newest first: records and remixes from people you follow, updates, calls and
+    releases of projects you follow, remixes of your work. Cursor-paginated."""
+    try:
+        items, next_cursor = feed.page(member(request), cursor)
+    except feed.BadCursor as error:
+        raise ApiError(400, str(error), "bad_cursor") from error
+    return {
+        "items": [{"kind": i.kind, "at": i.at, **feed_item_out(i)} for i in items],
+        "next_cursor": next_cursor,
+    }

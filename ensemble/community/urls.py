@@ -10,6 +10,7 @@ urlpatterns = [
     path("comments", views.comment, name="comment"),
     path("comments/<int:comment_id>/edit", views.edit_comment, name="edit_comment"),
     path("comments/<int:comment_id>/delete", views.delete_comment, name="delete_comment"),
+    path("feed", views.home_feed, name="feed"),
     path("lists/new", views.new_list, name="new_list"),
     path("lists/add", views.add_to_list, name="add_to_list"),
     path("lists/<int:list_id>", views.record_list, name="list"),

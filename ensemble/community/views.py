@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
-from ensemble.community.services import comments, follows, hearts, lists
+from ensemble.community.services import comments, feed, follows, hearts, lists
 from ensemble.core.refusals import Refused
 from ensemble.projects.models import Call, Project
 from ensemble.records import access
@@ -185,3 +185,13 @@ def remove_from_list(request: HttpRequest, list_id: int, record_id: int) -> Http
     except Refused as error:
         _refused(request, error)
     return redirect(found)
+
+
+@login_required
+@never_cache
+def home_feed(request: HttpRequest) -> HttpResponse:
+    try:
+        items, next_cursor = feed.page(member(request), request.GET.get("cursor") or None)
+    except feed.BadCursor:
+        return redirect("community:feed")
+    return render(request, "community/feed.html", {"items": items, "next_cursor": next_cursor})
