@@ -13,7 +13,7 @@ from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
-from ensemble.community.services import comments, feed, follows, hearts, lists
+from ensemble.community.services import comments, feed, follows, hearts, lists, suggest
 from ensemble.core.api import ApiError, ErrorOut
 from ensemble.projects import services as projects
 from ensemble.projects.models import Call, Project
@@ -341,3 +341,15 @@ def home_feed(request: HttpRequest, cursor: str | None = None) -> dict[str, Any]
         "items": [{"kind": i.kind, "at": i.at, **feed_item_out(i)} for i in items],
         "next_cursor": next_cursor,
     }
+
+
+@router.get("/records/{record_id}/suggested-calls", response={200: list[dict[str, Any]], **ERRORS},
+            auth=None)  # fmt: skip
+def suggested_calls(request: HttpRequest, record_id: int) -> list[dict[str, Any]]:
+    """Open calls that would take this record, best matching first (its tags and its
+    owner's skills against the calls' words), then the soonest deadline."""
+    return [
+        {"id": c.pk, "title": c.title, "url": c.get_absolute_url(), "deadline": c.deadline,
+         "project": c.project.slug if c.project else None}
+        for c in suggest.calls_for(_record(request, record_id))
+    ]  # fmt: skip

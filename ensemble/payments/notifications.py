@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from ensemble.notifications.kinds import Delivery, Kind, register
+from ensemble.payments.services.ledger import decimal
 
 
 def _link(n):  # type: ignore[no-untyped-def]
@@ -35,5 +36,19 @@ register(
             else "A payment proposal that included you was finalized."
         ),
         link=_link,
+    )
+)
+register(
+    Kind(
+        key="payout_made",
+        label="A payout to you was made",
+        default=Delivery.EMAIL,
+        describe=lambda n: (
+            f"{decimal(n.about.amount, n.about.currency)} {n.about.currency} was paid to you "
+            f"(reference {n.about.reference})."
+            if n.about
+            else "A payout to you was made."
+        ),
+        link=lambda n: reverse("payments:earnings"),
     )
 )

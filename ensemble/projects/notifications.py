@@ -76,3 +76,16 @@ register(
         link=lambda n: n.about.call.get_absolute_url() if n.about else reverse("home"),
     )
 )
+register(
+    Kind(
+        key="new_call",
+        label="A new call in a project you follow",
+        default=Delivery.IN_APP,
+        describe=lambda n: (
+            f"New call in “{n.about.project.title}”: {n.about.title}."
+            if n.about and n.about.project
+            else "A project you follow posted a new call."
+        ),
+        link=lambda n: n.about.get_absolute_url() if n.about else reverse("home"),
+    )
+)

@@ -126,3 +126,18 @@ def test_lists_take_public_records_once_in_order(alice, bob):
     Record.objects.filter(pk=two.pk).update(visibility="draft", published_at=None)
     assert [i.record.title for i in lists.visible_items(favourites)] == ["One"]
     refused("invalid", lists.create, bob, title="")
+
+
+def test_open_calls_are_suggested_for_a_published_record(alice, bob):
+    from ensemble.community.services import suggest
+    from ensemble.records import services as records
+
+    project = make_project(bob, title="Turnip film")
+    drawing_call = make_call(project, title="Draw the turnip man", accepted_kinds=["image"])
+    make_call(project, title="Compose a score", accepted_kinds=["audio"])
+    anything = make_call(project, title="Anything about clouds")
+    sketch = bare_record(alice, kind="image", title="Sketch")
+    records.update_record(sketch, by=alice, tags=["turnip"])
+    assert suggest.calls_for(sketch) == [drawing_call, anything]  # the tag matches first
+    draft = bare_record(alice, kind="image", public=False)
+    assert suggest.calls_for(draft) == []

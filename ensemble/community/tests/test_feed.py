@@ -74,6 +74,15 @@ def test_pages_follow_each_other_without_repeats_or_gaps(alice):
     assert len(seen) == len(set(seen))
 
 
+def test_followers_of_a_project_are_told_of_a_new_call(alice, bob, carol):
+    project = make_project(bob, title="Turnip film")
+    follows.follow_project(alice, project)
+    make_call(project, title="Compose the score")
+    told = alice.notifications.get(kind="new_call")
+    assert told.text == "New call in “Turnip film”: Compose the score."
+    assert not carol.notifications.filter(kind="new_call").exists()
+
+
 def test_a_draft_project_and_its_news_stay_out(alice, bob):
     project = make_project(bob, title="Secret")
     follows.follow_project(alice, project)

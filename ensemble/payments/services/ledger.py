@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ensemble.accounts.models import User
 from ensemble.core.refusals import Refused
+from ensemble.notifications.services import notify
 from ensemble.payments.models import (
     LedgerEntry,
     Line,
@@ -68,7 +69,9 @@ def mark_paid(payout: Payout, *, by: User, reference: str) -> Payout:
     if payout.paid_at is not None:
         raise Refused("This payout is marked paid already.", status=409, code="paid")
     payout.paid_at, payout.reference, payout.marked_by = timezone.now(), reference, by
-    payout.save(update_fields=["paid_at", "reference", "marked_by"])
+    with transaction.atomic():
+        payout.save(update_fields=["paid_at", "reference", "marked_by"])
+        notify(payout.user, "payout_made", actor=by, about=payout)
     return payout
 
 

@@ -236,6 +236,8 @@ def test_the_earnings_of_a_member(alice, bob, pool, settings):
     proposals.finalize(proposal, by=alice)
     batch = ledger.make_batch(pool, by=alice)
     ledger.mark_paid(batch.payouts.get(user=bob), by=alice, reference="ref-1")
+    told = bob.notifications.get(kind="payout_made")
+    assert told.text == "100.00 EUR was paid to you (reference ref-1)."
     mine = ledger.earnings(bob)
     assert [(r["final"], r["paid"]) for r in mine["rows"]] == [(10_000, 10_000)]
     assert mine["totals"]["EUR"]["final"] == 10_000

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
+from ensemble.notifications.services import notify_many
 from ensemble.projects import indexing
 from ensemble.projects.models import (
     Call,
@@ -82,6 +83,9 @@ def create_call(
         )
         CallResource.objects.bulk_create(CallResource(call=call, record=r) for r in resources)
         indexing.reindex_call(call)
+        if project.is_visible_to_everyone:  # followers (`community.Follow`) are told
+            followers = User.objects.filter(following__project=project, is_active=True)
+            notify_many(list(followers), "new_call", actor=by, about=call)
     return call
 
 
