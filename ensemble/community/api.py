@@ -13,7 +13,7 @@ from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
-from ensemble.community.services import comments, feed, follows, hearts, lists, suggest
+from ensemble.community.services import comments, feed, follows, hearts, lists, suggest, trending
 from ensemble.core.api import ApiError, ErrorOut
 from ensemble.projects import services as projects
 from ensemble.projects.models import Call, Project
@@ -352,4 +352,14 @@ def suggested_calls(request: HttpRequest, record_id: int) -> list[dict[str, Any]
         {"id": c.pk, "title": c.title, "url": c.get_absolute_url(), "deadline": c.deadline,
          "project": c.project.slug if c.project else None}
         for c in suggest.calls_for(_record(request, record_id))
+    ]  # fmt: skip
+
+
+@router.get("/trending", response={200: list[dict[str, Any]], **ERRORS}, auth=None)
+def trending_records(request: HttpRequest) -> list[dict[str, Any]]:
+    """Records rising now: hearts, remixes and entries, decayed with time (no views)."""
+    return [
+        {"id": r.pk, "title": r.title, "url": r.get_absolute_url(), "kind": r.kind,
+         "owner": r.owner.username, "heart_count": r.heart_count}
+        for r in trending.trending(24)
     ]  # fmt: skip

@@ -12,3 +12,8 @@ class CommunityConfig(AppConfig):
         from ensemble.records import hooks
 
         hooks.record_page.append(sections)
+
+        from ensemble.community.services import trending
+        from ensemble.core import sweepers
+
+        sweepers.register("community.trending", trending.sweep)

@@ -157,3 +157,20 @@ class ListItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} in list {self.record_list_id}"
+
+
+class RecordTrend(models.Model):
+    """A record's trending score as last computed (`services.trending.recompute`): the
+    decayed sum of the hearts, remixes and entries it got lately. Only the top records
+    have a row."""
+
+    record = models.OneToOneField("records.Record", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # The trending list: best first.
+        indexes = [models.Index(fields=["-score"], name="trend_best_first")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.score:.3f}"

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
-from ensemble.community.services import comments, feed, follows, hearts, lists
+from ensemble.community.services import comments, discover, feed, follows, hearts, lists, trending
 from ensemble.core.refusals import Refused
 from ensemble.projects.models import Call, Project
 from ensemble.records import access
@@ -195,3 +195,13 @@ def home_feed(request: HttpRequest) -> HttpResponse:
     except feed.BadCursor:
         return redirect("community:feed")
     return render(request, "community/feed.html", {"items": items, "next_cursor": next_cursor})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: what was released, what is trending, which calls are open."""
+    found = trending.trending(12)
+    return render(request, "community/home.html", {
+        "releases": discover.releases(),
+        "trending": [(r, card_media(r.current_version, r, request.user)) for r in found],
+        "calls": discover.open_calls(request.user),
+    })  # fmt: skip

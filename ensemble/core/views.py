@@ -1,4 +1,4 @@
-"""Site-wide pages: home, health check, and the error pages (HTML, or JSON under /api/)."""
+"""Site-wide pages: health check, public media and the error pages (HTML, or JSON under /api/)."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,10 +7,6 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
 
 
 @never_cache

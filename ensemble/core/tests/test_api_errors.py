@@ -300,6 +300,7 @@ def test_openapi_documents_which_endpoints_need_no_credentials(openapi):
         ("get", "/api/v1/lists/{list_id}"),
         ("get", "/api/v1/search"),
         ("get", "/api/v1/records/{record_id}/suggested-calls"),
+        ("get", "/api/v1/trending"),
     }
 
 
