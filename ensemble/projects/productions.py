@@ -21,7 +21,7 @@ from ensemble.core.refusals import Refused
 from ensemble.lineage import credits, graph
 from ensemble.lineage import services as lineage
 from ensemble.notifications.services import notify_many
-from ensemble.projects.models import Entry, Production, Project, Release
+from ensemble.projects.models import Entry, Production, Project, Release, ReleaseCredit
 from ensemble.projects.services import require_leader
 from ensemble.records.models import Record
 
@@ -123,6 +123,10 @@ def release(production: Production, *, by: User) -> Release:
             thanks=sorted(thanks.values(), key=lambda p: p["name"].lower()),
             contribution_count=contributions,
             people_count=people,
+        )
+        ReleaseCredit.objects.bulk_create(
+            [ReleaseCredit(release=made, user_id=u) for u in sorted(credited)]
+            + [ReleaseCredit(release=made, user_id=u, thanked=True) for u in sorted(thanks)]
         )
         Project.objects.filter(pk=project.pk).update(status=Project.Status.RELEASED)
         people_in_it = list(User.objects.filter(pk__in=credited | set(thanks)))

@@ -91,8 +91,9 @@ def test_profile_page_query_count_does_not_grow_with_skills(client, db):
 
     assert many_page.content.decode().count('<li class="chip">') == 10
     assert one_page.content.decode().count('<li class="chip">') == 1
-    # The member, all her skills in one query (nothing per skill), her records (none).
-    assert len(one_skill) == len(ten_skills) == 3
+    # The member, all her skills in one query (nothing per skill), her records (none),
+    # and the community's five: followers, following, lists, contributions, credits.
+    assert len(one_skill) == len(ten_skills) == 8
 
 
 def test_edit_profile_needs_a_signed_in_member(client, db):

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from ensemble.community.models import RecordList
-from ensemble.community.services import comments, follows, hearts
+from ensemble.community.services import comments, follows, hearts, profile
 
 register = template.Library()
 
@@ -52,3 +52,11 @@ def add_to_list(context: template.Context, record: Any) -> SafeString:
         return SafeString("")
     mine = list(RecordList.objects.filter(owner=request.user).values("pk", "title")[:50])
     return _render("community/_add_to_list.html", {"record": record, "lists": mine}, request)
+
+
+@register.simple_tag(takes_context=True)
+def profile_extras(context: template.Context, member: Any) -> SafeString:
+    """A profile's community side: followers and following, lists, contributions to
+    projects (entries the viewer may see) and credits received."""
+    request = context["request"]
+    return _render("community/_profile_extras.html", profile.extras(member, request.user), request)

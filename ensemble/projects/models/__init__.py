@@ -2,7 +2,7 @@
 
 from ensemble.projects.models.call import Call, CallResource
 from ensemble.projects.models.entry import Decision, Entry, EntryUpload, Score
-from ensemble.projects.models.production import Production, Release
+from ensemble.projects.models.production import Production, Release, ReleaseCredit
 from ensemble.projects.models.project import Leader, Project, ProjectResource, Stage, StatusUpdate
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Project",
     "ProjectResource",
     "Release",
+    "ReleaseCredit",
     "Score",
     "Stage",
     "StatusUpdate",

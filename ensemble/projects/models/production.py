@@ -60,3 +60,22 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"release {self.number} of production {self.production_id}"
+
+
+class ReleaseCredit(models.Model):
+    """One person in a release, credited (their work is in it) or thanked (they entered,
+    and their work is not): what profiles list as "credits received", in one query."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="people")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="release_credits"
+    )
+    thanked = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["release", "user"], name="release_credit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in release {self.release_id}"
