@@ -5,3 +5,9 @@ class NotificationsConfig(AppConfig):
     name = "ensemble.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from ensemble.core import sweepers
+        from ensemble.notifications.digest import send_due
+
+        sweepers.register("notifications.digest", send_due)

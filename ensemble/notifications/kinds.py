@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 class Delivery(models.TextChoices):
     IN_APP = "in_app", "On the site"
     EMAIL = "email", "On the site and by email"
+    DIGEST = "digest", "On the site and in a daily email"
     OFF = "off", "Off"
 
 
