@@ -17,3 +17,4 @@ class CommunityConfig(AppConfig):
         from ensemble.core import sweepers
 
         sweepers.register("community.trending", trending.sweep)
+        hooks.browse_orders["trending"] = ("Trending", trending.ordered)

@@ -24,6 +24,9 @@ record stays a draft to fix).
 that was committed (projects enters a record uploaded straight into a call). Runs in the
 worker; a hook that fails is logged and leaves the ready version as it is.
 
+`browse_orders`: name → (label, function ordering a Record queryset): the browse page's
+"Sort" choices besides newest (community adds "trending"); pages then go by number.
+
 `browse_filters`: name → (label, function narrowing a Record queryset). Browse and
 `GET /api/v1/records` apply each one whose name is given a true value
 (`?never_remixed=1`; lineage adds that one).
@@ -41,6 +44,7 @@ licence_checks: list[Callable[[Record, str], None]] = []
 on_publish: list[Callable[[Record, Any], None]] = []
 record_page: list[Callable[[Any, Record], dict[str, str]]] = []
 browse_filters: dict[str, tuple[str, Callable[[Any], Any]]] = {}
+browse_orders: dict[str, tuple[str, Callable[[Any], Any]]] = {}
 upload_form: list[Callable[[Any], dict[str, Any]]] = []
 after_upload: list[Callable[[Any, Record], None]] = []
 on_ready: list[Callable[[Record], None]] = []

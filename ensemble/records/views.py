@@ -69,19 +69,36 @@ def browse(request: HttpRequest) -> HttpResponse:
         if request.GET.get(name) in ("1", "true", "on"):
             records = narrow(records)
             extra[name] = "1"
-    try:
-        page = paginate(records, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
-    except BadCursor:
-        return redirect(request.path)
-    cards = [(r, card_media(r.current_version, r, request.user)) for r in page.items]
-    filters = {"kind": kind, "tag": tag, "licence": licence, "owner": owner, **extra}
+    sort = request.GET.get("sort", "")
+    next_cursor, next_page = None, None
+    if sort in hooks.browse_orders:
+        # Another order than newest: pages by number (a cursor holds only an id).
+        raw = request.GET.get("page", "1")
+        number = min(int(raw), 500) if raw.isdigit() and int(raw) > 0 else 1
+        ordered = hooks.browse_orders[sort][1](records)
+        items = list(ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+        next_page = number + 1 if len(items) > PAGE_SIZE else None
+        items = items[:PAGE_SIZE]
+    else:
+        sort = ""
+        try:
+            page = paginate(records, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
+        except BadCursor:
+            return redirect(request.path)
+        items, next_cursor = list(page.items), page.next_cursor
+    cards = [(r, card_media(r.current_version, r, request.user)) for r in items]
+    filters = {"kind": kind, "tag": tag, "licence": licence, "owner": owner, "sort": sort,
+               **extra}  # fmt: skip
     query = {k: v for k, v in filters.items() if v}
     return render(
         request,
         "records/browse.html",
         {
             "cards": cards,
-            "next_cursor": page.next_cursor,
+            "next_cursor": next_cursor,
+            "next_page": next_page,
+            "sort": sort,
+            "orders": [(name, label) for name, (label, _) in hooks.browse_orders.items()],
             "kinds": Record.Kind.choices,
             "licences": Licence.choices,
             "kind": kind,

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from ensemble.community.models import Heart, RecordTrend
@@ -109,3 +109,13 @@ def trending(limit: int = 12) -> list[Record]:
     )
     by_id = {r.pk: r for r in records}
     return [by_id[i] for i in ids if i in by_id][:limit]
+
+
+def ordered(records: QuerySet[Record]) -> QuerySet[Record]:
+    """Records best trending first (only those with a score): the browse "Sort" choice."""
+    score = RecordTrend.objects.filter(record=OuterRef("pk")).values("score")[:1]
+    return (
+        records.annotate(trend_score=Subquery(score))
+        .filter(trend_score__isnull=False)
+        .order_by("-trend_score", "-id")
+    )

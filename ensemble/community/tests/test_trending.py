@@ -90,3 +90,29 @@ def test_open_calls_matching_a_members_skills_come_first(alice, client):
     illustrator.save()
     assert discover.open_calls(illustrator)[0] == drawing
     assert discover.open_calls(None)[0] != drawing
+
+
+def test_browse_sorts_by_trending_and_pages_by_number(alice, client, monkeypatch):
+    from ensemble.records import views as record_views
+
+    loved, liked = (
+        bare_record(alice, kind="image", title="Loved"),
+        bare_record(alice, kind="image", title="Liked"),
+    )
+    bare_record(alice, kind="image", title="Quiet")
+    for n in range(2):
+        hearts.heart(grown(f"fan{n}"), loved)
+    hearts.heart(grown("fan9"), liked)
+    trending.recompute()
+    page = client.get("/records/?sort=trending").content.decode()
+    assert page.index("Loved") < page.index("Liked")
+    assert "Quiet" not in page
+    newest = client.get("/records/").content.decode()
+    assert "Quiet" in newest
+    monkeypatch.setattr(record_views, "PAGE_SIZE", 1)
+    first = client.get("/records/?sort=trending").content.decode()
+    assert "page=2" in first
+    second = client.get("/records/?sort=trending&page=2").content.decode()
+    assert "Liked" in second
+    assert "Loved" not in second
+    assert client.get("/records/?sort=trending&page=abc").status_code == 200
