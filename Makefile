@@ -90,6 +90,13 @@ bench-projects: $(VENV)/.dev-installed
 bench-payments: $(VENV)/.dev-installed
 	$(BIN)/python bench/payments.py
 
+# The home feed (following 500 people) and search for a common word with 1,000,000 records
+# and 100,000 members, SQLite and PostgreSQL (bench/community.py; ~7 minutes, half of it
+# building the data; needs PostgreSQL at 127.0.0.1:5432, user postgres).
+.PHONY: bench-community
+bench-community: $(VENV)/.dev-installed
+	$(BIN)/python bench/community.py
+
 # Keeps var/ (the embedded database and uploaded media): delete it yourself to start over.
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
