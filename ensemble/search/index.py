@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -97,15 +98,22 @@ def _marked(text: str) -> str:
     return html.escape(text or "").replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
 
 
+RANKED = 5_000  # newest matches ranked; see `find`
+
+
 def find(query: str, *, kind: str = "", subkind: str = "", limit: int = 20,
          offset: int = 0) -> list[Hit]:  # fmt: skip
     """Public documents matching every word (the last as a prefix), best first: relevance
-    (title above tags above body), then recency."""
+    (title above tags above body), then recency.
+
+    Only the RANKED newest matches are ranked: a word in a tenth of a million documents
+    matched 100,000 of them, and ranking them all took 250 ms (docs/benchmarks.md); the
+    newest 5,000 take ~20 ms. Highlights are made for the page's rows only.
+    """
     words = terms(query)
     if not words:
         return []
-    filters: list[str] = ["d.public"]
-    params: list[str | int] = []
+    filters, params = ["d.public"], []
     if kind:
         filters.append("d.kind = %s")
         params.append(kind)
@@ -114,34 +122,74 @@ def find(query: str, *, kind: str = "", subkind: str = "", limit: int = 20,
         params.append(subkind)
     where = " AND ".join(filters)
     if connection.vendor == "postgresql":
-        tsquery = " & ".join([*words[:-1], words[-1] + ":*"])
-        sql = (
-            "SELECT d.kind, d.object_id, d.subkind, "  # noqa: S608 - fixed filters; values are parameters
-            "ts_headline('simple', d.title, q, %s), "
-            "ts_headline('simple', d.body, q, %s) "
-            "FROM search_document d, to_tsquery('simple', %s) q "
-            f"WHERE d.vector @@ q AND {where} "
-            "ORDER BY ts_rank_cd(d.vector, q) / "
-            "(1 + EXTRACT(EPOCH FROM (now() - d.updated_at)) / 31557600.0) DESC, d.id DESC "
-            "LIMIT %s OFFSET %s"
-        )
-        marks = f"StartSel={OPEN}, StopSel={CLOSE}"
-        whole, excerpt = f"{marks}, HighlightAll=true", f"{marks}, MaxWords=30, MinWords=12"
-        args: list[str | int] = [whole, excerpt, tsquery, *params, limit, offset]
-    else:
-        match = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
-        sql = (
-            "SELECT d.kind, d.object_id, d.subkind, "  # noqa: S608 - fixed filters; values are parameters
-            "highlight(search_fts, 0, char(2), char(3)), "
-            "snippet(search_fts, 1, char(2), char(3), '…', 24) "
-            "FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
-            f"WHERE search_fts MATCH %s AND {where} "
-            "ORDER BY bm25(search_fts, 10.0, 1.0, 4.0) "
-            "+ (julianday('now') - julianday(d.updated_at)) / 365.0, d.id DESC "
-            "LIMIT %s OFFSET %s"
-        )
-        args = [match.strip(), *params, limit, offset]
+        return _find_postgres(words, where, params, limit, offset)
+    return _find_sqlite(words, where, params, limit, offset)
+
+
+def _rows(sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
-        rows = cursor.fetchall()
-    return [Hit(k, int(i), s, _marked(t), _marked(b)) for k, i, s, t, b in rows]
+        return cursor.fetchall()
+
+
+def _find_sqlite(words: list[str], where: str, params: list[Any], limit: int,
+                 offset: int) -> list[Hit]:  # fmt: skip
+    match = (" ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*').strip()
+    ranked = _rows(
+        "WITH recent(id) AS ("  # noqa: S608 - fixed filters; values are parameters
+        "SELECT search_fts.rowid FROM search_fts JOIN search_document d "
+        f"ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND {where} "
+        "ORDER BY search_fts.rowid DESC LIMIT %s) "
+        "SELECT d.id, d.kind, d.object_id, d.subkind FROM search_fts "
+        "JOIN search_document d ON d.id = search_fts.rowid "
+        "WHERE search_fts MATCH %s AND search_fts.rowid IN (SELECT id FROM recent) "
+        "ORDER BY bm25(search_fts, 10.0, 1.0, 4.0) "
+        "+ (julianday('now') - julianday(d.updated_at)) / 365.0, d.id DESC "
+        "LIMIT %s OFFSET %s",
+        [match, *params, RANKED, match, limit, offset],
+    )
+    if not ranked:
+        return []
+    marks = ",".join(["%s"] * len(ranked))
+    shown = {
+        row[0]: row[1:]
+        for row in _rows(
+            "SELECT rowid, highlight(search_fts, 0, char(2), char(3)), "  # noqa: S608
+            "snippet(search_fts, 1, char(2), char(3), '…', 24) FROM search_fts "
+            f"WHERE search_fts MATCH %s AND rowid IN ({marks})",
+            [match, *[r[0] for r in ranked]],
+        )
+    }
+    return [Hit(k, int(i), sk, _marked(shown[d][0]), _marked(shown[d][1]))
+            for d, k, i, sk in ranked if d in shown]  # fmt: skip
+
+
+def _find_postgres(words: list[str], where: str, params: list[Any], limit: int,
+                   offset: int) -> list[Hit]:  # fmt: skip
+    tsquery = " & ".join([*words[:-1], words[-1] + ":*"])
+    ranked = _rows(
+        "WITH q AS (SELECT to_tsquery('simple', %s) AS q), recent AS ("  # noqa: S608
+        f"SELECT d.id FROM search_document d, q WHERE d.vector @@ q.q AND {where} "
+        "ORDER BY d.id DESC LIMIT %s) "
+        "SELECT d.id, d.kind, d.object_id, d.subkind FROM search_document d "
+        "JOIN recent USING (id), q "
+        "ORDER BY ts_rank_cd(d.vector, q.q) / "
+        "(1 + EXTRACT(EPOCH FROM (now() - d.updated_at)) / 31557600.0) DESC, d.id DESC "
+        "LIMIT %s OFFSET %s",
+        [tsquery, *params, RANKED, limit, offset],
+    )
+    if not ranked:
+        return []
+    marks = f"StartSel={OPEN}, StopSel={CLOSE}"
+    shown = {
+        row[0]: row[1:]
+        for row in _rows(
+            "SELECT d.id, ts_headline('simple', d.title, q, %s), "
+            "ts_headline('simple', d.body, q, %s) "
+            "FROM search_document d, to_tsquery('simple', %s) q WHERE d.id = ANY(%s)",
+            [f"{marks}, HighlightAll=true", f"{marks}, MaxWords=30, MinWords=12", tsquery,
+             [r[0] for r in ranked]],
+        )
+    }  # fmt: skip
+    return [Hit(k, int(i), sk, _marked(shown[d][0]), _marked(shown[d][1]))
+            for d, k, i, sk in ranked if d in shown]  # fmt: skip

@@ -21,6 +21,14 @@ from ensemble.projects.models import Call, Project, Release, StatusUpdate
 from ensemble.records.models import Record
 
 PAGE = 20
+# What each kind's items show, loaded for the page's rows only.
+JOINS = {
+    "record": ("owner", "current_version"),
+    "remix": ("derived__owner", "source"),
+    "update": ("project", "author"),
+    "call": ("project",),
+    "release": ("production__record", "production__project"),
+}
 _SALT = "ensemble.community.feed"
 KINDS = ("record", "remix", "update", "call", "release")
 
@@ -95,7 +103,11 @@ def page(
     }  # fmt: skip
     found: list[Item] = []
     for kind, (qs, field) in sources.items():
-        rows = _before(qs, field, kind, last).order_by(f"-{field}", "-pk")[: size + 1]
+        # Ids first, from the index alone, then only those rows with their joins:
+        # sorting 18,000 whole record rows for 21 cost 80 ms (docs/benchmarks.md).
+        newest = _before(qs, field, kind, last).order_by(f"-{field}", "-pk")
+        ids = list(newest.values_list("pk", flat=True)[: size + 1])
+        rows = qs.model._default_manager.filter(pk__in=ids).select_related(*JOINS[kind])
         found.extend(Item(kind, getattr(row, field), row.pk, row) for row in rows)
     found.sort(key=lambda i: (i.at, -KINDS.index(i.kind), i.key), reverse=True)
     shown: list[Item] = []

@@ -134,7 +134,7 @@ class Record(models.Model):
     version_count = models.PositiveIntegerField(default=0)
     # Hearts, counted by `community.services.hearts` as they come and go: cards show it
     # without a query each.
-    heart_count = models.PositiveIntegerField(default=0)
+    heart_count = models.PositiveIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -155,6 +155,12 @@ class Record(models.Model):
             models.Index(fields=["owner", "-id"], name="record_owner_newest"),
             # Browse filtered by licence.
             models.Index(fields=["licence", "-id"], name="record_licence_newest"),
+            # The home feed: public records of the people a member follows, newest first.
+            models.Index(
+                fields=["owner", "-published_at", "-id"],
+                name="record_owner_published",
+                condition=Q(visibility="public") & Q(deleted_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
