@@ -94,10 +94,6 @@ def drop(kind: str, object_id: int) -> None:
         doc.delete()
 
 
-def _marked(text: str) -> str:
-    return html.escape(text or "").replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
-
-
 RANKED = 5_000  # newest matches ranked; see `find`
 
 
@@ -108,7 +104,7 @@ def find(query: str, *, kind: str = "", subkind: str = "", limit: int = 20,
 
     Only the RANKED newest matches are ranked: a word in a tenth of a million documents
     matched 100,000 of them, and ranking them all took 250 ms (docs/benchmarks.md); the
-    newest 5,000 take ~20 ms. Highlights are made for the page's rows only.
+    newest 5,000 take ~20–60 ms. Highlights are made here, for the page's rows only.
     """
     words = terms(query)
     if not words:
@@ -135,61 +131,73 @@ def _rows(sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
 def _find_sqlite(words: list[str], where: str, params: list[Any], limit: int,
                  offset: int) -> list[Hit]:  # fmt: skip
     match = (" ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*').strip()
-    ranked = _rows(
-        "WITH recent(id) AS ("  # noqa: S608 - fixed filters; values are parameters
-        "SELECT search_fts.rowid FROM search_fts JOIN search_document d "
+    # The rowid of the RANKED-th newest match bounds the ranked query (an IN list of
+    # 5,000 ids made FTS5 check every match against it: a minute at a million).
+    bound = _rows(
+        "SELECT search_fts.rowid FROM search_fts JOIN search_document d "  # noqa: S608
         f"ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND {where} "
-        "ORDER BY search_fts.rowid DESC LIMIT %s) "
-        "SELECT d.id, d.kind, d.object_id, d.subkind FROM search_fts "
+        "ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET %s",
+        [match, *params, RANKED - 1],
+    )
+    rows = _rows(
+        "SELECT d.kind, d.object_id, d.subkind, d.title, d.body FROM search_fts "  # noqa: S608
         "JOIN search_document d ON d.id = search_fts.rowid "
-        "WHERE search_fts MATCH %s AND search_fts.rowid IN (SELECT id FROM recent) "
+        f"WHERE search_fts MATCH %s AND search_fts.rowid >= %s AND {where} "
         "ORDER BY bm25(search_fts, 10.0, 1.0, 4.0) "
         "+ (julianday('now') - julianday(d.updated_at)) / 365.0, d.id DESC "
         "LIMIT %s OFFSET %s",
-        [match, *params, RANKED, match, limit, offset],
+        [match, bound[0][0] if bound else 0, *params, limit, offset],
     )
-    if not ranked:
-        return []
-    marks = ",".join(["%s"] * len(ranked))
-    shown = {
-        row[0]: row[1:]
-        for row in _rows(
-            "SELECT rowid, highlight(search_fts, 0, char(2), char(3)), "  # noqa: S608
-            "snippet(search_fts, 1, char(2), char(3), '…', 24) FROM search_fts "
-            f"WHERE search_fts MATCH %s AND rowid IN ({marks})",
-            [match, *[r[0] for r in ranked]],
-        )
-    }
-    return [Hit(k, int(i), sk, _marked(shown[d][0]), _marked(shown[d][1]))
-            for d, k, i, sk in ranked if d in shown]  # fmt: skip
+    return [_hit(row, words) for row in rows]
 
 
 def _find_postgres(words: list[str], where: str, params: list[Any], limit: int,
                    offset: int) -> list[Hit]:  # fmt: skip
     tsquery = " & ".join([*words[:-1], words[-1] + ":*"])
-    ranked = _rows(
+    rows = _rows(
         "WITH q AS (SELECT to_tsquery('simple', %s) AS q), recent AS ("  # noqa: S608
         f"SELECT d.id FROM search_document d, q WHERE d.vector @@ q.q AND {where} "
         "ORDER BY d.id DESC LIMIT %s) "
-        "SELECT d.id, d.kind, d.object_id, d.subkind FROM search_document d "
+        "SELECT d.kind, d.object_id, d.subkind, d.title, d.body FROM search_document d "
         "JOIN recent USING (id), q "
         "ORDER BY ts_rank_cd(d.vector, q.q) / "
         "(1 + EXTRACT(EPOCH FROM (now() - d.updated_at)) / 31557600.0) DESC, d.id DESC "
         "LIMIT %s OFFSET %s",
         [tsquery, *params, RANKED, limit, offset],
     )
-    if not ranked:
-        return []
-    marks = f"StartSel={OPEN}, StopSel={CLOSE}"
-    shown = {
-        row[0]: row[1:]
-        for row in _rows(
-            "SELECT d.id, ts_headline('simple', d.title, q, %s), "
-            "ts_headline('simple', d.body, q, %s) "
-            "FROM search_document d, to_tsquery('simple', %s) q WHERE d.id = ANY(%s)",
-            [f"{marks}, HighlightAll=true", f"{marks}, MaxWords=30, MinWords=12", tsquery,
-             [r[0] for r in ranked]],
-        )
-    }  # fmt: skip
-    return [Hit(k, int(i), sk, _marked(shown[d][0]), _marked(shown[d][1]))
-            for d, k, i, sk in ranked if d in shown]  # fmt: skip
+    return [_hit(row, words) for row in rows]
+
+
+def _pattern(words: list[str]) -> re.Pattern[str]:
+    """The query's words in text: whole words, the last also as a prefix."""
+    parts = [rf"{re.escape(w)}(?![^\W_])" for w in words[:-1]]
+    parts.append(rf"{re.escape(words[-1])}[^\W_]*")
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(parts)})", re.IGNORECASE)
+
+
+def _mark(text: str, pattern: re.Pattern[str]) -> str:
+    """Escaped text with the matches in <mark>: done here, for the page's rows only, the
+    same on both databases."""
+    out, at = [], 0
+    for found in pattern.finditer(text):
+        out += [html.escape(text[at : found.start()]), "<mark>", html.escape(found.group()),
+                "</mark>"]  # fmt: skip
+        at = found.end()
+    out.append(html.escape(text[at:]))
+    return "".join(out)
+
+
+def _snippet(body: str, pattern: re.Pattern[str], width: int = 160) -> str:
+    found = pattern.search(body)
+    if found is None:
+        return _mark(body[:width] + ("…" if len(body) > width else ""), pattern)
+    start = max(0, found.start() - width // 3)
+    end = min(len(body), start + width)
+    text = ("…" if start else "") + body[start:end] + ("…" if end < len(body) else "")
+    return _mark(text, pattern)
+
+
+def _hit(row: tuple[Any, ...], words: list[str]) -> Hit:
+    kind, object_id, subkind, title, body = row
+    pattern = _pattern(words)
+    return Hit(kind, int(object_id), subkind, _mark(title, pattern), _snippet(body, pattern))
