@@ -153,7 +153,7 @@ def _lines(proposal: Proposal, revision: Any, rows: list[Line]) -> list[dict[str
         "line": line, "amount": ledger.decimal(line.amount, currency),
         "through": [{
             "title": titles.get(t.record, "") if t.record else "",
-            "share": f"{t.share.numerator}/{t.share.denominator}", "money": money(t.share),
+            "share": proposals.as_text(t.share), "money": money(t.share),
             "path": [{"title": titles.get(s.derived, ""), "weight": s.weight} for s in t.path],
         } for t in explained[line.pk]],
     } for line in rows]  # fmt: skip

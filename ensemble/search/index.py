@@ -25,7 +25,6 @@ from ensemble.search.models import Document
 WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 12
 MAX_BODY = 100_000  # characters of a long text that are indexed
-OPEN, CLOSE = "\x02", "\x03"  # highlight marks, never in stored text
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Hit:
 
 
 def _plain(text: str, limit: int) -> str:
-    return (text or "").replace(OPEN, " ").replace(CLOSE, " ")[:limit]
+    return (text or "")[:limit]
 
 
 def terms(query: str) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 from django.core import signing
 from django.db.models import Q, QuerySet
 
+from ensemble.core.pagination import BadCursor
 from ensemble.lineage.models import Source
 from ensemble.projects.models import Call, Project, Release, StatusUpdate
 from ensemble.records.models import Record
@@ -31,10 +32,6 @@ JOINS = {
 }
 _SALT = "ensemble.community.feed"
 KINDS = ("record", "remix", "update", "call", "release")
-
-
-class BadCursor(ValueError):
-    pass
 
 
 @dataclass(frozen=True)

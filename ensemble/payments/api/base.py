@@ -4,7 +4,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from gmpy2 import mpq
 from ninja import Router
 
 from ensemble.accounts import http
@@ -41,11 +40,6 @@ def proposal_for(request: HttpRequest, proposal_id: int) -> Proposal:
     if proposal.status == Proposal.Status.DRAFT and not is_pool_leader(viewer, proposal.pool):
         raise Http404
     return proposal
-
-
-def share(value: Any) -> str:
-    value = mpq(value)
-    return f"{value.numerator}/{value.denominator}"
 
 
 def money(amount: int, currency: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Schema, Status
 
@@ -82,7 +82,7 @@ def create_pool(request: HttpRequest, production_id: int, body: PoolIn) -> Statu
     `share_bp`/10,000) or `fixed_budget` (`budget` minor units), in one `currency`."""
     production = get_object_or_404(Production.objects.select_related("project"), pk=production_id)
     if not can_view_project(member(request), production.project):
-        return Status(404, {"detail": "Not found.", "code": "not_found"})
+        raise Http404
     pool = pools.create_pool(production, by=member(request), kind=body.kind,
                              currency=body.currency, share_bp=body.share_bp,
                              budget=body.budget)  # fmt: skip

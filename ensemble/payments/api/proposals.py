@@ -9,7 +9,7 @@ from ninja import Query, Schema, Status
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
-from ensemble.payments.api.base import ERRORS, money, pool_for, proposal_for, router, share
+from ensemble.payments.api.base import ERRORS, money, pool_for, proposal_for, router
 from ensemble.payments.models import Comment, Line, Proposal
 from ensemble.payments.services import explain, proposals
 
@@ -141,10 +141,11 @@ def lines(
          "amount": money(line.amount, currency), "exact": line.exact, "note": line.note,
          "through": [
              {"record_id": t.record or None, "title": titles.get(t.record, "(added by hand)"),
-              "share": share(t.share), "kept": share(t.kept), "received": share(t.received),
+              "share": proposals.as_text(t.share), "kept": proposals.as_text(t.kept),
+              "received": proposals.as_text(t.received),
               "path": [{"from_record_id": s.derived, "from_title": titles.get(s.derived, ""),
                         "to_record_id": s.source, "weight": str(s.weight),
-                        "share": share(s.share)} for s in t.path]}
+                        "share": proposals.as_text(s.share)} for s in t.path]}
              for t in explained[line.pk]
          ]}
         for line in rows

@@ -68,7 +68,8 @@ def inputs_for(snap: dict[str, Any], adjustments: dict[str, Any]) -> split.Input
     )
 
 
-def _q(value: mpq | Fraction | int) -> str:
+def as_text(value: mpq | Fraction | int) -> str:
+    """An exact share as "numerator/denominator", as lines store and the API shows it."""
     value = mpq(value)
     return f"{value.numerator}/{value.denominator}"
 
@@ -90,8 +91,8 @@ def _lines(revision: Revision, result: split.Result, adjustments: dict[str, Any]
                 revision=revision,
                 user_id=person,
                 amount=result.cents.get(person, 0),
-                exact=_q(result.exact.get(person, 0)),
-                records_json=json.dumps({str(r): _q(s) for r, s in records.items()}),
+                exact=as_text(result.exact.get(person, 0)),
+                records_json=json.dumps({str(r): as_text(s) for r, s in records.items()}),
                 note=notes.get(person, ""),
             )
         )
