@@ -707,7 +707,7 @@ def load_postgres(w: World, env: dict[str, str]) -> Load:
 REQUESTS = (
     "feed_page_1", "feed_page_n", "feed_api_1", "feed_api_n",
     "search_page_1", "search_page_n", "search_api_1", "search_api_n",
-    "rare_page", "rare_api",
+    "rare_page", "rare_api", "search_api_unremixed",
 )  # fmt: skip
 
 
@@ -865,6 +865,7 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
 
     from ensemble.accounts.models import User
     from ensemble.community.services import feed
+    from ensemble.lineage.models import Source
     from ensemble.projects.models import Call, Project, StatusUpdate
     from ensemble.search import results
 
@@ -943,6 +944,7 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
         "search_api_n": f"/api/v1/search?q={COMMON}&page={LATER}",
         "rare_page": f"/search?q={RARE}",
         "rare_api": f"/api/v1/search?q={RARE}",
+        "search_api_unremixed": f"/api/v1/search?q={COMMON}&never_remixed=true",
     }
     out["paths"] = paths
 
@@ -982,6 +984,11 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
                     raise BenchError(f"{paths[name]}: {i} does not show the word")
             if word == RARE and sorted(list(h) for h in hits) != rare:
                 raise BenchError(f"{paths[name]} found {sorted(hits)}, expected {rare}")
+            if name == "search_api_unremixed" and (
+                {kind for kind, _ in hits} != {"record"}
+                or Source.objects.filter(source_id__in=[pk for _, pk in hits]).exists()
+            ):
+                raise BenchError(f"{paths[name]} found something remixed: {sorted(hits)}")
             seen_search[name] = hits
         else:
             found = body.count('<li class="card">')
@@ -1099,6 +1106,8 @@ LABELS = {
     "search_api_n": f"search API, common word, page {LATER} (`&page={LATER}`)",
     "rare_page": f"search page, rare word (`/search?q={RARE}`)",
     "rare_api": f"search API, rare word (`/api/v1/search?q={RARE}`)",
+    "search_api_unremixed": "search API, common word, records never remixed "
+    "(`&never_remixed=true`)",
 }
 PAIRS = (
     ("feed page", "feed_page_1", "feed_page_n"),

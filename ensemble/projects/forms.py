@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from ensemble.accounts.models import Skill
 from ensemble.records.models import Record
 
 
@@ -29,6 +30,10 @@ class CallForm(forms.Form):
     accepted_kinds = forms.MultipleChoiceField(
         choices=Record.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: any kind.",
+    )  # fmt: skip
+    skills = forms.MultipleChoiceField(
+        choices=Skill.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Skills wanted", help_text="Members with these skills see the call first.",
     )  # fmt: skip
     max_entries_per_person = forms.IntegerField(min_value=1, max_value=100, initial=3)
     sealed = forms.BooleanField(

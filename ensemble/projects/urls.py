@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ensemble.projects.views import calls, events, projects, review
+from ensemble.projects.views import calls, events, open_calls, projects, review
 
 app_name = "projects"
 
@@ -20,6 +20,7 @@ urlpatterns = [
         projects.release,
         name="release",
     ),
+    path("calls/", open_calls.open_calls, name="open_calls"),
     path("calls/<int:call_id>", calls.call, name="call"),
     path("calls/<int:call_id>/enter", calls.enter, name="enter"),
     path("calls/<int:call_id>/review", review.review, name="review"),

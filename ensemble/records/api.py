@@ -90,6 +90,7 @@ class RecordOut(Schema):
 class RecordPage(Schema):
     items: list[RecordOut]
     next_cursor: str | None
+    next_page: int | None = None  # with a `sort` other than newest
 
 
 class RecordPatch(Schema):
@@ -200,12 +201,18 @@ def list_records(
     license: Licence | None = None,
     owner: str | None = None,
     never_remixed: bool = False,
+    sort: str = Query("newest", max_length=20),
     cursor: str | None = None,
+    page: int = Query(1, ge=1, le=500),
     limit: int = Query(24, ge=1, le=100),
 ) -> dict[str, Any]:
     """Records you may see, newest first: public ones, plus your own drafts when you
     filter by `owner` = your username. `never_remixed=true`: only records no work has
-    used or been inspired by yet."""
+    used or been inspired by yet. `sort=trending`: best trending first (only records
+    with a score); such pages go by `page` number, not by cursor."""
+    if sort != "newest" and sort not in hooks.browse_orders:
+        choices = ", ".join(["newest", *hooks.browse_orders])
+        raise ApiError(422, f"sort: one of {choices}.")
     viewer = http.api_viewer(request)
     records = _records().public()
     if owner:
@@ -223,10 +230,20 @@ def list_records(
         records = records.filter(licence=license)
     if never_remixed and "never_remixed" in hooks.browse_filters:
         records = hooks.browse_filters["never_remixed"][1](records)
-    page = paginate(records, cursor=cursor, limit=limit)
+    if sort != "newest":
+        if cursor:
+            raise ApiError(422, "cursor: pages of this sort go by `page`, not by cursor.")
+        ordered = hooks.browse_orders[sort][1](records)
+        rows = list(ordered[(page - 1) * limit : page * limit + 1])
+        return {
+            "items": [record_out(r, viewer) for r in rows[:limit]],
+            "next_cursor": None,
+            "next_page": page + 1 if len(rows) > limit and page < 500 else None,
+        }
+    found = paginate(records, cursor=cursor, limit=limit)
     return {
-        "items": [record_out(r, viewer) for r in page.items],
-        "next_cursor": page.next_cursor,
+        "items": [record_out(r, viewer) for r in found.items],
+        "next_cursor": found.next_cursor,
     }
 
 

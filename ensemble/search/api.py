@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from ensemble.core.api import ErrorOut
-from ensemble.records.models import Record
+from ensemble.records.models import Licence, Record
 from ensemble.search.models import Document
+from ensemble.search.results import RecordFilters
 from ensemble.search.results import search as run
 
 router = Router(tags=["search"])
@@ -29,12 +30,18 @@ def search(
     q: str = Query(..., max_length=200),
     type: Document.Kind | None = None,
     kind: Record.Kind | None = None,
+    tag: str = Query("", max_length=50),
+    license: Licence | None = None,
+    never_remixed: bool = False,
     page: int = Query(1, ge=1, le=50),
 ) -> list[dict[str, Any]]:
     """Records, projects, calls and people matching every word of `q` (the last as a
-    prefix), by relevance and recency; only what everyone may see."""
+    prefix), by relevance and recency; only what everyone may see. `kind`, `tag`,
+    `license` and `never_remixed` narrow records as browse does; the last three find
+    records only."""
+    filters = RecordFilters(tag=tag, licence=license or "", never_remixed=never_remixed)
     return [
         {"type": r.kind, "id": r.obj.pk, "url": r.url, "title_html": r.title_html,
          "snippet_html": r.snippet_html}
-        for r in run(q, kind=type or "", subkind=kind or "", page=page)
+        for r in run(q, kind=type or "", subkind=kind or "", page=page, records=filters)
     ]  # fmt: skip

@@ -96,10 +96,12 @@ def drop(kind: str, object_id: int) -> None:
 RANKED = 5_000  # newest matches ranked; see `find`
 
 
-def find(query: str, *, kind: str = "", subkind: str = "", limit: int = 20,
-         offset: int = 0) -> list[Hit]:  # fmt: skip
+def find(query: str, *, kind: str = "", subkind: str = "", limit: int = 20, offset: int = 0,
+         only: tuple[str, list[Any]] | None = None) -> list[Hit]:  # fmt: skip
     """Public documents matching every word (the last as a prefix), best first: relevance
-    (title above tags above body), then recency.
+    (title above tags above body), then recency. `only`: one more SQL condition with its
+    parameters, on the document as `d` (the search filters that live on the found
+    things themselves, such as a record's licence; see `results.record_filter`).
 
     Only the RANKED newest matches are ranked: a word in a tenth of a million documents
     matched 100,000 of them, and ranking them all took 250 ms (docs/benchmarks.md); the
@@ -115,6 +117,9 @@ def find(query: str, *, kind: str = "", subkind: str = "", limit: int = 20,
     if subkind:
         filters.append("d.subkind = %s")
         params.append(subkind)
+    if only is not None:
+        filters.append(f"({only[0]})")
+        params.extend(only[1])
     where = " AND ".join(filters)
     if connection.vendor == "postgresql":
         return _find_postgres(words, where, params, limit, offset)

@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models.expressions import RawSQL
+
 from ensemble.accounts.models import User
 from ensemble.projects.models import Call, Project
-from ensemble.records.models import Record
+from ensemble.records import hooks
+from ensemble.records.models import Licence, Record
 from ensemble.search import index
 
 PAGE = 20
@@ -42,11 +45,43 @@ def _objects(hits: list[index.Hit]) -> dict[tuple[str, int], Any]:
     return found
 
 
-def search(query: str, *, kind: str = "", subkind: str = "", page: int = 1) -> list[Result]:
+@dataclass(frozen=True)
+class RecordFilters:
+    """The filters browse offers, for records found by search. They are read from the
+    records themselves when searching, so the index never holds a stale licence or
+    "never remixed"."""
+
+    tag: str = ""
+    licence: str = ""
+    never_remixed: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.tag or self.licence or self.never_remixed)
+
+
+def record_filter(filters: RecordFilters) -> tuple[str, list[Any]]:
+    """`EXISTS (the record of document d, narrowed by the filters)`: a correlated check
+    per match, so a filter that keeps most records costs no list of them."""
+    records = Record.objects.public().filter(pk=RawSQL("d.object_id", ()))
+    if filters.tag:
+        records = records.filter(tags__name=filters.tag.strip().lower())
+    if filters.licence in Licence.values:
+        records = records.filter(licence=filters.licence)
+    if filters.never_remixed and "never_remixed" in hooks.browse_filters:
+        records = hooks.browse_filters["never_remixed"][1](records)
+    sql, params = records.values("pk").query.sql_with_params()
+    return f"d.kind = 'record' AND EXISTS ({sql})", list(params)
+
+
+def search(query: str, *, kind: str = "", subkind: str = "", page: int = 1,
+           records: RecordFilters | None = None) -> list[Result]:  # fmt: skip
     """A page of results. The index holds only public documents; the join checks again,
-    so a thing made private a moment ago is not shown even before its document goes."""
+    so a thing made private a moment ago is not shown even before its document goes.
+    Record filters find records only."""
     page = max(1, min(page, 50))
-    hits = index.find(query, kind=kind, subkind=subkind, limit=PAGE, offset=(page - 1) * PAGE)
+    only = record_filter(records) if records else None
+    hits = index.find(query, kind=kind, subkind=subkind, limit=PAGE, offset=(page - 1) * PAGE,
+                      only=only)  # fmt: skip
     objects = _objects(hits)
     results = []
     for hit in hits:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ensemble.records.models import Record
+from ensemble.records import hooks
+from ensemble.records.models import Licence, Record
 from ensemble.search.models import Document
-from ensemble.search.results import PAGE, search
+from ensemble.search.results import PAGE, RecordFilters, search
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -16,11 +19,33 @@ def search_page(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in Document.Kind.values else ""
     subkind = request.GET.get("kind", "")
     subkind = subkind if subkind in Record.Kind.values else ""
+    licence = request.GET.get("licence", "")
+    filters = RecordFilters(
+        tag=request.GET.get("tag", "").strip()[:50],
+        licence=licence if licence in Licence.values else "",
+        never_remixed=request.GET.get("never_remixed") in ("1", "true", "on"),
+    )
     raw_page = request.GET.get("page", "1")
     page = int(raw_page) if raw_page.isdigit() else 1
-    results = search(query, kind=kind, subkind=subkind, page=page) if query.strip() else []
+    results = (
+        search(query, kind=kind, subkind=subkind, page=page, records=filters)
+        if query.strip()
+        else []
+    )
+    # The same filters on the pager's links (only those given).
+    given = {
+        "q": query,
+        "type": kind,
+        "kind": subkind,
+        "tag": filters.tag,
+        "licence": filters.licence,
+        "never_remixed": "1" if filters.never_remixed else "",
+    }
     return render(request, "search/search.html", {
-        "query": query, "type": kind, "kind": subkind, "results": results, "page": page,
-        "more": len(results) == PAGE, "types": Document.Kind.choices,
-        "kinds": Record.Kind.choices,
+        "query": query, "type": kind, "kind": subkind, "filters": filters,
+        "results": results, "page": page, "more": len(results) == PAGE,
+        "types": Document.Kind.choices, "kinds": Record.Kind.choices,
+        "licences": Licence.choices,
+        "offers_never_remixed": "never_remixed" in hooks.browse_filters,
+        "query_string": urlencode({k: v for k, v in given.items() if v}),
     })  # fmt: skip

@@ -1,6 +1,6 @@
 """Community and discovery in Chromium: follow, feed, heart, comment with a mention,
 the never-remixed filter, search by a word of a text, and a call suggestion after
-publishing (issue 7's "done when")."""
+publishing (issue 7's "done when"); then the open calls for her skills."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def test_follow_feed_heart_comment_filter_search_and_suggest(
         records.publish(poem, by=carol)
         project = make_project(bob, title="Turnip film")
         make_call(project, title="Write a turnip poem", accepted_kinds=["text"])
+        make_call(project, title="Compose a turnip march", accepted_kinds=["audio"])
+        alice.set_skills(["writing"])
 
     page.goto(base + "/accounts/login/")
     page.get_by_label("Username or email").fill("alice")
@@ -94,4 +96,13 @@ def test_follow_feed_heart_comment_filter_search_and_suggest(
     publish.click()
     suggestions = page.get_by_role("region", name="Open calls you could enter with this")
     expect(suggestions.get_by_role("link", name="Write a turnip poem")).to_be_visible()
+    check_a11y(page)
+
+    # The open calls asking for her skills (writing: calls for texts).
+    page.get_by_role("link", name="Calls", exact=True).click()
+    expect(page.get_by_role("link", name="Compose a turnip march")).to_be_visible()
+    page.get_by_label("Only calls for my skills (Writing)").check()
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("link", name="Write a turnip poem")).to_be_visible()
+    expect(page.get_by_role("link", name="Compose a turnip march")).to_have_count(0)
     check_a11y(page)

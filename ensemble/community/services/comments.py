@@ -5,6 +5,7 @@ see it are told."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -51,18 +52,23 @@ def _clean(body: str) -> str:
     return body
 
 
-def mentioned(body: str, target: Target, author: User) -> list[User]:
-    """Members named with @username who exist and can see the target (unknown names are
-    just text); at most MAX_MENTIONS."""
+def mentioned_in(body: str, author: User, can_see: Callable[[User], bool]) -> list[User]:
+    """Members named with @username who exist and may see where the text is (unknown
+    names are just text); at most MAX_MENTIONS. Other apps' comments use it too (a
+    payment proposal's)."""
     names = {m.rstrip(".") for m in MENTION.findall(body)}
     if not names:
         return []
     found = [
         u
         for u in User.objects.filter(username__in=list(names)[: MAX_MENTIONS * 2], is_active=True)
-        if u.pk != author.pk and can_see(u, target)
+        if u.pk != author.pk and can_see(u)
     ]
     return found[:MAX_MENTIONS]
+
+
+def mentioned(body: str, target: Target, author: User) -> list[User]:
+    return mentioned_in(body, author, lambda user: can_see(user, target))
 
 
 def add(author: User, target: Target, body: str, *, reply_to: Comment | None = None) -> Comment:

@@ -3,14 +3,12 @@ member, the ones matching their skills first)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.utils import timezone
+from django.db.models import Case, Value, When
 
 from ensemble.projects.models import Call, Project, Release
-
-WORD = re.compile(r"[^\W_]+")
+from ensemble.projects.services import matching
 
 
 def releases(limit: int = 6) -> list[Release]:
@@ -23,19 +21,11 @@ def releases(limit: int = 6) -> list[Release]:
 
 
 def open_calls(user: Any = None, *, limit: int = 6) -> list[Call]:
-    """Open calls closing soonest; for a member with skills, those whose title or brief
-    name one of them first."""
-    calls = list(
-        Call.objects.filter(status=Call.Status.OPEN, deadline__gt=timezone.now())
-        .exclude(project__status=Project.Status.DRAFT)
-        .select_related("project")
-        .order_by("deadline", "id")[:50]
+    """Open calls closing soonest; for a member, those asking for their skills first
+    (`projects.services.matching`)."""
+    suits_them = matching.suits(matching.member_skills(user))
+    return list(
+        matching.open_calls()
+        .annotate(for_you=Case(When(suits_them, then=Value(1)), default=Value(0)))
+        .order_by("-for_you", "deadline", "id")[:limit]
     )
-    skills: set[str] = set()
-    if getattr(user, "is_authenticated", False):
-        skills = {w.lower() for s in user.skill_list() for w in WORD.findall(s.label)}
-
-    def matches(call: Call) -> int:
-        return len(skills & {w.lower() for w in WORD.findall(f"{call.title} {call.brief}")})
-
-    return sorted(calls, key=lambda c: (-matches(c), c.deadline, c.pk))[:limit]

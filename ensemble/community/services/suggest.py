@@ -4,11 +4,12 @@ its owner once it is published."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Case, Value, When
 
-from ensemble.projects.models import Call, Entry, Project
+from ensemble.projects.models import Call, Entry
+from ensemble.projects.services import matching
 from ensemble.records.models import Record
 
 WORD = re.compile(r"[^\W_]+")
@@ -17,26 +18,24 @@ CANDIDATES = 50
 
 def calls_for(record: Record, *, limit: int = 3) -> list[Call]:
     """Open calls that take this kind of record, that it is not entered in yet, best
-    matching first: words of its tags and its owner's skills found in the call's title
-    and brief, then the soonest deadline."""
+    matching first: a call asking for its owner's skills, then words of its tags found
+    in the call's title and brief, then the soonest deadline."""
     if not record.is_public:
         return []
-    kind = record.kind
-    open_calls = (
-        Call.objects.filter(status=Call.Status.OPEN, deadline__gt=timezone.now())
-        .exclude(project__status=Project.Status.DRAFT)
-        .filter(Q(accepted_kinds=[]) | Q(accepted_kinds__icontains=f'"{kind}"'))
+    suits_owner = matching.suits(matching.member_skills(record.owner))
+    candidates: Iterable[Call] = (
+        matching.open_calls()
+        .filter(matching.takes_kind(record.kind))
         .exclude(pk__in=Entry.objects.filter(record=record).values("call_id"))
-        .select_related("project")
-        .order_by("deadline", "id")[:CANDIDATES]
+        .annotate(for_owner=Case(When(suits_owner, then=Value(1)), default=Value(0)))
+        .order_by("-for_owner", "deadline", "id")[:CANDIDATES]
     )
     wanted = {w.lower() for name in record.tags.values_list("name", flat=True)
               for w in WORD.findall(name)}  # fmt: skip
-    wanted |= {w.lower() for skill in record.owner.skill_list() for w in WORD.findall(skill.label)}
 
-    def score(call: Call) -> int:
+    def score(call: Call) -> tuple[int, int]:
         words = {w.lower() for w in WORD.findall(f"{call.title} {call.brief}")}
-        return len(wanted & words)
+        return call.for_owner, len(wanted & words)  # type: ignore[attr-defined]
 
-    ranked = sorted(open_calls, key=lambda c: (-score(c), c.deadline, c.pk))
+    ranked = sorted(candidates, key=lambda c: (*(-n for n in score(c)), c.deadline, c.pk))
     return ranked[:limit]

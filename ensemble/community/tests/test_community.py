@@ -139,5 +139,9 @@ def test_open_calls_are_suggested_for_a_published_record(alice, bob):
     sketch = bare_record(alice, kind="image", title="Sketch")
     records.update_record(sketch, by=alice, tags=["turnip"])
     assert suggest.calls_for(sketch) == [drawing_call, anything]  # the tag matches first
+    designers = make_call(project, title="Posters", skills=["design"])
+    assert suggest.calls_for(sketch) == [drawing_call, anything, designers]
+    alice.set_skills(["design"])  # the owner's skill comes before an open-to-all call
+    assert suggest.calls_for(sketch) == [drawing_call, designers, anything]
     draft = bare_record(alice, kind="image", public=False)
     assert suggest.calls_for(draft) == []

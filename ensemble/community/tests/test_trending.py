@@ -83,13 +83,16 @@ def test_open_calls_matching_a_members_skills_come_first(alice, client):
 
     project = make_project(alice)
     make_call(project, title="Write the script", deadline=NOW + dt.timedelta(days=2))
-    drawing = make_call(project, title="Illustration of the turnip man",
+    drawing = make_call(project, title="The turnip man", skills=["illustration"],
                         deadline=NOW + dt.timedelta(days=9))  # fmt: skip
+    pictures = make_call(project, title="Any pictures", accepted_kinds=["image"],
+                         deadline=NOW + dt.timedelta(days=12))  # fmt: skip
     illustrator = make_user("ill")
     illustrator.set_skills(["illustration"])
-    illustrator.save()
-    assert discover.open_calls(illustrator)[0] == drawing
-    assert discover.open_calls(None)[0] != drawing
+    assert discover.open_calls(illustrator)[:2] == [drawing, pictures]
+    assert discover.open_calls(None)[0].title == "Write the script"
+    page = client.get("/").content.decode()
+    assert page.index("Write the script") < page.index("The turnip man")
 
 
 def test_browse_sorts_by_trending_and_pages_by_number(alice, client, monkeypatch):
@@ -116,3 +119,27 @@ def test_browse_sorts_by_trending_and_pages_by_number(alice, client, monkeypatch
     assert "Liked" in second
     assert "Loved" not in second
     assert client.get("/records/?sort=trending&page=abc").status_code == 200
+
+
+def test_the_records_api_sorts_by_trending_by_page_number(alice):
+    loved, liked = (bare_record(alice, kind="image", title=t) for t in ("Loved", "Liked"))
+    bare_record(alice, kind="image", title="Quiet")
+    for n in range(2):
+        hearts.heart(grown(f"fan{n}"), loved)
+    hearts.heart(grown("fan9"), liked)
+    trending.recompute()
+    api = Client()
+    first = api.get("/api/v1/records?sort=trending&limit=1").json()
+    assert [r["title"] for r in first["items"]] == ["Loved"]
+    assert (first["next_cursor"], first["next_page"]) == (None, 2)
+    second = api.get("/api/v1/records?sort=trending&limit=1&page=2").json()
+    assert [r["title"] for r in second["items"]] == ["Liked"]
+    assert second["next_page"] is None
+    newest = api.get("/api/v1/records").json()
+    assert newest["items"][0]["title"] == "Quiet"
+    assert newest["next_page"] is None
+    for bad in ("sort=views", "sort=trending&cursor=abc", "sort=trending&page=0",
+                "sort=trending&page=501"):  # fmt: skip
+        response = api.get(f"/api/v1/records?{bad}")
+        assert response.status_code == 422, bad
+        assert "detail" in response.json()

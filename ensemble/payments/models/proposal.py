@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -145,3 +146,6 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"comment {self.pk} on proposal {self.proposal_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("payments:proposal", args=[self.proposal_id]) + f"#comment-{self.pk}"

@@ -17,14 +17,16 @@ from django.utils import timezone
 from gmpy2 import mpq
 
 from ensemble.accounts.models import User
+from ensemble.community.services.comments import mentioned_in
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
 from ensemble.lineage.models import Source
-from ensemble.notifications.services import notify_many
+from ensemble.notifications.services import notify, notify_many
 from ensemble.payments import split
 from ensemble.payments.models import Comment, LedgerEntry, Line, Pool, Proposal, Revision
 from ensemble.payments.services import pools, snapshot
 from ensemble.payments.services.access import is_admin, is_pool_leader, require_pool_leader
+from ensemble.projects import services as projects
 from ensemble.records.services import checked_text
 
 LIST_KEYS = ("manual", "waivers", "exclusions")
@@ -277,8 +279,16 @@ def comment(proposal: Proposal, *, by: User, body: str, reply_to: Comment | None
         if not is_pool_leader(by, proposal.pool):
             raise Refused("Only the project's leaders answer comments.", status=403,
                           code="forbidden")  # fmt: skip
-    return Comment.objects.create(proposal=proposal, author=by, reply_to=reply_to, body=body,
-                                  body_html=render_markdown(body))  # fmt: skip
+    project = proposal.pool.production.project
+    with transaction.atomic():
+        made = Comment.objects.create(proposal=proposal, author=by, reply_to=reply_to,
+                                      body=body, body_html=render_markdown(body))  # fmt: skip
+        # The proposal is as public as its project: tell those named who may see it.
+        named = mentioned_in(body, by, lambda user: projects.can_view_project(user, project))
+        notify_many(named, "mentioned", actor=by, about=made)
+        if reply_to is not None and reply_to.author_id not in {by.pk, *(u.pk for u in named)}:
+            notify(reply_to.author, "comment_reply", actor=by, about=made)
+    return made
 
 
 def finalize(proposal: Proposal, *, by: User, reason: str = "") -> Proposal:

@@ -11,6 +11,7 @@ from ninja import Query, Schema, Status
 
 from ensemble.accounts import http
 from ensemble.accounts.http import member
+from ensemble.accounts.models import Skill
 from ensemble.core.api import ApiError
 from ensemble.core.pagination import paginate
 from ensemble.projects import events, services
@@ -20,6 +21,7 @@ from ensemble.projects.models import (
     Entry,
     Project,
 )
+from ensemble.projects.services import matching
 from ensemble.records.models import Record
 
 
@@ -28,6 +30,7 @@ class CallIn(Schema):
     brief: str
     deadline: datetime
     accepted_kinds: list[Record.Kind] = []
+    skills: list[Skill] = []  # wanted; members with them see the call first
     resource_ids: list[int] = []
     requires_resources: bool = False
     max_entries_per_person: int = 3
@@ -44,6 +47,7 @@ class CallOut(Schema):
     brief: str
     deadline: datetime
     accepted_kinds: list[str]
+    skills: list[str]
     resource_ids: list[int]
     requires_resources: bool
     max_entries_per_person: int
@@ -103,6 +107,7 @@ def call_out(call: Call) -> dict[str, Any]:
         "brief": call.brief,
         "deadline": call.deadline,
         "accepted_kinds": call.accepted_kinds,
+        "skills": call.skills,
         "resource_ids": [link.record_id for link in call.resource_links.all()],
         "requires_resources": call.requires_resources,
         "max_entries_per_person": call.max_entries_per_person,
@@ -130,6 +135,7 @@ def createcall_for(request: HttpRequest, slug: str, body: CallIn) -> Status:
         brief=body.brief,
         deadline=body.deadline,
         accepted_kinds=body.accepted_kinds,
+        skills=body.skills,
         resources=resources,
         requires_resources=body.requires_resources,
         max_entries_per_person=body.max_entries_per_person,
@@ -145,10 +151,14 @@ def list_calls(
     request: HttpRequest,
     status: Call.Status | None = None,
     kind: Record.Kind | None = None,
+    skill: Skill | None = None,
+    for_me: bool = False,
     cursor: str | None = None,
     limit: int = Query(24, ge=1, le=100),
 ) -> dict[str, Any]:
-    """Calls of projects anyone may see, newest first; `kind`: calls that take it."""
+    """Calls of projects anyone may see, newest first; `kind`: calls that take it;
+    `skill`: calls asking for it (by name, or by the kinds they take when they name no
+    skill); `for_me=true`: calls asking for one of your profile's skills."""
     calls = (
         Call.objects.filter(Q(project__isnull=True) | ~Q(project__status=Project.Status.DRAFT))
         .select_related("project")
@@ -157,9 +167,14 @@ def list_calls(
     if status:
         calls = calls.filter(status=status)
     if kind:
-        # A call takes a kind when it lists it or lists none. Kinds are plain lower-case
-        # words, so the quoted name matches exactly in the JSON text on both databases.
-        calls = calls.filter(Q(accepted_kinds=[]) | Q(accepted_kinds__icontains=f'"{kind}"'))
+        calls = calls.filter(matching.takes_kind(kind))
+    if skill:
+        calls = calls.filter(matching.suits([skill]))
+    if for_me:
+        viewer = http.api_viewer(request)
+        if viewer is None:
+            raise ApiError(401, "Sign in to see the calls for your skills.", "not_authenticated")
+        calls = calls.filter(matching.suits(matching.member_skills(viewer)))
     page = paginate(calls, cursor=cursor, limit=limit)
     return {"items": [call_out(c) for c in page.items], "next_cursor": page.next_cursor}
 

@@ -51,6 +51,7 @@ class Call(models.Model):
         "records.Record", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     accepted_kinds = models.JSONField(default=list)  # Record.Kind values; empty: any
+    skills = models.JSONField(default=list)  # accounts.Skill values wanted; see `matching`
     deadline = models.DateTimeField()
     requires_resources = models.BooleanField(default=False)
     max_entries_per_person = models.PositiveSmallIntegerField(default=3)

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ensemble.accounts.models import User
+from ensemble.accounts.models import Skill, User
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
 from ensemble.notifications.services import notify_many
@@ -35,6 +35,7 @@ def create_call(
     brief: str,
     deadline: datetime,
     accepted_kinds: Iterable[str] = (),
+    skills: Iterable[str] = (),
     resources: Iterable[Record] = (),
     requires_resources: bool = False,
     max_entries_per_person: int = 3,
@@ -56,6 +57,10 @@ def create_call(
     unknown = [k for k in kinds if k not in Record.Kind.values]
     if unknown:
         raise Refused(f"Unknown kinds: {', '.join(unknown)}.", field="accepted_kinds")
+    wanted = sorted(set(skills))
+    unknown = [s for s in wanted if s not in Skill.values]
+    if unknown:
+        raise Refused(f"Unknown skills: {', '.join(unknown)}.", field="skills")
     if not 1 <= max_entries_per_person <= 100:
         raise Refused("Allow between 1 and 100 entries per person.", field="max_entries")
     if stage is not None and stage.project_id != project.pk:
@@ -74,6 +79,7 @@ def create_call(
             brief_html=render_markdown(brief),
             deadline=deadline,
             accepted_kinds=kinds,
+            skills=wanted,
             requires_resources=requires_resources,
             max_entries_per_person=max_entries_per_person,
             visibility=Call.Visibility.SEALED if sealed else Call.Visibility.OPEN,

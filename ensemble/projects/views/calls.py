@@ -40,6 +40,7 @@ def new_call(request: HttpRequest, slug: str) -> HttpResponse:
                 brief=data["brief"],
                 deadline=deadline,
                 accepted_kinds=data["accepted_kinds"],
+                skills=data["skills"],
                 max_entries_per_person=data["max_entries_per_person"],
                 sealed=data["sealed"],
                 blind_review=data["blind_review"],

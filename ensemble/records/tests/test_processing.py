@@ -202,7 +202,7 @@ def test_a_worker_killed_mid_job_does_not_lose_the_job(tmp_path):
         "from ensemble.records.media.samples.av import write_video\n"
         "from ensemble.records import services\n"
         "from django.core.files import File\n"
-        f"path = write_video(Path({str(tmp_path)!r}) / 'long.mkv', seconds=20, size=(640, 480),"
+        f"path = write_video(Path({str(tmp_path)!r}) / 'long.mkv', seconds=60, size=(640, 480),"
         " fps=25, codec='mpeg4', container='mkv')\n"
         "with path.open('rb') as f:\n"
         "    services.create_record(make_user('alice'), title='Long', upload=File(f, 'long.mkv'))\n"
@@ -213,7 +213,7 @@ def test_a_worker_killed_mid_job_does_not_lose_the_job(tmp_path):
     first = _start_worker(env)
     try:
         _wait_for(db, "processing", timeout=60)
-        time.sleep(1.0)  # well into the transcode
+        time.sleep(0.3)  # into the transcode (60 s of video takes several seconds)
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
     finally:

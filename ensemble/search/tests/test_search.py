@@ -15,6 +15,7 @@ from ensemble.lineage.testing import bare_record
 from ensemble.projects import services as projects
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records import services as records
+from ensemble.records.models import Tag
 from ensemble.records.testing import make_record
 from ensemble.search.models import Document
 
@@ -79,3 +80,36 @@ def test_reindex_rebuilds_the_index_from_scratch(alice, bob):
     call_command("reindex", stdout=out)
     assert "records: 1 of 1" in out.getvalue()
     assert [r["type"] for r in Client().get("/api/v1/search?q=turnip").json()] == ["record"]
+
+
+def test_record_filters_narrow_search_as_browse_does(alice, bob, client):
+    from ensemble.lineage import services as lineage
+    from ensemble.records import indexing as record_indexing
+
+    cc = bare_record(alice, kind="image", title="Turnip sketch", licence="cc-by-4.0")
+    accord = bare_record(alice, kind="image", title="Turnip study")
+    remixed = bare_record(alice, kind="image", title="Turnip portrait")
+    cc.tags.add(Tag.objects.create(name="ink"))
+    lineage.add_source(bare_record(bob, kind="image", title="After"), remixed, by=bob,
+                       note="Traced it.")  # fmt: skip
+    projects.create_project(alice, title="Turnip project")  # not a record
+    for record in (cc, accord, remixed):
+        record_indexing.reindex(record)
+
+    def found(query):
+        return {r["id"] for r in Client().get(f"/api/v1/search?q=turnip&{query}").json()}
+
+    assert found("tag=INK") == {cc.pk}
+    assert found("license=cc-by-4.0") == {cc.pk}
+    assert found("never_remixed=true") == {cc.pk, accord.pk}
+    assert found("never_remixed=true&license=accord") == {accord.pk}
+    assert found("tag=nothing-has-this") == set()
+    page = client.get("/search?q=turnip&never_remixed=1&licence=accord").content.decode()
+    assert "</mark> study" in page
+    assert "portrait" not in page
+    assert "project" not in page.split("</form>")[1]
+    assert Client().get("/api/v1/search?q=turnip&license=stolen").status_code == 422
+    assert Client().get("/api/v1/search?q=turnip&tag=" + "x" * 51).status_code == 422
+    odd = client.get("/search", {"q": "turnip", "licence": "stolen", "tag": "' OR 1=1 --"})
+    assert odd.status_code == 200
+    assert "<mark>" not in odd.content.decode()

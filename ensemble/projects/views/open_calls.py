@@ -1,0 +1,45 @@
+"""The open calls page: every call taking entries now, filtered by kind and skill, and
+for a member, the ones asking for their skills marked (or alone, when they ask)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db.models import Case, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ensemble.accounts.models import Skill
+from ensemble.projects.services import matching
+from ensemble.records.models import Record
+
+PAGE_SIZE = 24
+
+
+def open_calls(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Record.Kind.values else ""
+    skill = request.GET.get("skill", "")
+    skill = skill if skill in Skill.values else ""
+    mine = matching.member_skills(request.user)
+    only_mine = bool(mine) and request.GET.get("mine") in ("1", "true", "on")
+    calls = matching.open_calls()
+    if kind:
+        calls = calls.filter(matching.takes_kind(kind))
+    if skill:
+        calls = calls.filter(matching.suits([skill]))
+    if only_mine:
+        calls = calls.filter(matching.suits(mine))
+    for_you = Case(When(matching.suits(mine), then=Value(True)), default=Value(False))
+    calls = calls.annotate(for_you=for_you).order_by("deadline", "id")
+    raw = request.GET.get("page", "1")
+    number = min(int(raw), 500) if raw.isdigit() and int(raw) > 0 else 1
+    rows = list(calls[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+    given = {"kind": kind, "skill": skill, "mine": "1" if only_mine else ""}
+    return render(request, "projects/open_calls.html", {
+        "calls": rows[:PAGE_SIZE], "page": number, "more": len(rows) > PAGE_SIZE,
+        "kind": kind, "skill": skill, "only_mine": only_mine,
+        "my_skills": [Skill(s).label for s in Skill.values if s in mine],
+        "kinds": Record.Kind.choices, "skills": Skill.choices,
+        "query_string": urlencode({k: v for k, v in given.items() if v}),
+    })  # fmt: skip
