@@ -1337,7 +1337,8 @@ def spec_for(w: World, runs: int) -> dict[str, Any]:
     }
 
 
-def run_database(name: str, w: World, runs: int, verbose: bool) -> tuple[dict[str, Any], Load]:
+def run_database(name: str, w: World, runs: int, verbose: bool,
+                 keep: bool = False) -> tuple[dict[str, Any], Load]:  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="ensemble-bench-community-", dir="/tmp") as tmp:
         folder = Path(tmp)
         try:
@@ -1359,7 +1360,7 @@ def run_database(name: str, w: World, runs: int, verbose: bool) -> tuple[dict[st
             )
             m = measure_database(env, spec_for(w, runs))
         finally:
-            if name == "postgres":
+            if name == "postgres" and not keep:
                 pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
     load.setup_s = m["setup_s"]
     print_figures(name, m, verbose)
@@ -1372,6 +1373,11 @@ def main() -> int:
     quick = f"{QUICK_RECORDS:,} records, {QUICK_RUNS} runs; print only"
     parser.add_argument("--quick", action="store_true", help=quick)
     parser.add_argument("--verbose", action="store_true", help="print every statement")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"keep the PostgreSQL database {PG_NAME} afterwards, to study plans",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -1391,7 +1397,7 @@ def main() -> int:
         )
         names = ("sqlite", "postgres") if args.db == "both" else (args.db,)
         for name in names:
-            m, load = run_database(name, w, runs, args.verbose)
+            m, load = run_database(name, w, runs, args.verbose, args.keep)
             body = section(w, m, load, load_before, runs)
             if args.quick:
                 print(body)

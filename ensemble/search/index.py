@@ -158,16 +158,21 @@ def _find_sqlite(words: list[str], where: str, params: list[Any], limit: int,
 def _find_postgres(words: list[str], where: str, params: list[Any], limit: int,
                    offset: int) -> list[Hit]:  # fmt: skip
     tsquery = " & ".join([*words[:-1], words[-1] + ":*"])
+    # The query is written out in each place, not shared through a CTE: Django binds
+    # parameters on the client, so the planner sees the words and its statistics tell it
+    # how common they are. A common word is then read newest first along the primary key
+    # (5,000 matches in ~30 ms at a million documents); a rare one through the GIN index.
+    # Behind a CTE it guessed "rare" for every word and fetched all 107,000 matches of
+    # a common one to sort them (240 ms; docs/benchmarks.md).
     rows = _rows(
-        "WITH q AS (SELECT to_tsquery('simple', %s) AS q), recent AS ("  # noqa: S608
-        f"SELECT d.id FROM search_document d, q WHERE d.vector @@ q.q AND {where} "
-        "ORDER BY d.id DESC LIMIT %s) "
-        "SELECT d.kind, d.object_id, d.subkind, d.title, d.body FROM search_document d "
-        "JOIN recent USING (id), q "
-        "ORDER BY ts_rank_cd(d.vector, q.q) / "
-        "(1 + EXTRACT(EPOCH FROM (now() - d.updated_at)) / 31557600.0) DESC, d.id DESC "
+        "SELECT doc.kind, doc.object_id, doc.subkind, doc.title, doc.body "  # noqa: S608
+        "FROM search_document doc JOIN ("
+        "SELECT d.id FROM search_document d WHERE d.vector @@ to_tsquery('simple', %s) "
+        f"AND {where} ORDER BY d.id DESC LIMIT %s) recent USING (id) "
+        "ORDER BY ts_rank_cd(doc.vector, to_tsquery('simple', %s)) / "
+        "(1 + EXTRACT(EPOCH FROM (now() - doc.updated_at)) / 31557600.0) DESC, doc.id DESC "
         "LIMIT %s OFFSET %s",
-        [tsquery, *params, RANKED, limit, offset],
+        [tsquery, *params, RANKED, tsquery, limit, offset],
     )
     return [_hit(row, words) for row in rows]
 
