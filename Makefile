@@ -31,10 +31,11 @@ $(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.base-installed
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	@touch $@
 
-# `make run` is for trying Ensemble on this machine, so it turns DEBUG on unless told
-# otherwise; production sets SECRET_KEY and runs `ensemble serve` (see README).
+# `make run` is for trying Ensemble on this machine, so it turns DEBUG on and builds the
+# demo into an empty database unless told otherwise (DEBUG=false, ENSEMBLE_DEMO=0);
+# production sets SECRET_KEY and runs `ensemble serve` (see README).
 run: $(VENV)/.base-installed
-	DEBUG=$${DEBUG:-true} $(BIN)/ensemble serve
+	DEBUG=$${DEBUG:-true} ENSEMBLE_DEMO=$${ENSEMBLE_DEMO:-1} $(BIN)/ensemble serve
 
 dev: $(VENV)/.dev-installed
 	DEBUG=$${DEBUG:-true} $(BIN)/ensemble serve --reload

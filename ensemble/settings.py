@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ensemble.payments",
     "ensemble.community",
     "ensemble.search",
+    "ensemble.demo",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ensemble.core.context_processors.site",
                 "ensemble.notifications.context_processors.unread_count",
+                "ensemble.demo.context_processors.demo_accounts",
             ],
         },
     },
@@ -187,6 +189,9 @@ PROCESSING_STALL_SECONDS = env_int("PROCESSING_STALL_SECONDS", 120, minimum=5)
 # finalized, and the smallest balance paid out (smaller balances carry over), in minor units.
 PAYMENT_COMMENT_SECONDS = env_int("PAYMENT_COMMENT_SECONDS", 14 * 24 * 60 * 60, minimum=0)
 PAYOUT_MINIMUM = env_int("PAYOUT_MINIMUM", 0, minimum=0)
+# `ensemble serve` builds the demo (ensemble.demo) into a database with no members yet.
+# `make run` turns it on unless told ENSEMBLE_DEMO=0; production leaves it off.
+DEMO_ON_EMPTY = env_bool("ENSEMBLE_DEMO", False)
 
 MAILERS = {
     "default": mailer_from_url("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")

@@ -77,6 +77,8 @@ class Command(BaseCommand):
         settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        if settings.DEMO_ON_EMPTY:  # ENSEMBLE_DEMO: the demo, into an empty database only
+            call_command("demo", if_empty=True)
 
     def start_web(
         self, host: str, port: int, workers: int, reload: bool

@@ -1,0 +1,98 @@
+"""The final piece and the film: assembled from the selected work, released with its
+credits; then the money it earned, shared from its lineage in the open."""
+
+from __future__ import annotations
+
+from ensemble.demo import media
+from ensemble.demo.cast import Cast
+from ensemble.demo.story.clock import Clock
+from ensemble.demo.story.making import DemoError, cite, make
+from ensemble.demo.story.works import STAGES, Works
+from ensemble.payments.models import Pool, Proposal
+from ensemble.payments.services import ledger, pools, proposals
+from ensemble.projects import productions
+from ensemble.projects import services as projects
+from ensemble.projects.models import Production
+from ensemble.records.models import Record
+
+EUR = "EUR"
+
+
+def the_film(cast: Cast, clock: Clock, works: Works) -> tuple[Production, Record]:
+    """Yuki animates the final piece; Hana edits the film from everything selected."""
+    assert works.project is not None
+    assert works.character is not None
+    assert works.poem is not None
+    hana, yuki = cast["hana"], cast["yuki"]
+    with clock.chapter(days_ago=50):
+        final = make(yuki, "Aldous walks to work: the final animation",
+                     data=media.animation_test(0, seconds=4.0), filename="final.mp4",
+                     tags=["animation"],
+                     description="Animated from the selected design and backgrounds.")  # fmt: skip
+        cite(final, works.character, "The character, as selected.")
+        for piece in works.backgrounds[:3]:
+            cite(final, piece, "Behind Aldous on his walk.")
+    with clock.chapter(days_ago=40):
+        pictures = [media.turnip_character(0)] + [
+            media.background(media.BACKGROUND_KINDS[n % 3], n) for n in range(6)
+        ]
+        film = make(hana, "The Man With a Turnip for a Head (short film)",
+                    data=media.film(pictures, works.score_audio), filename="turnip-head.mp4",
+                    tags=["film", "turnip", "animation"],
+                    description=("The film of Wren Castellanos's poem, made through open "
+                                 "calls. Every person whose work is in it is in the credits; "
+                                 "everyone who entered is thanked."))  # fmt: skip
+        production, problems = productions.make_production(works.project, by=hana, record=film)
+        if problems:
+            raise DemoError("The film could not cite: " + "; ".join(problems))
+        cite(film, final, "The animation, cut to the music.")
+        cite(film, works.poem, "The poem the film tells.", inspired=True)
+        edit = STAGES.index("Edit")
+        projects.set_stage_state(works.project, by=hana, position=edit, state="done")
+    with clock.chapter(days_ago=35):
+        productions.release(production, by=hana)
+        projects.post_update(works.project, by=hana, body=(
+            "**The film is out.** Thank you to everyone who drew, filmed, animated and "
+            "played: the credits name every one of you, and the money it earns is shared "
+            "from its lineage, in the open."))  # fmt: skip
+    return production, film
+
+
+def the_money(cast: Cast, clock: Clock, production: Production) -> Proposal:
+    """Revenue and costs; a proposal from the lineage, one waiver, comments, then final
+    and paid out."""
+    hana = cast["hana"]
+    with clock.chapter(days_ago=30):
+        pool = pools.create_pool(production, by=hana, kind=Pool.Kind.PROFIT_SHARE,
+                                 currency=EUR, share_bp=5_000)  # fmt: skip
+        for kind, amount, days, what in (
+            ("revenue", 180_000, 33, "Festival screening fees"),
+            ("revenue", 452_000, 31, "Streaming licence, first year"),
+            ("cost", 32_000, 34, "Festival submissions"),
+            ("cost", 18_050, 32, "Subtitles in four languages"),
+        ):
+            pools.record_entry(pool, by=hana, kind=kind, amount=amount, currency=EUR,
+                               on=(clock.days_ago(days)).date(), description=what)  # fmt: skip
+    with clock.chapter(days_ago=24):
+        proposal = proposals.make_proposal(pool, by=hana)
+        proposals.revise(proposal, by=hana, reason="Sol waives her share.", changes={
+            "waivers": [{"user": "sol", "reason": "I played as a favour to Milo; my share "
+                         "goes to everyone else in the film."}]})  # fmt: skip
+        proposals.publish(proposal, by=hana)
+    with clock.chapter(days_ago=22):
+        asked = proposals.comment(proposal, by=cast["ines"], body=(
+            "Are shortlisted drawings paid too? @hana"))  # fmt: skip
+        proposals.comment(proposal, by=hana, reply_to=asked, body=(
+            "Only work in the film's lineage is paid; the shortlist and every entrant are "
+            "thanked in the credits. Your background props are in it, so you are paid for "
+            "those."))  # fmt: skip
+        proposals.comment(proposal, by=cast["milo"], body=(
+            "Clear and fair. @ada @sol @kit: our parts are listed under the score."))  # fmt: skip
+    with clock.chapter(days_ago=8):
+        proposal.refresh_from_db()
+        proposals.finalize(proposal, by=hana)
+    with clock.chapter(days_ago=6):
+        batch = ledger.make_batch(pool, by=hana)
+        for payout in batch.payouts.select_related("user", "batch__pool").order_by("pk")[:5]:
+            ledger.mark_paid(payout, by=hana, reference=f"SEPA {payout.pk:06d}")
+    return proposal
