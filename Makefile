@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev worker test test-fast check format lock bench clean
+.PHONY: help run dev worker test test-fast tour check format lock bench clean
 
 help:
 	@echo "make run     serve Ensemble on http://127.0.0.1:8000 (web server + task worker)"
@@ -49,6 +49,10 @@ test: $(VENV)/.dev-installed
 # Everything except the browser tests, for a quick loop.
 test-fast: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m "not browser" $(ARGS)
+
+# The demo's browser walk, saving README's tour pictures (tests/browser/test_demo.py).
+tour: $(VENV)/.dev-installed
+	ENSEMBLE_TOUR_SHOTS=docs/tour DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -q tests/browser/test_demo.py
 
 check: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
@@ -97,6 +101,12 @@ bench-payments: $(VENV)/.dev-installed
 .PHONY: bench-community
 bench-community: $(VENV)/.dev-installed
 	$(BIN)/python bench/community.py
+
+# How long `ensemble demo` takes and how much media it makes, SQLite and PostgreSQL
+# (bench/demo.py; ~1 minute; needs PostgreSQL at 127.0.0.1:5432, user postgres).
+.PHONY: bench-demo
+bench-demo: $(VENV)/.dev-installed
+	$(BIN)/python bench/demo.py
 
 # Keeps var/ (the embedded database and uploaded media): delete it yourself to start over.
 clean:

@@ -14,6 +14,8 @@ from datetime import datetime
 from ensemble.accounts import indexing
 from ensemble.accounts.models import User
 from ensemble.demo.models import DemoAccount
+from ensemble.notifications.kinds import Delivery, all_kinds
+from ensemble.notifications.services import set_preferences
 
 FIRST = (
     "Ada", "Bea", "Cato", "Dara", "Eli", "Fen", "Gus", "Hal", "Iris", "Jude", "Kai", "Lior",
@@ -92,7 +94,8 @@ def _member(username: str, name: str, *, joined: datetime, bio: str = "") -> Use
 def assemble(*, crowd: int, joined: datetime) -> Cast:
     """Create the leads (the demo accounts with fresh random passwords) and the crowd.
 
-    Addresses end in `.invalid` and stay unverified, so no email ever leaves for them."""
+    Addresses end in `.invalid`; the crowd's stay unverified and the demo accounts'
+    notifications are set to the site only, so no email ever leaves for them."""
     people, passwords = {}, {}
     for position, lead in enumerate(LEADS):
         user = _member(lead.username, lead.name, joined=joined, bio=lead.bio)
@@ -100,7 +103,11 @@ def assemble(*, crowd: int, joined: datetime) -> Cast:
         if lead.demo:
             passwords[lead.username] = "-".join(secrets.token_hex(2) for _ in range(3))
             user.set_password(passwords[lead.username])
-            user.save(update_fields=["password"])
+            # Verified (no banner asking), but told only on the site: no email ever
+            # leaves for an address that cannot receive one.
+            user.email_verified_at = joined
+            user.save(update_fields=["password", "email_verified_at"])
+            set_preferences(user, {kind.key: Delivery.IN_APP for kind in all_kinds()})
             DemoAccount.objects.create(user=user, role=lead.role, position=position,
                                        password=passwords[lead.username])  # fmt: skip
         people[lead.username] = user
