@@ -17,6 +17,11 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/publish", views.publish, name="publish"),
     path("proposals/<int:proposal_id>/finalize", views.finalize, name="finalize"),
     path("proposals/<int:proposal_id>/comments", views.comment, name="comment"),
+    path(
+        "proposals/<int:proposal_id>/comments/<int:comment_id>",
+        views.change_comment,
+        name="change_comment",
+    ),
     path("me/earnings", views.earnings, name="earnings"),
     path("me/earnings.csv", views.earnings_csv, name="earnings_csv"),
 ]

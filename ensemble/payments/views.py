@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from ensemble.core.refusals import Refused
 from ensemble.payments import chart
 from ensemble.payments.forms import AdjustForm, EntryForm, PoolForm, minor_units
 from ensemble.payments.models import Comment, Line, Payout, Pool, Proposal
-from ensemble.payments.services import explain, ledger, pools, proposals
+from ensemble.payments.services import comments, explain, ledger, pools, proposals
 from ensemble.payments.services.access import is_admin, is_pool_leader
 from ensemble.projects import services as projects
 from ensemble.projects.models import Project
@@ -267,11 +268,28 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
     raw = request.POST.get("reply_to", "")
     reply_to = Comment.objects.filter(pk=raw).first() if raw.isdigit() else None
     try:
-        proposals.comment(found, by=member(request), body=request.POST.get("body", ""),
-                          reply_to=reply_to)  # fmt: skip
+        comments.add(found, by=member(request), body=request.POST.get("body", ""),
+                     reply_to=reply_to)  # fmt: skip
     except Refused as error:
         _refusal(request, error)
     return redirect("payments:proposal", found.pk)
+
+
+@login_required
+@require_POST
+def change_comment(request: HttpRequest, proposal_id: int, comment_id: int) -> HttpResponse:
+    """The author's edit (`body`) or deletion (`delete`) of their comment."""
+    found = _proposal(request, proposal_id)
+    mine = get_object_or_404(Comment, pk=comment_id, proposal=found)
+    try:
+        if "delete" in request.POST:
+            comments.delete(mine, by=member(request))
+            messages.success(request, "Your comment is deleted.")
+        else:
+            comments.edit(mine, by=member(request), body=request.POST.get("body", ""))
+    except Refused as error:
+        _refusal(request, error)
+    return redirect(reverse("payments:proposal", args=[found.pk]) + f"#comment-{mine.pk}")
 
 
 @login_required

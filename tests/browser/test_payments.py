@@ -19,7 +19,7 @@ from ensemble.payments.models import Pool, Proposal
 from ensemble.payments.testing import released_production
 
 TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-WINDOW = 6  # seconds the comment window stays open here (PAYMENT_COMMENT_SECONDS)
+WINDOW = 12  # seconds the comment window stays open here (PAYMENT_COMMENT_SECONDS)
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
@@ -84,7 +84,13 @@ def test_from_revenue_to_payout(
     carol_page.goto(page.url)
     carol_page.get_by_label("Your comment").fill("Thank you, Bob!")
     carol_page.get_by_role("button", name="Comment").click()
-    expect(carol_page.get_by_text("Thank you, Bob!")).to_be_visible()
+    expect(carol_page.locator(".prose").get_by_text("Thank you, Bob!")).to_be_visible()
+    # She rewords it (authors may, while the window is open).
+    carol_page.get_by_text("Edit or delete").click()
+    carol_page.get_by_label("Edit your comment").fill("Thank you, Bob! And Alice.")
+    carol_page.get_by_role("button", name="Save").click()
+    expect(carol_page.locator(".prose").get_by_text("Thank you, Bob! And Alice.")).to_be_visible()
+    expect(carol_page.get_by_text("· edited")).to_be_visible()
     check_a11y(carol_page)
 
     # The window closes; Alice finalizes.

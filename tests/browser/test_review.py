@@ -31,7 +31,9 @@ def test_a_leader_reviews_from_the_keyboard(page, live_server, check_a11y):
 
     page.keyboard.press("j")  # the first entry
     page.keyboard.press("4")  # scores it (the page reloads)
-    page.wait_for_load_state()
+    # Wait for the reloaded page: a key pressed before it arrives would be lost, or its
+    # form would cut the score's request short.
+    expect(page.get_by_text("1 score (mean 4.0)")).to_be_visible()
     page.keyboard.press("j")
     page.keyboard.press("s")  # shortlists the focused entry
     page.wait_for_url(f"**/calls/{call.pk}/review")

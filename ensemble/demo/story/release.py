@@ -9,7 +9,7 @@ from ensemble.demo.story.clock import Clock
 from ensemble.demo.story.making import DemoError, cite, make
 from ensemble.demo.story.works import STAGES, Works
 from ensemble.payments.models import Pool, Proposal
-from ensemble.payments.services import ledger, pools, proposals
+from ensemble.payments.services import comments, ledger, pools, proposals
 from ensemble.projects import productions
 from ensemble.projects import services as projects
 from ensemble.projects.models import Production
@@ -80,13 +80,13 @@ def the_money(cast: Cast, clock: Clock, production: Production) -> Proposal:
                          "goes to everyone else in the film."}]})  # fmt: skip
         proposals.publish(proposal, by=hana)
     with clock.chapter(days_ago=22):
-        asked = proposals.comment(proposal, by=cast["ines"], body=(
+        asked = comments.add(proposal, by=cast["ines"], body=(
             "Are shortlisted drawings paid too? @hana"))  # fmt: skip
-        proposals.comment(proposal, by=hana, reply_to=asked, body=(
+        comments.add(proposal, by=hana, reply_to=asked, body=(
             "Only work in the film's lineage is paid; the shortlist and every entrant are "
             "thanked in the credits. Your background props are in it, so you are paid for "
             "those."))  # fmt: skip
-        proposals.comment(proposal, by=cast["milo"], body=(
+        comments.add(proposal, by=cast["milo"], body=(
             "Clear and fair. @ada @sol @kit: our parts are listed under the score."))  # fmt: skip
     with clock.chapter(days_ago=8):
         proposal.refresh_from_db()

@@ -11,7 +11,7 @@ from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.payments.api.base import ERRORS, money, pool_for, proposal_for, router
 from ensemble.payments.models import Comment, Line, Proposal
-from ensemble.payments.services import explain, proposals
+from ensemble.payments.services import comments, explain, proposals
 
 
 class ProposalOut(Schema):
@@ -49,6 +49,10 @@ class FinalizeIn(Schema):
 class CommentIn(Schema):
     body: str
     reply_to: int | None = None
+
+
+class CommentEdit(Schema):
+    body: str
 
 
 def _usernames(ids: set[int]) -> dict[int, str]:
@@ -164,13 +168,9 @@ def compare(request: HttpRequest, proposal_id: int, a: int, b: int) -> list[dict
 
 @router.get("/proposals/{proposal_id}/comments", response={200: list[dict[str, Any]], **ERRORS},
             auth=None)  # fmt: skip
-def comments(request: HttpRequest, proposal_id: int) -> list[dict[str, Any]]:
+def list_comments(request: HttpRequest, proposal_id: int) -> list[dict[str, Any]]:
     proposal = proposal_for(request, proposal_id)
-    return [
-        {"id": c.pk, "author": c.author.username, "body": c.body, "body_html": c.body_html,
-         "reply_to": c.reply_to_id, "created_at": c.created_at}
-        for c in proposal.comments.select_related("author")
-    ]  # fmt: skip
+    return [comment_out(c) for c in proposal.comments.select_related("author")]
 
 
 @router.post("/proposals/{proposal_id}/comments", response={201: dict[str, Any], **ERRORS})
@@ -181,5 +181,35 @@ def add_comment(request: HttpRequest, proposal_id: int, body: CommentIn) -> Stat
                 if body.reply_to is not None else None)  # fmt: skip
     if body.reply_to is not None and reply_to is None:
         raise Http404
-    made = proposals.comment(proposal, by=member(request), body=body.body, reply_to=reply_to)
-    return Status(201, {"id": made.pk, "body_html": made.body_html})
+    made = comments.add(proposal, by=member(request), body=body.body, reply_to=reply_to)
+    return Status(201, comment_out(made))
+
+
+def comment_out(c: Comment) -> dict[str, Any]:
+    """A deleted comment keeps its place (replies point to it) without its words."""
+    return {"id": c.pk, "author": c.author.username, "body": c.body, "body_html": c.body_html,
+            "reply_to": c.reply_to_id, "created_at": c.created_at, "edited_at": c.edited_at,
+            "deleted": c.deleted_at is not None}  # fmt: skip
+
+
+def _comment(request: HttpRequest, proposal_id: int, comment_id: int) -> Comment:
+    proposal = proposal_for(request, proposal_id)
+    return get_object_or_404(Comment.objects.select_related("author", "proposal"),
+                             pk=comment_id, proposal=proposal)  # fmt: skip
+
+
+@router.patch("/proposals/{proposal_id}/comments/{comment_id}",
+              response={200: dict[str, Any], **ERRORS})  # fmt: skip
+def edit_comment(request: HttpRequest, proposal_id: int, comment_id: int,
+                 body: CommentEdit) -> dict[str, Any]:  # fmt: skip
+    """Reword your comment while the window is open."""
+    edited = comments.edit(_comment(request, proposal_id, comment_id), by=member(request),
+                           body=body.body)  # fmt: skip
+    return comment_out(edited)
+
+
+@router.delete("/proposals/{proposal_id}/comments/{comment_id}", response={204: None, **ERRORS})
+def delete_comment(request: HttpRequest, proposal_id: int, comment_id: int) -> Status:
+    """Take your comment back while the window is open (its place in the thread stays)."""
+    comments.delete(_comment(request, proposal_id, comment_id), by=member(request))
+    return Status(204, None)

@@ -130,7 +130,8 @@ class Line(models.Model):
 
 
 class Comment(models.Model):
-    """Anyone's word on a published proposal; leaders answer with `reply_to`."""
+    """Anyone's word on a published proposal; leaders answer with `reply_to`; authors edit
+    and delete their own while the window is open (`services.comments`)."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -140,6 +141,8 @@ class Comment(models.Model):
     body = models.TextField(max_length=5_000)
     body_html = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)  # the words gone, the row kept
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -17,16 +17,13 @@ from django.utils import timezone
 from gmpy2 import mpq
 
 from ensemble.accounts.models import User
-from ensemble.community.services.comments import mentioned_in
-from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
 from ensemble.lineage.models import Source
-from ensemble.notifications.services import notify, notify_many
+from ensemble.notifications.services import notify_many
 from ensemble.payments import split
-from ensemble.payments.models import Comment, LedgerEntry, Line, Pool, Proposal, Revision
+from ensemble.payments.models import LedgerEntry, Line, Pool, Proposal, Revision
 from ensemble.payments.services import pools, snapshot
 from ensemble.payments.services.access import is_admin, is_pool_leader, require_pool_leader
-from ensemble.projects import services as projects
 from ensemble.records.services import checked_text
 
 LIST_KEYS = ("manual", "waivers", "exclusions")
@@ -263,32 +260,6 @@ def publish(proposal: Proposal, *, by: User) -> Proposal:
         notify_many(_everyone_in(current(proposal)), "payment_proposal_published",
                     actor=by, about=proposal)  # fmt: skip
     return proposal
-
-
-def comment(proposal: Proposal, *, by: User, body: str, reply_to: Comment | None = None) -> Comment:
-    """Anyone's word while the window is open; only leaders answer a comment."""
-    if not proposal.window_open:
-        raise Refused("Comments are taken while the proposal is open for comments.",
-                      status=409, code="window_closed")  # fmt: skip
-    body = checked_text((body or "").strip(), field="body", label="comment", multiline=True)
-    if not body or len(body) > 5_000:
-        raise Refused("Write a comment of 1 to 5,000 characters.", field="body")
-    if reply_to is not None:
-        if reply_to.proposal_id != proposal.pk or reply_to.reply_to_id is not None:
-            raise Refused("Answer a comment of this proposal.", field="reply_to")
-        if not is_pool_leader(by, proposal.pool):
-            raise Refused("Only the project's leaders answer comments.", status=403,
-                          code="forbidden")  # fmt: skip
-    project = proposal.pool.production.project
-    with transaction.atomic():
-        made = Comment.objects.create(proposal=proposal, author=by, reply_to=reply_to,
-                                      body=body, body_html=render_markdown(body))  # fmt: skip
-        # The proposal is as public as its project: tell those named who may see it.
-        named = mentioned_in(body, by, lambda user: projects.can_view_project(user, project))
-        notify_many(named, "mentioned", actor=by, about=made)
-        if reply_to is not None and reply_to.author_id not in {by.pk, *(u.pk for u in named)}:
-            notify(reply_to.author, "comment_reply", actor=by, about=made)
-    return made
 
 
 def finalize(proposal: Proposal, *, by: User, reason: str = "") -> Proposal:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ensemble.core.refusals import Refused
 from ensemble.lineage.testing import bare_record
 from ensemble.payments.models import LedgerEntry, Line, PoolEntry, Proposal
-from ensemble.payments.services import ledger, pools, proposals
+from ensemble.payments.services import comments, ledger, pools, proposals
 from ensemble.payments.testing import released_production
 from ensemble.projects import productions
 
@@ -107,12 +107,12 @@ def test_drafts_in_the_lineage_are_neither_paid_nor_named(alice, bob, pool, stor
 
 def test_publishing_notifies_everyone_in_it_and_opens_comments(alice, bob, carol, pool):
     proposal = proposals.make_proposal(pool, by=alice)
-    refused("window_closed", proposals.comment, proposal, by=carol, body="Early?")
+    refused("window_closed", comments.add, proposal, by=carol, body="Early?")
     proposals.publish(proposal, by=alice)
     assert bob.notifications.filter(kind="payment_proposal_published").exists()
-    asked = proposals.comment(proposal, by=carol, body="Is the song not *more* than half?")
-    refused("forbidden", proposals.comment, proposal, by=bob, body="Me too", reply_to=asked)
-    proposals.comment(proposal, by=alice, body="Weights can change: tell us.", reply_to=asked)
+    asked = comments.add(proposal, by=carol, body="Is the song not *more* than half?")
+    refused("forbidden", comments.add, proposal, by=bob, body="Me too", reply_to=asked)
+    comments.add(proposal, by=alice, body="Weights can change: tell us.", reply_to=asked)
     assert proposal.comments.count() == 2
 
 
@@ -248,34 +248,3 @@ def test_amounts_print_exactly():
     assert ledger.decimal(123_456, "EUR") == "1234.56"
     assert ledger.decimal(5, "EUR") == "0.05"
     assert ledger.decimal(5, "JPY") == "5"
-
-
-def test_mentions_in_proposal_comments_tell_those_who_may_see_it(alice, bob, carol, pool):
-    from ensemble.accounts.testing import make_user
-    from ensemble.notifications.models import Notification
-
-    make_user("dave")
-    proposals.publish(proposals.make_proposal(pool, by=alice), by=alice)
-    proposal = Proposal.objects.get(pool=pool)
-    asked = proposals.comment(proposal, by=carol, body="@bob @dave @nobody @carol: fair?")
-    told = Notification.objects.filter(kind="mentioned")
-    assert sorted(told.values_list("recipient__username", flat=True)) == ["bob", "dave"]
-    assert told.first().link.endswith(f"/proposals/{proposal.pk}#comment-{asked.pk}")
-    proposals.comment(proposal, by=alice, body="Yes, @carol.", reply_to=asked)
-    assert carol.notifications.filter(kind="mentioned").count() == 1  # not told twice
-    assert not carol.notifications.filter(kind="comment_reply").exists()
-    proposals.comment(proposal, by=alice, body="And the weights are public.", reply_to=asked)
-    assert carol.notifications.filter(kind="comment_reply").count() == 1
-
-
-def test_a_mention_in_a_private_projects_proposal_tells_no_outsider(alice, bob, pool):
-    from ensemble.accounts.testing import make_user
-    from ensemble.projects.models import Project
-
-    outsider = make_user("dave")
-    proposal = proposals.make_proposal(pool, by=alice)
-    proposals.publish(proposal, by=alice)
-    Project.objects.filter(pk=pool.production.project_id).update(status=Project.Status.DRAFT)
-    proposal.refresh_from_db()
-    proposals.comment(proposal, by=alice, body="@dave @bob look")
-    assert not outsider.notifications.exists()
