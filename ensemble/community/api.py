@@ -96,9 +96,10 @@ def _call(request: HttpRequest, call_id: int) -> Call:
 
 
 def comment_out(c: Comment) -> dict[str, Any]:
-    return {"id": c.pk, "author": c.author.username, "body_html": c.body_html,
+    deleted = c.deleted_at is not None
+    return {"id": c.pk, "author": c.author.username, "body_html": "" if deleted else c.body_html,
             "reply_to": c.reply_to_id, "created_at": c.created_at, "edited_at": c.edited_at,
-            "deleted": c.deleted_at is not None}  # fmt: skip
+            "deleted": deleted}  # fmt: skip
 
 
 # ---------------------------------------------------------------- hearts

@@ -17,6 +17,7 @@ from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
 from ensemble.community.services import comments, discover, feed, follows, hearts, lists, trending
+from ensemble.core.params import whole
 from ensemble.core.refusals import Refused
 from ensemble.projects.models import Call, Project
 from ensemble.records import access
@@ -87,9 +88,10 @@ def follow(request: HttpRequest) -> HttpResponse:
 
 def _target(kind: str, target_id: str) -> Any:
     model = {"record": Record, "project": Project, "call": Call}.get(kind)
-    if model is None or not target_id.isdigit():
+    pk = whole(target_id)
+    if model is None or pk is None:
         raise Http404
-    return get_object_or_404(model, pk=int(target_id))
+    return get_object_or_404(model, pk=pk)
 
 
 @login_required
@@ -97,7 +99,7 @@ def _target(kind: str, target_id: str) -> Any:
 def comment(request: HttpRequest) -> HttpResponse:
     target = _target(request.POST.get("target", ""), request.POST.get("target_id", ""))
     raw = request.POST.get("reply_to", "")
-    reply_to = Comment.objects.filter(pk=raw).first() if raw.isdigit() else None
+    reply_to = Comment.objects.filter(pk=whole(raw, 0)).first()
     try:
         made = comments.add(member(request), target, request.POST.get("body", ""),
                             reply_to=reply_to)  # fmt: skip
@@ -165,8 +167,8 @@ def new_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def add_to_list(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("list", "")
-    found = get_object_or_404(RecordList, pk=int(raw) if raw.isdigit() else 0)
-    record = _record(request, int(request.POST.get("record", "0") or 0))
+    found = get_object_or_404(RecordList, pk=whole(raw, 0))
+    record = _record(request, whole(request.POST.get("record"), 0) or 0)
     try:
         lists.add(found, by=member(request), record=record, note=request.POST.get("note", ""))
     except Refused as error:

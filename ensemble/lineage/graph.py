@@ -185,7 +185,14 @@ def path_up(start_id: int, target_id: int) -> list[int]:
 
 
 def never_remixed(records: QuerySet[Record]) -> QuerySet[Record]:
-    """Records no other record uses or was inspired by (an index-only anti-join)."""
+    """Records no public work uses or was inspired by. A private draft's or a removed
+    record's citation does not count: otherwise the filter would tell everyone that
+    someone has a draft built on the record."""
     from ensemble.lineage.models import Source
 
-    return records.exclude(Exists(Source.objects.filter(source_id=OuterRef("pk"))))
+    public_uses = Source.objects.filter(
+        source_id=OuterRef("pk"),
+        derived__visibility=Record.Visibility.PUBLIC,
+        derived__deleted_at__isnull=True,
+    )
+    return records.exclude(Exists(public_uses))

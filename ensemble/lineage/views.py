@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
+from ensemble.core.params import whole
 from ensemble.core.refusals import Refused
 from ensemble.lineage import credits, licences, present, services, tree
 from ensemble.lineage.forms import CiteForm, EditCitationForm
@@ -45,9 +46,10 @@ def record_page_sections(request: HttpRequest, record: Record) -> dict[str, str]
 
 def _remixed(request: HttpRequest) -> Record | None:
     raw = request.GET.get("remix_of") or request.POST.get("remix_of") or ""
-    if not raw.isdigit():
+    record_id = whole(raw)
+    if record_id is None:
         return None
-    record = Record.objects.select_related("owner").filter(pk=int(raw)).first()
+    record = Record.objects.select_related("owner").filter(pk=record_id).first()
     if record is None or record.is_deleted or not access.can_view(request.user, record):
         return None
     return record
@@ -214,8 +216,9 @@ def search(request: HttpRequest) -> HttpResponse:
             .select_related("owner")
             .order_by("-id")
         )
-        if exclude.isdigit():
-            matches = matches.exclude(pk=int(exclude))
+        excluded = whole(exclude)
+        if excluded is not None:
+            matches = matches.exclude(pk=excluded)
         results = list(matches[:10])
     return render(request, "lineage/_search_results.html", {"results": results, "query": query})
 
@@ -246,7 +249,8 @@ def tree_page(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 def _steps(raw: str | None, *, default: int) -> int:
-    return max(0, min(10, int(raw))) if raw and raw.isdigit() else default
+    steps = whole(raw)
+    return min(10, steps) if steps is not None else default
 
 
 def credits_page(request: HttpRequest, record_id: int) -> HttpResponse:

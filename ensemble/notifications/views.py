@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
+from ensemble.core.params import whole
 from ensemble.notifications import services
 from ensemble.notifications.forms import PreferencesForm
 from ensemble.notifications.kinds import Delivery
@@ -29,11 +30,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def mark_read(request: HttpRequest) -> HttpResponse:
     raw_id = request.POST.get("id")
     if raw_id:
-        # isascii: "²".isdigit() is true, but int("²") fails.
-        if not (raw_id.isascii() and raw_id.isdigit()):
+        notification_id = whole(raw_id)
+        if notification_id is None:
             messages.error(request, "That notification does not exist.")
             return redirect("notifications:list")
-        services.mark_read(member(request), [int(raw_id)])
+        services.mark_read(member(request), [notification_id])
     else:
         changed = services.mark_read(member(request))
         messages.success(request, f"Marked {changed} notification(s) as read.")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
+from ensemble.core.params import whole
 from ensemble.core.refusals import Refused
 from ensemble.payments import chart
 from ensemble.payments.forms import AdjustForm, EntryForm, PoolForm, minor_units
@@ -266,7 +267,7 @@ def finalize(request: HttpRequest, proposal_id: int) -> HttpResponse:
 def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
     found = _proposal(request, proposal_id)
     raw = request.POST.get("reply_to", "")
-    reply_to = Comment.objects.filter(pk=raw).first() if raw.isdigit() else None
+    reply_to = Comment.objects.filter(pk=whole(raw, 0)).first()
     try:
         comments.add(found, by=member(request), body=request.POST.get("body", ""),
                      reply_to=reply_to)  # fmt: skip

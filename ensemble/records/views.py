@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core.pagination import BadCursor, paginate
+from ensemble.core.params import page_number
 from ensemble.core.refusals import Refused
 from ensemble.records import access, hooks, services
 from ensemble.records.forms import (
@@ -73,8 +74,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     next_cursor, next_page = None, None
     if sort in hooks.browse_orders:
         # Another order than newest: pages by number (a cursor holds only an id).
-        raw = request.GET.get("page", "1")
-        number = min(int(raw), 500) if raw.isdigit() and int(raw) > 0 else 1
+        number = page_number(request.GET.get("page"), last=500)
         ordered = hooks.browse_orders[sort][1](records)
         items = list(ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
         next_page = number + 1 if len(items) > PAGE_SIZE else None

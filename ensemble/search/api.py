@@ -39,7 +39,7 @@ def search(
     prefix), by relevance and recency; only what everyone may see. `kind`, `tag`,
     `license` and `never_remixed` narrow records as browse does; the last three find
     records only."""
-    filters = RecordFilters(tag=tag, licence=license or "", never_remixed=never_remixed)
+    filters = RecordFilters(tag=tag.strip(), licence=license or "", never_remixed=never_remixed)
     return [
         {"type": r.kind, "id": r.obj.pk, "url": r.url, "title_html": r.title_html,
          "snippet_html": r.snippet_html}

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ensemble.core.params import page_number
 from ensemble.records import hooks
 from ensemble.records.models import Licence, Record
 from ensemble.search.models import Document
@@ -25,8 +26,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         licence=licence if licence in Licence.values else "",
         never_remixed=request.GET.get("never_remixed") in ("1", "true", "on"),
     )
-    raw_page = request.GET.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() else 1
+    page = page_number(request.GET.get("page"), last=50)
     results = (
         search(query, kind=kind, subkind=subkind, page=page, records=filters)
         if query.strip()

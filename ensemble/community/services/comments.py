@@ -109,8 +109,12 @@ def edit(comment: Comment, *, by: User, body: str) -> Comment:
     if comment.deleted_at is not None:
         raise Refused("That comment was deleted.", status=410, code="gone")
     body = _clean(body)
-    comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), timezone.now()
-    comment.save(update_fields=["body", "body_html", "edited_at"])
+    html, now = render_markdown(body), timezone.now()
+    # Only while not deleted, in one statement: a deletion racing this edit wins.
+    live = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True)
+    if not live.update(body=body, body_html=html, edited_at=now):
+        raise Refused("That comment was deleted.", status=410, code="gone")
+    comment.body, comment.body_html, comment.edited_at = body, html, now
     return comment
 
 

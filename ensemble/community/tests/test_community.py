@@ -74,7 +74,9 @@ def test_comments_mention_reply_edit_and_delete(alice, bob, carol, mod):
     first.refresh_from_db()
     assert "<strong>really</strong>" in first.body_html
     assert first.edited_at is not None
+    stale = Comment.objects.get(pk=first.pk)  # an edit from another tab...
     comments.delete(first, by=bob)
+    refused("gone", comments.edit, stale, by=bob, body="...after the deletion")
     first.refresh_from_db()
     assert (first.body, first.deleted_at is not None) == ("", True)
     thread = comments.thread(poem)

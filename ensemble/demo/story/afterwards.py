@@ -12,6 +12,7 @@ from ensemble.demo.story.clock import Clock
 from ensemble.demo.story.making import cite, make
 from ensemble.demo.story.works import Works
 from ensemble.projects import services as projects
+from ensemble.projects.models import Call
 from ensemble.records.models import Record
 
 REPLY = """I hear you, Aldous. I'd be a turnip too,
@@ -86,6 +87,8 @@ def a_new_call(cast: Cast, clock: Clock, works: Works) -> None:
                           filename=f"gore-{n}.png", tags=["character"])  # fmt: skip
             projects.submit_entry(call, by=person, record=sketch)
         follows.follow_project(cast["ines"], sequel)
+    # Open for three weeks from its day in the story: 18 more days from now.
+    Call.objects.filter(pk=call.pk).update(deadline=clock.days_ago(3) + timedelta(days=21))
 
 
 def attention(cast: Cast, clock: Clock, works: Works, film: Record,

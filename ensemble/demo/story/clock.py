@@ -1,9 +1,10 @@
 """The story's clock: the demo is built in a minute but tells of five months.
 
 Each chapter runs through the real services, which stamp rows with the real time; then
-`Clock.chapter_ends` moves every timestamp written since the chapter began back to the
-chapter's date, keeping their order. Deadlines and comment windows move with them, so a
-call posted in the story's March closed in its April.
+`Clock.chapter` moves every timestamp written during the chapter (between its start and
+its end) back to the chapter's date, keeping their order. Times the services set in the
+future (a call's deadline, a comment window) are outside that span and stay put: the
+chapters set them to their story dates themselves, once they no longer need them open.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ class Clock:
         began = timezone.now()
         when = self.days_ago(days_ago)
         yield when
-        shift = timezone.now() - when
+        ended = timezone.now()
+        shift = ended - when
         for model, name in self.fields:
-            model._default_manager.filter(**{f"{name}__gte": began}).update(
+            model._default_manager.filter(**{f"{name}__range": (began, ended)}).update(
                 **{name: F(name) - shift}
             )

@@ -3,6 +3,10 @@ credits; then the money it earned, shared from its lineage in the open."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from ensemble.demo import media
 from ensemble.demo.cast import Cast
 from ensemble.demo.story.clock import Clock
@@ -79,6 +83,11 @@ def the_money(cast: Cast, clock: Clock, production: Production) -> Proposal:
             "waivers": [{"user": "sol", "reason": "I played as a favour to Milo; my share "
                          "goes to everyone else in the film."}]})  # fmt: skip
         proposals.publish(proposal, by=hana)
+    # Open for comments in the real present while the next chapter writes them, whatever
+    # PAYMENT_COMMENT_SECONDS says; closed on its story date (14 days) before finalizing.
+    window = Proposal.objects.filter(pk=proposal.pk)
+    window.update(window_closes_at=timezone.now() + timedelta(hours=1))
+    proposal.refresh_from_db()
     with clock.chapter(days_ago=22):
         asked = comments.add(proposal, by=cast["ines"], body=(
             "Are shortlisted drawings paid too? @hana"))  # fmt: skip
@@ -88,6 +97,7 @@ def the_money(cast: Cast, clock: Clock, production: Production) -> Proposal:
             "those."))  # fmt: skip
         comments.add(proposal, by=cast["milo"], body=(
             "Clear and fair. @ada @sol @kit: our parts are listed under the score."))  # fmt: skip
+    window.update(window_closes_at=clock.days_ago(24) + timedelta(days=14))
     with clock.chapter(days_ago=8):
         proposal.refresh_from_db()
         proposals.finalize(proposal, by=hana)

@@ -54,9 +54,15 @@ def _done(works: Works, by: User, name: str) -> None:
     projects.set_stage_state(works.project, by=by, position=STAGES.index(name), state="done")
 
 
+def _close_by(call: Call, clock: Clock, *, days_ago: float) -> None:
+    """The call's deadline in the story. It was posted with one in the real future (the
+    entries had to come in before it); its chapter over, it gets its story date."""
+    Call.objects.filter(pk=call.pk).update(deadline=clock.days_ago(days_ago))
+
+
 def _spread(records: list[Record], start: timedelta, step: timedelta) -> None:
     """Date a crowd's records apart (one after another, `step` between them) instead of
-    all in the same second; their entries and citations move with them."""
+    all in the same second (run after their chapter); their entries move with them."""
     for n, record in enumerate(records):
         shift = start + step * n
         Record.objects.filter(pk=record.pk).update(
@@ -84,7 +90,7 @@ def the_reading(cast: Cast, clock: Clock, works: Works) -> None:
                          description="Filmed on my phone at the Lantern Room reading.")  # fmt: skip
             cite(video, works.poem, "The poem, read aloud by the actor on stage.")
             works.readings.append(video)
-        _spread(works.readings, timedelta(0), timedelta(minutes=3))
+    _spread(works.readings, timedelta(0), timedelta(minutes=3))
 
 
 def the_project(cast: Cast, clock: Clock, works: Works) -> None:
@@ -136,7 +142,8 @@ def the_character_call(cast: Cast, clock: Clock, works: Works) -> None:
             cite(drawing, works.poem, "Drawn from the poem's second and third verses.")
             projects.submit_entry(call, by=artist, record=drawing)
             drawings.append(drawing)
-        _spread(drawings, timedelta(0), timedelta(hours=2))
+    _spread(drawings, timedelta(0), timedelta(hours=2))
+    _close_by(call, clock, days_ago=114)
     with clock.chapter(days_ago=110):
         entries = {e.record_id: e for e in Entry.objects.filter(call=call)}
         shortlisted = [entries[d.pk] for d in drawings[:12]]
@@ -210,6 +217,8 @@ def the_animation_and_backgrounds(cast: Cast, clock: Clock, works: Works) -> Non
                          tags=["background", kind])  # fmt: skip
             projects.submit_entry(backgrounds, by=person, record=piece)
             pieces.append(piece)
+    _close_by(animation, clock, days_ago=88)
+    _close_by(backgrounds, clock, days_ago=88)
     with clock.chapter(days_ago=86):
         _select(animation, hana, tests[:1], "Selected: Yuki animates the film from here.")
         works.animation = tests[0]
@@ -244,6 +253,7 @@ def the_music(cast: Cast, clock: Clock, works: Works) -> None:
             cite(score, reading, "Timed to the actor's reading.", part="the whole reading")
             projects.submit_entry(score_call, by=person, record=score)
             scores.append(score)
+    _close_by(score_call, clock, days_ago=74)
     with clock.chapter(days_ago=72):
         _select(score_call, hana, scores[:1], "Selected: it walks at Aldous's pace.")
         works.score = scores[0]
@@ -261,6 +271,7 @@ def the_music(cast: Cast, clock: Clock, works: Works) -> None:
             cite(part, scores[0], f"Played over the score; the {instrument} part.")
             projects.submit_entry(parts_call, by=person, record=part)
             works.parts.append(part)
+    _close_by(parts_call, clock, days_ago=66)
     with clock.chapter(days_ago=64):
         _select(parts_call, hana, works.parts, "All three parts are in the final mix.")
         _done(works, hana, "Score")

@@ -4,6 +4,7 @@ refusals. Building takes ~20 s, so one test builds it and runs every check on it
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.utils import timezone
 
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment, Heart, RecordList, RecordTrend
@@ -28,6 +30,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_builds_the_whole_story_through_the_services(client, settings):
     settings.DEBUG = True
+    # The story sets its own windows and deadlines: an operator's odd setting changes
+    # nothing (a window of 0 s once refused the demo's comments).
+    settings.PAYMENT_COMMENT_SECONDS = 0
     out = StringIO()
     call_command("demo", stdout=out)
     built = out.getvalue()
@@ -50,6 +55,12 @@ def the_story_is_told():
     assert len(states) == works.CHARACTER_ENTRIES
     assert (states.count("shortlisted"), states.count("selected")) == (11, 1)
     assert {c.status for c in project.calls.all()} == {"resolved"}
+    for call in project.calls.all():  # each closed on its day in the story, entries before
+        latest = max(Entry.objects.filter(call=call).values_list("created_at", flat=True))
+        assert latest < call.deadline < timezone.now() - timedelta(days=60)
+    sequel = Call.objects.get(title="Design Mrs Gore")
+    left = sequel.deadline - timezone.now()
+    assert timedelta(days=17) < left < timedelta(days=19)
     assert Record.objects.filter(source_edges__source__title__startswith="Minuet for a turnip",
                                  title__contains=": ").count() == 3  # fmt: skip
     assert not Version.objects.exclude(state="ready").exists()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from ensemble.accounts.tests.api_helpers import assert_error, post_json
 from ensemble.lineage import services
 from ensemble.lineage.testing import bare_record
+from ensemble.records.models import Record
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +153,17 @@ def test_never_remixed_filter_on_the_api_and_browse(alice, bob, client):
     assert fresh.title in html
     assert used.title not in html
     assert "Used one" in client.get("/records/").content.decode()
+
+
+def test_a_private_drafts_citation_does_not_count_as_a_remix(alice, bob, client):
+    """Else "never remixed" would tell everyone someone has a draft built on it."""
+    quiet = bare_record(bob, title="Quietly used")
+    cite(bare_record(alice, title="Secret remix", public=False), quiet)
+    removed = bare_record(alice, title="Removed remix")
+    cite(removed, quiet)
+    Record.objects.filter(pk=removed.pk).update(deleted_at=timezone.now())
+    titles = {r["title"] for r in client.get("/api/v1/records?never_remixed=true").json()["items"]}
+    assert "Quietly used" in titles
 
 
 def test_lineage_counts_never_count_others_drafts(alice, bob, client):

@@ -187,9 +187,10 @@ def add_comment(request: HttpRequest, proposal_id: int, body: CommentIn) -> Stat
 
 def comment_out(c: Comment) -> dict[str, Any]:
     """A deleted comment keeps its place (replies point to it) without its words."""
-    return {"id": c.pk, "author": c.author.username, "body": c.body, "body_html": c.body_html,
-            "reply_to": c.reply_to_id, "created_at": c.created_at, "edited_at": c.edited_at,
-            "deleted": c.deleted_at is not None}  # fmt: skip
+    deleted = c.deleted_at is not None
+    return {"id": c.pk, "author": c.author.username, "body": "" if deleted else c.body,
+            "body_html": "" if deleted else c.body_html, "reply_to": c.reply_to_id,
+            "created_at": c.created_at, "edited_at": c.edited_at, "deleted": deleted}  # fmt: skip
 
 
 def _comment(request: HttpRequest, proposal_id: int, comment_id: int) -> Comment:

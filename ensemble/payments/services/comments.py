@@ -74,8 +74,13 @@ def edit(comment: Comment, *, by: User, body: str) -> Comment:
     """The author rewords it while the window is open; the page says it was edited."""
     _require_author(comment, by, "edit")
     body = _clean(body)
-    comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), timezone.now()
-    comment.save(update_fields=["body", "body_html", "edited_at"])
+    html, now = render_markdown(body), timezone.now()
+    # One statement, and only while not deleted: a deletion racing this edit wins, so
+    # a deleted comment never gets words back.
+    live = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True)
+    if not live.update(body=body, body_html=html, edited_at=now):
+        raise Refused("That comment was deleted.", status=410, code="gone")
+    comment.body, comment.body_html, comment.edited_at = body, html, now
     return comment
 
 

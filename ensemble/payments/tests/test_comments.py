@@ -76,7 +76,9 @@ def test_authors_edit_and_delete_their_own_while_the_window_is_open(alice, carol
     edited = comments.edit(asked, by=carol, body="Is **this** fair to the musicians?")
     assert "<strong>this</strong>" in edited.body_html
     assert edited.edited_at is not None
+    stale = Comment.objects.get(pk=asked.pk)  # an edit sent from another tab...
     comments.delete(asked, by=carol)
+    refused("gone", comments.edit, stale, by=carol, body="...arrives after the deletion")
     asked.refresh_from_db()
     assert (asked.body, asked.body_html) == ("", "")
     assert asked.deleted_at is not None
@@ -118,6 +120,14 @@ def test_editing_and_deleting_from_the_page_and_the_api(alice, carol, proposal, 
     listed = Client().get(f"/api/v1/proposals/{proposal.pk}/comments").json()
     assert listed[0]["deleted"] is True
     assert listed[0]["body"] == ""
-    other = comments.add(proposal, by=carol, body="Elsewhere")
-    wrong = f"/api/v1/proposals/{proposal.pk + 999}/comments/{other.pk}"
+    story = released_production(alice, make_user("bea"), carol)
+    other_pool = pools.create_pool(story.production, by=alice, kind=Pool.Kind.FIXED_BUDGET,
+                                   currency="EUR", budget=10_000)  # fmt: skip
+    second = proposals.make_proposal(other_pool, by=alice)
+    proposals.publish(second, by=alice)
+    other = comments.add(proposal, by=carol, body="On the first proposal")
+    wrong = f"/api/v1/proposals/{second.pk}/comments/{other.pk}"  # a real proposal, not its
     assert client.delete(wrong).status_code == 404
+    assert client.post(f"/proposals/{second.pk}/comments/{other.pk}",
+                       {"delete": "1"}).status_code == 404  # fmt: skip
+    assert Comment.objects.get(pk=other.pk).deleted_at is None

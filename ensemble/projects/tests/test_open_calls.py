@@ -14,6 +14,7 @@ from django.utils import timezone
 from ensemble.accounts.tests.api_helpers import post_json
 from ensemble.core.refusals import Refused
 from ensemble.projects import services
+from ensemble.projects.models import Call
 from ensemble.projects.services import matching
 from ensemble.projects.testing import make_call, make_project
 
@@ -83,6 +84,8 @@ def test_the_open_calls_page_leaves_out_drafts_closed_and_past_calls(calls, alic
     hidden.save()
     services.create_call(hidden, by=alice, title="Hidden call", brief="Shh.", deadline=SOON)
     services.set_call_status(calls["score"], by=alice, status="closed")
+    past = make_call(calls["named"].project, title="Missed it")
+    Call.objects.filter(pk=past.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     assert titles_in(client.get("/calls/")) == {"Character design", "Stills", "Anything at all"}
 
 

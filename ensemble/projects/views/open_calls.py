@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ensemble.accounts.models import Skill
+from ensemble.core.params import page_number
 from ensemble.projects.services import matching
 from ensemble.records.models import Record
 
@@ -32,8 +33,7 @@ def open_calls(request: HttpRequest) -> HttpResponse:
         calls = calls.filter(matching.suits(mine))
     for_you = Case(When(matching.suits(mine), then=Value(True)), default=Value(False))
     calls = calls.annotate(for_you=for_you).order_by("deadline", "id")
-    raw = request.GET.get("page", "1")
-    number = min(int(raw), 500) if raw.isdigit() and int(raw) > 0 else 1
+    number = page_number(request.GET.get("page"), last=500)
     rows = list(calls[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
     given = {"kind": kind, "skill": skill, "mine": "1" if only_mine else ""}
     return render(request, "projects/open_calls.html", {

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
+from ensemble.core.params import whole
 from ensemble.core.refusals import Refused
 from ensemble.projects import services
 from ensemble.projects.forms import DecisionForm
@@ -74,7 +75,7 @@ def decide(request: HttpRequest, call_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose entries and a decision.")
         return redirect("projects:review", call.pk)
-    ids = [int(x) for x in request.POST.getlist("entry") if x.isdigit()][:500]
+    ids = [n for n in map(whole, request.POST.getlist("entry")) if n is not None][:500]
     entries = list(Entry.objects.filter(call=call, pk__in=ids).select_related("call"))
     if not entries:
         messages.error(request, "Choose at least one entry.")
@@ -99,7 +100,7 @@ def score(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = get_object_or_404(Entry.objects.select_related("call__project"), pk=entry_id)
     value = request.POST.get("value", "")
     try:
-        services.score(entry, by=member(request), value=int(value) if value.isdigit() else 0)
+        services.score(entry, by=member(request), value=whole(value, 0) or 0)
     except Refused as error:
         show_refusal(request, error)
     return redirect("projects:review", entry.call_id)

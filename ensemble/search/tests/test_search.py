@@ -92,7 +92,12 @@ def test_record_filters_narrow_search_as_browse_does(alice, bob, client):
     cc.tags.add(Tag.objects.create(name="ink"))
     lineage.add_source(bare_record(bob, kind="image", title="After"), remixed, by=bob,
                        note="Traced it.")  # fmt: skip
-    projects.create_project(alice, title="Turnip project")  # not a record
+    turnip_project = projects.create_project(alice, title="Turnip project")  # not a record
+    projects.set_status(turnip_project, by=alice, status="open")
+
+    def project_ids():
+        return {turnip_project.pk}
+
     for record in (cc, accord, remixed):
         record_indexing.reindex(record)
 
@@ -104,6 +109,7 @@ def test_record_filters_narrow_search_as_browse_does(alice, bob, client):
     assert found("never_remixed=true") == {cc.pk, accord.pk}
     assert found("never_remixed=true&license=accord") == {accord.pk}
     assert found("tag=nothing-has-this") == set()
+    assert found("tag=%20") == {cc.pk, accord.pk, remixed.pk, *project_ids()}  # no filter
     page = client.get("/search?q=turnip&never_remixed=1&licence=accord").content.decode()
     assert "</mark> study" in page
     assert "portrait" not in page

@@ -32,15 +32,23 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The database already has {members:,} members. The demo is built into an "
                 "empty database only, so it never mixes with real work: start from a new "
-                "DATABASE_URL (or remove var/db.sqlite3 and var/media for the default)."
+                "DATABASE_URL, or another VAR_DIR for the embedded database (var/ by default)."
             )
         started = time.perf_counter()
         self.stdout.write("Building the demo: the Turnip Head production, media generated now.")
         built = build(progress=lambda line: self.stdout.write(f"  {line}")
                       if not line.endswith("…") else None)  # fmt: skip
         self.stdout.write(self.style.SUCCESS(
-            f"Demo built in {time.perf_counter() - started:.0f} s. Sign in as:"))  # fmt: skip
-        for username, password in built.passwords.items():
-            self.stdout.write(f"  {username:<8} {password}")
-        if settings.DEBUG:
-            self.stdout.write("The home page shows these while DEBUG is on.")
+            f"Demo built in {time.perf_counter() - started:.0f} s."))  # fmt: skip
+        # Asked for by hand, or while DEBUG is on: say the passwords. Started by
+        # `ensemble serve` in production (ENSEMBLE_DEMO, DEBUG off), keep them out of its
+        # logs: the home page shows them only with DEBUG on, too.
+        if settings.DEBUG or not if_empty:
+            self.stdout.write("Sign in as:")
+            for username, password in built.passwords.items():
+                self.stdout.write(f"  {username:<8} {password}")
+            if settings.DEBUG:
+                self.stdout.write("The home page shows these while DEBUG is on.")
+        else:
+            self.stdout.write(f"{len(built.passwords)} demo accounts made; their passwords "
+                              "show on the home page while DEBUG is on.")  # fmt: skip
