@@ -67,6 +67,42 @@ def mentioned_in(body: str, author: User, can_see: Callable[[User], bool]) -> li
     return found[:MAX_MENTIONS]
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+_NOT_LINKED_INSIDE = {"a", "code", "pre"}
+
+
+def render_comment(body: str) -> str:
+    """The comment as sanitized HTML, with each @mention of a member linked to their
+    profile (not inside links or code). Unknown names stay text. Other apps' comments
+    use it too (a payment proposal's)."""
+    html = str(render_markdown(body))
+    names = {m.rstrip(".").lower() for m in MENTION.findall(body)}
+    if not names:
+        return html
+    members = User.objects.filter(username__lower__in=sorted(names)[: MAX_MENTIONS * 2],
+                                  is_active=True)  # fmt: skip
+    known = {u.username.lower(): u for u in members}
+
+    def link(found: re.Match[str]) -> str:
+        name = found.group(1).rstrip(".")
+        user = known.get(name.lower())
+        if user is None:
+            return found.group(0)
+        rest = found.group(1)[len(name) :]
+        return f'<a href="{user.get_absolute_url()}" class="mention">@{name}</a>{rest}'
+
+    out, inside = [], 0
+    for part in _TAG.split(html):
+        if part.startswith("<"):
+            tag = part.strip("</>").split()[0].lower() if part.strip("</>") else ""
+            if tag in _NOT_LINKED_INSIDE:
+                inside += -1 if part.startswith("</") else 1
+            out.append(part)
+        else:
+            out.append(part if inside else MENTION.sub(link, part))
+    return "".join(out)
+
+
 def mentioned(body: str, target: Target, author: User) -> list[User]:
     return mentioned_in(body, author, lambda user: can_see(user, target))
 
@@ -83,7 +119,7 @@ def add(author: User, target: Target, body: str, *, reply_to: Comment | None = N
     fields = {type(target).__name__.lower(): target}
     with transaction.atomic():
         comment = Comment.objects.create(
-            author=author, reply_to=reply_to, body=body, body_html=render_markdown(body),
+            author=author, reply_to=reply_to, body=body, body_html=render_comment(body),
             **fields,
         )  # fmt: skip
         told = {author.pk}
@@ -109,7 +145,7 @@ def edit(comment: Comment, *, by: User, body: str) -> Comment:
     if comment.deleted_at is not None:
         raise Refused("That comment was deleted.", status=410, code="gone")
     body = _clean(body)
-    html, now = render_markdown(body), timezone.now()
+    html, now = render_comment(body), timezone.now()
     # Only while not deleted, in one statement: a deletion racing this edit wins.
     live = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True)
     if not live.update(body=body, body_html=html, edited_at=now):

@@ -147,3 +147,19 @@ def test_open_calls_are_suggested_for_a_published_record(alice, bob):
     assert suggest.calls_for(sketch) == [drawing_call, designers, anything]
     draft = bare_record(alice, kind="image", public=False)
     assert suggest.calls_for(draft) == []
+
+
+def test_mentions_link_to_profiles_but_not_in_code_or_links(alice, bob, carol):
+    poem = bare_record(alice, kind="text", title="Turnip ode")
+    made = comments.add(bob, poem, "Hi @Carol, see `@alice` and [@alice](https://example.org) "
+                                   "and @nobody. Thanks @carol.")  # fmt: skip
+    link = f'<a href="{carol.get_absolute_url()}" class="mention">'
+    assert f"{link}@Carol</a>," in made.body_html
+    assert f"{link}@carol</a>." in made.body_html
+    assert "<code>@alice</code>" in made.body_html
+    assert 'href="https://example.org"' in made.body_html
+    assert made.body_html.count('class="mention"') == 2
+    assert "@nobody." in made.body_html
+    edited = comments.edit(made, by=bob, body="Now @alice <script>alert(1)</script>")
+    assert f'<a href="{alice.get_absolute_url()}" class="mention">@alice</a>' in edited.body_html
+    assert "<script>" not in edited.body_html

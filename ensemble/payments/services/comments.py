@@ -13,8 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ensemble.accounts.models import User
-from ensemble.community.services.comments import mentioned_in
-from ensemble.core.markdown import render_markdown
+from ensemble.community.services.comments import mentioned_in, render_comment
 from ensemble.core.refusals import Refused
 from ensemble.notifications.services import notify, notify_many
 from ensemble.payments.models import Comment, Proposal
@@ -53,7 +52,7 @@ def add(proposal: Proposal, *, by: User, body: str, reply_to: Comment | None = N
     project = proposal.pool.production.project
     with transaction.atomic():
         made = Comment.objects.create(proposal=proposal, author=by, reply_to=reply_to,
-                                      body=body, body_html=render_markdown(body))  # fmt: skip
+                                      body=body, body_html=render_comment(body))  # fmt: skip
         # The proposal is as public as its project: tell those named who may see it.
         named = mentioned_in(body, by, lambda user: projects.can_view_project(user, project))
         notify_many(named, "mentioned", actor=by, about=made)
@@ -74,7 +73,7 @@ def edit(comment: Comment, *, by: User, body: str) -> Comment:
     """The author rewords it while the window is open; the page says it was edited."""
     _require_author(comment, by, "edit")
     body = _clean(body)
-    html, now = render_markdown(body), timezone.now()
+    html, now = render_comment(body), timezone.now()
     # One statement, and only while not deleted: a deletion racing this edit wins, so
     # a deleted comment never gets words back.
     live = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True)
