@@ -48,13 +48,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import random
 import re
-import secrets
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -66,13 +63,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from harness import (
+    DOC,
+    ROOT,
+    bench_env,
+    manage,
+    measure_in_child,
+    memory_total_gb,
+    ms,
+    percentile,
+    pg_admin,
+)
 from loadgen import BenchError
 from report import cores, cpu_model, load_average, python_version, today, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
-ENSEMBLE = str(Path(sys.executable).with_name("ensemble"))
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+TEST_CLIENT_SITE = "http://testserver"  # the test client's host is the site's
 PG_NAME = "ensemble_bench_community"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 SEED = 20261127
@@ -506,27 +511,6 @@ class Load:
         return self.prepare_s + self.rows_s + self.index_s + self.fulltext_s + self.analyze_s
 
 
-def bench_env(folder: Path, database_url: str) -> dict[str, str]:
-    """As bench/run.py: DEBUG off, a random key; the test client's host is the site's."""
-    env = os.environ.copy()
-    env.setdefault("DJANGO_SETTINGS_MODULE", "ensemble.settings")
-    env.update(
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DEBUG="false",
-        SITE_URL="http://testserver",
-        VAR_DIR=str(folder),
-        DATABASE_URL=database_url,
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    done = subprocess.run([ENSEMBLE, *args], env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise BenchError(f"`ensemble {' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
-
-
 def prepare(env: dict[str, str]) -> float:
     """Migrate and collect static files (the pages' {% static %} needs the manifest)."""
     start = time.perf_counter()
@@ -608,14 +592,6 @@ def copy_text(values: Iterable[tuple]) -> Iterator[bytes]:
             lines = []
     if lines:
         yield ("\n".join(lines) + "\n").encode()
-
-
-def pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as db:
-        for statement in statements:
-            db.execute(statement)
 
 
 # The expression index.put writes, for every document at once.
@@ -709,11 +685,6 @@ REQUESTS = (
     "search_page_1", "search_page_n", "search_api_1", "search_api_n",
     "rare_page", "rare_api", "search_api_unremixed",
 )  # fmt: skip
-
-
-def percentile(values: list[float], p: int) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, -(-p * len(ordered) // 100) - 1)]  # nearest rank
 
 
 def setup_projects(spec: dict[str, Any]) -> list[list[int]]:
@@ -1063,36 +1034,11 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def measure_database(env: dict[str, str], spec: dict[str, Any]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(spec)],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )  # the child's progress goes to stderr, straight through
-    if done.returncode != 0:
-        raise BenchError(f"The measuring process failed:\n{done.stdout}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 # --- report --------------------------------------------------------------------------
-
-
-def memory_total_gb() -> float:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            return int(line.split()[1]) / 1024 / 1024
-    return 0.0
 
 
 def command_line() -> str:
     return " ".join([".venv/bin/python", "bench/community.py", *sys.argv[1:]])
-
-
-def ms(value: float) -> str:
-    if value < 10:
-        return f"{value:.2f} ms"
-    return f"{value:.1f} ms" if value < 100 else f"{value:,.0f} ms"
 
 
 LABELS = {
@@ -1344,11 +1290,11 @@ def run_database(name: str, w: World, runs: int, verbose: bool,
         try:
             if name == "sqlite":
                 path = folder / "community.sqlite3"
-                env = bench_env(folder, f"sqlite:///{path}")
+                env = bench_env(folder, f"sqlite:///{path}", SITE_URL=TEST_CLIENT_SITE)
                 print(f"sqlite: loading into {path}", flush=True)
                 load = load_sqlite(w, path, env)
             else:
-                env = bench_env(folder, PG_URL)
+                env = bench_env(folder, PG_URL, SITE_URL=TEST_CLIENT_SITE)
                 print(f"postgres: loading into {PG_NAME}", flush=True)
                 load = load_postgres(w, env)
             print(
@@ -1358,7 +1304,7 @@ def run_database(name: str, w: World, runs: int, verbose: bool,
                 f"{load.size_mb:,.0f} MB",
                 flush=True,
             )
-            m = measure_database(env, spec_for(w, runs))
+            m = measure_in_child(__file__, env, spec_for(w, runs))
         finally:
             if name == "postgres" and not keep:
                 pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")

@@ -17,11 +17,8 @@ media.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import secrets
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,12 +26,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from harness import DOC, PG_ADMIN, ROOT, bench_env, manage, pg_admin
+from loadgen import BenchError
 from report import cores, cpu_model, load_average, python_version, today, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
-ENSEMBLE = str(Path(sys.executable).with_name("ensemble"))
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "ensemble_bench_demo"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 GOAL_S, GOAL_MB = 90, 300
@@ -50,37 +45,14 @@ COUNTED = {  # what the demo made, by table
 STEP = re.compile(r"^  (.+): ([0-9.]+) s$")
 
 
-class BenchError(RuntimeError):
-    pass
-
-
-def env_for(folder: Path, database_url: str) -> dict[str, str]:
-    env = os.environ.copy()
-    env.update(
-        DJANGO_SETTINGS_MODULE="ensemble.settings", SECRET_KEY=secrets.token_urlsafe(50),
-        DEBUG="false", VAR_DIR=str(folder), DATABASE_URL=database_url, LOG_LEVEL="WARNING",
-    )  # fmt: skip
-    return env
-
-
-def run(env: dict[str, str], *args: str) -> tuple[float, str]:
+def timed(env: dict[str, str], *args: str) -> tuple[float, str]:
     start = time.perf_counter()
-    done = subprocess.run([ENSEMBLE, *args], env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise BenchError(f"`ensemble {' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
-    return time.perf_counter() - start, done.stdout
+    out = manage(env, *args)
+    return time.perf_counter() - start, out
 
 
 def folder_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
-def pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as db:
-        for statement in statements:
-            db.execute(statement)
 
 
 def counts_and_size(name: str, folder: Path) -> tuple[dict[str, int], int]:
@@ -105,15 +77,15 @@ def measure(name: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ensemble-bench-demo-", dir="/tmp") as tmp:
         folder = Path(tmp)
         if name == "sqlite":
-            env = env_for(folder, f"sqlite:///{folder / 'demo.sqlite3'}")
+            env = bench_env(folder, f"sqlite:///{folder / 'demo.sqlite3'}")
         else:
             pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)",
                      f"CREATE DATABASE {PG_NAME}")  # fmt: skip
-            env = env_for(folder, PG_URL)
+            env = bench_env(folder, PG_URL)
         try:
-            migrate_s, _ = run(env, "migrate", "--no-input", "--verbosity", "0")
+            migrate_s, _ = timed(env, "migrate", "--no-input", "--verbosity", "0")
             print(f"{name}: migrated in {migrate_s:.1f} s; building the demo", flush=True)
-            demo_s, out = run(env, "demo")
+            demo_s, out = timed(env, "demo")
             steps = [(m.group(1), float(m.group(2))) for m in map(STEP.match, out.splitlines())
                      if m]  # fmt: skip
             media = folder_bytes(folder / "records") + folder_bytes(folder / "media")

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
 import sqlite3
 import statistics
 import subprocess
@@ -44,13 +42,19 @@ from typing import Any
 
 import graphgen
 from graphgen import KINDS, OTHER_TAGS, ROLE_TAGS, SKILLS, Graph
+from harness import (
+    DOC,
+    ENSEMBLE,
+    ROOT,
+    bench_env,
+    measure_in_child,
+    memory_total_gb,
+    ms,
+    pg_admin,
+)
 from loadgen import BenchError
 from report import cores, cpu_model, load_average, python_version, today, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
-ENSEMBLE = str(Path(sys.executable).with_name("ensemble"))
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "ensemble_bench_lineage"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 ANCESTORS_GOAL_MS = 50
@@ -179,19 +183,6 @@ class Load:
         return self.migrate_s + self.rows_s + self.index_s + self.analyze_s
 
 
-def bench_env(folder: Path, database_url: str) -> dict[str, str]:
-    env = os.environ.copy()
-    env.setdefault("DJANGO_SETTINGS_MODULE", "ensemble.settings")
-    env.update(
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DEBUG="false",
-        VAR_DIR=str(folder),
-        DATABASE_URL=database_url,
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
 def migrate(env: dict[str, str]) -> float:
     start = time.perf_counter()
     done = subprocess.run(
@@ -262,14 +253,6 @@ def copy_text(values: Iterable[tuple]) -> Iterator[bytes]:
             lines = []
     if lines:
         yield ("\n".join(lines) + "\n").encode()
-
-
-def pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as db:
-        for statement in statements:
-            db.execute(statement)
 
 
 def load_postgres(g: Graph, env: dict[str, str]) -> Load:
@@ -395,18 +378,6 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def measure_database(env: dict[str, str], spec: dict[str, Any]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(spec)],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise BenchError(f"The measuring process failed:\n{done.stdout}{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 @dataclass
 class Reference:
     """networkx on the same graph: edges derived → source, so a record's ancestors (its
@@ -448,21 +419,8 @@ class Reference:
 # --- report --------------------------------------------------------------------------
 
 
-def memory_total_gb() -> float:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            return int(line.split()[1]) / 1024 / 1024
-    return 0.0
-
-
 def command_line() -> str:
     return " ".join([".venv/bin/python", "bench/lineage.py", *sys.argv[1:]])
-
-
-def ms(value: float) -> str:
-    if value < 10:
-        return f"{value:.2f} ms"
-    return f"{value:.1f} ms" if value < 100 else f"{value:,.0f} ms"
 
 
 def goal(value: float, limit: float) -> str:
@@ -730,7 +688,7 @@ def run_database(
         )
         try:
             spec = facts.spec(quick)
-            sql = measure_database(env, spec)
+            sql = measure_in_child(__file__, env, spec, show_progress=False)
             ref = reference.measure(spec)
         finally:
             if name == "postgres":

@@ -46,7 +46,6 @@ import pstats
 import random
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,13 +56,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from harness import DOC, ROOT, bench_env, measure_in_child, memory_total_gb, ms, pg_admin
 from lineage import COLUMNS as LINEAGE_COLUMNS
-from lineage import Stamps, bench_env, copy_text, migrate, pg_admin, title
+from lineage import Stamps, copy_text, migrate, title
 from loadgen import BenchError
 from report import cores, cpu_model, load_average, python_version, today, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
 PG_NAME = "ensemble_bench_payments"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 SEED = 20261128
@@ -657,36 +655,11 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def measure_database(env: dict[str, str], spec: dict[str, Any]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(spec)],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )  # the child's progress goes to stderr, straight through
-    if done.returncode != 0:
-        raise BenchError(f"The measuring process failed:\n{done.stdout}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 # --- report --------------------------------------------------------------------------
-
-
-def memory_total_gb() -> float:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            return int(line.split()[1]) / 1024 / 1024
-    return 0.0
 
 
 def command_line() -> str:
     return " ".join([".venv/bin/python", "bench/payments.py", *sys.argv[1:]])
-
-
-def ms(value: float) -> str:
-    if value < 10:
-        return f"{value:.2f} ms"
-    return f"{value:.1f} ms" if value < 100 else f"{value:,.0f} ms"
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -889,7 +862,7 @@ def run_database(
                 "profile": profile,
                 "lineages": [lineage.spec() for lineage in lineages],
             }
-            m = measure_database(env, spec)
+            m = measure_in_child(__file__, env, spec)
         finally:
             if name == "postgres":
                 pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")

@@ -34,14 +34,11 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import os
 import pstats
 import random
 import re
-import secrets
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,19 +49,26 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from harness import (
+    DOC,
+    ROOT,
+    bench_env,
+    manage,
+    measure_in_child,
+    memory_total_gb,
+    percentile,
+    pg_admin,
+)
 from loadgen import BenchError
 from report import cores, cpu_model, load_average, python_version, today, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
-ENSEMBLE = str(Path(sys.executable).with_name("ensemble"))
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+TEST_CLIENT_SITE = "http://testserver"  # the test client's host is the site's
 PG_NAME = "ensemble_bench_projects"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 SEED = 5
 MEMBERS = 2000
 ENTRIES = 5000
-REVIEW_PAGE = 48  # ensemble.projects.views.REVIEW_PAGE (checked in the child)
+REVIEW_PAGE = 48  # ensemble.projects.views.review.REVIEW_PAGE (checked in the child)
 API_LIMIT = 50
 PAGE = 50  # the page measured after the first
 GOAL_MS = 50
@@ -103,7 +107,7 @@ COLUMNS = {
     ),
     "projects_project": (
         "id", "slug", "title", "description", "description_html", "status", "created_at",
-        "updated_at", "cover_id", "owner_id",
+        "updated_at", "cover_id", "owner_id", "pass_through_bp",
     ),
     "projects_leader": ("id", "added_at", "added_by_id", "user_id", "project_id"),
     "projects_stage": ("id", "position", "name", "state", "project_id"),
@@ -111,6 +115,7 @@ COLUMNS = {
         "id", "title", "brief", "brief_html", "accepted_kinds", "deadline",
         "requires_resources", "max_entries_per_person", "visibility", "blind_review", "status",
         "created_at", "event_code", "brief_record_id", "created_by_id", "project_id", "stage_id",
+        "skills", "event_mode",
     ),
     "projects_entry": (
         "id", "state", "created_at", "updated_at", "score_count", "score_total", "call_id",
@@ -214,7 +219,7 @@ def rows(d: Data, table: str, suffix: str, true: Any, false: Any) -> Iterator[tu
     elif table == "projects_project":
         yield (
             PROJECT, "the-man-with-a-turnip-for-a-head", "The Man With a Turnip for a Head",
-            "A short film.", "<p>A short film.</p>", "open", at, at, None, LEADER,
+            "A short film.", "<p>A short film.</p>", "open", at, at, None, LEADER, 5_000,
         )  # fmt: skip
     elif table == "projects_leader":
         for n, user in enumerate(CO_LEADERS, 1):
@@ -228,6 +233,7 @@ def rows(d: Data, table: str, suffix: str, true: Any, false: Any) -> Iterator[tu
             CALL, "Design the main character", "Prim, proper, buttoned-up; his head is a turnip.",
             "<p>Prim, proper, buttoned-up; his head is a turnip.</p>", '["image"]', deadline,
             false, 10_000, "open", false, "open", at, "benchcall001", None, LEADER, PROJECT, 2,
+            '["illustration"]', false,
         )  # fmt: skip
     elif table == "projects_entry":
         for i in range(1, ENTRIES + 1):
@@ -250,27 +256,6 @@ class Load:
     migrate_s: float
     rows_s: float
     analyze_s: float
-
-
-def bench_env(folder: Path, database_url: str) -> dict[str, str]:
-    """As bench/run.py: DEBUG off, a random key; the test client's host is the site's."""
-    env = os.environ.copy()
-    env.setdefault("DJANGO_SETTINGS_MODULE", "ensemble.settings")
-    env.update(
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DEBUG="false",
-        SITE_URL="http://testserver",
-        VAR_DIR=str(folder),
-        DATABASE_URL=database_url,
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    done = subprocess.run([ENSEMBLE, *args], env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise BenchError(f"`ensemble {' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
 
 
 def prepare(env: dict[str, str]) -> float:
@@ -310,14 +295,6 @@ def copy_text(values: Iterable[tuple]) -> Iterator[bytes]:
     yield ("\n".join(lines) + "\n").encode()
 
 
-def pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as db:
-        for statement in statements:
-            db.execute(statement)
-
-
 def load_postgres(d: Data, env: dict[str, str]) -> Load:
     import psycopg
 
@@ -353,14 +330,9 @@ PROFILE_PARTS = (
     ("template rendering (`render_to_string`)", "django/template/loader.py", "render_to_string"),
     ("queryset evaluation (`QuerySet._fetch_all`)", "django/db/models/query.py", "_fetch_all"),
     ("`Paginator.count`", "django/core/paginator.py", "count"),
-    ("`entry_out` (API items)", "ensemble/projects/api.py", "entry_out"),
+    ("`entry_out` (API items)", "ensemble/projects/api/calls.py", "entry_out"),
     ("response validation (ninja/pydantic)", "ninja/operation.py", "_result_to_response"),
 )
-
-
-def percentile(values: list[float], p: int) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, -(-p * len(ordered) // 100) - 1)]  # nearest rank
 
 
 def profile_parts(profile: cProfile.Profile, calls: int) -> dict[str, Any]:
@@ -392,8 +364,8 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from ensemble.accounts.models import User
-    from ensemble.projects import views
     from ensemble.projects.models import Entry
+    from ensemble.projects.views import review as views
 
     if views.REVIEW_PAGE != REVIEW_PAGE:
         raise BenchError(f"The review grid shows {views.REVIEW_PAGE} a page, not {REVIEW_PAGE}")
@@ -483,26 +455,7 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def measure_database(env: dict[str, str], spec: dict[str, Any]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(spec)],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise BenchError(f"The measuring process failed:\n{done.stdout}{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 # --- report --------------------------------------------------------------------------
-
-
-def memory_total_gb() -> float:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            return int(line.split()[1]) / 1024 / 1024
-    return 0.0
 
 
 def command_line() -> str:
@@ -659,11 +612,11 @@ def run_database(
         try:
             if name == "sqlite":
                 path = folder / "projects.sqlite3"
-                env = bench_env(folder, f"sqlite:///{path}")
+                env = bench_env(folder, f"sqlite:///{path}", SITE_URL=TEST_CLIENT_SITE)
                 print(f"sqlite: loading into {path}", flush=True)
                 load = load_sqlite(d, path, env)
             else:
-                env = bench_env(folder, PG_URL)
+                env = bench_env(folder, PG_URL, SITE_URL=TEST_CLIENT_SITE)
                 print(f"postgres: loading into {PG_NAME}", flush=True)
                 load = load_postgres(d, env)
             print(
@@ -681,7 +634,7 @@ def run_database(
                     "api_n": d.api_ids(PAGE),
                 },
             }
-            m = measure_database(env, spec)
+            m = measure_in_child(__file__, env, spec, show_progress=False)
         finally:
             if name == "postgres":
                 pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")

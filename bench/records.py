@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+from harness import memory_total_gb
 from loadgen import BenchError
 from media import write_clip, write_photo
 from report import cores, cpu_model, load_average, python_version, ratio_text, today, write_section
@@ -95,14 +96,6 @@ def filesystem_of(path: Path) -> str:
             if str(path).startswith(mount) and len(mount) >= len(best):
                 best, found = mount, f"{kind} on {device}"
     return found
-
-
-def memory_total_gb() -> float:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return int(line.split()[1]) / 1024 / 1024
-    return 0.0
 
 
 def machine_line(load_before: float, extra: str) -> str:

@@ -52,3 +52,10 @@ def paginate[M: Model](queryset: QuerySet[M], *, cursor: str | None, limit: int)
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(items=rows, next_cursor=encode_cursor(rows[-1].pk) if more else None)
+
+
+def numbered[M: Model](queryset: QuerySet[M], *, page: int, size: int) -> tuple[list[M], bool]:
+    """Page `page` (from 1) of an ordered queryset, and whether another page follows:
+    for orders a cursor cannot hold (trending, deadlines). One row more is read to know."""
+    rows = list(queryset[(page - 1) * size : page * size + 1])
+    return rows[:size], len(rows) > size

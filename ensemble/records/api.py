@@ -15,7 +15,7 @@ from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core.api import ApiError, ErrorOut
-from ensemble.core.pagination import paginate
+from ensemble.core.pagination import numbered, paginate
 from ensemble.records import access, hooks, services
 from ensemble.records.intake import title_from_name
 from ensemble.records.models import CoCreator, Licence, Record, Version
@@ -233,12 +233,11 @@ def list_records(
     if sort != "newest":
         if cursor:
             raise ApiError(422, "cursor: pages of this sort go by `page`, not by cursor.")
-        ordered = hooks.browse_orders[sort][1](records)
-        rows = list(ordered[(page - 1) * limit : page * limit + 1])
+        rows, more = numbered(hooks.browse_orders[sort][1](records), page=page, size=limit)
         return {
-            "items": [record_out(r, viewer) for r in rows[:limit]],
+            "items": [record_out(r, viewer) for r in rows],
             "next_cursor": None,
-            "next_page": page + 1 if len(rows) > limit and page < 500 else None,
+            "next_page": page + 1 if more and page < 500 else None,
         }
     found = paginate(records, cursor=cursor, limit=limit)
     return {

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
-from ensemble.core.pagination import BadCursor, paginate
+from ensemble.core.pagination import BadCursor, numbered, paginate
 from ensemble.core.params import page_number
 from ensemble.core.refusals import Refused
 from ensemble.records import access, hooks, services
@@ -59,12 +59,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     owner = request.GET.get("owner", "").strip().lstrip("@")
     if owner:
         records = records.filter(owner__in=User.objects.with_username(owner))
-    if kind in Record.Kind.values:
-        records = records.filter(kind=kind)
-    if licence in Licence.values:
-        records = records.filter(licence=licence)
-    if tag:
-        records = records.filter(tags__name=tag)
+    records = records.narrowed(kind=kind, tag=tag, licence=licence)
     extra = {}
     for name, (_, narrow) in hooks.browse_filters.items():
         if request.GET.get(name) in ("1", "true", "on"):
@@ -76,9 +71,8 @@ def browse(request: HttpRequest) -> HttpResponse:
         # Another order than newest: pages by number (a cursor holds only an id).
         number = page_number(request.GET.get("page"), last=500)
         ordered = hooks.browse_orders[sort][1](records)
-        items = list(ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
-        next_page = number + 1 if len(items) > PAGE_SIZE else None
-        items = items[:PAGE_SIZE]
+        items, more = numbered(ordered, page=number, size=PAGE_SIZE)
+        next_page = number + 1 if more else None
     else:
         sort = ""
         try:

@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from ensemble.accounts.models import User
 from ensemble.projects.models import Call, Project
 from ensemble.records import hooks
-from ensemble.records.models import Licence, Record
+from ensemble.records.models import Record
 from ensemble.search import index
 
 PAGE = 20
@@ -62,11 +62,11 @@ class RecordFilters:
 def record_filter(filters: RecordFilters) -> tuple[str, list[Any]]:
     """`EXISTS (the record of document d, narrowed by the filters)`: a correlated check
     per match, so a filter that keeps most records costs no list of them."""
-    records = Record.objects.public().filter(pk=RawSQL("d.object_id", ()))
-    if filters.tag:
-        records = records.filter(tags__name=filters.tag.strip().lower())
-    if filters.licence in Licence.values:
-        records = records.filter(licence=filters.licence)
+    records = (
+        Record.objects.public()
+        .filter(pk=RawSQL("d.object_id", ()))
+        .narrowed(tag=filters.tag, licence=filters.licence)
+    )
     if filters.never_remixed and "never_remixed" in hooks.browse_filters:
         records = hooks.browse_filters["never_remixed"][1](records)
     sql, params = records.values("pk").query.sql_with_params()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Value, When
-
 from ensemble.projects.models import Call, Project, Release
 from ensemble.projects.services import matching
 
@@ -23,9 +21,5 @@ def releases(limit: int = 6) -> list[Release]:
 def open_calls(user: Any = None, *, limit: int = 6) -> list[Call]:
     """Open calls closing soonest; for a member, those asking for their skills first
     (`projects.services.matching`)."""
-    suits_them = matching.suits(matching.member_skills(user))
-    return list(
-        matching.open_calls()
-        .annotate(for_you=Case(When(suits_them, then=Value(1)), default=Value(0)))
-        .order_by("-for_you", "deadline", "id")[:limit]
-    )
+    calls = matching.mark_suited(matching.open_calls(), matching.member_skills(user))
+    return list(calls.order_by("-for_you", "deadline", "id")[:limit])

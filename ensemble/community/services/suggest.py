@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from django.db.models import Case, Value, When
-
 from ensemble.projects.models import Call, Entry
 from ensemble.projects.services import matching
 from ensemble.records.models import Record
@@ -22,20 +20,20 @@ def calls_for(record: Record, *, limit: int = 3) -> list[Call]:
     in the call's title and brief, then the soonest deadline."""
     if not record.is_public:
         return []
-    suits_owner = matching.suits(matching.member_skills(record.owner))
-    candidates: Iterable[Call] = (
+    takes_it = (
         matching.open_calls()
         .filter(matching.takes_kind(record.kind))
         .exclude(pk__in=Entry.objects.filter(record=record).values("call_id"))
-        .annotate(for_owner=Case(When(suits_owner, then=Value(1)), default=Value(0)))
-        .order_by("-for_owner", "deadline", "id")[:CANDIDATES]
     )
+    candidates: Iterable[Call] = matching.mark_suited(
+        takes_it, matching.member_skills(record.owner)
+    ).order_by("-for_you", "deadline", "id")[:CANDIDATES]
     wanted = {w.lower() for name in record.tags.values_list("name", flat=True)
               for w in WORD.findall(name)}  # fmt: skip
 
     def score(call: Call) -> tuple[int, int]:
         words = {w.lower() for w in WORD.findall(f"{call.title} {call.brief}")}
-        return call.for_owner, len(wanted & words)  # type: ignore[attr-defined]
+        return call.for_you, len(wanted & words)  # type: ignore[attr-defined]
 
     ranked = sorted(candidates, key=lambda c: (*(-n for n in score(c)), c.deadline, c.pk))
     return ranked[:limit]

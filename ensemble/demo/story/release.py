@@ -62,7 +62,7 @@ def the_film(cast: Cast, clock: Clock, works: Works) -> tuple[Production, Record
     return production, film
 
 
-def the_money(cast: Cast, clock: Clock, production: Production) -> Proposal:
+def the_money(cast: Cast, clock: Clock, production: Production) -> None:
     """Revenue and costs; a proposal from the lineage, one waiver, comments, then final
     and paid out."""
     hana = cast["hana"]
@@ -105,4 +105,3 @@ def the_money(cast: Cast, clock: Clock, production: Production) -> Proposal:
         batch = ledger.make_batch(pool, by=hana)
         for payout in batch.payouts.select_related("user", "batch__pool").order_by("pk")[:5]:
             ledger.mark_paid(payout, by=hana, reference=f"SEPA {payout.pk:06d}")
-    return proposal

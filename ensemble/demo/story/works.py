@@ -34,11 +34,9 @@ class Works:
     poem: Record | None = None
     readings: list[Record] = field(default_factory=list)
     project: Project | None = None
-    calls: dict[str, Call] = field(default_factory=dict)
     character: Record | None = None  # the selected design
     shortlist: list[Record] = field(default_factory=list)
     backgrounds: list[Record] = field(default_factory=list)  # selected
-    animation: Record | None = None  # the selected test
     score: Record | None = None
     parts: list[Record] = field(default_factory=list)
     score_audio: bytes = b""
@@ -129,7 +127,6 @@ def the_character_call(cast: Cast, clock: Clock, works: Works) -> None:
             skills=["illustration", "design"], resources=[works.poem], requires_resources=True,
             max_entries_per_person=2, stage=_stage(works, "Character"),
         )  # fmt: skip
-        works.calls["character"] = call
         artists = [cast["tomas"], cast["ines"], *cast.crowd[READINGS : READINGS + 110]]
         named = {cast["tomas"].pk: ("Aldous, buttoned up", "Aldous, from the side"),
                  cast["ines"].pk: ("Mr Pell in his Sunday hat", "Mr Pell in the rain")}  # fmt: skip
@@ -164,12 +161,10 @@ def the_character_call(cast: Cast, clock: Clock, works: Works) -> None:
         works.shortlist = drawings[:12]
 
 
-def _call(works: Works, clock: Clock, hana: User, key: str, **fields: Any) -> Call:
+def _call(works: Works, clock: Clock, hana: User, **fields: Any) -> Call:
     assert works.project is not None
     deadline = clock.now + timedelta(days=14)
-    call = projects.create_call(works.project, by=hana, deadline=deadline, **fields)
-    works.calls[key] = call
-    return call
+    return projects.create_call(works.project, by=hana, deadline=deadline, **fields)
 
 
 def _select(call: Call, by: User, records: list[Record], note: str) -> None:
@@ -187,7 +182,7 @@ def the_animation_and_backgrounds(cast: Cast, clock: Clock, works: Works) -> Non
     with clock.chapter(days_ago=100):
         projects.add_leader(works.project, by=hana, user=cast["yuki"])
         animation = _call(
-            works, clock, hana, "animation", title="Animation tests: make him walk",
+            works, clock, hana, title="Animation tests: make him walk",
             brief="A few seconds of Aldous moving: walking to work, raising his hat.",
             accepted_kinds=["video"], skills=["animation"], resources=[works.character],
             requires_resources=True, stage=_stage(works, "Animation"),
@@ -201,7 +196,7 @@ def the_animation_and_backgrounds(cast: Cast, clock: Clock, works: Works) -> Non
             projects.submit_entry(animation, by=person, record=test)
             tests.append(test)
         backgrounds = _call(
-            works, clock, hana, "backgrounds", title="Background elements",
+            works, clock, hana, title="Background elements",
             brief="Props (a bowler hat, an umbrella, a teacup), the town's rooftops, and the "
                   "people Aldous meets on his way to work.",
             accepted_kinds=["image"], skills=["illustration", "design"],
@@ -221,7 +216,6 @@ def the_animation_and_backgrounds(cast: Cast, clock: Clock, works: Works) -> Non
     _close_by(backgrounds, clock, days_ago=88)
     with clock.chapter(days_ago=86):
         _select(animation, hana, tests[:1], "Selected: Yuki animates the film from here.")
-        works.animation = tests[0]
         works.backgrounds = pieces[:6]
         _select(backgrounds, hana, pieces[:6], "Selected for the film's street scenes.")
         _done(works, hana, "Animation")
@@ -235,7 +229,7 @@ def the_music(cast: Cast, clock: Clock, works: Works) -> None:
     reading = works.readings[3]
     with clock.chapter(days_ago=80):
         score_call = _call(
-            works, clock, hana, "score", title="A score that follows the reading",
+            works, clock, hana, title="A score that follows the reading",
             brief="Music under the reading: its pauses, its walk, its turn in the wind.",
             accepted_kinds=["audio"], skills=["music"], resources=[reading],
             requires_resources=True, stage=_stage(works, "Score"),
@@ -258,7 +252,7 @@ def the_music(cast: Cast, clock: Clock, works: Works) -> None:
         _select(score_call, hana, scores[:1], "Selected: it walks at Aldous's pace.")
         works.score = scores[0]
         parts_call = _call(
-            works, clock, hana, "parts", title="Play a part on the score",
+            works, clock, hana, title="Play a part on the score",
             brief="Record piano, violin or clarinet over Milo's minuet.", accepted_kinds=["audio"],
             skills=["music"], resources=[scores[0]], requires_resources=True,
             stage=_stage(works, "Score"),

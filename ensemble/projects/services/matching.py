@@ -10,8 +10,9 @@ for all but never put first for anyone.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ensemble.accounts.models import Skill
@@ -51,6 +52,12 @@ def suits(skills: Iterable[str]) -> Q:
         if makers & wanted:
             by_kind |= _json_has("accepted_kinds", kind)
     return named | (Q(skills=[]) & by_kind)
+
+
+def mark_suited(calls: QuerySet[Call], skills: Iterable[str]) -> QuerySet[Any]:
+    """The calls, each with `for_you`: 1 if it asks for one of these skills, else 0 (to
+    order by, or to mark on a page)."""
+    return calls.annotate(for_you=Case(When(suits(skills), then=Value(1)), default=Value(0)))
 
 
 def open_calls() -> QuerySet[Call]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ensemble.accounts.models import Skill
+from ensemble.core.pagination import numbered
 from ensemble.core.params import page_number
 from ensemble.projects.services import matching
 from ensemble.records.models import Record
@@ -31,13 +31,12 @@ def open_calls(request: HttpRequest) -> HttpResponse:
         calls = calls.filter(matching.suits([skill]))
     if only_mine:
         calls = calls.filter(matching.suits(mine))
-    for_you = Case(When(matching.suits(mine), then=Value(True)), default=Value(False))
-    calls = calls.annotate(for_you=for_you).order_by("deadline", "id")
+    calls = matching.mark_suited(calls, mine).order_by("deadline", "id")
     number = page_number(request.GET.get("page"), last=500)
-    rows = list(calls[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+    rows, more = numbered(calls, page=number, size=PAGE_SIZE)
     given = {"kind": kind, "skill": skill, "mine": "1" if only_mine else ""}
     return render(request, "projects/open_calls.html", {
-        "calls": rows[:PAGE_SIZE], "page": number, "more": len(rows) > PAGE_SIZE,
+        "calls": rows, "page": number, "more": more,
         "kind": kind, "skill": skill, "only_mine": only_mine,
         "my_skills": [Skill(s).label for s in Skill.values if s in mine],
         "kinds": Record.Kind.choices, "skills": Skill.choices,

@@ -89,6 +89,18 @@ class RecordQuerySet(models.QuerySet["Record"]):
     def by(self, user: User) -> RecordQuerySet:
         return self.filter(owner=user)
 
+    def narrowed(self, *, kind: str = "", tag: str = "", licence: str = "") -> RecordQuerySet:
+        """Browse's filters (browse, `GET /records`, search): a value that is empty or
+        not one of the choices narrows nothing; tags match lower-cased."""
+        records = self
+        if kind in Record.Kind.values:
+            records = records.filter(kind=kind)
+        if licence in Licence.values:
+            records = records.filter(licence=licence)
+        if tag.strip():
+            records = records.filter(tags__name=tag.strip().lower())
+        return records
+
     def for_cards(self) -> RecordQuerySet:
         """What a grid card shows, in a fixed number of queries whatever the page size."""
         return self.select_related("owner", "current_version").prefetch_related(

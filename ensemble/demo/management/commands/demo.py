@@ -36,7 +36,7 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         self.stdout.write("Building the demo: the Turnip Head production, media generated now.")
-        built = build(progress=lambda line: self.stdout.write(f"  {line}")
+        passwords = build(progress=lambda line: self.stdout.write(f"  {line}")
                       if not line.endswith("…") else None)  # fmt: skip
         self.stdout.write(self.style.SUCCESS(
             f"Demo built in {time.perf_counter() - started:.0f} s."))  # fmt: skip
@@ -45,10 +45,10 @@ class Command(BaseCommand):
         # logs: the home page shows them only with DEBUG on, too.
         if settings.DEBUG or not if_empty:
             self.stdout.write("Sign in as:")
-            for username, password in built.passwords.items():
+            for username, password in passwords.items():
                 self.stdout.write(f"  {username:<8} {password}")
             if settings.DEBUG:
                 self.stdout.write("The home page shows these while DEBUG is on.")
         else:
-            self.stdout.write(f"{len(built.passwords)} demo accounts made; their passwords "
+            self.stdout.write(f"{len(passwords)} demo accounts made; their passwords "
                               "show on the home page while DEBUG is on.")  # fmt: skip
