@@ -5,10 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev worker test test-fast tour check format lock bench clean
+.PHONY: help run dev worker test test-fast browser tour check format lock bench clean
 
 help:
-	@echo "make run     serve Ensemble on http://127.0.0.1:8000 (web server + task worker)"
+	@echo "make run     serve Ensemble on http://127.0.0.1:8000 (PORT=8790 make run for another port)"
 	@echo "make dev     the same with autoreload (runserver + worker)"
 	@echo "make test    run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make check   ruff, migrations check, mypy"
@@ -43,15 +43,20 @@ dev: $(VENV)/.dev-installed
 worker: $(VENV)/.base-installed
 	$(BIN)/ensemble worker
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed browser
 	$(BIN)/python -m pytest $(ARGS)
 
-# Everything except the browser tests, for a quick loop.
+# Everything except the browser tests, for a quick loop (no browser needed).
 test-fast: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m "not browser" $(ARGS)
 
+# Chromium for the browser tests: the system's, or installed now, or a message saying
+# what to install (tests/browser/chromium.py).
+browser: $(VENV)/.dev-installed
+	@PYTHON=$(BIN)/python bin/ensure-browser
+
 # The demo's browser walk, saving README's tour pictures (tests/browser/test_demo.py).
-tour: $(VENV)/.dev-installed
+tour: $(VENV)/.dev-installed browser
 	ENSEMBLE_TOUR_SHOTS=docs/tour DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -q tests/browser/test_demo.py
 
 check: $(VENV)/.dev-installed

@@ -1,7 +1,7 @@
 """Django settings for Ensemble, read only from the environment (docs/configuration.md).
 
 Defaults give the embedded setup: SQLite under var/, media under var/media, the database
-task queue, email printed to the console.
+task queue, and with DEBUG email written as files into var/mail/.
 """
 
 from pathlib import Path
@@ -16,6 +16,7 @@ from ensemble.core.env import (
     env_int,
     env_size,
     env_str,
+    listen_url,
     mailer_from_url,
     site_url,
 )
@@ -36,16 +37,21 @@ if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
 if len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
 
-SITE_URL, SITE_HOST = site_url("SITE_URL", "http://127.0.0.1:8000")
+# Where `ensemble serve` listens. Without SITE_URL, links (emails, the event-mode short
+# link and its QR code) lead there too: http://127.0.0.1:8000 by default, the machine's
+# address on the local network with HOST=0.0.0.0.
+HOST = env_str("HOST", "127.0.0.1")
+PORT = env_int("PORT", 8000, minimum=1)
+SITE_URL_IS_SET = bool(env_str("SITE_URL", ""))
+SITE_URL, SITE_HOST = site_url("SITE_URL", listen_url(HOST, PORT))
 SITE_NAME = env_str("SITE_NAME", "Ensemble")
 # EXTRA_ALLOWED_HOSTS: other names the site answers to, e.g. the address a load
 # balancer's health check uses (comma-separated).
 ALLOWED_HOSTS = [SITE_HOST, *filter(None, env_str("EXTRA_ALLOWED_HOSTS", "").split(","))]
-if DEBUG:
-    ALLOWED_HOSTS += ["localhost", "127.0.0.1", "[::1]"]
+if DEBUG or not SITE_URL_IS_SET:
+    # This machine itself, too, when the address is taken from where it listens.
+    ALLOWED_HOSTS = list(dict.fromkeys([*ALLOWED_HOSTS, "localhost", "127.0.0.1", "[::1]"]))
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
-HOST = env_str("HOST", "127.0.0.1")
-PORT = env_int("PORT", 8000, minimum=1)
 WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
 
 INSTALLED_APPS = [
@@ -193,8 +199,13 @@ PAYOUT_MINIMUM = env_int("PAYOUT_MINIMUM", 0, minimum=0)
 # `make run` turns it on unless told ENSEMBLE_DEMO=0; production leaves it off.
 DEMO_ON_EMPTY = env_bool("ENSEMBLE_DEMO", False)
 
+# While developing (DEBUG, no EMAIL_URL) every email becomes a readable .eml file in
+# var/mail/, and the worker prints its subject and first link (ensemble/core/mail.py).
+MAIL_FOLDER = (VAR_DIR / "mail").absolute()
 MAILERS = {
-    "default": mailer_from_url("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
+    "default": mailer_from_url(
+        "EMAIL_URL", MAIL_FOLDER.as_uri() if DEBUG else "smtp://localhost:25"
+    )
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@{SITE_HOST}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -248,12 +259,25 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# A finished task is logged at INFO when it took at least this long, at ERROR when it
+# failed, and otherwise only at DEBUG (ensemble/core/tasklog.py): the demo's first start
+# runs hundreds of tasks, and the console is for what needs a look.
+TASK_SLOW_SECONDS = env_int("TASK_SLOW_SECONDS", 10, minimum=0)
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Everything goes to the root's one handler: Django's own console handler (on
+        # with DEBUG) printed each of its lines a second time.
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        # The worker's start and stop; `ensemble serve` says what runs.
+        "django_tasks_db": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"},
+    },
 }
 CSRF_FAILURE_VIEW = "ensemble.core.views.csrf_failure"

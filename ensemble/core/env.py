@@ -8,6 +8,7 @@ process at start-up, not surface later as odd behaviour.
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
@@ -89,6 +90,35 @@ def site_url(name: str, default: str) -> tuple[str, str]:
     return f"{parts.scheme}://{parts.netloc}", parts.hostname
 
 
+# Listening on these means every interface: no single one of them is a link to give out.
+WILDCARD_HOSTS = {"0.0.0.0", "::", ""}  # noqa: S104 - compared against, never bound here
+
+
+def lan_address() -> str:
+    """The address other machines on the local network reach this one at: the one the
+    default route leaves from (connecting a UDP socket picks it without sending anything).
+    127.0.0.1 when there is no network."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("192.0.2.1", 9))  # a documentation address (RFC 5737)
+            address = str(sock.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+    return "127.0.0.1" if address in WILDCARD_HOSTS else address
+
+
+def listen_url(host: str, port: int) -> str:
+    """The site's address when SITE_URL is not set: where `ensemble serve` listens.
+
+    Listening on every interface (HOST=0.0.0.0, for phones at a live show) gives the
+    machine's address on the local network, since a link to 0.0.0.0 leads nowhere.
+    """
+    address = lan_address() if host in WILDCARD_HOSTS else host
+    if ":" in address:  # an IPv6 address is bracketed in a URL
+        address = f"[{address}]"
+    return f"http://{address}" if port == 80 else f"http://{address}:{port}"
+
+
 def _port(parts: SplitResult, name: str, raw: str) -> int | None:
     try:
         return parts.port
@@ -161,12 +191,21 @@ def database_from_url(name: str, default: str, *, base_dir: Path) -> dict[str, A
 
 
 def mailer_from_url(name: str, default: str) -> dict[str, Any]:
-    """A Django MAILERS entry from console://, locmem://, smtp://user:pw@host:port, smtps://…
+    """A Django MAILERS entry from file:///folder, console://, locmem://,
+    smtp://user:pw@host:port or smtps://…
 
+    file:// writes each message into the folder as a readable .eml file (development);
     smtp:// upgrades with STARTTLS when ?starttls=true; smtps:// uses implicit TLS.
     """
     raw = os.environ.get(name, default).strip()
     parts = urlsplit(raw)
+    if parts.scheme == "file":
+        folder = unquote(parts.path)
+        if parts.netloc or not folder.startswith("/") or folder == "/":
+            raise ImproperlyConfigured(
+                f"{name}={raw!r}: a mail folder is an absolute path, file:///path/to/mail"
+            )
+        return {"BACKEND": "ensemble.core.mail.FolderEmailBackend", "OPTIONS": {"folder": folder}}
     if parts.scheme == "console":
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "locmem":
@@ -189,6 +228,6 @@ def mailer_from_url(name: str, default: str) -> dict[str, Any]:
             },
         }
     raise ImproperlyConfigured(
-        f"{name}={raw!r}: use console://, smtp://user:password@host:587?starttls=true "
-        "or smtps://user:password@host:465"
+        f"{name}={raw!r}: use file:///path/to/folder, console://, "
+        "smtp://user:password@host:587?starttls=true or smtps://user:password@host:465"
     )

@@ -14,5 +14,6 @@ urlpatterns = [
     ),
     path("records/<int:record_id>/credits", views.credits_page, name="credits"),
     path("records/<int:record_id>/tree", views.tree_page, name="tree"),
+    path("records/<int:record_id>/used-in", views.used_in_page, name="used_in"),
     path("lineage/search", views.search, name="search"),
 ]

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
+from ensemble.core.pagination import BadCursor, paginate
 from ensemble.core.params import whole
 from ensemble.core.refusals import Refused
 from ensemble.lineage import credits, licences, present, services, tree
@@ -27,12 +28,11 @@ from ensemble.records.models.record import record_number
 def record_page_sections(request: HttpRequest, record: Record) -> dict[str, str]:
     """The record page's lineage: the credit line, sources, "used in", the cite form."""
     viewer = request.user
-    sources = present.edges_for(record, viewer, upward=True)
-    used_in = present.edges_for(record, viewer, upward=False)
+    sources = present.sources_for(record, viewer)
     context = {
         "record": record,
         "sources": sources,
-        "used_in": used_in,
+        "used_in": present.used_in_summary(record, viewer),
         "line": present.credit_line(record, sources, viewer),
         "is_owner": access.is_owner(viewer, record),
         "form": CiteForm(),
@@ -248,6 +248,33 @@ def tree_page(request: HttpRequest, record_id: int) -> HttpResponse:
     )
 
 
+USED_IN_PAGE = 24
+
+
+def used_in_page(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Every work using a record (that the viewer may see), newest first, page by page:
+    the record page names only the first few."""
+    record = _visible_record(request, record_id)
+    edges = present.used_in(record, request.user)
+    try:
+        page = paginate(edges, cursor=request.GET.get("cursor"), limit=USED_IN_PAGE)
+    except BadCursor:
+        return redirect(request.path)
+    count = present.count_capped(edges)
+    return render(
+        request,
+        "lineage/used_in.html",
+        {
+            "record": record,
+            "edges": page.items,
+            "next_cursor": page.next_cursor,
+            "count": count,
+            "capped": count >= present.COUNT_CAP,
+            "later_page": bool(request.GET.get("cursor")),
+        },
+    )
+
+
 def _steps(raw: str | None, *, default: int) -> int:
     steps = whole(raw)
     return min(10, steps) if steps is not None else default
@@ -257,7 +284,7 @@ def credits_page(request: HttpRequest, record_id: int) -> HttpResponse:
     """The printable credit roll of a record."""
     record = _visible_record(request, record_id)
     roll = credits.cached_credit_roll(record.pk, request.user)
-    sources = present.edges_for(record, request.user, upward=True)
+    sources = present.sources_for(record, request.user)
     attributions = [_attribution(edge) for edge in sources]
     return render(
         request,

@@ -17,7 +17,10 @@ router = Router(tags=["notifications"])
 class NotificationOut(Schema):
     id: int
     kind: str
-    text: str
+    text: str = Field(description="The sentence, as Markdown.")
+    text_html: str = Field(
+        description="The sentence rendered and sanitised: inline HTML (strong, em, del, code)."
+    )
     link: str
     actor: str | None
     created_at: datetime

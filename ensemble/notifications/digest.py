@@ -60,7 +60,9 @@ def send_due(now: datetime | None = None) -> int:
             "preferences_link": settings.SITE_URL + reverse("notifications:preferences"),
         }  # fmt: skip
         body = render_to_string("notifications/email/digest.txt", context)
+        html = render_to_string("notifications/email/digest.html", context)
         count = f"{len(rows)} thing{'s' if len(rows) != 1 else ''}"
-        send_mail(f"[{settings.SITE_NAME}] {count} since yesterday", body, None, [user.email])
+        subject = f"[{settings.SITE_NAME}] {count} since yesterday"
+        send_mail(subject, body, None, [user.email], html_message=html)
         sent += 1
     return sent

@@ -7,8 +7,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 
-from ensemble.notifications import kinds
+from ensemble.notifications import kinds, rendering
 from ensemble.notifications.kinds import Delivery
 
 
@@ -62,9 +64,20 @@ class Notification(models.Model):
         except LookupError:
             return kinds.retired(self.kind)
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The sentence as Markdown (cached: describing may follow relations)."""
         return self.kind_spec.describe(self)
+
+    @property
+    def text_html(self) -> SafeString:
+        """The sentence rendered and sanitised, inline tags only (see `rendering`)."""
+        return rendering.as_html(self.text)
+
+    @property
+    def text_plain(self) -> str:
+        """The sentence without Markdown, for text email and subjects."""
+        return rendering.as_plain(self.text)
 
     @property
     def link(self) -> str:

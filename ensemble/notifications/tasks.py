@@ -32,8 +32,9 @@ def email_notification(notification_id: int) -> bool:
         "preferences_link": settings.SITE_URL + reverse("notifications:preferences"),
     }
     # One line: a newline in a header is refused, and texts quote what members typed.
-    text = " ".join(notification.text.split())
+    text = " ".join(notification.text_plain.split())
     subject = f"[{settings.SITE_NAME}] {text}"
     body = render_to_string("notifications/email/notification.txt", context)
-    send_mail(subject[:200], body, None, [notification.recipient.email])
+    html = render_to_string("notifications/email/notification.html", context)
+    send_mail(subject[:200], body, None, [notification.recipient.email], html_message=html)
     return True

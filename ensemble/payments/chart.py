@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.html import escape
 
-from ensemble.payments.services.ledger import decimal
+from ensemble.core.money import format_money
 
 TOP = 8
 BAR_HEIGHT = 22
@@ -49,9 +49,9 @@ def split_chart(amounts: list[tuple[str, int]], currency: str, *, title: str) ->
             f'text-anchor="end" fill="currentColor">{escape(label)}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" rx="3" '
             f'class="split-chart__bar"><title>{escape(name)}: '
-            f"{decimal(amount, currency)} {currency} ({percent})</title></rect>"
+            f"{escape(format_money(amount, currency))} ({percent})</title></rect>"
             f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 15}" fill="currentColor">'
-            f"{decimal(amount, currency)} · {percent}</text></g>"
+            f"{escape(format_money(amount, currency))} · {percent}</text></g>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
+from ensemble.core.money import format_money
 from ensemble.notifications.kinds import Delivery, Kind, register
-from ensemble.payments.services.ledger import decimal
 
 
 def _link(n):  # type: ignore[no-untyped-def]
@@ -44,7 +44,7 @@ register(
         label="A payout to you was made",
         default=Delivery.EMAIL,
         describe=lambda n: (
-            f"{decimal(n.about.amount, n.about.currency)} {n.about.currency} was paid to you "
+            f"{format_money(n.about.amount, n.about.currency)} was paid to you "
             f"(reference {n.about.reference})."
             if n.about
             else "A payout to you was made."

@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
+from ensemble.core.money import format_money
 from ensemble.core.params import whole
 from ensemble.core.refusals import Refused
-from ensemble.payments import chart
+from ensemble.payments import chart, present
 from ensemble.payments.forms import AdjustForm, EntryForm, PoolForm, minor_units
 from ensemble.payments.models import Comment, Line, Payout, Pool, Proposal
-from ensemble.payments.services import comments, explain, ledger, pools, proposals
+from ensemble.payments.services import comments, ledger, pools, proposals
 from ensemble.payments.services.access import is_admin, is_pool_leader
 from ensemble.projects import services as projects
 from ensemble.projects.models import Project
@@ -138,29 +139,6 @@ def make_proposal(request: HttpRequest, pool_id: int) -> HttpResponse:
 LINES_PAGE = 100
 
 
-def _lines(proposal: Proposal, revision: Any, rows: list[Line]) -> list[dict[str, Any]]:
-    """Each line with its explanation, ready to show: the records it came through, what
-    each gave (as a share of the pool and in money), and the path from the production."""
-    currency, amount = proposal.pool.currency, proposal.amount
-    result = explain.result_for(revision)
-    root = proposal.pool.production.record_id
-    explained = {line.pk: explain.explain(line.user_id, result, root) for line in rows}
-    titles = explain.titles([t for ts in explained.values() for t in ts])
-
-    def money(share: Any) -> str:
-        cents = share * amount
-        return ledger.decimal(int(cents.numerator // cents.denominator), currency)
-
-    return [{
-        "line": line, "amount": ledger.decimal(line.amount, currency),
-        "through": [{
-            "title": titles.get(t.record, "") if t.record else "",
-            "share": proposals.as_text(t.share), "money": money(t.share),
-            "path": [{"title": titles.get(s.derived, ""), "weight": s.weight} for s in t.path],
-        } for t in explained[line.pk]],
-    } for line in rows]  # fmt: skip
-
-
 @never_cache
 def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     found = _proposal(request, proposal_id)
@@ -168,13 +146,13 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     currency = found.pool.currency
     everyone = Line.objects.filter(revision=revision).order_by("-amount", "user_id")
     page = Paginator(everyone.select_related("user"), LINES_PAGE).get_page(request.GET.get("page"))
-    lines = _lines(found, revision, list(page))
+    lines = present.line_rows(found, revision, list(page))
     # The chart needs every amount but no explanation: names and amounts only.
     picture = chart.split_chart(
         [(display or username, amount) for display, username, amount in
          everyone.values_list("user__display_name", "user__username", "amount")],
         currency,
-        title=f"How {ledger.decimal(found.amount, currency)} {currency} is split",
+        title=f"How {format_money(found.amount, currency)} is split",
     )  # fmt: skip
     compared = None
     if "a" in request.GET and "b" in request.GET:
@@ -186,7 +164,8 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     return render(request, "payments/proposal.html", {
         "proposal": found, "revision": revision, "lines": lines, "currency": currency,
         "page": page,
-        "amount": ledger.decimal(found.amount, currency), "chart": mark_safe(picture),  # noqa: S308 - built with escape()
+        "amount": format_money(found.amount, currency), "chart": mark_safe(picture),  # noqa: S308 - built with escape()
+        "split_settings": present.split_settings(found, revision),
         "revisions": found.revisions.select_related("made_by"), "compared": compared,
         "comments": found.comments.select_related("author"), "is_leader": leader,
         "is_admin": is_admin(request.user), "adjust_form": AdjustForm(),
@@ -334,12 +313,7 @@ def mark_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
 @never_cache
 def earnings(request: HttpRequest) -> HttpResponse:
     found = ledger.earnings(member(request))
-    rows = [{**r, **{f"{k}_text": ledger.decimal(r[k], r["pool"].currency)
-                     for k in ("proposed", "final", "paid")}} for r in found["rows"]]  # fmt: skip
-    totals = {
-        c: {k: ledger.decimal(v, c) for k, v in t.items()} for c, t in found["totals"].items()
-    }
-    return render(request, "payments/earnings.html", {"rows": rows, "totals": totals})
+    return render(request, "payments/earnings.html", found)
 
 
 @login_required

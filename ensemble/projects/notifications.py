@@ -4,25 +4,42 @@ from django.urls import reverse
 
 from ensemble.notifications.kinds import Delivery, Kind, register
 from ensemble.notifications.models import Notification
+from ensemble.projects.models import Decision, Entry
 
 
 def _entry_text(n: Notification) -> str:
-    if n.about is None:
+    """The decision and the leaders' note to the entrant, if they wrote one. Older rows
+    are about the entry itself (before decisions were named) and say its state."""
+    about = n.about
+    if about is None:
         return "A decision was made on one of your entries (the entry was since removed)."
-    entry = n.about
-    return (
-        f"Your entry “{entry.record.title}” to “{entry.call.title}” is now "
-        f"{entry.get_state_display().lower()}."
+    decision = about if isinstance(about, Decision) else None
+    entry = decision.entry if decision is not None else about
+    state = Entry.State(decision.to_state if decision is not None else entry.state)
+    text = (
+        f"Your entry “{entry.record.title}” to “{entry.call.title}” is now {state.label.lower()}."
     )
+    if decision is not None and decision.note:
+        text += f" The leaders' note: “{decision.note}”"
+    return text
+
+
+def _entry_link(n: Notification) -> str:
+    """The entry's card on the call page, where the entrant reads the note again."""
+    about = n.about
+    if about is None:
+        return reverse("home")
+    entry = about.entry if isinstance(about, Decision) else about
+    return f"{entry.call.get_absolute_url()}#entry-{entry.pk}"
 
 
 register(
     Kind(
         key="entry_decided",
-        label="A decision on one of your entries to a call",
+        label="A decision on one of your entries to a call, with any note from the leaders",
         default=Delivery.EMAIL,
         describe=_entry_text,
-        link=lambda n: n.about.call.get_absolute_url() if n.about else reverse("home"),
+        link=_entry_link,
     )
 )
 register(
@@ -59,8 +76,10 @@ register(
         key="project_update",
         label="An update from a project you take part in",
         default=Delivery.IN_APP,
+        # The whole post: notifications.rendering shortens it once rendered, as cutting
+        # the Markdown here could leave half a `**` or `[link](` showing.
         describe=lambda n: (
-            f"News from “{n.about.project.title}”: {n.about.body[:120]}"
+            f"News from “{n.about.project.title}”: {n.about.body}"
             if n.about
             else "A project you take part in posted an update (since removed)."
         ),

@@ -19,7 +19,7 @@ from ensemble.core.pagination import numbered, paginate
 from ensemble.records import access, hooks, services
 from ensemble.records.intake import title_from_name
 from ensemble.records.models import CoCreator, Licence, Record, Version
-from ensemble.records.present import media_for
+from ensemble.records.present import Versions, media_for, versions_of
 from ensemble.records.uploads import upload_was_refused
 
 router = Router(tags=["records"])
@@ -112,14 +112,20 @@ def _records() -> Any:
     )
 
 
-def record_out(record: Record, viewer: Any, latest: Version | None = None) -> dict[str, Any]:
-    """A record as JSON for this viewer (co-creator invitations only for the owner)."""
+def record_out(record: Record, viewer: Any, versions: Versions | None = None) -> dict[str, Any]:
+    """A record as JSON for this viewer (co-creator invitations only for the owner).
+
+    One record's endpoints pass `versions` (`present.versions_of`): the newest version and
+    the shown one read in one statement, so `latest_version` is never "ready" while
+    `current_version` and the media are still empty. Lists show the current version.
+    """
     owner_view = access.is_owner(viewer, record)
-    if not access.is_creator(viewer, record):
-        latest = None  # uploads in progress (names, notes) are for their creators
-    latest = latest or record.current_version
+    current = versions.current if versions is not None else record.current_version
+    latest = current
+    if versions is not None and access.is_creator(viewer, record):
+        latest = versions.latest  # uploads in progress (names, notes) are for their creators
     if record.is_deleted:  # a tombstone: who and what it was, nothing of its content
-        latest = None
+        current = latest = None
     return {
         "id": record.pk,
         "url": record.get_absolute_url(),
@@ -142,9 +148,9 @@ def record_out(record: Record, viewer: Any, latest: Version | None = None) -> di
         "published_at": record.published_at,
         "version_count": record.version_count,
         "heart_count": record.heart_count,
-        "current_version": None if record.is_deleted else record.current_version,
+        "current_version": current,
         "latest_version": latest,
-        "media": media_for(record.current_version, record, viewer).as_dict(),
+        "media": media_for(current, record, viewer).as_dict(),
     }
 
 
@@ -153,10 +159,6 @@ def _visible(request: HttpRequest, record_id: int) -> Record:
     if not access.can_view_or_tombstone(http.api_viewer(request), record):
         raise Http404
     return record
-
-
-def _latest(record: Record) -> Version | None:
-    return Version.objects.filter(record=record).first()
 
 
 @router.post("/records", response={201: RecordOut, **ERRORS}, url_name="create_record")
@@ -190,7 +192,7 @@ def create_record(
         text=text,
     )
     record = _records().get(pk=record.pk)
-    return Status(201, record_out(record, member(request), _latest(record)))
+    return Status(201, record_out(record, member(request), versions_of(record)))
 
 
 @router.get("/records", response={200: RecordPage, **ERRORS}, auth=None)
@@ -201,6 +203,7 @@ def list_records(
     license: Licence | None = None,
     owner: str | None = None,
     never_remixed: bool = False,
+    call: int | None = Query(None, ge=1, le=2**63 - 1),
     sort: str = Query("newest", max_length=20),
     cursor: str | None = None,
     page: int = Query(1, ge=1, le=500),
@@ -208,8 +211,9 @@ def list_records(
 ) -> dict[str, Any]:
     """Records you may see, newest first: public ones, plus your own drafts when you
     filter by `owner` = your username. `never_remixed=true`: only records no work has
-    used or been inspired by yet. `sort=trending`: best trending first (only records
-    with a score); such pages go by `page` number, not by cursor."""
+    used or been inspired by yet. `call`: the entries of that call you may see (none
+    for a call that is not there for you). `sort=trending`: best trending first (only
+    records with a score); such pages go by `page` number, not by cursor."""
     if sort != "newest" and sort not in hooks.browse_orders:
         choices = ", ".join(["newest", *hooks.browse_orders])
         raise ApiError(422, f"sort: one of {choices}.")
@@ -230,6 +234,8 @@ def list_records(
         records = records.filter(licence=license)
     if never_remixed and "never_remixed" in hooks.browse_filters:
         records = hooks.browse_filters["never_remixed"][1](records)
+    if call is not None and "call" in hooks.browse_values:
+        records = hooks.browse_values["call"](records, str(call), viewer)
     if sort != "newest":
         if cursor:
             raise ApiError(422, "cursor: pages of this sort go by `page`, not by cursor.")
@@ -250,7 +256,7 @@ def list_records(
 def get_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
     """One record, with its processing state and the URLs of its media."""
     record = _visible(request, record_id)
-    return record_out(record, http.api_viewer(request), _latest(record))
+    return record_out(record, http.api_viewer(request), versions_of(record))
 
 
 @router.patch("/records/{record_id}", response={200: RecordOut, **ERRORS})
@@ -262,7 +268,7 @@ def update_record(request: HttpRequest, record_id: int, patch: RecordPatch) -> d
             raise ApiError(422, f'{name}: null is not a value; send "" or [] to clear.')
     services.update_record(record, by=member(request), **changes)
     record = _records().get(pk=record.pk)
-    return record_out(record, member(request), _latest(record))
+    return record_out(record, member(request), versions_of(record))
 
 
 @router.delete("/records/{record_id}", response={204: None, **ERRORS})
@@ -276,7 +282,7 @@ def delete_record(request: HttpRequest, record_id: int) -> Status:
 def publish_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
     record = services.publish(_visible(request, record_id), by=member(request))
     record = _records().get(pk=record.pk)
-    return record_out(record, member(request), _latest(record))
+    return record_out(record, member(request), versions_of(record))
 
 
 @router.get("/records/{record_id}/versions", response={200: list[VersionOut], **ERRORS}, auth=None)

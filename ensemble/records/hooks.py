@@ -30,6 +30,11 @@ worker; a hook that fails is logged and leaves the ready version as it is.
 `browse_filters`: name → (label, function narrowing a Record queryset). Browse and
 `GET /api/v1/records` apply each one whose name is given a true value
 (`?never_remixed=1`; lineage adds that one).
+
+`browse_values`: name → function `narrow(records, value, viewer)` narrowing a Record
+queryset by the value of `?name=…` in browse and `GET /api/v1/records` (projects adds
+`call`: the entries of a call the viewer may see). A value it cannot use narrows to
+nothing; it never raises.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ on_publish: list[Callable[[Record, Any], None]] = []
 record_page: list[Callable[[Any, Record], dict[str, str]]] = []
 browse_filters: dict[str, tuple[str, Callable[[Any], Any]]] = {}
 browse_orders: dict[str, tuple[str, Callable[[Any], Any]]] = {}
+browse_values: dict[str, Callable[[Any, str, Any], Any]] = {}
 upload_form: list[Callable[[Any], dict[str, Any]]] = []
 after_upload: list[Callable[[Any, Record], None]] = []
 on_ready: list[Callable[[Record], None]] = []

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.db.models import Q, Subquery
+
 from ensemble.records import access
 from ensemble.records.links import media_url
 from ensemble.records.models import Record, Version
@@ -31,6 +33,33 @@ class Media:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Versions:
+    """A record's newest version and the one it shows, read together."""
+
+    latest: Version | None  # what an upload's creators follow while it is processed
+    current: Version | None  # the newest ready one: what the record shows
+
+
+def shown_among(versions: list[Version]) -> Versions:
+    """Both from rows one statement read (newest first). The record's `current_version`
+    column is not used: read in another statement, it may come from before the worker's
+    commit while the versions come from after it ("ready" with nothing to show)."""
+    current = next((v for v in versions if v.is_ready and v.purged_at is None), None)
+    return Versions(latest=versions[0] if versions else None, current=current)
+
+
+def versions_of(record: Record) -> Versions:
+    """The newest version and the newest ready one, in one statement (a statement sees one
+    snapshot on SQLite and PostgreSQL alike), with their renditions: those of a version
+    read as ready were committed with that state, so reading them next finds them all."""
+    mine = Version.objects.filter(record_id=record.pk)
+    newest = mine.order_by("-number").values("pk")[:1]
+    newest_ready = mine.filter(state=Version.State.READY).order_by("-number").values("pk")[:1]
+    rows = mine.filter(Q(pk=Subquery(newest)) | Q(pk=Subquery(newest_ready)))
+    return shown_among(list(rows.order_by("-number").prefetch_related("renditions")))
 
 
 def card_media(version: Version | None, record: Record, viewer: Any = None) -> Media:

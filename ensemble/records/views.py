@@ -29,7 +29,7 @@ from ensemble.records.forms import (
 )
 from ensemble.records.intake import title_from_name
 from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
-from ensemble.records.present import card_media, media_for
+from ensemble.records.present import card_media, media_for, shown_among
 from ensemble.records.uploads import largest_upload, upload_was_refused
 
 PAGE_SIZE = 24
@@ -65,6 +65,10 @@ def browse(request: HttpRequest) -> HttpResponse:
         if request.GET.get(name) in ("1", "true", "on"):
             records = narrow(records)
             extra[name] = "1"
+    for name, narrow_by in hooks.browse_values.items():
+        if value := request.GET.get(name, "").strip()[:40]:
+            records = narrow_by(records, value, request.user)
+            extra[name] = value
     sort = request.GET.get("sort", "")
     next_cursor, next_page = None, None
     if sort in hooks.browse_orders:
@@ -208,7 +212,9 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
     )
     is_owner = access.is_owner(request.user, record)
     is_creator = access.is_creator(request.user, record)
-    latest = versions[0] if versions else None
+    # What the page shows comes from these rows, not from the record's `current_version`
+    # read before them: a worker committing in between would leave "ready" with no work.
+    shown = shown_among(versions)
     history = [
         (v, media_for(v, record, request.user).download if is_creator else None) for v in versions
     ]
@@ -230,9 +236,9 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
         {
             "sections": sections,
             "record": record,
-            "version": record.current_version,
-            "media": media_for(record.current_version, record, request.user),
-            "latest": latest,
+            "version": shown.current,
+            "media": media_for(shown.current, record, request.user),
+            "latest": shown.latest,
             "history": history,
             "is_owner": is_owner,
             "credited": [c for c in record.cocreators.all() if c.state == "accepted"],

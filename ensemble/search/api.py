@@ -1,7 +1,8 @@
-"""`GET /api/v1/search`: the same search as the page."""
+"""`GET /api/v1/search`: the same search as the page, in the same order."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,7 +11,7 @@ from ninja import Query, Router, Schema
 from ensemble.core.api import ErrorOut
 from ensemble.records.models import Licence, Record
 from ensemble.search.models import Document
-from ensemble.search.results import RecordFilters
+from ensemble.search.results import RecordFilters, Result
 from ensemble.search.results import search as run
 
 router = Router(tags=["search"])
@@ -22,6 +23,23 @@ class ResultOut(Schema):
     url: str
     title_html: str  # escaped, the matched words in <mark>
     snippet_html: str
+    kind: str | None  # a record's kind (text, image, audio, video, other)
+    author: str | None  # the maker's username: a record's, project's or call's
+    date: datetime | None  # published (record), started (project), deadline (call), joined
+    thumb: str | None  # a record's thumbnail (for audio, its waveform), signed
+    group_size: int  # this result and the near-identical ones it stands for
+    more_url: str | None  # the others, when group_size > 1: the same search with `like`
+
+
+def _out(r: Result) -> dict[str, Any]:
+    return {
+        "type": r.kind, "id": r.obj.pk, "url": r.url, "title_html": r.title_html,
+        "snippet_html": r.snippet_html,
+        "kind": r.obj.kind if r.kind == "record" else None,
+        "author": r.author.username if r.author else None,
+        "date": r.date, "thumb": r.media.thumb if r.media else None,
+        "group_size": r.group_size,
+    }  # fmt: skip
 
 
 @router.get("/search", response={200: list[ResultOut], 422: ErrorOut}, auth=None)
@@ -33,15 +51,27 @@ def search(
     tag: str = Query("", max_length=50),
     license: Licence | None = None,
     never_remixed: bool = False,
+    like: int | None = Query(None, ge=1, le=2**63 - 1),
     page: int = Query(1, ge=1, le=50),
 ) -> list[dict[str, Any]]:
     """Records, projects, calls and people matching every word of `q` (the last as a
-    prefix), by relevance and recency; only what everyone may see. `kind`, `tag`,
-    `license` and `never_remixed` narrow records as browse does; the last three find
-    records only."""
+    prefix), best first: a title holding every word, then the words together, then
+    relevance and recency. Near-identical records (titles that differ only by a take
+    number, by one owner or entered in one call) come as one result whose `group_size`
+    counts them; `like=<id>` lists that record's group. Only what everyone may see.
+    `kind`, `tag`, `license` and `never_remixed` narrow records as browse does; the
+    last three find records only."""
     filters = RecordFilters(tag=tag.strip(), licence=license or "", never_remixed=never_remixed)
-    return [
-        {"type": r.kind, "id": r.obj.pk, "url": r.url, "title_html": r.title_html,
-         "snippet_html": r.snippet_html}
-        for r in run(q, kind=type or "", subkind=kind or "", page=page, records=filters)
-    ]  # fmt: skip
+    results = run(q, kind=type or "", subkind=kind or "", page=page, records=filters, like=like)
+    more = request.GET.copy()
+    more.pop("page", None)
+    out = []
+    for r in results:
+        row = _out(r)
+        if r.group_size > 1:
+            more["like"] = str(r.obj.pk)
+            row["more_url"] = f"{request.path}?{more.urlencode()}"
+        else:
+            row["more_url"] = None
+        out.append(row)
+    return out

@@ -25,6 +25,10 @@ class Document(models.Model):
     body = models.TextField(blank=True)  # description, text, brief, bio: plain text
     tags = models.CharField(max_length=600, blank=True)  # tags or skills, space-separated
     subkind = models.CharField(max_length=10, blank=True)  # a record's kind, for filters
+    # The title without its take number (`grouping.group_title`): results sharing it (and
+    # an owner or a call) show as one. A database default too, so rows written by a bulk
+    # loader that does not name the column are simply never grouped.
+    group_title = models.CharField(max_length=300, blank=True, default="", db_default="")
     public = models.BooleanField(default=True)  # false: found by nobody
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ensemble.core.params import page_number
+from ensemble.core.params import page_number, whole
 from ensemble.records import hooks
 from ensemble.records.models import Licence, Record
 from ensemble.search.models import Document
@@ -27,12 +27,21 @@ def search_page(request: HttpRequest) -> HttpResponse:
         never_remixed=request.GET.get("never_remixed") in ("1", "true", "on"),
     )
     page = page_number(request.GET.get("page"), last=50)
+    like = whole(request.GET.get("like"))  # "N more like this": the rest of a group
     results = (
-        search(query, kind=kind, subkind=subkind, page=page, records=filters)
+        search(
+            query,
+            kind=kind,
+            subkind=subkind,
+            page=page,
+            records=filters,
+            like=like,
+            viewer=request.user,
+        )
         if query.strip()
         else []
     )
-    # The same filters on the pager's links (only those given).
+    # The same filters on the pager's and the groups' links (only those given).
     given = {
         "q": query,
         "type": kind,
@@ -41,11 +50,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "licence": filters.licence,
         "never_remixed": "1" if filters.never_remixed else "",
     }
+    query_string = urlencode({k: v for k, v in given.items() if v})
     return render(request, "search/search.html", {
         "query": query, "type": kind, "kind": subkind, "filters": filters,
         "results": results, "page": page, "more": len(results) == PAGE,
+        "like": like, "like_title": results[0].obj.title if like is not None and results else "",
         "types": Document.Kind.choices, "kinds": Record.Kind.choices,
         "licences": Licence.choices,
         "offers_never_remixed": "never_remixed" in hooks.browse_filters,
-        "query_string": urlencode({k: v for k, v in given.items() if v}),
+        "query_string": query_string,
+        "pager_string": query_string + (f"&like={like}" if like is not None else ""),
     })  # fmt: skip

@@ -1,13 +1,14 @@
 """Browser tests: real Chromium through Playwright, a real SMTP server, axe-core checks.
 
-Chromium comes from the system (/usr/bin/chromium, installed by .ci/run) because
-`playwright install` cannot download here; Playwright's own browser is used elsewhere.
+Chromium is the one tests/browser/chromium.py finds (CHROMIUM, `chromium` on PATH, or
+Playwright's download), which `make test` installs first when there is none
+(bin/ensure-browser). Run without one, the session stops with one message saying what
+to install, instead of every browser test erroring.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -24,9 +25,10 @@ from django.db import connections
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 
 from ensemble.core.testing import run_tasks
+from tests.browser.chromium import find_chromium, how_to_install
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = pytest.StashKey[str]()  # its path, found once per session
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -44,6 +46,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop at once, saying what to install, when browser tests are to run without a
+    browser (`make test` installs one first; a bare `pytest` may not have)."""
+    runs_browser_tests = any(item.get_closest_marker("browser") for item in session.items)
+    if runs_browser_tests:
+        chromium = find_chromium()
+        if chromium is None:
+            pytest.exit(how_to_install(), returncode=pytest.ExitCode.USAGE_ERROR)
+        session.config.stash[CHROMIUM] = chromium
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
     report = yield
@@ -52,16 +65,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
     # Playwright's sync API runs an event loop in this thread, and the tests use the ORM
     # here too (factories, run_tasks). Only while browser tests run, never for the rest.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        launch = {"headless": True, "args": CHROMIUM_ARGS}
-        if Path(CHROMIUM).exists():
-            launch["executable_path"] = CHROMIUM
-        browser = playwright.chromium.launch(**launch)
+        browser = playwright.chromium.launch(
+            headless=True, args=CHROMIUM_ARGS, executable_path=pytestconfig.stash[CHROMIUM]
+        )
         yield browser
         browser.close()
     if previous is None:

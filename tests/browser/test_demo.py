@@ -86,6 +86,27 @@ def test_a_visitor_and_the_producer_walk_the_demo(
     page.get_by_text(counts).evaluate("e => e.scrollIntoView({block: 'start'})")
     shoot(page, "project")
     check_a11y(page)
+    # Search finds the main work first, the 141 takes folded into one result.
+    page.goto(base + "/search?q=turnip")
+    results = page.locator("main")
+    for title in (
+        "The Man With a Turnip for a Head",
+        "The Man With a Turnip for a Head (short film)",
+    ):
+        expect(results.get_by_role("link", name=title, exact=True).first).to_be_visible()
+    expect(results.get_by_role("link", name=release.production.project.title).first).to_be_visible()
+    expect(results.get_by_role("link", name=character_call.title).first).to_be_visible()
+    expect(
+        results.get_by_role("link", name=re.compile(r"\d+ more like this")).first
+    ).to_be_visible()
+    check_a11y(page)
+
+    # The character call, resolved: a gallery with the chosen drawing first and the film.
+    page.goto(f"{base}/calls/{character_call.pk}")
+    featured = page.get_by_role("list", name="Selected and shortlisted")
+    expect(featured.get_by_role("listitem").first).to_contain_text("Selected")
+    expect(page.get_by_text("The selected work is in")).to_contain_text("short film")
+    check_a11y(page)
     page.goto(f"{base}/calls/{character_call.pk}/review")  # leaders only: sign in first
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
@@ -108,10 +129,16 @@ def test_a_visitor_and_the_producer_walk_the_demo(
 
     # The payment proposal, final, and why one person gets what they get.
     page.goto(f"{base}/proposals/{proposal.pk}")
-    expect(page.get_by_role("heading", name=re.compile(r"How .* EUR is split"))).to_be_visible()
+    # Money reads as money everywhere, and each line's explanation adds up to what it pays.
+    expect(page.get_by_role("heading", name=re.compile(r"How €[\d,.]+ is split"))).to_be_visible()
     expect(page.get_by_text("Final").first).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text(re.compile(r"\d{4,} ?EUR"))
     milo = page.get_by_role("row").filter(has_text="Milo Brandt")
-    milo.get_by_text(re.compile(r"Through \d+ record")).click()
+    milo.get_by_text(re.compile(r"How €[\d,.]+ adds up")).click()
     expect(milo.get_by_text("Minuet for a turnip").first).to_be_visible()
+    expect(milo.get_by_text(re.compile(r"= €[\d,.]+")).first).to_be_visible()
     shoot(page, "proposal")
     check_a11y(page)
+    page.goto(f"{base}/pools/{proposal.pool_id}")
+    expect(page.locator("main")).to_contain_text(re.compile(r"€[\d,]+\.\d\d"))
+    expect(page.locator("main")).not_to_contain_text(re.compile(r"\b\d{4,} ?EUR"))

@@ -60,18 +60,24 @@ def test_from_revenue_to_payout(
         page.get_by_label("Date").fill("2026-11-27")
         page.get_by_label("Description").fill(what)
         page.get_by_role("button", name="Record it").click()
-    expect(page.locator("#pool-available")).to_have_text("60000")  # (123457 − 3456) / 2
+    expect(page.locator("#pool-available")).to_have_text("€600.00")  # (1,234.57 − 34.56) / 2
     check_a11y(page)
 
     # A proposal from the lineage; Alice waives Bob's share at his request.
     page.get_by_role("button", name="Compute a proposal from the lineage").click()
-    expect(page.get_by_role("heading", name="How 600.00 EUR is split")).to_be_visible()
+    expect(page.get_by_role("heading", name="How €600.00 is split")).to_be_visible()
+    expect(page.get_by_text("Editor share: 0 %")).to_be_visible()  # left at its default, said
     expect(page.locator("svg.split-chart")).to_be_visible()
     page.get_by_label("Adjustment").select_option("waive")
     page.get_by_label("Member (username)").fill("bob")
     page.get_by_role("textbox", name="Reason").fill("Bob gives his part to the script.")
     page.get_by_role("button", name="Revise").click()
     expect(page.get_by_text("Waived: Bob gives his part to the script.")).to_be_visible()
+    # Carol's line explains itself as a sum: Bob's waived share is one of its parts.
+    page.get_by_text("How €600.00 adds up").click()
+    why = page.locator("tr", has_text="How €600.00 adds up")
+    expect(why.get_by_text("part of what others waived")).to_be_visible()
+    expect(why.get_by_text("= €600.00")).to_be_visible()
     check_a11y(page)
     page.get_by_role("button", name="Publish for comments").click()
     expect(page.get_by_text("Open for comments")).to_be_visible()
@@ -101,7 +107,7 @@ def test_from_revenue_to_payout(
 
     # Carol's earnings.
     carol_page.goto(f"{base}/me/earnings")
-    expect(carol_page.get_by_role("cell", name="600.00").first).to_be_visible()
+    expect(carol_page.get_by_role("cell", name="€600.00").first).to_be_visible()
     check_a11y(carol_page)
     carol_context.close()
 

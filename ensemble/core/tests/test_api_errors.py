@@ -276,6 +276,7 @@ def test_openapi_documents_which_endpoints_need_no_credentials(openapi):
         ("get", "/api/v1/records/{record_id}/versions"),
         ("get", "/api/v1/records/{record_id}/sources"),
         ("get", "/api/v1/records/{record_id}/lineage"),
+        ("get", "/api/v1/records/{record_id}/used-in"),
         ("get", "/api/v1/records/{record_id}/credits"),
         ("get", "/api/v1/licenses"),
         ("get", "/api/v1/projects"),

@@ -4,13 +4,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Schema
 
 from ensemble.accounts import http
 from ensemble.core.api import ErrorOut
+from ensemble.core.money import format_money, plain_amount
 from ensemble.payments.models import Pool, Proposal
 from ensemble.payments.services.access import is_pool_leader
-from ensemble.payments.services.ledger import decimal
 from ensemble.projects import services as projects
 
 router = Router(tags=["payments"])
@@ -42,5 +42,15 @@ def proposal_for(request: HttpRequest, proposal_id: int) -> Proposal:
     return proposal
 
 
+class MoneyOut(Schema):
+    minor_units: int  # exact, in the currency's minor unit (cents)
+    amount: str  # the same as an exact decimal: "334.62"
+    currency: str  # ISO 4217
+    display: str  # as a person reads it, in the site's language: "€334.62"
+
+
 def money(amount: int, currency: str) -> dict[str, Any]:
-    return {"minor_units": amount, "amount": decimal(amount, currency), "currency": currency}
+    """An amount three ways: exact minor units, the exact decimal, and as a person reads
+    it (`display`, in the site's locale) so clients need no currency table of their own."""
+    return {"minor_units": amount, "amount": plain_amount(amount, currency),
+            "currency": currency, "display": format_money(amount, currency)}  # fmt: skip

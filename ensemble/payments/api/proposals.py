@@ -9,7 +9,14 @@ from ninja import Query, Schema, Status
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
-from ensemble.payments.api.base import ERRORS, money, pool_for, proposal_for, router
+from ensemble.payments.api.base import (
+    ERRORS,
+    MoneyOut,
+    money,
+    pool_for,
+    proposal_for,
+    router,
+)
 from ensemble.payments.models import Comment, Line, Proposal
 from ensemble.payments.services import comments, explain, proposals
 
@@ -53,6 +60,44 @@ class CommentIn(Schema):
 
 class CommentEdit(Schema):
     body: str
+
+
+class StepOut(Schema):
+    from_record_id: int  # the record that passed the money on
+    from_title: str
+    to_record_id: int
+    weight: str  # the edge's weight
+    share: str  # of the pool, exact ("n/d")
+
+
+class ThroughOut(Schema):
+    record_id: int | None  # none for a line added by hand
+    title: str
+    share: str  # of the pool, exact ("n/d"): this person's part of what the record kept
+    kept: str  # of the pool, exact: what the record kept for its creators
+    received: str  # of the pool, exact: what the record received in all
+    amount: MoneyOut  # this part of the line, in whole minor units (see `LineOut.parts`)
+    path: list[StepOut]  # the largest stream into the record, back up to the production
+
+
+class PartOut(Schema):
+    kind: str  # record | manual | redistributed (others' waivers) | waived (given away)
+    record_id: int | None
+    exact: str  # minor units, exact ("n/d")
+    amount: MoneyOut  # whole minor units, within one of `exact`
+
+
+class LineOut(Schema):
+    """A line and why: `sum(parts[].amount) + rounding == amount`, to the minor unit."""
+
+    user: str
+    name: str
+    amount: MoneyOut
+    exact: str  # share of the pool, exact ("n/d")
+    note: str  # waived, excluded, added by hand: why
+    parts: list[PartOut]
+    rounding: MoneyOut  # what the split's one rounding added (0 or 1 minor unit)
+    through: list[ThroughOut]
 
 
 def _usernames(ids: set[int]) -> dict[int, str]:
@@ -116,8 +161,7 @@ def finalize(request: HttpRequest, proposal_id: int, body: FinalizeIn) -> dict[s
     return proposal_out(proposal)
 
 
-@router.get("/proposals/{proposal_id}/lines", response={200: list[dict[str, Any]], **ERRORS},
-            auth=None)  # fmt: skip
+@router.get("/proposals/{proposal_id}/lines", response={200: list[LineOut], **ERRORS}, auth=None)
 def lines(
     request: HttpRequest,
     proposal_id: int,
@@ -126,8 +170,9 @@ def lines(
     limit: int = Query(100, ge=1, le=500),
 ) -> list[dict[str, Any]]:
     """The lines of the current revision (or `revision`), largest first, `limit` from
-    `offset` (a revision never changes, so offsets are stable); each with the records
-    that gave it and, per record, the path the money took from the production."""
+    `offset` (a revision never changes, so offsets are stable); each with the parts it
+    adds up from (records, others' waivers, rounding) and, per record, the path the
+    money took from the production."""
     proposal = proposal_for(request, proposal_id)
     chosen = (proposal.revisions.filter(number=revision).first() if revision
               else proposals.current(proposal))  # fmt: skip
@@ -137,20 +182,26 @@ def lines(
     rows = list(ordered.select_related("user")[offset : offset + limit])
     result = explain.result_for(chosen)
     root = proposal.pool.production.record_id
-    explained = {line.pk: explain.explain(line.user_id, result, root) for line in rows}
-    titles = explain.titles([t for ts in explained.values() for t in ts])
-    currency = proposal.pool.currency
+    total, currency = proposal.amount, proposal.pool.currency
+    made = {line.pk: explain.breakdown(line.user_id, result, total, root) for line in rows}
+    titles = explain.titles([p.through for b in made.values() for p in b.parts if p.through])
     return [
         {"user": line.user.username, "name": line.user.name,
          "amount": money(line.amount, currency), "exact": line.exact, "note": line.note,
+         "parts": [
+             {"kind": p.kind, "record_id": (p.through.record or None) if p.through else None,
+              "exact": proposals.as_text(p.exact), "amount": money(p.minor, currency)}
+             for p in made[line.pk].parts
+         ],
+         "rounding": money(made[line.pk].rounding, currency),
          "through": [
              {"record_id": t.record or None, "title": titles.get(t.record, "(added by hand)"),
               "share": proposals.as_text(t.share), "kept": proposals.as_text(t.kept),
-              "received": proposals.as_text(t.received),
+              "received": proposals.as_text(t.received), "amount": money(p.minor, currency),
               "path": [{"from_record_id": s.derived, "from_title": titles.get(s.derived, ""),
                         "to_record_id": s.source, "weight": str(s.weight),
                         "share": proposals.as_text(s.share)} for s in t.path]}
-             for t in explained[line.pk]
+             for p in made[line.pk].parts if (t := p.through) is not None
          ]}
         for line in rows
     ]  # fmt: skip

@@ -13,6 +13,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from ensemble.accounts.models import User
+from ensemble.core.money import plain_amount
 from ensemble.core.refusals import Refused
 from ensemble.notifications.services import notify
 from ensemble.payments.models import (
@@ -25,7 +26,6 @@ from ensemble.payments.models import (
     Revision,
 )
 from ensemble.payments.services.access import require_pool_leader
-from ensemble.payments.services.pools import CURRENCIES
 from ensemble.records.services import checked_text
 
 
@@ -75,26 +75,18 @@ def mark_paid(payout: Payout, *, by: User, reference: str) -> Payout:
     return payout
 
 
-def decimal(amount: int, currency: str) -> str:
-    """Minor units as the currency's decimal amount, exactly: 123456 EUR → "1234.56"."""
-    places = CURRENCIES.get(currency, 2)
-    if not places:
-        return str(amount)
-    sign, amount = ("-" if amount < 0 else ""), abs(amount)
-    return f"{sign}{amount // 10**places}.{amount % 10**places:0{places}d}"
-
-
 def batch_csv(batch: PayoutBatch) -> str:
     """The batch as a bank would take it: what was decided when it was made, nothing that
     changes later, so the file is the same every time it is exported."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # `amount` is the exact decimal a bank takes; `minor_units` the same in minor units.
     writer.writerow(["batch", "payee", "name", "email", "amount", "currency", "minor_units"])
     rows = batch.payouts.select_related("user").order_by("user_id")
     for payout in rows:
         user = payout.user
         writer.writerow([f"{batch.pool_id}-{batch.number}", user.username, user.name, user.email,
-                         decimal(payout.amount, payout.currency), payout.currency,
+                         plain_amount(payout.amount, payout.currency), payout.currency,
                          payout.amount])  # fmt: skip
     return out.getvalue()
 
@@ -135,11 +127,15 @@ def earnings(user: Any) -> dict[str, Any]:
 
 
 def earnings_csv(user: Any) -> str:
+    """Exact machine values in named columns, as the payout CSV has them: decimals in the
+    currency (`proposed`, …) and the same in minor units (`proposed_minor_units`, …);
+    never a formatted amount, which a spreadsheet would read as text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["production", "currency", "proposed", "final", "paid"])
+    keys = ("proposed", "final", "paid")
+    writer.writerow(["production", "currency", *keys, *(f"{k}_minor_units" for k in keys)])
     for r in earnings(user)["rows"]:
         c = r["pool"].currency
-        writer.writerow([r["pool"].production.record.title, c, decimal(r["proposed"], c),
-                         decimal(r["final"], c), decimal(r["paid"], c)])  # fmt: skip
+        exact = [plain_amount(r[k], c) for k in keys]
+        writer.writerow([r["pool"].production.record.title, c, *exact, *(r[k] for k in keys)])
     return out.getvalue()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from ensemble.accounts.models import User
+from ensemble.core.money import minor_digits
 from ensemble.core.refusals import Refused
 from ensemble.payments.models import Pool, PoolEntry
 from ensemble.payments.services.access import require_pool_leader
@@ -16,12 +17,11 @@ from ensemble.projects import services as projects
 from ensemble.projects.models import Production
 from ensemble.records.services import checked_text
 
-# ISO 4217 codes with their minor units; others are refused rather than guessed.
-CURRENCIES = {
-    "EUR": 2, "USD": 2, "GBP": 2, "CHF": 2, "CAD": 2, "AUD": 2, "NZD": 2, "SEK": 2,
-    "NOK": 2, "DKK": 2, "PLN": 2, "CZK": 2, "BRL": 2, "MXN": 2, "INR": 2, "ZAR": 2,
-    "JPY": 0, "KRW": 0,
-}  # fmt: skip
+# The ISO 4217 codes pools may use, with their minor units; others are refused rather
+# than guessed. The places come from the same table the formatter shows money with.
+ACCEPTED = ("EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN",
+            "CZK", "BRL", "MXN", "INR", "ZAR", "JPY", "KRW")  # fmt: skip
+CURRENCIES = {code: minor_digits(code) for code in ACCEPTED}
 MAX_AMOUNT = 10**15  # minor units: ten trillion euros; more is a typo
 
 

@@ -32,7 +32,8 @@ def test_the_money_flow_through_the_api(alice_client, bob, carol, story, setting
     entry = post_json(alice_client, f"/api/v1/pools/{pool}/entries",
                       {"kind": "revenue", "amount": 10_001, "currency": "EUR", "on": "2026-11-27",
                        "description": "Streaming"})  # fmt: skip
-    assert entry.json()["available"] == {"minor_units": 5_000, "amount": "50.00", "currency": "EUR"}
+    assert entry.json()["available"] == {"minor_units": 5_000, "amount": "50.00",
+                                         "currency": "EUR", "display": "€50.00"}  # fmt: skip
     proposal = post_json(alice_client, f"/api/v1/pools/{pool}/proposals", {}).json()
     assert Client().get(f"/api/v1/proposals/{proposal['id']}").status_code == 404  # a draft
     revised = patch_json(alice_client, f"/api/v1/proposals/{proposal['id']}", {
@@ -48,6 +49,14 @@ def test_the_money_flow_through_the_api(alice_client, bob, carol, story, setting
     assert by_user["bob"]["note"].startswith("Waived")
     script = next(t for t in by_user["carol"]["through"] if t["title"] == "The script")
     assert [s["from_title"] for s in script["path"]] == ["The drawing", "The film"]
+    # Bob waived: his 12.50 goes to Carol, and her line's parts say so and add up.
+    parts = by_user["carol"]["parts"]
+    assert [p["kind"] for p in parts] == ["record", "record", "redistributed"]
+    assert parts[-1]["amount"]["display"] == "€12.50"
+    added = sum(p["amount"]["minor_units"] for p in parts)
+    assert added + by_user["carol"]["rounding"]["minor_units"] == 5_000
+    assert [p["kind"] for p in by_user["bob"]["parts"]] == ["record", "waived"]
+    assert sum(p["amount"]["minor_units"] for p in by_user["bob"]["parts"]) == 0
     compare = Client().get(f"/api/v1/proposals/{proposal['id']}/compare?a=1&b=2").json()
     assert {c["user"]: c["change"] for c in compare} == {"bob": -1_250, "carol": 1_250}
     done = post_json(alice_client, f"/api/v1/proposals/{proposal['id']}/finalize", {})

@@ -38,7 +38,7 @@ def test_the_whole_flow_from_the_pages(alice, bob, carol, client, story, setting
     assert "<svg" in page
     assert "split-chart" in page
     assert "The script" in page
-    assert "reached through" in page
+    assert "Reached through" in page
     assert Client().get(f"/proposals/{proposal.pk}").status_code == 404  # a draft
     client.post(f"/proposals/{proposal.pk}/adjust", {"action": "waive", "user": "bob",
                                                      "reason": "He asked to."})  # fmt: skip
@@ -107,3 +107,29 @@ def test_the_proposal_page_costs_the_same_queries_for_3_or_30_people(alice, bob,
             assert client.get(f"/proposals/{proposal.pk}").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_proposal_says_what_was_left_at_its_default_and_each_line_adds_up(
+    alice, carol, client, story
+):
+    from ensemble.lineage import services as lineage
+    from ensemble.lineage.testing import bare_record
+    from ensemble.payments.services import pools, proposals
+
+    muse = bare_record(carol, kind="text", title="A muse")
+    lineage.add_source(story.film, muse, by=alice, note="What set it off.", kind="inspired_by")
+    pool = pools.create_pool(story.production, by=alice, kind="fixed_budget", currency="EUR",
+                             budget=64_349)  # fmt: skip
+    proposal = proposals.make_proposal(pool, by=alice)
+    proposals.revise(proposal, by=alice, changes={"waivers": [{"user": "bob", "reason": "Gift."}]})
+    client.force_login(alice)
+    page = client.get(f"/proposals/{proposal.pk}").content.decode()
+    assert "Editor share: <strong>0 %</strong>" in page
+    assert "Left at its default: the production&#x27;s own creators (Alice Archer)" in page
+    assert "“Inspired by”: <strong>1 in this lineage</strong>" in page
+    assert "weighs 0 by default, so it receives no money" in page
+    # Carol's whole pool, as a sum: the song, the script, and Bob's waived share.
+    assert "How €643.49 adds up" in page
+    assert "+€160.87</span> part of what others waived" in page
+    assert "= €643.49</span> paid" in page
+    assert "-€160.87</span> waived: goes to everyone else" in page

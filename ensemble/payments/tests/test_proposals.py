@@ -237,14 +237,17 @@ def test_the_earnings_of_a_member(alice, bob, pool, settings):
     batch = ledger.make_batch(pool, by=alice)
     ledger.mark_paid(batch.payouts.get(user=bob), by=alice, reference="ref-1")
     told = bob.notifications.get(kind="payout_made")
-    assert told.text == "100.00 EUR was paid to you (reference ref-1)."
+    assert told.text == "€100.00 was paid to you (reference ref-1)."
     mine = ledger.earnings(bob)
     assert [(r["final"], r["paid"]) for r in mine["rows"]] == [(10_000, 10_000)]
     assert mine["totals"]["EUR"]["final"] == 10_000
-    assert "The film,EUR,0.00,100.00,100.00" in ledger.earnings_csv(bob)
+    exported = ledger.earnings_csv(bob).splitlines()
+    assert exported[0] == ("production,currency,proposed,final,paid,"
+                           "proposed_minor_units,final_minor_units,paid_minor_units")  # fmt: skip
+    assert exported[1] == "The film,EUR,0.00,100.00,100.00,0,10000,10000"
 
 
-def test_amounts_print_exactly():
-    assert ledger.decimal(123_456, "EUR") == "1234.56"
-    assert ledger.decimal(5, "EUR") == "0.05"
-    assert ledger.decimal(5, "JPY") == "5"
+def test_the_currencies_pools_take_have_the_minor_units_of_iso_4217():
+    assert pools.CURRENCIES["EUR"] == 2
+    assert pools.CURRENCIES["JPY"] == pools.CURRENCIES["KRW"] == 0
+    assert set(pools.CURRENCIES.values()) == {0, 2}

@@ -1,5 +1,6 @@
 """Calls, entries, decisions, scores and withdrawals."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +15,11 @@ from ensemble.accounts.http import member
 from ensemble.accounts.models import Skill
 from ensemble.core.api import ApiError
 from ensemble.core.pagination import paginate
-from ensemble.projects import events, services
+from ensemble.projects import events, gallery, services
 from ensemble.projects.api.base import ERRORS, call_for, project_for, router
 from ensemble.projects.models import (
     Call,
+    Decision,
     Entry,
     Project,
 )
@@ -73,6 +75,15 @@ class EntryIn(Schema):
     record_id: int
 
 
+class EntryNoteOut(Schema):
+    """A leader's note to the entrant, with the decision it came with."""
+
+    state: str  # what the entry was moved to
+    note: str
+    by: str | None  # the leader's username (None once their account is gone)
+    created_at: datetime
+
+
 class EntryOut(Schema):
     id: int
     record_id: int
@@ -82,6 +93,7 @@ class EntryOut(Schema):
     score_count: int
     score_mean: float | None
     created_at: datetime
+    notes: list[EntryNoteOut]  # the leaders' notes: for the entrant and the leaders only
 
 
 class EntryPage(Schema):
@@ -197,7 +209,11 @@ def updatecall_for(request: HttpRequest, call_id: int, patch: CallPatch) -> dict
     return call_out(call)
 
 
-def entry_out(entry: Entry, hide_names: bool, viewer_id: int | None) -> dict[str, Any]:
+def entry_out(
+    entry: Entry, hide_names: bool, viewer_id: int | None, notes: Sequence[Decision] = ()
+) -> dict[str, Any]:
+    """An entry as JSON. `notes` come from `gallery.notes_prefetch` or `_notes`, which load
+    only those the viewer may read."""
     hidden = hide_names and entry.entrant_id != viewer_id
     return {
         "id": entry.pk,
@@ -208,7 +224,22 @@ def entry_out(entry: Entry, hide_names: bool, viewer_id: int | None) -> dict[str
         "score_count": entry.score_count,
         "score_mean": entry.score_mean,
         "created_at": entry.created_at,
+        "notes": [
+            {
+                "state": d.to_state,
+                "note": d.note,
+                "by": d.by.username if d.by else None,
+                "created_at": d.created_at,
+            }
+            for d in notes
+        ],
     }
+
+
+def _notes(entry: Entry, viewer: Any) -> list[Decision]:
+    """The leaders' notes on one entry, if this viewer is its entrant or a leader."""
+    notes = gallery.readable_notes(entry.call, viewer)
+    return [] if notes is None else list(notes.filter(entry=entry))
 
 
 @router.post("/calls/{call_id}/entries", response={201: EntryOut, **ERRORS})
@@ -232,17 +263,21 @@ def list_entries(
     limit: int = Query(50, ge=1, le=100),
 ) -> dict[str, Any]:
     """The entries you may see: all for leaders; your own while a sealed call is open;
-    everyone's otherwise. Under blind review, reviewers get no names."""
+    everyone's otherwise. Under blind review, reviewers get no names. `notes`: the
+    leaders' notes with their decisions, on your own entries (on all, for leaders)."""
     call = call_for(request, call_id)
     viewer = http.api_viewer(request)
     entries = services.visible_entries(call, viewer)
     if state:
         entries = entries.filter(state=state)
+    notes = gallery.notes_prefetch(call, viewer)
+    if notes is not None:
+        entries = entries.prefetch_related(notes)
     page = paginate(entries, cursor=cursor, limit=limit)
     hide = services.names_hidden_from(viewer, call)
     viewer_id = viewer.pk if viewer is not None else None
     return {
-        "items": [entry_out(e, hide, viewer_id) for e in page.items],
+        "items": [entry_out(e, hide, viewer_id, gallery.entry_notes(e)) for e in page.items],
         "next_cursor": page.next_cursor,
     }
 
@@ -264,7 +299,7 @@ def decide(request: HttpRequest, entry_id: int, body: DecisionIn) -> dict[str, A
     entry = _entry(request, entry_id)
     services.decide([entry], by=member(request), state=body.state, note=body.note)
     hide = services.names_hidden_from(member(request), entry.call)
-    return entry_out(entry, hide, member(request).pk)
+    return entry_out(entry, hide, member(request).pk, _notes(entry, member(request)))
 
 
 @router.post("/entries/{entry_id}/scores", response={200: EntryOut, **ERRORS})
@@ -273,10 +308,10 @@ def score(request: HttpRequest, entry_id: int, body: ScoreIn) -> dict[str, Any]:
     services.score(entry, by=member(request), value=body.value)
     entry.refresh_from_db()
     hide = services.names_hidden_from(member(request), entry.call)
-    return entry_out(entry, hide, member(request).pk)
+    return entry_out(entry, hide, member(request).pk, _notes(entry, member(request)))
 
 
 @router.post("/entries/{entry_id}/withdraw", response={200: EntryOut, **ERRORS})
 def withdraw(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     entry = services.withdraw_entry(_entry(request, entry_id), by=member(request))
-    return entry_out(entry, False, member(request).pk)
+    return entry_out(entry, False, member(request).pk, _notes(entry, member(request)))

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Schema, Status
@@ -14,9 +15,11 @@ from ensemble.projects import productions, services
 from ensemble.projects.api.base import ERRORS, project_for, router
 from ensemble.projects.models import (
     Production,
+    Project,
     Release,
 )
-from ensemble.records.models import Record
+from ensemble.records import access
+from ensemble.records.models import CoCreator, Record
 
 
 class ProductionIn(Schema):
@@ -37,6 +40,66 @@ class ReleaseOut(Schema):
     people_count: int
     credits: list[dict[str, Any]]
     thanks: list[dict[str, Any]]
+
+
+class ReleaseSummaryOut(Schema):
+    number: int
+    released_at: datetime
+    contribution_count: int
+    people_count: int
+
+
+class ProductionSummaryOut(Schema):
+    id: int
+    record_id: int
+    title: str | None  # None: a draft only its creators see (listed for the leaders)
+    url: str | None
+    visibility: str
+    removed: bool
+    released_at: datetime | None  # of the latest release
+    releases: list[ReleaseSummaryOut]  # newest first
+    credits_url: str | None  # the latest release's frozen credits
+
+
+def productions_of(project: Project, viewer: Any, *, leader: bool) -> list[dict[str, Any]]:
+    """The project's productions the viewer may see, newest first, with their releases,
+    in three statements however many. A production whose record the viewer may not see
+    (a draft) is left out, except for the project's leaders, who need it to release it:
+    they get its number, not its title."""
+    found = Production.objects.filter(project=project).select_related("record__owner")
+    found = found.prefetch_related(
+        "releases",
+        Prefetch("record__cocreators", queryset=CoCreator.objects.all()),
+    )
+    listed = []
+    for production in found:
+        record = production.record
+        shown = access.can_view_or_tombstone(viewer, record)
+        if not shown and not leader:
+            continue
+        releases = list(production.releases.all())
+        listed.append(
+            {
+                "id": production.pk,
+                "record_id": record.pk,
+                "title": record.title if shown else None,
+                "url": record.get_absolute_url() if shown else None,
+                "visibility": record.visibility,
+                "removed": record.is_deleted,
+                "released_at": releases[0].released_at if releases else None,
+                "releases": [
+                    {
+                        "number": r.number,
+                        "released_at": r.released_at,
+                        "contribution_count": r.contribution_count,
+                        "people_count": r.people_count,
+                    }
+                    for r in releases
+                ],
+                "credits_url": f"/api/v1/productions/{production.pk}/credits" if releases else None,
+            }
+        )
+    return listed
 
 
 def _production(request: HttpRequest, production_id: int) -> Production:

@@ -7,11 +7,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Schema, Status
 
+from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.core.api import ApiError
 from ensemble.core.pagination import paginate
 from ensemble.projects import services
 from ensemble.projects.api.base import ERRORS, member_named, project_for, router
+from ensemble.projects.api.productions import ProductionSummaryOut, productions_of
 from ensemble.projects.models import (
     Project,
     Stage,
@@ -35,6 +37,10 @@ class ProjectOut(Schema):
     owner: str
     stages: list[StageOut]
     created_at: datetime
+
+
+class ProjectDetailOut(ProjectOut):
+    productions: list[ProductionSummaryOut]  # the finished works and their releases
 
 
 class ProjectIn(Schema):
@@ -94,9 +100,14 @@ def list_projects(
     return {"items": [project_out(p) for p in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/projects/{slug}", response={200: ProjectOut, **ERRORS}, auth=None)
+@router.get("/projects/{slug}", response={200: ProjectDetailOut, **ERRORS}, auth=None)
 def getproject_for(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return project_out(project_for(request, slug))
+    """A project, with its productions and their releases (drafts only for those who may
+    see them)."""
+    project = project_for(request, slug)
+    viewer = http.api_viewer(request)
+    leader = services.is_leader(viewer, project)
+    return {**project_out(project), "productions": productions_of(project, viewer, leader=leader)}
 
 
 @router.patch("/projects/{slug}", response={200: ProjectOut, **ERRORS})

@@ -9,6 +9,7 @@ from ensemble.projects.services.access import can_view_project, is_leader, requi
 from ensemble.projects.services.calls import create_call, set_call_status
 from ensemble.projects.services.entries import (
     decide,
+    entered_in,
     lock_for_entry,
     names_hidden_from,
     require_kind,
@@ -37,6 +38,7 @@ __all__ = [
     "create_call",
     "create_project",
     "decide",
+    "entered_in",
     "is_leader",
     "lock_for_entry",
     "names_hidden_from",

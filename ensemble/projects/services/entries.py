@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ensemble.accounts.models import User
+from ensemble.core.params import whole
 from ensemble.core.refusals import Refused
 from ensemble.lineage import graph
 from ensemble.notifications.services import notify
@@ -20,7 +21,7 @@ from ensemble.projects.models import (
     EntryUpload,
     Score,
 )
-from ensemble.projects.services.access import is_leader, require_leader
+from ensemble.projects.services.access import can_view_project, is_leader, require_leader
 from ensemble.records.models import Record
 from ensemble.records.services import checked_text
 
@@ -145,14 +146,16 @@ def decide(entries: Iterable[Entry], *, by: User, state: str, note: str = "") ->
     changed = [e for e in entries if e.state != state]
     now = timezone.now()
     with transaction.atomic():
-        Decision.objects.bulk_create(
+        made = Decision.objects.bulk_create(
             Decision(entry=e, by=by, from_state=e.state, to_state=state, note=note, created_at=now)
             for e in changed
         )
         Entry.objects.filter(pk__in=[e.pk for e in changed]).update(state=state, updated_at=now)
-        for entry in changed:
+        for entry, decision in zip(changed, made, strict=True):
             entry.state = state
-            notify(entry.entrant, "entry_decided", actor=by, about=entry)
+            # About the decision, not the entry: the message keeps the state it was
+            # moved to and the leaders' note, whatever happens to the entry later.
+            notify(entry.entrant, "entry_decided", actor=by, about=decision)
     return entries
 
 
@@ -198,3 +201,15 @@ def names_hidden_from(viewer: Any, call: Call) -> bool:
     """Blind review: while the call is open, its reviewers see entries without names
     (the entrant still sees their own)."""
     return call.blind_review and call.status == Call.Status.OPEN and is_leader(viewer, call.project)
+
+
+def entered_in(records: Any, call_id: str, viewer: Any) -> Any:
+    """Browse's and `GET /records`' `call` filter: the records entered in that call that
+    this viewer may see as entries (`visible_entries`). A number that names no call, or
+    a call of a project the viewer may not see, narrows to nothing: the same answer,
+    so the filter tells nobody which calls exist."""
+    pk = whole(call_id)
+    call = Call.objects.select_related("project").filter(pk=pk).first() if pk else None
+    if call is None or (call.project is not None and not can_view_project(viewer, call.project)):
+        return records.none()
+    return records.filter(pk__in=visible_entries(call, viewer).values("record_id"))

@@ -53,7 +53,7 @@ def test_outsiders_cannot_post_calls_or_review(alice, carol, client):
     client.force_login(carol)
     assert client.get(f"/projects/{project.slug}/calls/new").status_code == 404
     assert client.get(f"/calls/{call.pk}/review").status_code == 404
-    assert client.post(f"/calls/{call.pk}/decide", {"state": "selected"}).status_code == 302
+    assert client.post(f"/calls/{call.pk}/decide", {"state": "selected"}).status_code == 404
     assert not Entry.objects.filter(state="selected").exists()
 
 

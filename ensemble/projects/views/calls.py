@@ -11,8 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
+from ensemble.core.pagination import BadCursor
 from ensemble.core.refusals import Refused
-from ensemble.projects import entry_uploads, events, services
+from ensemble.projects import entry_uploads, events, gallery, services
 from ensemble.projects.forms import CallForm, EnterForm, EntryUploadForm
 from ensemble.projects.models import Entry, Project, Stage
 from ensemble.projects.views.base import call_for, project_for, show_refusal
@@ -65,8 +66,14 @@ def _stage(project: Project, position: int | None) -> Stage | None:
 
 
 def call(request: HttpRequest, call_id: int) -> HttpResponse:
+    """The call: its brief, entering, and its entries as a gallery (`gallery`), the
+    chosen work first with the productions that use it; the entrant's own entries with
+    the leaders' notes to them. A fixed number of queries whatever the entries."""
     call = call_for(request, call_id)
-    entries = list(services.visible_entries(call, request.user)[:200])
+    try:
+        shown = gallery.gallery(call, request.user, cursor=request.GET.get("cursor"))
+    except BadCursor:
+        return redirect(call)
     eligible: list[Record] = []
     if request.user.is_authenticated and call.accepts_entries:
         entered = Entry.objects.filter(call=call).values_list("record_id", flat=True)
@@ -84,9 +91,11 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
             "waiting": entry_uploads.waiting_for(call, request.user),
             "event_url": events.event_url(call) if is_leader else "",
             "max_bytes": largest_upload(),
-            "entries": entries,
+            "gallery": shown,
+            "paged": bool(request.GET.get("cursor")),  # past the first entries
+            "mine": gallery.own_entries(call, request.user),
             "names_hidden": services.names_hidden_from(request.user, call),
-            "sealed": call.is_sealed_now and not services.is_leader(request.user, call.project),
+            "sealed": call.is_sealed_now and not is_leader,
             "is_leader": is_leader,
             "eligible": eligible,
         },

@@ -8,8 +8,14 @@ The children run in process groups of their own, so a Ctrl-C in the terminal rea
 only this command, which then asks each child to stop exactly once. (When the terminal's
 SIGINT also reached granian's workers directly, granian could leave a worker running
 after its main process was gone.)
+
+The children are told the address actually used (HOST, PORT), so that without SITE_URL
+their links lead where the site listens. The site's address and, while DEBUG is on, the
+demo accounts are printed last, once the web server answers, where they cannot scroll
+away under the start-up's output.
 """
 
+import http.client
 import os
 import signal
 import subprocess
@@ -17,10 +23,13 @@ import sys
 import time
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from ensemble.core.env import WILDCARD_HOSTS, listen_url
 
 
 class Command(BaseCommand):
@@ -48,10 +57,12 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         self.prepare()
-        children = {"web": self.start_web(host, port, workers, reload)}
+        # Before the children read their settings: links follow --host and --port too.
+        env = {**os.environ, "HOST": host, "PORT": str(port)}
+        site = settings.SITE_URL if settings.SITE_URL_IS_SET else listen_url(host, port)
+        children = {"web": self.start_web(host, port, workers, reload, env)}
         if not no_worker:
-            children["worker"] = self.start_worker()
-        self.stdout.write(f"Ensemble is running on http://{host}:{port}/ (Ctrl-C stops it)")
+            children["worker"] = self.start_worker(env)
 
         stopping = False
 
@@ -62,12 +73,20 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
+        announce_by = time.monotonic() + 60  # announce anyway if the site is this slow
         while not stopping:
             for name, child in children.items():
                 if child.poll() is not None:
                     self.stderr.write(f"The {name} process exited ({child.returncode}).")
                     exit_code = child.returncode or 1
                     stopping = True
+            if (
+                announce_by
+                and not stopping
+                and (time.monotonic() > announce_by or self.answers(host, port, site))
+            ):
+                self.announce(host, port, site)
+                announce_by = 0
             time.sleep(0.2)
         self.shutdown(children)
         if exit_code:
@@ -80,8 +99,35 @@ class Command(BaseCommand):
         if settings.DEMO_ON_EMPTY:  # ENSEMBLE_DEMO: the demo, into an empty database only
             call_command("demo", if_empty=True)
 
+    def answers(self, host: str, port: int, site: str) -> bool:
+        """Whether the web server answers yet (with anything: it is up)."""
+        address = "127.0.0.1" if host in WILDCARD_HOSTS else host
+        connection = http.client.HTTPConnection(address, port, timeout=2)
+        try:
+            # Asked for by the site's own name, which ALLOWED_HOSTS lets in.
+            connection.request("GET", "/healthz", headers={"Host": urlsplit(site).netloc})
+            connection.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            return False
+        finally:
+            connection.close()
+        return True
+
+    def announce(self, host: str, port: int, site: str) -> None:
+        """The last lines of the start-up: where the site is, and how to sign in."""
+        listening = f"{host}:{port}"
+        where = "" if urlsplit(site).netloc == listening else f"listening on {listening}; "
+        self.stdout.write(
+            self.style.SUCCESS(f"Ensemble is running on {site}/") + f" ({where}Ctrl-C stops it)"
+        )
+        mailer = settings.MAILERS["default"]
+        if mailer["BACKEND"] == "ensemble.core.mail.FolderEmailBackend":
+            self.stdout.write(f"Emails go to {mailer['OPTIONS']['folder']}/ (one .eml file each).")
+        if settings.DEBUG:  # as on the home page; in production they stay out of the logs
+            call_command("demo", accounts=True, stdout=self.stdout)
+
     def start_web(
-        self, host: str, port: int, workers: int, reload: bool
+        self, host: str, port: int, workers: int, reload: bool, env: dict[str, str]
     ) -> subprocess.Popen[bytes]:
         command = [
             sys.executable, "-m", "granian",
@@ -98,13 +144,13 @@ class Command(BaseCommand):
         if reload:
             command += ["--reload", "--reload-paths", str(settings.BASE_DIR / "ensemble")]
         command.append("ensemble.wsgi:application")
-        return self.spawn(command)
+        return self.spawn(command, env)
 
-    def start_worker(self) -> subprocess.Popen[bytes]:
-        return self.spawn([sys.executable, "-m", "ensemble", "worker"])
+    def start_worker(self, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        return self.spawn([sys.executable, "-m", "ensemble", "worker"], env)
 
-    def spawn(self, command: list[str]) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(command, env=os.environ.copy(), process_group=0)  # noqa: S603
+    def spawn(self, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(command, env=env, process_group=0)  # noqa: S603
 
     def shutdown(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
         self.stdout.write("Stopping…")

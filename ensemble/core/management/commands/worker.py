@@ -2,7 +2,8 @@
 
 A thin wrapper over django-tasks-db's worker that processes every queue and never
 autoreloads (with DEBUG on, its reloader hangs after --max-tasks). Run several on other
-machines to scale out.
+machines to scale out. Its logging is settings.LOGGING's: one line per task, and only
+failed or slow tasks at INFO (ensemble/core/tasklog.py).
 
 It also runs the *sweepers* that apps register in `core.sweepers`: periodic checks
 that recover work a killed worker left behind (records requeues versions whose
@@ -15,8 +16,16 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
+from django_tasks_db.management.commands import db_worker
 
 from ensemble.core import sweepers
+
+
+class _DbWorker(db_worker.Command):
+    def configure_logging(self, verbosity: int) -> None:
+        """Keep the levels of settings.LOGGING, which db_worker's own would override,
+        putting its start-up and every task's start and end at INFO whatever LOG_LEVEL
+        says."""
 
 
 def _sweep_forever(stop: threading.Event, every: float) -> None:
@@ -50,7 +59,7 @@ class Command(BaseCommand):
         extra = {"max_tasks": max_tasks} if max_tasks else {}
         try:
             call_command(
-                "db_worker",
+                _DbWorker(),
                 queue_name="*",
                 reload=False,
                 batch=batch,

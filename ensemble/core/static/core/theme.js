@@ -1,4 +1,4 @@
-/* Ensemble theme switcher.
+/* Ensemble theme switcher (and the header menus' Escape key, at the end).
  *
  * Loaded synchronously in <head> so the chosen theme is applied before first paint
  * (no flash). <html data-theme> is "auto" (follow the system), "light" or "dark".
@@ -68,6 +68,34 @@
       buttons[i].addEventListener("click", toggle);
     }
     syncButtons();
+  });
+
+  // The header's menus are <details>, which work without script. With it they also
+  // close on Escape (focus goes back to their summary) and on a click elsewhere, as
+  // people expect of a menu.
+  function openMenus() {
+    return document.querySelectorAll(".site-header details[open]");
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var menus = openMenus();
+    for (var i = 0; i < menus.length; i++) {
+      var hadFocus = menus[i].contains(document.activeElement);
+      menus[i].open = false;
+      if (hadFocus) {
+        menus[i].querySelector("summary").focus();
+      }
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var menus = openMenus();
+    for (var i = 0; i < menus.length; i++) {
+      if (!menus[i].contains(event.target)) {
+        menus[i].open = false;
+      }
+    }
   });
 
   // Keep aria-pressed truthful when the system theme changes while on "auto".

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ensemble.accounts.models import User
+from ensemble.demo.models import DemoAccount
 from ensemble.demo.story import build
 
 
@@ -21,8 +22,16 @@ class Command(BaseCommand):
             "--if-empty", action="store_true",
             help="Do nothing (and succeed) when the database already has members.",
         )  # fmt: skip
+        parser.add_argument(
+            "--accounts", action="store_true",
+            help="Only list the demo accounts and their passwords (`ensemble serve` does, "
+                 "while DEBUG is on).",
+        )  # fmt: skip
 
-    def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, if_empty: bool, accounts: bool, **options: Any) -> None:
+        if accounts:
+            self.list_accounts()
+            return
         call_command("migrate", interactive=False, verbosity=0)
         members = User.objects.count()
         if members:
@@ -40,10 +49,10 @@ class Command(BaseCommand):
                       if not line.endswith("…") else None)  # fmt: skip
         self.stdout.write(self.style.SUCCESS(
             f"Demo built in {time.perf_counter() - started:.0f} s."))  # fmt: skip
-        # Asked for by hand, or while DEBUG is on: say the passwords. Started by
-        # `ensemble serve` in production (ENSEMBLE_DEMO, DEBUG off), keep them out of its
-        # logs: the home page shows them only with DEBUG on, too.
-        if settings.DEBUG or not if_empty:
+        # Asked for by hand: say the passwords. Started by `ensemble serve` (--if-empty),
+        # leave them to it: it prints them last, after its own start-up output, and only
+        # while DEBUG is on (in production they stay out of its logs).
+        if not if_empty:
             self.stdout.write("Sign in as:")
             for username, password in passwords.items():
                 self.stdout.write(f"  {username:<8} {password}")
@@ -52,3 +61,11 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{len(passwords)} demo accounts made; their passwords "
                               "show on the home page while DEBUG is on.")  # fmt: skip
+
+    def list_accounts(self) -> None:
+        demo = list(DemoAccount.objects.select_related("user"))
+        if demo:
+            self.stdout.write("Demo accounts (shown while DEBUG is on):")
+            for account in demo:
+                self.stdout.write(f"  {account.user.username:<8} {account.password}   "
+                                  f"{account.role}")  # fmt: skip
