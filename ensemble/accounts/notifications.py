@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from ensemble.core.markdown import escape_markdown
 from ensemble.notifications.kinds import Delivery, Kind, register
 
 register(
@@ -19,7 +20,8 @@ register(
         label="A new API token was created on your account",
         default=Delivery.EMAIL,
         describe=lambda n: (
-            f"A new API token “{n.about.name if n.about else 'deleted'}” was created "
+            f"A new API token “{escape_markdown(n.about.name) if n.about else 'deleted'}” "
+            "was created "
             "on your account. If this was not you, revoke it and change your password."
         ),
         link=lambda n: reverse("accounts:tokens"),

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from ensemble.core.markdown import escape_markdown
 from ensemble.notifications.kinds import Delivery, Kind, register
 
 
@@ -10,7 +11,7 @@ def _comment_link(n):  # type: ignore[no-untyped-def]
 
 
 def _actor(n):  # type: ignore[no-untyped-def]
-    return n.actor.name if n.actor else "Someone"
+    return escape_markdown(n.actor.name) if n.actor else "Someone"
 
 
 register(Kind(key="mentioned", label="Someone mentions you in a comment",

@@ -5,7 +5,11 @@ allow-list HTML cleaner) as a second wall: whatever the parser lets through, onl
 harmless tags and http(s)/mailto links reach the page.
 """
 
+import html
+import re
+
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -33,3 +37,22 @@ def render_markdown(text: str) -> SafeString:
         link_rel="nofollow ugc noopener",
     )
     return mark_safe(clean)  # noqa: S308 - cleaned by nh3 just above
+
+
+def markdown_words(text: str) -> str:
+    """What Markdown says, without its marks: for search documents and their snippets,
+    which would otherwise show `**` and `[…](…)` to the person searching."""
+    return html.unescape(strip_tags(render_markdown(text)))
+
+
+# The marks that start inline Markdown anywhere in a sentence (emphasis, code, links,
+# images, autolinks, raw HTML, strikethrough, entities) and the backslash itself. Block
+# marks (`#`, `-`, `1.`) only count at a line's start, where a quoted title never stands,
+# so titles keep their commas and dashes readable in the API's Markdown `text`.
+_INLINE_MARKS = re.compile(r"([\\`*_\[\]<>~&])")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as literal words inside Markdown: a title or a name quoted in a sentence
+    that is rendered as Markdown (a notification) shows exactly as its owner typed it."""
+    return _INLINE_MARKS.sub(r"\\\1", text)

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from ensemble.core.markdown import escape_markdown
 from ensemble.notifications.kinds import Delivery, Kind, register
 from ensemble.notifications.models import Notification
 
@@ -9,9 +10,10 @@ from ensemble.notifications.models import Notification
 def _describe(n: Notification) -> str:
     if n.about is None:
         return "Someone cited one of your records (the citation was since removed)."
-    who = f"@{n.actor.username}" if n.actor else "Someone"
+    who = escape_markdown(f"@{n.actor.username}") if n.actor else "Someone"
     verb = "used" if n.about.kind == "uses" else "was inspired by"
-    return f"{who} {verb} “{n.about.source.title}” in “{n.about.derived.title}”."
+    source, derived = escape_markdown(n.about.source.title), escape_markdown(n.about.derived.title)
+    return f"{who} {verb} “{source}” in “{derived}”."
 
 
 register(

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from ensemble.core.markdown import escape_markdown
 from ensemble.core.money import format_money
 from ensemble.notifications.kinds import Delivery, Kind, register
 
@@ -10,14 +11,17 @@ def _link(n):  # type: ignore[no-untyped-def]
     return reverse("payments:proposal", args=[n.about.pk]) if n.about else reverse("home")
 
 
+def _title(n):  # type: ignore[no-untyped-def]
+    return escape_markdown(n.about.pool.production.record.title)
+
+
 register(
     Kind(
         key="payment_proposal_published",
         label="You are in a payment proposal open for comments",
         default=Delivery.EMAIL,
         describe=lambda n: (
-            f"A payment proposal for “{n.about.pool.production.record.title}” includes you; "
-            "it is open for comments."
+            f"A payment proposal for “{_title(n)}” includes you; it is open for comments."
             if n.about
             else "A payment proposal that included you was published."
         ),
@@ -30,8 +34,7 @@ register(
         label="A payment proposal you are in was finalized",
         default=Delivery.EMAIL,
         describe=lambda n: (
-            f"The payment proposal for “{n.about.pool.production.record.title}” is final; "
-            "your earnings page shows your part."
+            f"The payment proposal for “{_title(n)}” is final; your earnings page shows your part."
             if n.about
             else "A payment proposal that included you was finalized."
         ),
@@ -45,7 +48,7 @@ register(
         default=Delivery.EMAIL,
         describe=lambda n: (
             f"{format_money(n.about.amount, n.about.currency)} was paid to you "
-            f"(reference {n.about.reference})."
+            f"(reference {escape_markdown(n.about.reference)})."
             if n.about
             else "A payout to you was made."
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ensemble.core.markdown import markdown_words
 from ensemble.projects.models import Call, Project
 from ensemble.search import index
 
@@ -9,13 +10,14 @@ from ensemble.search import index
 def reindex_call(call: Call) -> None:
     project = call.project
     public = project is None or project.is_visible_to_everyone
-    index.put("call", call.pk, title=call.title, body=call.brief,
+    index.put("call", call.pk, title=call.title, body=markdown_words(call.brief),
               tags=" ".join(call.accepted_kinds), public=public)  # fmt: skip
 
 
 def reindex_project(project: Project) -> None:
     """The project and its calls (their visibility follows the project's status)."""
-    index.put("project", project.pk, title=project.title, body=project.description,
+    body = markdown_words(project.description)
+    index.put("project", project.pk, title=project.title, body=body,
               public=project.is_visible_to_everyone)  # fmt: skip
     for call in project.calls.all():
         call.project = project

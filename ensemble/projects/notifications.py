@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from ensemble.core.markdown import escape_markdown
 from ensemble.notifications.kinds import Delivery, Kind, register
 from ensemble.notifications.models import Notification
 from ensemble.projects.models import Decision, Entry
@@ -17,7 +18,8 @@ def _entry_text(n: Notification) -> str:
     entry = decision.entry if decision is not None else about
     state = Entry.State(decision.to_state if decision is not None else entry.state)
     text = (
-        f"Your entry “{entry.record.title}” to “{entry.call.title}” is now {state.label.lower()}."
+        f"Your entry “{escape_markdown(entry.record.title)}” "
+        f"to “{escape_markdown(entry.call.title)}” is now {state.label.lower()}."
     )
     if decision is not None and decision.note:
         text += f" The leaders' note: “{decision.note}”"
@@ -48,7 +50,7 @@ register(
         label="You were made a leader of a project",
         default=Delivery.EMAIL,
         describe=lambda n: (
-            f"You are now a leader of “{n.about.project.title}”."
+            f"You are now a leader of “{escape_markdown(n.about.project.title)}”."
             if n.about
             else "You were made a leader of a project."
         ),
@@ -61,8 +63,9 @@ register(
         label="A production with your work in it (or thanking you) is released",
         default=Delivery.EMAIL,
         describe=lambda n: (
-            f"“{n.about.production.record.title}” of the project "
-            f"“{n.about.production.project.title}” is released: thank you for your part in it."
+            f"“{escape_markdown(n.about.production.record.title)}” of the project "
+            f"“{escape_markdown(n.about.production.project.title)}” is released: "
+            "thank you for your part in it."
             if n.about
             else "A production you contributed to was released."
         ),
@@ -79,7 +82,7 @@ register(
         # The whole post: notifications.rendering shortens it once rendered, as cutting
         # the Markdown here could leave half a `**` or `[link](` showing.
         describe=lambda n: (
-            f"News from “{n.about.project.title}”: {n.about.body}"
+            f"News from “{escape_markdown(n.about.project.title)}”: {n.about.body}"
             if n.about
             else "A project you take part in posted an update (since removed)."
         ),
@@ -91,7 +94,11 @@ register(
         key="entry_upload_not_entered",
         label="Something you uploaded into a call could not be entered",
         default=Delivery.EMAIL,
-        describe=lambda n: n.about.problem if n.about else "An upload into a call was not entered.",
+        describe=lambda n: (
+            escape_markdown(n.about.problem)
+            if n.about
+            else "An upload into a call was not entered."
+        ),
         link=lambda n: n.about.call.get_absolute_url() if n.about else reverse("home"),
     )
 )
@@ -101,7 +108,8 @@ register(
         label="A new call in a project you follow",
         default=Delivery.IN_APP,
         describe=lambda n: (
-            f"New call in “{n.about.project.title}”: {n.about.title}."
+            f"New call in “{escape_markdown(n.about.project.title)}”: "
+            f"{escape_markdown(n.about.title)}."
             if n.about and n.about.project
             else "A project you follow posted a new call."
         ),

@@ -3,8 +3,11 @@ description, text and tags; drafts and removed records are not found at all."""
 
 from __future__ import annotations
 
+import html
+
 from django.utils.html import strip_tags
 
+from ensemble.core.markdown import markdown_words
 from ensemble.records.models import Record
 from ensemble.search import index
 
@@ -15,7 +18,8 @@ def reindex(record: Record) -> None:
         index.drop("record", record.pk)
         return
     version = record.current_version
-    text = strip_tags(version.body_html) if version is not None and version.body_html else ""
+    text = html.unescape(strip_tags(version.body_html)) if version and version.body_html else ""
+    body = f"{markdown_words(record.description)}\n{text}"
     tags = " ".join(record.tags.values_list("name", flat=True))
-    index.put("record", record.pk, title=record.title, body=f"{record.description}\n{text}",
-              tags=tags, subkind=record.kind)  # fmt: skip
+    index.put("record", record.pk, title=record.title, body=body, tags=tags,
+              subkind=record.kind)  # fmt: skip

@@ -2,12 +2,13 @@
 
 from django.urls import reverse
 
+from ensemble.core.markdown import escape_markdown
 from ensemble.notifications.kinds import Delivery, Kind, register
 from ensemble.notifications.models import Notification
 
 
 def _record_title(n: Notification) -> str:
-    return f"“{n.about.record.title}”" if n.about else "a record (since removed)"
+    return f"“{escape_markdown(n.about.record.title)}”" if n.about else "a record (since removed)"
 
 
 def _record_link(n: Notification) -> str:
@@ -15,7 +16,7 @@ def _record_link(n: Notification) -> str:
 
 
 def _actor(n: Notification) -> str:
-    return f"@{n.actor.username}" if n.actor else "Someone"
+    return escape_markdown(f"@{n.actor.username}") if n.actor else "Someone"
 
 
 register(
@@ -52,7 +53,7 @@ register(
         default=Delivery.IN_APP,
         describe=lambda n: (
             f"Your upload to {_record_title(n)} could not be processed: "
-            f"{n.about.failure_reason if n.about else ''}"
+            f"{escape_markdown(n.about.failure_reason) if n.about else ''}"
         ),
         link=_record_link,
     )

@@ -181,3 +181,24 @@ def test_a_long_post_is_cut_after_rendering_so_no_mark_is_left_open():
     assert html.count("<strong>") == html.count("</strong>") == 1
     assert len(plain) <= LONGEST
     assert html.endswith("…</strong>")
+
+
+def test_titles_and_names_quoted_in_a_notification_show_as_typed(client, alice, bob):
+    """A title is words, not Markdown: `*Draft*` keeps its stars, a link-shaped title
+    stays text, and the plain form (subjects, text email) reads the same."""
+    from ensemble.lineage.services import add_source
+    from ensemble.records.testing import make_record
+
+    source = make_record(alice, title="*Draft* [x](https://evil.example) <b>", publish=True)
+    remix = make_record(bob, title="a_b_c & `d`", publish=True)
+    add_source(remix, source, by=bob, note="the drawing")
+    notification = Notification.objects.get(recipient=alice, kind="cited")
+
+    assert "<em>" not in as_html(notification.text)
+    assert "<a" not in as_html(notification.text)
+    assert as_plain(notification.text) == (
+        "@bob used “*Draft* [x](https://evil.example) <b>” in “a_b_c & `d`”."
+    )
+    client.force_login(alice)
+    html = client.get("/notifications/").content.decode()
+    assert "“*Draft* [x](https://evil.example) &lt;b&gt;”" in html

@@ -120,3 +120,19 @@ def test_record_filters_narrow_search_as_browse_does(alice, bob, client):
     odd = client.get("/search", {"q": "turnip", "licence": "stolen", "tag": "' OR 1=1 --"})
     assert odd.status_code == 200
     assert "<mark>" not in odd.content.decode()
+
+
+def test_snippets_show_the_words_of_markdown_not_its_marks(alice, client):
+    project = projects.create_project(alice, title="Allotment film")
+    make_call(
+        project,
+        title="Posters",
+        brief="We want **bold** posters: see [the brief](https://example.org/b) &amp; more.",
+    )
+    projects.set_status(project, by=alice, status="open")
+    make_record(alice, title="Sketch", description="A _quick_ **turnip** sketch.", publish=True)
+
+    for query in ("posters", "sketch"):
+        page = client.get(f"/search?q={query}").content.decode()
+        assert "**" not in page and "](" not in page and "_quick_" not in page
+    assert "bold" in client.get("/search?q=posters").content.decode()
