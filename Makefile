@@ -14,6 +14,7 @@ help:
 	@echo "make check   ruff, migrations check, mypy"
 	@echo "make bench   measure serving speed into docs/benchmarks.md"
 	@echo "make bench-records / bench-lineage   media and lineage benchmarks"
+	@echo "make soak    10 minutes of mixed load, memory of every process (SOAK_SECONDS=120)"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
 	@echo "make clean   remove .venv and caches (keeps var/, your data)"
 
@@ -112,6 +113,12 @@ bench-community: $(VENV)/.dev-installed
 .PHONY: bench-demo
 bench-demo: $(VENV)/.dev-installed
 	$(BIN)/python bench/demo.py
+
+# Mixed reads and writes from 60 members against `ensemble serve` (web and worker) for
+# SOAK_SECONDS (default 600), watching every process's memory (bench/soak.py).
+.PHONY: soak
+soak: $(VENV)/.dev-installed
+	$(BIN)/python bench/soak.py
 
 # Keeps var/ (the embedded database and uploaded media): delete it yourself to start over.
 clean:

@@ -14,6 +14,7 @@ from ensemble.core.env import (
     env_bool,
     env_choice,
     env_int,
+    env_rates,
     env_size,
     env_str,
     listen_url,
@@ -53,6 +54,17 @@ if DEBUG or not SITE_URL_IS_SET:
     ALLOWED_HOSTS = list(dict.fromkeys([*ALLOWED_HOSTS, "localhost", "127.0.0.1", "[::1]"]))
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
 WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
+# Slow clients (ensemble/core/arrival.py): threads per web process, how long headers and
+# bodies may take to arrive, and how many bodies may be arriving at once. Bodies get
+# fewer slots than there are threads, so pages keep answering while uploads trickle in.
+WEB_THREADS = env_int("WEB_THREADS", 16, minimum=2)
+REQUEST_HEADER_TIMEOUT = min(60, env_int("REQUEST_HEADER_TIMEOUT", 10, minimum=1))
+REQUEST_BODY_TIMEOUT = env_int("REQUEST_BODY_TIMEOUT", 10, minimum=1)
+REQUEST_MIN_RATE = env_size("REQUEST_MIN_RATE", 16 * 1024, minimum=1)
+REQUEST_BODY_SLOTS = min(
+    WEB_THREADS - 1, env_int("REQUEST_BODY_SLOTS", WEB_THREADS // 2, minimum=1)
+)
+REQUEST_BODIES_PER_ADDRESS = env_int("REQUEST_BODIES_PER_ADDRESS", 4, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -165,6 +177,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = env_str("UPLOAD_TEMP_DIR", str(VAR_DIR / "uploads"))
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)  # Django checks it exists
+# A file left there by a web process that died mid-upload is removed by the worker's
+# sweeper once it is this old (a file still being written is locked, and never removed).
+UPLOAD_STALE_SECONDS = env_int("UPLOAD_STALE_SECONDS", 60 * 60, minimum=60)
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "ensemble.records.uploads.CappedTemporaryFileUploadHandler",
@@ -213,7 +228,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Throttles: (attempts, window in seconds); see ensemble/core/ratelimit.py.
 RATE_LIMITS = {
     # Failed sign-ins from one address, for one account from one address, and for one
-    # account from everywhere (a higher cap, so a stranger cannot easily lock you out).
+    # account from everywhere (past which only addresses that have not been failing at
+    # it may try: a stranger cannot lock the owner out; accounts/services.py).
     "login_ip": (env_int("RATE_LOGIN_IP", 30, minimum=1), 15 * 60),
     "login_account_ip": (env_int("RATE_LOGIN_ACCOUNT_IP", 8, minimum=1), 15 * 60),
     "login_account": (env_int("RATE_LOGIN_ACCOUNT", 50, minimum=1), 60 * 60),
@@ -226,6 +242,32 @@ RATE_LIMITS = {
     "verify_resend": (env_int("RATE_VERIFY_RESEND", 5, minimum=1), 60 * 60),
     "email_change": (env_int("RATE_EMAIL_CHANGE", 5, minimum=1), 60 * 60),
     "token_create": (env_int("RATE_TOKEN_CREATE", 20, minimum=1), 60 * 60),
+    # Writes, per member (`kind`) and per client address (`kind_ip`, higher: one address
+    # may be a room of people). Change any with RATE_LIMITS="comment=20/10m,heart=120/h".
+    **env_rates(
+        "RATE_LIMITS",
+        {
+            "comment": (20, 10 * 60),
+            "comment_ip": (60, 10 * 60),
+            "mention": (50, 60 * 60),  # people named in comments, per member
+            "heart": (120, 60 * 60),
+            "heart_ip": (600, 60 * 60),
+            "follow": (60, 60 * 60),
+            "follow_ip": (300, 60 * 60),
+            "list": (60, 60 * 60),
+            "list_ip": (300, 60 * 60),
+            "upload": (60, 60 * 60),
+            "upload_ip": (300, 60 * 60),
+            "entry": (30, 60 * 60),
+            "entry_ip": (150, 60 * 60),
+            "update": (20, 60 * 60),
+            "update_ip": (100, 60 * 60),
+            "token_ip": (60, 60 * 60),
+            # Mention and reply emails to one member about one thread (the rest wait
+            # for the digest).
+            "thread_email": (1, 15 * 60),
+        },
+    ),
 }
 # Behind a reverse proxy set this to the number of proxies that append to
 # X-Forwarded-For, so rate limits key on the client and not on the proxy.

@@ -5,4 +5,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ensemble.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from ensemble.core.arrival import ArrivalGuard  # noqa: E402 - needs the settings loaded
+
+# Request bodies arrive within a deadline and a budget (ensemble/core/arrival.py).
+application = ArrivalGuard(django_application)

@@ -25,7 +25,7 @@ from ensemble.accounts.schemas import (
     UserOut,
 )
 from ensemble.core import ratelimit
-from ensemble.core.api import ApiError, ErrorOut
+from ensemble.core.api import ERRORS, ApiError
 
 router = Router(tags=["accounts"])
 
@@ -34,24 +34,33 @@ def _form_errors(form: Any) -> ValidationError:
     return ValidationError({field: list(errors) for field, errors in form.errors.items()})
 
 
-@router.post("/auth/signup", auth=None, response={201: MeOut, 422: ErrorOut, 429: ErrorOut})
-def signup(request: HttpRequest, payload: SignupIn) -> Status[User]:
-    """Create an account. A verification link is emailed to the address."""
+@router.post("/auth/signup", auth=None, response={202: PendingOut, **ERRORS})
+def signup(request: HttpRequest, payload: SignupIn) -> Status[dict[str, str]]:
+    """Create an account; a link to verify the address is emailed to it.
+
+    The answer is the same whether or not the address already has an account (its owner
+    is emailed instead), so sign-up never tells whose address is registered. A taken
+    username is still refused: usernames are public.
+    """
     services.throttle_signup(ratelimit.client_address(request), payload.username, payload.email)
     form = SignUpForm(data=payload.dict())
     if not form.is_valid():
         raise _form_errors(form)
-    user = services.sign_up(**form.cleaned_data)
-    return Status(201, user)
+    services.sign_up(**form.cleaned_data)
+    email = form.cleaned_data["email"]
+    return Status(
+        202, {"detail": f"We sent a message to {email}: open the link in it to continue."}
+    )
 
 
 @router.post(
     "/auth/tokens",
     auth=None,
-    response={201: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: TokenOut, **ERRORS},
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     """Exchange a username (or email) and password for a personal access token."""
+    ratelimit.limit_write(request, "token")
     from django.contrib.auth import authenticate
 
     ip = ratelimit.client_address(request)
@@ -72,13 +81,13 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
     )
 
 
-@router.get("/me", response={200: MeOut, 401: ErrorOut})
+@router.get("/me", response={200: MeOut, **ERRORS})
 def me(request: HttpRequest) -> User:
     """The account the request is authenticated as."""
     return member(request)
 
 
-@router.patch("/me", response={200: MeOut, 401: ErrorOut, 422: ErrorOut})
+@router.patch("/me", response={200: MeOut, **ERRORS})
 def update_me(request: HttpRequest, payload: MePatch) -> User:
     """Change your profile; fields you leave out stay as they are."""
     user = member(request)
@@ -104,7 +113,7 @@ def update_me(request: HttpRequest, payload: MePatch) -> User:
     return user
 
 
-@router.post("/me/email", response={202: PendingOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut})
+@router.post("/me/email", response={202: PendingOut, **ERRORS})
 def change_email(request: HttpRequest, payload: EmailChangeIn) -> Status[dict[str, str]]:
     """Ask to change your email address. It changes when the link sent to it is opened."""
     form = EmailChangeForm(data=payload.dict())
@@ -117,7 +126,7 @@ def change_email(request: HttpRequest, payload: EmailChangeIn) -> Status[dict[st
     return Status(202, {"detail": f"We sent a confirmation link to {new_email}."})
 
 
-@router.get("/users/{username}", auth=None, response={200: UserOut, 404: ErrorOut})
+@router.get("/users/{username}", auth=None, response={200: UserOut, **ERRORS})
 def user_detail(request: HttpRequest, username: str) -> User:
     """A member's public profile."""
     return get_object_or_404(

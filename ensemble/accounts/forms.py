@@ -52,9 +52,9 @@ class SignUpForm(forms.Form):
         return username
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        services.validate_new_email(email)
-        return email
+        # Whether the address is taken is never said here: sign-up answers alike either
+        # way, and the owner is emailed (services.sign_up).
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
     def clean(self) -> dict:
         data = super().clean() or {}
@@ -129,6 +129,7 @@ class ProfileForm(forms.ModelForm):
                 "Names cannot contain invisible control characters (such as text-direction "
                 "overrides), which could make one name look like another."
             )
+        services.validate_display_name(name, self.instance)
         return name
 
     def clean_avatar(self) -> ContentFile | None:

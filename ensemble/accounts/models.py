@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from ensemble.accounts.lookalikes import skeleton
 from ensemble.core.markdown import render_markdown
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_]{3,30}\Z"
@@ -100,6 +101,11 @@ class User(AbstractUser):
     bio_html = models.TextField(blank=True, editable=False)
     avatar = models.ImageField(upload_to="avatars/", blank=True)
     links = models.JSONField(default=list, blank=True)
+    # The TR39 skeletons of the display name and the username (accounts.lookalikes),
+    # kept by save(). Indexed: a new name is refused when it looks like another member's,
+    # which is one lookup on each of these columns.
+    name_skeleton = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+    username_skeleton = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
 
     objects = EnsembleUserManager()  # type: ignore[misc]  # django-stubs types it a ClassVar
 
@@ -117,13 +123,26 @@ class User(AbstractUser):
         if update_fields is None or "bio" in update_fields:  # not on every login
             self.bio_html = render_markdown(self.bio)
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "bio_html"}
+                kwargs["update_fields"] = update_fields = {*update_fields, "bio_html"}
+        if update_fields is None or {"display_name", "username"} & set(update_fields):
+            self.name_skeleton = skeleton(self.display_name)
+            self.username_skeleton = skeleton(self.username)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "name_skeleton", "username_skeleton"}
         super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:
         """What to call this person on a page."""
         return self.display_name or self.username
+
+    @property
+    def name_with_handle(self) -> str:
+        """The name and the @username, for plain text (email subjects, notifications):
+        display names need not be unique, usernames are."""
+        if self.display_name and self.display_name != self.username:
+            return f"{self.display_name} (@{self.username})"
+        return f"@{self.username}"
 
     @property
     def email_verified(self) -> bool:

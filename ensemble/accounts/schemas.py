@@ -8,9 +8,10 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from ensemble.accounts.models import USERNAME_PATTERN, User
+from ensemble.core.json_in import JsonIn
 
 
-class SignupIn(Schema):
+class SignupIn(JsonIn):
     username: str = Field(max_length=30, description="3–30 letters, digits or underscores.")
     email: str = Field(max_length=254)
     password: str = Field(max_length=4096)
@@ -26,7 +27,7 @@ class SignupIn(Schema):
         return value
 
 
-class TokenIn(Schema):
+class TokenIn(JsonIn):
     username: str = Field(max_length=254, description="Username or email address.")
     password: str = Field(max_length=4096)
     name: str = Field("API", max_length=80, description="What the token is for; one line.")
@@ -90,7 +91,7 @@ class MeOut(UserOut):
     email_verified: bool
 
 
-class MePatch(Schema):
+class MePatch(JsonIn):
     """Send only what changes. `null` is refused: clear with `""` or `[]`."""
 
     # The defaults are never applied: the endpoint reads only the fields that were sent.
@@ -106,7 +107,7 @@ class MePatch(Schema):
     )
 
 
-class EmailChangeIn(Schema):
+class EmailChangeIn(JsonIn):
     email: str = Field(max_length=254, description="The new address; a link is sent there.")
     password: str = Field(max_length=4096, description="Your current password.")
 

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from ensemble.accounts import indexing
+from ensemble.accounts.lookalikes import skeleton
 from ensemble.accounts.models import RESERVED_USERNAMES, AccessToken, User
 from ensemble.accounts.tokens import (
     make_email_change_token,
@@ -24,10 +26,39 @@ from ensemble.notifications.services import notify
 
 
 def validate_new_username(username: str) -> None:
+    """Refuse reserved and taken usernames, and ones that look like another member's
+    name (`a1ice` beside `alice`): a username is what tells two members apart."""
     if username.lower() in RESERVED_USERNAMES:
         raise ValidationError("This username is reserved.", code="reserved")
     if User.objects.with_username(username).exists():
         raise ValidationError("This username is taken.", code="taken")
+    _refuse_lookalike(skeleton(username), "This username")
+
+
+def validate_display_name(name: str, member: User) -> None:
+    """Refuse a display name that looks like another member's display name or username.
+
+    Only a changed name is checked (its skeleton differs from the member's own): a
+    member keeps the name they have, even one that came before this rule.
+    """
+    shape = skeleton(name)
+    if not shape or shape in (member.name_skeleton, member.username_skeleton):
+        return
+    _refuse_lookalike(shape, "This name", exclude=member)
+
+
+def _refuse_lookalike(shape: str, what: str, *, exclude: User | None = None) -> None:
+    others = User.objects.filter(Q(name_skeleton=shape) | Q(username_skeleton=shape))
+    if exclude is not None and exclude.pk is not None:
+        others = others.exclude(pk=exclude.pk)
+    other = others.only("username", "display_name").first()
+    if other is None:
+        return
+    raise ValidationError(
+        f"{what} looks too much like another member's, {other.name_with_handle}: people "
+        "could take one of you for the other. Please choose one that stands apart.",
+        code="lookalike",
+    )
 
 
 def validate_new_email(email: str, *, exclude: User | None = None) -> None:
@@ -46,8 +77,14 @@ def throttle_signup(ip: str, username: str, email: str) -> None:
 
 
 @transaction.atomic
-def sign_up(*, username: str, email: str, password: str) -> User:
+def sign_up(*, username: str, email: str, password: str) -> User | None:
     """Create an account and send the verification email (after the commit).
+
+    When the address already has an account, nothing is created: its owner is emailed
+    instead (someone tried to sign up with it; sign in or reset the password) and None
+    is returned, which callers answer exactly like a new account, so sign-up never
+    tells whether an address is known. The password is hashed either way, so the two
+    take as long.
 
     Callers validate first (forms or API schemas); this re-checks what must hold so that
     two racing requests cannot both take a name (the database constraints are the last
@@ -55,15 +92,30 @@ def sign_up(*, username: str, email: str, password: str) -> User:
     """
     email = User.objects.normalize_email(email)
     validate_new_username(username)
-    validate_new_email(email)
     user = User(username=username, email=email)
     validate_password(password, user)
     user.set_password(password)
+    owner = User.objects.with_email(email).first()
+    if owner is not None:
+        _send_signup_attempt_email(owner)
+        return None
     user.full_clean(exclude=["password"], validate_constraints=False)
     save_new_user(user)
     indexing.reindex(user)
     send_verification_email(user)
     return user
+
+
+def _send_signup_attempt_email(owner: User) -> None:
+    """Tell an address's owner that someone tried to sign up with it (throttled per address
+    by `signup_account`, like every sign-up)."""
+    context = {
+        "user": owner,
+        "login_link": settings.SITE_URL + reverse("accounts:login"),
+        "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+        "site_name": settings.SITE_NAME,
+    }
+    queue_email(owner.email, "accounts/email/signup_attempt", context)
 
 
 def save_new_user(user: User) -> None:
@@ -230,8 +282,8 @@ def user_for_token(secret: str) -> User | None:
     return token.user
 
 
-def _login_limits(ip: str, login: str) -> list[tuple[str, str]]:
-    """The (scope, subject) pairs one sign-in attempt counts against.
+def _login_subjects(ip: str, login: str) -> dict[str, str]:
+    """What one sign-in attempt counts against, by scope.
 
     Per address; per name typed from that address (the name as typed, so a lockout does
     not tell which email belongs to which username); and per account from everywhere,
@@ -239,26 +291,42 @@ def _login_limits(ip: str, login: str) -> list[tuple[str, str]]:
     """
     login = login.strip()
     account = User.objects.with_login(login).values_list("pk", flat=True).first()
-    return [
-        ("login_ip", ip),
-        ("login_account_ip", f"{login}|{ip}"),
-        ("login_account", f"user:{account}" if account else f"name:{login}"),
-    ]
+    return {
+        "login_ip": ip,
+        "login_account_ip": f"{login}|{ip}",
+        "login_account": f"user:{account}" if account else f"name:{login}",
+    }
 
 
 def count_login_attempt(ip: str, login: str) -> None:
     """Count a sign-in attempt *before* its password is checked.
 
-    Raises RateLimited when over a limit, and then the password is never checked: guesses
-    sent in parallel all count, and none gets past the limit.
+    Raises RateLimited when this address has been failing (too often overall, or at this
+    account), and then the password is never checked: guesses sent in parallel are all
+    counted, and none gets past the limit.
+
+    The per-account limit (failures from everywhere) must not let a stranger lock the
+    owner out, so it refuses only addresses that have already tried this account in the
+    window: an address coming to it fresh, the owner's, still gets its one attempt, and a
+    right password lets it in. A guesser spread over many addresses thus gets one guess
+    per address per window once the account is under attack.
     """
-    for scope, subject in _login_limits(ip, login):
-        ratelimit.hit(scope, subject)
+    subjects = _login_subjects(ip, login)
+    ratelimit.hit("login_ip", subjects["login_ip"])
+    here = ratelimit.hit("login_account_ip", subjects["login_account_ip"])
+    everywhere = ratelimit.hit("login_account", subjects["login_account"], enforce=False)
+    if ratelimit.over_limit("login_account", everywhere) and here > 1:
+        # Free again when this address's failures expire or the account's window ends.
+        raise min(
+            ratelimit.refusal("login_account_ip", subjects["login_account_ip"]),
+            ratelimit.refusal("login_account", subjects["login_account"]),
+            key=lambda error: error.retry_after,
+        )
 
 
 def forgive_login_attempt(ip: str, login: str) -> None:
     """The password was right: the attempt does not count against anyone."""
-    for scope, subject in _login_limits(ip, login):
+    for scope, subject in _login_subjects(ip, login).items():
         ratelimit.forgive(scope, subject)
 
 

@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/sent/", views.signup_sent, name="signup_sent"),
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
     path("accounts/verify/resend/", views.resend_verification, name="resend_verification"),
@@ -38,6 +39,6 @@ urlpatterns = [
         name="confirm_email_change",
     ),
     path("settings/tokens/", views.tokens, name="tokens"),
-    path("settings/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
+    path("settings/tokens/<id:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("@<str:username>/", views.profile, name="profile"),
 ]

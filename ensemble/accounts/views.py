@@ -33,7 +33,10 @@ from ensemble.accounts.tokens import (
     read_verification_token,
 )
 from ensemble.core import ratelimit
-from ensemble.core.ratelimit import RateLimited, too_many
+from ensemble.core.ratelimit import RateLimited, limited, too_many
+
+# The pending sign-up of this browser: who signed up, to which address, where to go next.
+SIGNUP_SESSION_KEY = "signup"
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -61,25 +64,33 @@ def signup(request: HttpRequest) -> HttpResponse:
             return too_many(request, error)
         if form.is_valid():
             try:
-                user = services.sign_up(**form.cleaned_data)
+                services.sign_up(**form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-                messages.success(
-                    request,
-                    f"Welcome, {user.username}! We sent a link to {user.email}: "
-                    "open it to verify your address.",
-                )
-                # Sent here from somewhere (an event's page): straight back there.
-                if request.POST.get("next"):
-                    return redirect(_safe_next(request))
-                return redirect("accounts:edit_profile")
+                # The same answer whether the address was new (an account and a
+                # verification link) or known (its owner is emailed): nobody learns from
+                # it whose address is registered. The verification link signs in this
+                # browser, and goes back where the visitor came from.
+                request.session[SIGNUP_SESSION_KEY] = {
+                    "username": form.cleaned_data["username"],
+                    "email": form.cleaned_data["email"],
+                    "next": _safe_next(request) if request.POST.get("next") else "",
+                }
+                return redirect("accounts:signup_sent")
     return render(
         request,
         "accounts/signup.html",
         {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
     )
+
+
+@never_cache
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(SIGNUP_SESSION_KEY)
+    if not pending:
+        return redirect("accounts:signup")
+    return render(request, "accounts/signup_sent.html", {"pending": pending})
 
 
 @sensitive_post_parameters("password")
@@ -116,8 +127,15 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         user = read_verification_token(token)
     except BadVerificationLink as error:
         return render(request, "accounts/verify_failed.html", {"reason": str(error)}, status=400)
+    pending = request.session.get(SIGNUP_SESSION_KEY) or {}
     if services.mark_email_verified(user):
         messages.success(request, "Your email address is verified. Thank you!")
+        # Opened in the browser that signed up (a mail scanner has no such session):
+        # that is the newcomer, now proven to hold the address; sign them in.
+        if not request.user.is_authenticated and pending.get("username") == user.username:
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            request.session.pop(SIGNUP_SESSION_KEY, None)
+            return redirect(pending.get("next") or "accounts:edit_profile")
     else:
         messages.info(request, "Your email address was already verified.")
     return redirect("accounts:edit_profile" if request.user == user else "accounts:login")
@@ -226,6 +244,7 @@ def _email_change_failed(request: HttpRequest, reason: str) -> HttpResponse:
 
 @login_required
 @never_cache  # the page shows a new token's secret once; no cache may keep a copy
+@limited("token")
 def tokens(request: HttpRequest) -> HttpResponse:
     user = member(request)
     form = TokenForm(request.POST or None)

@@ -7,21 +7,26 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
 from ensemble.community.services import comments, feed, follows, hearts, lists, suggest, trending
+from ensemble.core import ratelimit
+from ensemble.core.api import ERRORS as API_ERRORS
 from ensemble.core.api import ApiError, ErrorOut
+from ensemble.core.ids import Id
+from ensemble.core.json_in import JsonIn
+from ensemble.core.pagination import paginate
 from ensemble.projects import services as projects
 from ensemble.projects.models import Call, Project
 from ensemble.records import access
 from ensemble.records.models import Record
 
 router = Router(tags=["community"])
-ERRORS: dict[int, type] = {s: ErrorOut for s in (400, 401, 403, 404, 409, 410, 422)}
+ERRORS: dict[int, type] = {**API_ERRORS, 410: ErrorOut}
 
 
 class HeartOut(Schema):
@@ -34,12 +39,12 @@ class FollowOut(Schema):
     following: bool
 
 
-class CommentIn(Schema):
+class CommentIn(JsonIn):
     body: str
-    reply_to: int | None = None
+    reply_to: Id | None = None
 
 
-class CommentPatch(Schema):
+class CommentPatch(JsonIn):
     body: str
 
 
@@ -53,18 +58,18 @@ class CommentOut(Schema):
     deleted: bool
 
 
-class ListIn(Schema):
+class ListIn(JsonIn):
     title: str
     description: str = ""
 
 
-class ItemIn(Schema):
-    record_id: int
+class ItemIn(JsonIn):
+    record_id: Id
     note: str = ""
 
 
-class OrderIn(Schema):
-    record_ids: list[int]
+class OrderIn(JsonIn):
+    record_ids: list[Id]
 
 
 def _record(request: HttpRequest, record_id: int) -> Record:
@@ -106,8 +111,9 @@ def comment_out(c: Comment) -> dict[str, Any]:
 
 
 @router.post("/records/{record_id}/hearts", response={200: HeartOut, 201: HeartOut, **ERRORS})
-def heart(request: HttpRequest, record_id: int) -> Status:
+def heart(request: HttpRequest, record_id: Id) -> Status:
     """Heart a public record (201; 200 if you had already). Not your own work (409)."""
+    ratelimit.limit_write(request, "heart")
     record = _record(request, record_id)
     made = hearts.heart(member(request), record)
     record.refresh_from_db(fields=["heart_count"])
@@ -116,7 +122,8 @@ def heart(request: HttpRequest, record_id: int) -> Status:
 
 
 @router.delete("/records/{record_id}/hearts", response={200: HeartOut, **ERRORS})
-def unheart(request: HttpRequest, record_id: int) -> dict[str, Any]:
+def unheart(request: HttpRequest, record_id: Id) -> dict[str, Any]:
+    ratelimit.limit_write(request, "heart")
     record = _record(request, record_id)
     hearts.unheart(member(request), record)
     record.refresh_from_db(fields=["heart_count"])
@@ -128,24 +135,28 @@ def unheart(request: HttpRequest, record_id: int) -> dict[str, Any]:
 
 @router.post("/users/{username}/follow", response={200: FollowOut, **ERRORS})
 def follow_person(request: HttpRequest, username: str) -> dict[str, bool]:
+    ratelimit.limit_write(request, "follow")
     follows.follow_person(member(request), _person(username))
     return {"following": True}
 
 
 @router.delete("/users/{username}/follow", response={200: FollowOut, **ERRORS})
 def unfollow_person(request: HttpRequest, username: str) -> dict[str, bool]:
+    ratelimit.limit_write(request, "follow")
     follows.unfollow(member(request), person=_person(username))
     return {"following": False}
 
 
 @router.post("/projects/{slug}/follow", response={200: FollowOut, **ERRORS})
 def follow_project(request: HttpRequest, slug: str) -> dict[str, bool]:
+    ratelimit.limit_write(request, "follow")
     follows.follow_project(member(request), _project(request, slug))
     return {"following": True}
 
 
 @router.delete("/projects/{slug}/follow", response={200: FollowOut, **ERRORS})
 def unfollow_project(request: HttpRequest, slug: str) -> dict[str, bool]:
+    ratelimit.limit_write(request, "follow")
     follows.unfollow(member(request), project=_project(request, slug))
     return {"following": False}
 
@@ -174,6 +185,7 @@ def following(request: HttpRequest, username: str) -> dict[str, list[str]]:
 
 
 def _post_comment(request: HttpRequest, target: Any, body: CommentIn) -> Status:
+    ratelimit.limit_write(request, "comment")
     reply_to = None
     if body.reply_to is not None:
         reply_to = Comment.objects.filter(pk=body.reply_to).first()
@@ -183,28 +195,43 @@ def _post_comment(request: HttpRequest, target: Any, body: CommentIn) -> Status:
     return Status(201, comment_out(made))
 
 
-def _list_comments(target: Any) -> list[dict[str, Any]]:
-    rows = []
-    for top in comments.thread(target):
-        rows.append(comment_out(top))
-        rows.extend(comment_out(a) for a in top.answers)  # type: ignore[attr-defined]
-    return rows
+class CommentPage(Schema):
+    items: list[CommentOut]
+    next_cursor: str | None
 
 
-@router.get("/records/{record_id}/comments", response={200: list[CommentOut], **ERRORS}, auth=None)
-def record_comments(request: HttpRequest, record_id: int) -> list[dict[str, Any]]:
-    return _list_comments(_record(request, record_id))
+def _list_comments(target: Any, cursor: str | None, limit: int) -> dict[str, Any]:
+    """Every comment on the target, replies included (each names its `reply_to`),
+    newest first, a page at a time: a long conversation is never one huge answer."""
+    field = type(target).__name__.lower()
+    found = Comment.objects.filter(**{field: target}).select_related("author")
+    page = paginate(found, cursor=cursor, limit=limit)
+    return {"items": [comment_out(c) for c in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/records/{record_id}/comments", response={200: CommentPage, **ERRORS}, auth=None)
+def record_comments(
+    request: HttpRequest,
+    record_id: Id,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),
+) -> dict[str, Any]:
+    """The record's comments, newest first, cursor-paginated (`next_cursor`)."""
+    return _list_comments(_record(request, record_id), cursor, limit)
 
 
 @router.post("/records/{record_id}/comments", response={201: CommentOut, **ERRORS})
-def comment_record(request: HttpRequest, record_id: int, body: CommentIn) -> Status:
+def comment_record(request: HttpRequest, record_id: Id, body: CommentIn) -> Status:
     """Markdown; `@username` tells that member (if they can see the record)."""
     return _post_comment(request, _record(request, record_id), body)
 
 
-@router.get("/projects/{slug}/comments", response={200: list[CommentOut], **ERRORS}, auth=None)
-def project_comments(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    return _list_comments(_project(request, slug))
+@router.get("/projects/{slug}/comments", response={200: CommentPage, **ERRORS}, auth=None)
+def project_comments(
+    request: HttpRequest, slug: str, cursor: str | None = None, limit: int = Query(20, ge=1, le=100)
+) -> dict[str, Any]:
+    """The project's comments, newest first, cursor-paginated (`next_cursor`)."""
+    return _list_comments(_project(request, slug), cursor, limit)
 
 
 @router.post("/projects/{slug}/comments", response={201: CommentOut, **ERRORS})
@@ -212,13 +239,19 @@ def comment_project(request: HttpRequest, slug: str, body: CommentIn) -> Status:
     return _post_comment(request, _project(request, slug), body)
 
 
-@router.get("/calls/{call_id}/comments", response={200: list[CommentOut], **ERRORS}, auth=None)
-def call_comments(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
-    return _list_comments(_call(request, call_id))
+@router.get("/calls/{call_id}/comments", response={200: CommentPage, **ERRORS}, auth=None)
+def call_comments(
+    request: HttpRequest,
+    call_id: Id,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),
+) -> dict[str, Any]:
+    """The call's comments, newest first, cursor-paginated (`next_cursor`)."""
+    return _list_comments(_call(request, call_id), cursor, limit)
 
 
 @router.post("/calls/{call_id}/comments", response={201: CommentOut, **ERRORS})
-def comment_call(request: HttpRequest, call_id: int, body: CommentIn) -> Status:
+def comment_call(request: HttpRequest, call_id: Id, body: CommentIn) -> Status:
     return _post_comment(request, _call(request, call_id), body)
 
 
@@ -230,13 +263,13 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
 
 
 @router.patch("/comments/{comment_id}", response={200: CommentOut, **ERRORS})
-def edit_comment(request: HttpRequest, comment_id: int, body: CommentPatch) -> dict[str, Any]:
+def edit_comment(request: HttpRequest, comment_id: Id, body: CommentPatch) -> dict[str, Any]:
     return comment_out(comments.edit(_comment(request, comment_id), by=member(request),
                                      body=body.body))  # fmt: skip
 
 
 @router.delete("/comments/{comment_id}", response={204: None, **ERRORS})
-def delete_comment(request: HttpRequest, comment_id: int) -> Status:
+def delete_comment(request: HttpRequest, comment_id: Id) -> Status:
     comments.delete(_comment(request, comment_id), by=member(request))
     return Status(204, None)
 
@@ -259,18 +292,20 @@ def _list(list_id: int) -> RecordList:
 
 @router.post("/lists", response={201: dict[str, Any], **ERRORS})
 def create_list(request: HttpRequest, body: ListIn) -> Status:
+    ratelimit.limit_write(request, "list")
     made = lists.create(member(request), title=body.title, description=body.description)
     return Status(201, list_out(made))
 
 
 @router.get("/lists/{list_id}", response={200: dict[str, Any], **ERRORS}, auth=None)
-def get_list(request: HttpRequest, list_id: int) -> dict[str, Any]:
+def get_list(request: HttpRequest, list_id: Id) -> dict[str, Any]:
     """A list with the records in it that are public now."""
     return list_out(_list(list_id))
 
 
 @router.post("/lists/{list_id}/items", response={201: dict[str, Any], **ERRORS})
-def add_item(request: HttpRequest, list_id: int, body: ItemIn) -> Status:
+def add_item(request: HttpRequest, list_id: Id, body: ItemIn) -> Status:
+    ratelimit.limit_write(request, "list")
     record_list = _list(list_id)
     lists.add(record_list, by=member(request), record=_record(request, body.record_id),
               note=body.note)  # fmt: skip
@@ -278,14 +313,16 @@ def add_item(request: HttpRequest, list_id: int, body: ItemIn) -> Status:
 
 
 @router.delete("/lists/{list_id}/items/{record_id}", response={204: None, **ERRORS})
-def remove_item(request: HttpRequest, list_id: int, record_id: int) -> Status:
+def remove_item(request: HttpRequest, list_id: Id, record_id: Id) -> Status:
+    ratelimit.limit_write(request, "list")
     record = get_object_or_404(Record, pk=record_id)
     lists.remove(_list(list_id), by=member(request), record=record)
     return Status(204, None)
 
 
 @router.put("/lists/{list_id}/order", response={200: dict[str, Any], **ERRORS})
-def reorder(request: HttpRequest, list_id: int, body: OrderIn) -> dict[str, Any]:
+def reorder(request: HttpRequest, list_id: Id, body: OrderIn) -> dict[str, Any]:
+    ratelimit.limit_write(request, "list")
     record_list = _list(list_id)
     lists.reorder(record_list, by=member(request), record_ids=body.record_ids)
     return list_out(record_list)
@@ -346,7 +383,7 @@ def home_feed(request: HttpRequest, cursor: str | None = None) -> dict[str, Any]
 
 @router.get("/records/{record_id}/suggested-calls", response={200: list[dict[str, Any]], **ERRORS},
             auth=None)  # fmt: skip
-def suggested_calls(request: HttpRequest, record_id: int) -> list[dict[str, Any]]:
+def suggested_calls(request: HttpRequest, record_id: Id) -> list[dict[str, Any]]:
     """Open calls that would take this record, best matching first (its tags and its
     owner's skills against the calls' words), then the soonest deadline."""
     return [

@@ -11,7 +11,8 @@ def _comment_link(n):  # type: ignore[no-untyped-def]
 
 
 def _actor(n):  # type: ignore[no-untyped-def]
-    return escape_markdown(n.actor.name) if n.actor else "Someone"
+    # The @username too: display names can imitate one another, usernames cannot.
+    return escape_markdown(n.actor.name_with_handle) if n.actor else "Someone"
 
 
 register(Kind(key="mentioned", label="Someone mentions you in a comment",

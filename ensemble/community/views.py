@@ -11,13 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
 from ensemble.community.services import comments, discover, feed, follows, hearts, lists, trending
+from ensemble.community.templatetags import community_tags
 from ensemble.core.params import whole
+from ensemble.core.ratelimit import RateLimited, limited, too_many
 from ensemble.core.refusals import Refused
 from ensemble.projects.models import Call, Project
 from ensemble.records import access
@@ -47,6 +49,7 @@ def _record(request: HttpRequest, record_id: int) -> Record:
 
 @login_required
 @require_POST
+@limited("heart")
 def heart(request: HttpRequest, record_id: int) -> HttpResponse:
     record = _record(request, record_id)
     try:
@@ -61,6 +64,7 @@ def heart(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@limited("follow")
 def follow(request: HttpRequest) -> HttpResponse:
     """Follow or unfollow a person (`person`) or a project (`project`)."""
     me = member(request)
@@ -96,6 +100,7 @@ def _target(kind: str, target_id: str) -> Any:
 
 @login_required
 @require_POST
+@limited("comment")
 def comment(request: HttpRequest) -> HttpResponse:
     target = _target(request.POST.get("target", ""), request.POST.get("target_id", ""))
     raw = request.POST.get("reply_to", "")
@@ -103,10 +108,23 @@ def comment(request: HttpRequest) -> HttpResponse:
     try:
         made = comments.add(member(request), target, request.POST.get("body", ""),
                             reply_to=reply_to)  # fmt: skip
+    except RateLimited as error:  # too many people named (the mention limit)
+        return too_many(request, error)
     except Refused as error:
         _refused(request, error)
         return redirect(target.get_absolute_url() + "#comments")
     return redirect(made.get_absolute_url())
+
+
+@require_safe
+def older_comments(request: HttpRequest, kind: str, target_id: str) -> HttpResponse:
+    """The page of comments before `?before=`: htmx puts it in place of the "older
+    comments" link (without JavaScript that link reloads the page a page further back)."""
+    target = _target(kind, target_id)
+    if not comments.can_see(request.user, target):
+        raise Http404
+    shown = community_tags.comments_context(target, whole(request.GET.get("before")))
+    return render(request, "community/_comments.html#page", shown)
 
 
 def _own_comment(request: HttpRequest, comment_id: int) -> Comment:
@@ -149,6 +167,7 @@ def record_list(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
+@limited("list")
 def new_list(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
@@ -165,6 +184,7 @@ def new_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@limited("list")
 def add_to_list(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("list", "")
     found = get_object_or_404(RecordList, pk=whole(raw, 0))
@@ -180,6 +200,7 @@ def add_to_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@limited("list")
 def remove_from_list(request: HttpRequest, list_id: int, record_id: int) -> HttpResponse:
     found = get_object_or_404(RecordList, pk=list_id)
     try:

@@ -14,12 +14,16 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from pydantic import WithJsonSchema
 
+from ensemble.core.json_bodies import NOT_AN_OBJECT, BodyNotAnObject, ObjectBodyParser
 from ensemble.core.pagination import BadCursor
 from ensemble.core.ratelimit import RateLimited
 from ensemble.core.refusals import Refused
@@ -50,6 +54,40 @@ class ApiError(HttpError):
 class ErrorOut(Schema):
     detail: str
     code: str
+
+
+# What every operation may answer besides its own successes, whatever its router: routers
+# add theirs (`{**ERRORS, 410: ErrorOut}`). Each status's `code`s are documented below.
+ERRORS: dict[int, type] = {s: ErrorOut for s in (400, 401, 403, 404, 409, 413, 422, 429)}
+
+ERROR_DESCRIPTIONS = {
+    400: "`malformed_json` (the body is not JSON), `bad_cursor` (a cursor this list did not "
+    "hand out) or `bad_request` (an upload or request that could not be read).",
+    401: "`not_authenticated` (send `Authorization: Bearer <token>`, or sign in) or "
+    "`bad_credentials` (a wrong password when asking for a token).",
+    403: "`csrf_failed` (a signed-in browser request without the `X-CSRFToken` header), "
+    "`forbidden` (you may not do this) or a more precise code.",
+    404: "`not_found`: it does not exist, or you may not see it.",
+    409: "`conflict` and more precise codes: the request clashes with the current state.",
+    410: "`gone`: it was removed.",
+    413: "`too_large`: the request or its file is larger than accepted.",
+    415: "`unsupported_file`: a file of a kind we do not take.",
+    422: "`invalid` and more precise codes; `errors` lists each field's problem.",
+    429: "`rate_limited`: too many requests; try again after `Retry-After` seconds.",
+}
+
+
+def choices_schema(choices: type[models.Choices], name: str) -> WithJsonSchema:
+    """Describe a model's nested choices inline, titled with a name unique in the API.
+
+    Nested choices share short names (`Record.Kind`, `Pool.Kind`, `Source.Kind`), pydantic
+    names a component after the class's own name and ninja pours every operation's
+    components into one dict, so the last `Kind` would describe them all. Inline, a choice
+    needs no component; validation still yields the model's own member. Use it as
+    `RecordKind = Annotated[Record.Kind, choices_schema(Record.Kind, "RecordKind")]`.
+    """
+    values = [str(value) for value in choices.values]
+    return WithJsonSchema({"title": name, "type": "string", "enum": values})
 
 
 def _field_errors_from_django(error: DjangoValidationError) -> tuple[str, list[dict[str, Any]]]:
@@ -92,6 +130,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         message = str(exc)
+        if isinstance(exc.__cause__, BodyNotAnObject):
+            # JSON, but no object: answered as the schemas answer a missing body
+            error = {"field": None, "message": NOT_AN_OBJECT}
+            return respond(request, 422, NOT_AN_OBJECT, "invalid", errors=[error])
         if message.startswith("Cannot parse request body"):
             return respond(request, 400, "The request body is not valid JSON.", "malformed_json")
         if message.startswith("CSRF check"):
@@ -159,6 +201,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(request, 500, "Something went wrong on our side.", "server_error")
 
 
+RETRY_AFTER = {
+    "description": "Seconds until the limit lets this request through again.",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
 class EnsembleAPI(NinjaAPI):
     """A NinjaAPI whose every answer, errors included, is JSON in our one shape.
 
@@ -167,8 +216,21 @@ class EnsembleAPI(NinjaAPI):
     """
 
     def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("parser", ObjectBodyParser())  # bodies are JSON objects, or a 422
         super().__init__(**kwargs)
         install_error_handlers(self)
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        """Ninja's description, with what each error status means and 429's `Retry-After`."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation["responses"].items():
+                    if status in ERROR_DESCRIPTIONS:
+                        response["description"] = ERROR_DESCRIPTIONS[status]
+                    if status == 429:
+                        response["headers"] = {"Retry-After": RETRY_AFTER}
+        return schema
 
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:

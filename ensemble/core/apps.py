@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Shared plumbing"
 
     def ready(self) -> None:
-        from ensemble.core import tasklog
+        from ensemble.core import ids, tasklog
 
         tasklog.connect()  # one log line per task, wherever tasks run
+        ids.register()  # `<id:…>` in every app's urls.py: ids past 2**63 - 1 are a 404

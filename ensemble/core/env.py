@@ -70,6 +70,33 @@ def env_size(name: str, default: int, *, minimum: int = 1) -> int:
     return value
 
 
+_RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_rates(name: str, defaults: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """Rate limits as `scope=attempts/window,…`, the window a number and a unit (s, m,
+    h, d; the number may be left out): "comment=20/10m,heart=120/h". Only the scopes
+    named change; a scope not in `defaults` is a typo and refused."""
+    limits = dict(defaults)
+    raw = os.environ.get(name, "")
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        scope, _, rate = (s.strip() for s in part.partition("="))
+        attempts, _, window = (s.strip().lower() for s in rate.partition("/"))
+        if scope not in defaults:
+            known = ", ".join(sorted(defaults))
+            raise ImproperlyConfigured(f"{name}: unknown limit {scope!r}; known: {known}.")
+        unit, number = window[-1:], window[:-1] or "1"
+        if not attempts.isdigit() or unit not in _RATE_UNITS or not number.isdigit():
+            raise ImproperlyConfigured(
+                f"{name}: {part!r} is not a limit; write e.g. {scope}=20/10m (s, m, h or d)."
+            )
+        seconds = int(number) * _RATE_UNITS[unit]
+        if int(attempts) < 1 or seconds < 1:
+            raise ImproperlyConfigured(f"{name}: {part!r} must allow at least 1 per second.")
+        limits[scope] = (int(attempts), seconds)
+    return limits
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, default).strip().lower()
     if value not in choices:

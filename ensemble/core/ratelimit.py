@@ -1,7 +1,13 @@
 """Fixed-window rate limits, counted exactly in the database.
 
 Throttles sign-in, sign-up, password checks and emails per client address and per
-account. A limit is a named scope in settings.RATE_LIMITS: (attempts, window seconds).
+account, and every kind of write (comments, hearts, uploads, …) per member and per
+address. A limit is a named scope in settings.RATE_LIMITS: (attempts, window seconds).
+
+Writes go through one door, `limit_write(request, kind)`: it counts the write against
+the scope `kind` for the member and `kind_ip` for the client address (each only if
+configured) and raises RateLimited, which the API answers as 429 with Retry-After.
+Page views take the `@limited(kind)` decorator, which answers the 429 page instead.
 
 Attempts are counted *before* the work they limit (a password check, an email), with one
 atomic upsert, so requests sent in parallel all count and the one over the limit is
@@ -15,8 +21,11 @@ import hashlib
 import ipaddress
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -58,8 +67,14 @@ def _retry_after(window: _Window) -> int:
     return max(1, math.ceil(window.ends - time.time()))
 
 
-def hit(scope: str, subject: str) -> None:
-    """Count one attempt; raise RateLimited if this attempt is over the limit."""
+def hit(scope: str, subject: str, *, enforce: bool = True, cost: int = 1) -> int:
+    """Count one attempt (or `cost` of them: a comment naming five people is five
+    mentions); raise RateLimited if this attempt is over the limit.
+
+    Returns the attempt's number in its window. With `enforce=False` nothing is raised:
+    the caller decides (sign-in lets an address that has not been failing through a
+    busy per-account limit) and refuses with `refusal`.
+    """
     window = _window(scope, subject)
     q = connection.ops.quote_name
     table, key, count_, expires_at = (
@@ -72,16 +87,33 @@ def hit(scope: str, subject: str) -> None:
     with connection.cursor() as cursor:
         # One statement on SQLite and PostgreSQL alike: concurrent hits cannot lose counts.
         cursor.execute(
-            f"INSERT INTO {table} ({key}, {count_}, {expires_at}) VALUES (%s, 1, %s) "  # noqa: S608
-            f"ON CONFLICT ({key}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
+            f"INSERT INTO {table} ({key}, {count_}, {expires_at}) VALUES (%s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT ({key}) DO UPDATE SET {count_} = {table}.{count_} + %s "
             f"RETURNING {count_}",
-            [window.key, connection.ops.adapt_datetimefield_value(expires)],
+            [window.key, cost, connection.ops.adapt_datetimefield_value(expires), cost],
         )
         count = cursor.fetchone()[0]
-    if count == 1:  # a new window: a good moment to drop finished ones
+    if count == cost:  # a new window: a good moment to drop finished ones
         RateCounter.objects.filter(expires_at__lt=datetime.fromtimestamp(time.time(), UTC)).delete()
-    if count > window.limit:
+    if enforce and count > window.limit:
         raise RateLimited(scope, _retry_after(window))
+    return int(count)
+
+
+def allow(scope: str, subject: str) -> bool:
+    """Count one attempt and say whether it is within the limit, for callers that do
+    something else rather than refuse (an email held back for the digest)."""
+    return not over_limit(scope, hit(scope, subject, enforce=False))
+
+
+def over_limit(scope: str, count: int) -> bool:
+    """Whether an attempt numbered `count` (from `hit`) is past the scope's limit."""
+    return count > settings.RATE_LIMITS[scope][0]
+
+
+def refusal(scope: str, subject: str) -> RateLimited:
+    """The error for a caller that enforces a scope itself, with its window's Retry-After."""
+    return RateLimited(scope, _retry_after(_window(scope, subject)))
 
 
 def forgive(scope: str, subject: str) -> None:
@@ -116,7 +148,52 @@ def client_address(request: HttpRequest) -> str:
 
 
 def too_many(request: HttpRequest, error: RateLimited) -> HttpResponse:
-    """The 429 page, with Retry-After."""
-    response = render(request, "429.html", {"message": str(error)}, status=429)
+    """The 429 page, with Retry-After; htmx requests get only its message, to show in
+    place of what they asked for."""
+    name = "429.html#message" if request.headers.get("HX-Request") else "429.html"
+    response = render(request, name, {"message": str(error)}, status=429)
     response["Retry-After"] = str(error.retry_after)
     return response
+
+
+def limit_write(request: HttpRequest, kind: str, *, cost: int = 1) -> None:
+    """Count one write of `kind` for the member (scope `kind`) and for the client's
+    address (scope `kind_ip`); raise RateLimited when either is over its limit.
+
+    Called before the write, so a refused request changes nothing. The address limit
+    is higher than the member's: one address may be a room full of people (a live show
+    in event mode, a school), while one member flooding is the usual case.
+    """
+    limits = settings.RATE_LIMITS
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    if kind in limits and user_id is not None:
+        hit(kind, f"user:{user_id}", cost=cost)
+    if f"{kind}_ip" in limits:
+        hit(f"{kind}_ip", client_address(request), cost=cost)
+
+
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def limited(kind: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A page view's `limit_write`: posts over the limit get the 429 page and never
+    reach the view; reading the page (GET) is not a write and is never counted.
+
+    API endpoints call `limit_write` themselves, first thing: the API's error handler
+    answers RateLimited in JSON (a decorator would hide their typed signature).
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in _SAFE_METHODS:
+                try:
+                    limit_write(request, kind)
+                except RateLimited as error:
+                    return too_many(request, error)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,7 +1,7 @@
 """The lineage API: sources, the lineage around a record, credits, licences."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -9,7 +9,10 @@ from ninja import Query, Router, Schema, Status
 
 from ensemble.accounts import http
 from ensemble.accounts.http import member
-from ensemble.core.api import ApiError, ErrorOut
+from ensemble.core.api import ERRORS as API_ERRORS
+from ensemble.core.api import ApiError, ErrorOut, choices_schema
+from ensemble.core.ids import Id
+from ensemble.core.json_in import JsonIn, Lax
 from ensemble.core.pagination import paginate
 from ensemble.lineage import credits, graph, jsonld, licences, present, services
 from ensemble.lineage.models import Source
@@ -18,8 +21,9 @@ from ensemble.records.models import Licence, Record
 from ensemble.records.models.record import LICENCE_SUMMARIES, LICENCE_URLS
 
 router = Router(tags=["lineage"])
+SourceKind = Annotated[Source.Kind, Lax, choices_schema(Source.Kind, "SourceKind")]
 COUNT_CAP = present.COUNT_CAP
-ERRORS: dict[int, type] = {s: ErrorOut for s in (400, 401, 403, 404, 409, 410, 422)}
+ERRORS: dict[int, type] = {**API_ERRORS, 410: ErrorOut}
 
 
 class RecordRef(Schema):
@@ -54,9 +58,9 @@ class SourceOut(Schema):
     created_at: datetime
 
 
-class SourceIn(Schema):
-    source_id: int
-    kind: Source.Kind = Source.Kind.USES
+class SourceIn(JsonIn):
+    source_id: Id
+    kind: SourceKind = Source.Kind.USES
     note: str
     part: str = ""
     start_seconds: float | None = None
@@ -85,14 +89,14 @@ def _record(request: HttpRequest, record_id: int) -> Record:
 
 
 @router.get("/records/{record_id}/sources", response={200: list[SourceOut], **ERRORS}, auth=None)
-def list_sources(request: HttpRequest, record_id: int) -> list[dict[str, Any]]:
+def list_sources(request: HttpRequest, record_id: Id) -> list[dict[str, Any]]:
     """What this record uses or was inspired by (sources you may see)."""
     record = _record(request, record_id)
     return [source_out(e) for e in present.sources_for(record, http.api_viewer(request))]
 
 
 @router.post("/records/{record_id}/sources", response={201: SourceOut, **ERRORS})
-def add_source(request: HttpRequest, record_id: int, body: SourceIn) -> Status:
+def add_source(request: HttpRequest, record_id: Id, body: SourceIn) -> Status:
     """Cite a source. 409 with code `cycle` (the path named), `duplicate_source` or
     `licence_conflict` (the ancestor and the reason named); 404 for a source you
     cannot see."""
@@ -133,7 +137,7 @@ class UsedInPage(Schema):
 @router.get("/records/{record_id}/used-in", response={200: UsedInPage, **ERRORS}, auth=None)
 def list_used_in(
     request: HttpRequest,
-    record_id: int,
+    record_id: Id,
     cursor: str | None = None,
     limit: int = Query(24, ge=1, le=100),
 ) -> dict[str, Any]:
@@ -162,7 +166,7 @@ def list_used_in(
     }
 
 
-class SourcePatch(Schema):
+class SourcePatch(JsonIn):
     note: str | None = None
     part: str | None = None
     start_seconds: float | None = None
@@ -171,7 +175,7 @@ class SourcePatch(Schema):
 
 @router.patch("/records/{record_id}/sources/{source_id}", response={200: SourceOut, **ERRORS})
 def update_source(
-    request: HttpRequest, record_id: int, source_id: int, patch: SourcePatch
+    request: HttpRequest, record_id: Id, source_id: Id, patch: SourcePatch
 ) -> dict[str, Any]:
     """Change a citation's note, part or time range (send both ends of the range, or
     neither to clear it)."""
@@ -194,7 +198,7 @@ def update_source(
 
 
 @router.delete("/records/{record_id}/sources/{source_id}", response={204: None, **ERRORS})
-def remove_source(request: HttpRequest, record_id: int, source_id: int) -> Status:
+def remove_source(request: HttpRequest, record_id: Id, source_id: Id) -> Status:
     derived = _record(request, record_id)
     edge = get_object_or_404(Source, derived=derived, source_id=source_id)
     services.remove_source(edge, by=member(request))
@@ -225,7 +229,7 @@ class LineageOut(Schema):
 @router.get("/records/{record_id}/lineage", response={200: LineageOut, **ERRORS}, auth=None)
 def lineage(
     request: HttpRequest,
-    record_id: int,
+    record_id: Id,
     direction: Literal["ancestors", "descendants", "both"] = "both",
     depth: int = Query(3, ge=1, le=50),
 ) -> dict[str, Any]:
@@ -258,7 +262,7 @@ class CreditedRecordOut(Schema):
     removed: bool
 
 
-class PersonOut(Schema):
+class CreditedPersonOut(Schema):
     username: str
     name: str
     records: list[CreditedRecordOut]
@@ -267,7 +271,7 @@ class PersonOut(Schema):
 class RoleOut(Schema):
     role: str
     heading: str
-    people: list[PersonOut]
+    people: list[CreditedPersonOut]
 
 
 class SectionOut(Schema):
@@ -283,10 +287,37 @@ class CreditsOut(Schema):
     sections: list[SectionOut]
 
 
-@router.get("/records/{record_id}/credits", response={200: CreditsOut, **ERRORS}, auth=None)
+# `?format=jsonld` answers schema.org JSON-LD under its own media type; ninja knows only
+# the JSON one, so the operation names the other itself (see lineage/jsonld.py).
+JSON_LD_WORK = {
+    "type": "object",
+    "required": ["@context", "@type", "@id", "name", "creator", "license", "isBasedOn"],
+    "properties": {
+        "@context": {"const": "https://schema.org"},
+        "@type": {"type": "string"},
+        "@id": {"type": "string", "format": "uri"},
+        "name": {"type": "string"},
+        "url": {"type": "string", "format": "uri"},
+        "creator": {"type": "array", "items": {"type": "object"}},
+        "license": {"type": "string"},
+        "dateCreated": {"type": "string", "format": "date-time"},
+        "isBasedOn": {"type": "array", "items": {"type": "object"}},
+        "contributor": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+@router.get(
+    "/records/{record_id}/credits",
+    response={200: CreditsOut, **ERRORS},
+    auth=None,
+    openapi_extra={
+        "responses": {200: {"content": {"application/ld+json": {"schema": JSON_LD_WORK}}}}
+    },
+)
 def get_credits(
     request: HttpRequest,
-    record_id: int,
+    record_id: Id,
     format: Literal["json", "jsonld"] = "json",
 ) -> Any:
     """Everyone in the record's lineage, by role: this work, direct sources, further up.
@@ -323,7 +354,7 @@ class LicenceOut(Schema):
     attribution: bool
 
 
-@router.get("/licenses", response={200: list[LicenceOut], 400: ErrorOut}, auth=None)
+@router.get("/licenses", response={200: list[LicenceOut], **ERRORS}, auth=None)
 def list_licences(request: HttpRequest) -> list[dict[str, Any]]:
     """Every licence a record can carry, and what it allows remixes to do."""
     return [

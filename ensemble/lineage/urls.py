@@ -5,15 +5,15 @@ from ensemble.lineage import views
 app_name = "lineage"
 
 urlpatterns = [
-    path("records/<int:record_id>/sources", views.cite, name="cite"),
-    path("records/<int:record_id>/sources/<int:source_id>/remove", views.uncite, name="uncite"),
+    path("records/<id:record_id>/sources", views.cite, name="cite"),
+    path("records/<id:record_id>/sources/<id:source_id>/remove", views.uncite, name="uncite"),
     path(
-        "records/<int:record_id>/sources/<int:source_id>/edit",
+        "records/<id:record_id>/sources/<id:source_id>/edit",
         views.edit_citation,
         name="edit_citation",
     ),
-    path("records/<int:record_id>/credits", views.credits_page, name="credits"),
-    path("records/<int:record_id>/tree", views.tree_page, name="tree"),
-    path("records/<int:record_id>/used-in", views.used_in_page, name="used_in"),
+    path("records/<id:record_id>/credits", views.credits_page, name="credits"),
+    path("records/<id:record_id>/tree", views.tree_page, name="tree"),
+    path("records/<id:record_id>/used-in", views.used_in_page, name="used_in"),
     path("lineage/search", views.search, name="search"),
 ]

@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from ensemble.accounts.http import member
-from ensemble.core.api import ErrorOut
+from ensemble.core.api import ERRORS
+from ensemble.core.ids import Id
+from ensemble.core.json_in import JsonIn
 from ensemble.core.pagination import paginate
 from ensemble.notifications import services
 from ensemble.notifications.models import Notification
@@ -41,8 +43,8 @@ class NotificationPage(Schema):
     unread_count: int
 
 
-class ReadIn(Schema):
-    ids: list[int] | None = Field(
+class ReadIn(JsonIn):
+    ids: list[Id] | None = Field(
         None, max_length=500, description="Mark these; leave out to mark all read."
     )
 
@@ -51,7 +53,7 @@ class ReadOut(Schema):
     marked: int
 
 
-@router.get("/notifications", response={200: NotificationPage, 400: ErrorOut, 401: ErrorOut})
+@router.get("/notifications", response={200: NotificationPage, **ERRORS})
 def list_notifications(
     request: HttpRequest, cursor: str | None = None, limit: int = Query(30, ge=1, le=100)
 ) -> dict[str, object]:
@@ -65,7 +67,7 @@ def list_notifications(
     }
 
 
-@router.post("/notifications/read", response={200: ReadOut, 401: ErrorOut, 422: ErrorOut})
+@router.post("/notifications/read", response={200: ReadOut, **ERRORS})
 def mark_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     """Mark some or all of your notifications as read."""
     return {"marked": services.mark_read(member(request), payload.ids)}

@@ -1,6 +1,9 @@
 """The daily digest: one email a day gathering the notifications a member chose to get
 that way (preference "On the site and in a daily email").
 
+Mention and reply emails held back by coalescing (`services`: one per thread per quarter
+hour) come here too, whatever the member's preference.
+
 The worker's `notifications.digest` sweeper sends it: for each member with digest
 notifications not emailed yet, once a day at most (a day after the previous digest, or
 after the oldest waiting notification). The rows are claimed (emailed_at set) in one
@@ -13,23 +16,27 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import F, Max, Min, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from ensemble.notifications.kinds import Delivery
-from ensemble.notifications.models import Notification
+from ensemble.notifications.models import Notification, Preference
 
 DAY = timedelta(days=1)
 
 
 def _digests() -> QuerySet[Notification]:
-    """Notifications of kinds their recipient wants in the daily digest."""
-    return Notification.objects.filter(
-        recipient__email_verified_at__isnull=False,
-        recipient__notification_prefs__kind=F("kind"),
-        recipient__notification_prefs__delivery=Delivery.DIGEST,
+    """Notifications of kinds their recipient wants in the daily digest, and those held
+    back from their own email (another about the same thread had just gone out)."""
+    wants_digest = Exists(
+        Preference.objects.filter(
+            user=OuterRef("recipient"), kind=OuterRef("kind"), delivery=Delivery.DIGEST
+        )
+    )
+    return Notification.objects.filter(recipient__email_verified_at__isnull=False).filter(
+        Q(wants_digest) | Q(to_digest=True)
     )
 
 

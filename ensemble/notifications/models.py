@@ -42,6 +42,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Held back from its own email (another about the same thread went out this quarter
+    # hour): the daily digest carries it instead.
+    to_digest = models.BooleanField(default=False)
 
     objects = NotificationQuerySet.as_manager()
 

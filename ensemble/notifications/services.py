@@ -1,4 +1,10 @@
-"""`notify`: the one way every feature tells a member something."""
+"""`notify`: the one way every feature tells a member something.
+
+Notifications about a conversation (a mention, a reply) name their `thread`: the record,
+project, call or proposal the comment is on. A member gets at most one email per thread
+per quarter hour (the `thread_email` rate limit); the others are still on the site and
+wait for the daily digest, so fifty mentions in four minutes are one email, not fifty.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from ensemble.core import ratelimit
 from ensemble.notifications import kinds
 from ensemble.notifications.kinds import Delivery
 from ensemble.notifications.models import Notification, Preference
@@ -23,13 +30,27 @@ def delivery_for(user: Any, kind: str) -> Delivery:
     return Delivery(chosen) if chosen else kinds.get(kind).default
 
 
+def _email_now(user_pk: int, thread: Model | None) -> bool:
+    """Whether this email may go alone, or waits for the digest (see the module)."""
+    if thread is None:
+        return True
+    key = f"user:{user_pk}:{thread._meta.label_lower}:{thread.pk}"
+    return ratelimit.allow("thread_email", key)
+
+
 def notify(
-    user: Any, kind: str, *, about: Model | None = None, actor: Any = None
+    user: Any,
+    kind: str,
+    *,
+    about: Model | None = None,
+    actor: Any = None,
+    thread: Model | None = None,
 ) -> Notification | None:
     """Create an in-app notification and, if the member wants it, queue an email.
 
     Returns None when the member turned this kind off. Nobody is notified of their own
     action. The email is queued after the commit, so a rolled-back action sends nothing.
+    With a `thread`, emails are coalesced (see the module).
     """
     kinds.get(kind)  # fail loudly on a typo, before writing anything
     if actor is not None and actor.pk == user.pk:
@@ -37,26 +58,35 @@ def notify(
     delivery = delivery_for(user, kind)
     if delivery == Delivery.OFF:
         return None
+    # Only to a verified address: otherwise anyone could sign up with a stranger's address
+    # and make us mail it (verification and email-change links are sent elsewhere).
+    email = delivery == Delivery.EMAIL and bool(user.email) and user.email_verified_at is not None
+    alone = email and _email_now(user.pk, thread)
     notification = Notification.objects.create(
         recipient=user,
         kind=kind,
         actor=actor,
         about_type=ContentType.objects.get_for_model(about) if about is not None else None,
         about_id=about.pk if about is not None else None,
+        to_digest=email and not alone,
     )
-    # Only to a verified address: otherwise anyone could sign up with a stranger's address
-    # and make us mail it (verification and email-change links are sent elsewhere).
-    if delivery == Delivery.EMAIL and user.email and user.email_verified_at is not None:
+    if alone:
         transaction.on_commit(lambda: email_notification.enqueue(notification.pk))
     return notification
 
 
 def notify_many(
-    users: list[Any], kind: str, *, about: Model | None = None, actor: Any = None
+    users: list[Any],
+    kind: str,
+    *,
+    about: Model | None = None,
+    actor: Any = None,
+    thread: Model | None = None,
 ) -> list[Notification]:
     """`notify` for many members at once, in a fixed number of queries however many
     (everyone in a credit roll, everyone taking part in a project). The same rules: not
-    the actor, not those who turned the kind off, email only to verified addresses."""
+    the actor, not those who turned the kind off, email only to verified addresses,
+    coalesced by `thread` (one counter statement per person emailed)."""
     spec = kinds.get(kind)
     people = {u.pk: u for u in users if actor is None or u.pk != actor.pk}
     chosen = dict(
@@ -66,6 +96,15 @@ def notify_many(
     )
     delivery = {pk: Delivery(chosen[pk]) if pk in chosen else spec.default for pk in people}
     about_type = ContentType.objects.get_for_model(about) if about is not None else None
+    wanted = [pk for pk in sorted(people) if delivery[pk] != Delivery.OFF]
+    email = {
+        pk
+        for pk in wanted
+        if delivery[pk] == Delivery.EMAIL
+        and people[pk].email
+        and people[pk].email_verified_at is not None
+    }
+    alone = {pk for pk in sorted(email) if _email_now(pk, thread)}
     rows = Notification.objects.bulk_create(
         Notification(
             recipient_id=pk,
@@ -73,17 +112,11 @@ def notify_many(
             actor=actor,
             about_type=about_type,
             about_id=about.pk if about is not None else None,
+            to_digest=pk in email and pk not in alone,
         )
-        for pk in sorted(people)
-        if delivery[pk] != Delivery.OFF
+        for pk in wanted
     )
-    emailed = [
-        row.pk
-        for row in rows
-        if delivery[row.recipient_id] == Delivery.EMAIL
-        and people[row.recipient_id].email
-        and people[row.recipient_id].email_verified_at is not None
-    ]
+    emailed = [row.pk for row in rows if row.recipient_id in alone]
     if emailed:
         transaction.on_commit(lambda: [email_notification.enqueue(pk) for pk in emailed])
     return rows

@@ -19,6 +19,7 @@ from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core.money import format_money
 from ensemble.core.params import whole
+from ensemble.core.ratelimit import RateLimited, limited, too_many
 from ensemble.core.refusals import Refused
 from ensemble.payments import chart, present
 from ensemble.payments.forms import AdjustForm, EntryForm, PoolForm, minor_units
@@ -161,13 +162,16 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
         if older and newer:
             compared = proposals.compare(older, newer)
     leader = is_pool_leader(request.user, found.pool)
+    before = whole(request.GET.get("comments_before"))
+    shown, older_comments = comments.page(found, before=before)
     return render(request, "payments/proposal.html", {
         "proposal": found, "revision": revision, "lines": lines, "currency": currency,
         "page": page,
         "amount": format_money(found.amount, currency), "chart": mark_safe(picture),  # noqa: S308 - built with escape()
         "split_settings": present.split_settings(found, revision),
         "revisions": found.revisions.select_related("made_by"), "compared": compared,
-        "comments": found.comments.select_related("author"), "is_leader": leader,
+        "comments": shown, "older_comments": older_comments, "comments_before": before,
+        "is_leader": leader,
         "is_admin": is_admin(request.user), "adjust_form": AdjustForm(),
         "editable": leader and (found.status == "draft" or found.window_open),
     })  # fmt: skip
@@ -243,6 +247,7 @@ def finalize(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@limited("comment")
 def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
     found = _proposal(request, proposal_id)
     raw = request.POST.get("reply_to", "")
@@ -250,6 +255,8 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
     try:
         comments.add(found, by=member(request), body=request.POST.get("body", ""),
                      reply_to=reply_to)  # fmt: skip
+    except RateLimited as error:  # too many people named (the mention limit)
+        return too_many(request, error)
     except Refused as error:
         _refusal(request, error)
     return redirect("payments:proposal", found.pk)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.utils.text import Truncator
 
 from ensemble.core.pagination import paginate
 from ensemble.lineage import graph
@@ -30,6 +31,7 @@ FEATURED = 48  # selected and shortlisted cards shown above the rest
 PAGE_SIZE = 24  # the rest, per page
 PRODUCTIONS = 10  # the newest productions of a project checked for the call's work
 FEATURED_STATES = (Entry.State.SELECTED, Entry.State.SHORTLISTED)
+READ_WORDS = 400  # of a text entry, read where it is reviewed (as review.html cuts it)
 
 
 @dataclass
@@ -85,6 +87,18 @@ def for_cards(entries: QuerySet[Entry], notes: Prefetch | None = None) -> QueryS
         "record__current_version__renditions", "record__cocreators"
     )
     return entries.prefetch_related(notes) if notes is not None else entries
+
+
+def text_html(record: Any) -> str | None:
+    """A text entry's body, sanitized HTML cut at `READ_WORDS`: what reviewers read
+    where they review it, since under blind review the record page (which names its
+    author) is not theirs to open. None for other kinds and removed records."""
+    version = record.current_version
+    if record.kind != "text" or record.is_deleted or version is None:
+        return None
+    if version.purged_at is not None or not version.body_html:
+        return None
+    return Truncator(version.body_html).words(READ_WORDS, html=True)
 
 
 def _card(entry: Entry, viewer: Any) -> Card:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
@@ -14,7 +14,11 @@ from ninja.files import UploadedFile
 from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
-from ensemble.core.api import ApiError, ErrorOut
+from ensemble.core import ratelimit
+from ensemble.core.api import ERRORS as API_ERRORS
+from ensemble.core.api import ApiError, ErrorOut, choices_schema
+from ensemble.core.ids import Id
+from ensemble.core.json_in import JsonIn, Lax
 from ensemble.core.pagination import numbered, paginate
 from ensemble.records import access, hooks, services
 from ensemble.records.intake import title_from_name
@@ -24,7 +28,9 @@ from ensemble.records.uploads import upload_was_refused
 
 router = Router(tags=["records"])
 
-ERRORS: dict[int, type] = {s: ErrorOut for s in (400, 401, 403, 404, 409, 410, 413, 415, 422)}
+RecordKind = Annotated[Record.Kind, Lax, choices_schema(Record.Kind, "RecordKind")]
+
+ERRORS: dict[int, type] = {**API_ERRORS, 410: ErrorOut, 415: ErrorOut}
 
 
 class MediaOut(Schema):
@@ -53,7 +59,7 @@ class VersionOut(Schema):
     metadata: dict[str, Any]
 
 
-class PersonOut(Schema):
+class OwnerOut(Schema):
     username: str
     name: str
 
@@ -75,7 +81,7 @@ class RecordOut(Schema):
     licence: str
     visibility: str
     deleted: bool
-    owner: PersonOut
+    owner: OwnerOut
     cocreators: list[CoCreatorOut]
     created_at: datetime
     updated_at: datetime
@@ -93,14 +99,14 @@ class RecordPage(Schema):
     next_page: int | None = None  # with a `sort` other than newest
 
 
-class RecordPatch(Schema):
+class RecordPatch(JsonIn):
     title: str | None = None
     description: str | None = None
     tags: list[str] | None = None
-    licence: Licence | None = None
+    licence: Annotated[Licence, Lax] | None = None
 
 
-class InviteIn(Schema):
+class InviteIn(JsonIn):
     username: str
 
 
@@ -168,7 +174,7 @@ def create_record(
     description: Form[str] = "",
     tags: Form[str] = "",
     licence: Form[Licence] = Licence.ACCORD,
-    kind: Form[Record.Kind | None] = None,
+    kind: Form[RecordKind | None] = None,
     text: Form[str | None] = None,
     file: File[UploadedFile | None] = None,
 ) -> Status:
@@ -177,6 +183,7 @@ def create_record(
 
     `tags` are comma-separated. Without a title, a file's name gives one.
     """
+    ratelimit.limit_write(request, "upload")
     if upload_was_refused(request):
         raise ApiError(413, "The file is larger than any upload we accept.", "too_large")
     if file is None and text is None:
@@ -198,7 +205,7 @@ def create_record(
 @router.get("/records", response={200: RecordPage, **ERRORS}, auth=None)
 def list_records(
     request: HttpRequest,
-    kind: Record.Kind | None = None,
+    kind: RecordKind | None = None,
     tag: str | None = None,
     license: Licence | None = None,
     owner: str | None = None,
@@ -253,14 +260,14 @@ def list_records(
 
 
 @router.get("/records/{record_id}", response={200: RecordOut, **ERRORS}, auth=None)
-def get_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
+def get_record(request: HttpRequest, record_id: Id) -> dict[str, Any]:
     """One record, with its processing state and the URLs of its media."""
     record = _visible(request, record_id)
     return record_out(record, http.api_viewer(request), versions_of(record))
 
 
 @router.patch("/records/{record_id}", response={200: RecordOut, **ERRORS})
-def update_record(request: HttpRequest, record_id: int, patch: RecordPatch) -> dict[str, Any]:
+def update_record(request: HttpRequest, record_id: Id, patch: RecordPatch) -> dict[str, Any]:
     record = _visible(request, record_id)
     changes = patch.dict(exclude_unset=True)
     for name, value in changes.items():
@@ -272,21 +279,21 @@ def update_record(request: HttpRequest, record_id: int, patch: RecordPatch) -> d
 
 
 @router.delete("/records/{record_id}", response={204: None, **ERRORS})
-def delete_record(request: HttpRequest, record_id: int) -> Status:
+def delete_record(request: HttpRequest, record_id: Id) -> Status:
     """Delete: the record becomes a tombstone (files gone; id, owner and title stay)."""
     services.delete_record(_visible(request, record_id), by=member(request))
     return Status(204, None)
 
 
 @router.post("/records/{record_id}/publish", response={200: RecordOut, **ERRORS})
-def publish_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
+def publish_record(request: HttpRequest, record_id: Id) -> dict[str, Any]:
     record = services.publish(_visible(request, record_id), by=member(request))
     record = _records().get(pk=record.pk)
     return record_out(record, member(request), versions_of(record))
 
 
 @router.get("/records/{record_id}/versions", response={200: list[VersionOut], **ERRORS}, auth=None)
-def list_versions(request: HttpRequest, record_id: int) -> list[Version]:
+def list_versions(request: HttpRequest, record_id: Id) -> list[Version]:
     record = _visible(request, record_id)
     if record.is_deleted:
         raise ApiError(410, "This record was deleted.", "gone")
@@ -299,12 +306,13 @@ def list_versions(request: HttpRequest, record_id: int) -> list[Version]:
 @router.post("/records/{record_id}/versions", response={201: VersionOut, **ERRORS})
 def add_version(
     request: HttpRequest,
-    record_id: int,
+    record_id: Id,
     change_note: Form[str] = "",
     text: Form[str | None] = None,
     file: File[UploadedFile | None] = None,
 ) -> Status:
     """Upload a new version (same kind as the record) with a change note."""
+    ratelimit.limit_write(request, "upload")
     if upload_was_refused(request):
         raise ApiError(413, "The file is larger than any upload we accept.", "too_large")
     record = _visible(request, record_id)
@@ -315,7 +323,7 @@ def add_version(
 
 
 @router.post("/records/{record_id}/cocreators", response={201: CoCreatorOut, **ERRORS})
-def invite_cocreator(request: HttpRequest, record_id: int, body: InviteIn) -> Status:
+def invite_cocreator(request: HttpRequest, record_id: Id, body: InviteIn) -> Status:
     record = _visible(request, record_id)
     user = User.objects.with_username(body.username.strip().lstrip("@")).first()
     if user is None:
@@ -338,7 +346,7 @@ def _invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> CoCr
 @router.post(
     "/records/{record_id}/cocreators/{cocreator_id}/accept", response={200: CoCreatorOut, **ERRORS}
 )
-def accept_invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> dict[str, Any]:
+def accept_invitation(request: HttpRequest, record_id: Id, cocreator_id: Id) -> dict[str, Any]:
     cocreator = services.answer_invitation(
         _invitation(request, record_id, cocreator_id), by=member(request), accept=True
     )
@@ -348,7 +356,7 @@ def accept_invitation(request: HttpRequest, record_id: int, cocreator_id: int) -
 @router.post(
     "/records/{record_id}/cocreators/{cocreator_id}/decline", response={200: CoCreatorOut, **ERRORS}
 )
-def decline_invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> dict[str, Any]:
+def decline_invitation(request: HttpRequest, record_id: Id, cocreator_id: Id) -> dict[str, Any]:
     cocreator = services.answer_invitation(
         _invitation(request, record_id, cocreator_id), by=member(request), accept=False
     )
@@ -356,6 +364,6 @@ def decline_invitation(request: HttpRequest, record_id: int, cocreator_id: int) 
 
 
 @router.delete("/records/{record_id}/cocreators/{cocreator_id}", response={204: None, **ERRORS})
-def remove_cocreator(request: HttpRequest, record_id: int, cocreator_id: int) -> Status:
+def remove_cocreator(request: HttpRequest, record_id: Id, cocreator_id: Id) -> Status:
     services.remove_cocreator(_invitation(request, record_id, cocreator_id), by=member(request))
     return Status(204, None)

@@ -5,6 +5,11 @@ the file as a download, and expires. Public records get tokens that stay the sam
 whole day, so browsers and proxies can cache them; drafts get tokens that change every
 hour, and the media view also checks the requester may see the draft, so a leaked link
 shows nothing to anyone else.
+
+Signed, not encrypted: anyone can read a token, so it names the version by its random
+folder, never by its number (close to its record's, which would lead a blind reviewer
+to the author). The folder is no key to the files: they are served only through the
+media view, which checks who asks.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ HOUR = 60 * 60
 
 @dataclass(frozen=True)
 class MediaToken:
-    version_id: int
+    version: str | int  # the folder; a number in tokens signed before (they expire)
     role: str
     attachment: bool
 
@@ -39,7 +44,7 @@ def _expiry(public: bool, now: float) -> int:
 def media_url(
     version: Version, role: str, *, public: bool, attachment: bool = False, name: str = ""
 ) -> str:
-    payload = [version.pk, role, int(attachment), _expiry(public, time.time())]
+    payload = [version.folder, role, int(attachment), _expiry(public, time.time())]
     token = signing.dumps(payload, salt=_SALT, compress=True)
     stem, dot, ext = (name or role).rpartition(".")
     pretty = slugify(stem or ext)[:60] or role
@@ -50,9 +55,11 @@ def media_url(
 def read_token(token: str) -> MediaToken:
     """The token's content, or 404 for a forged, damaged or expired one."""
     try:
-        version_id, role, attachment, expires = signing.loads(token, salt=_SALT)
+        version, role, attachment, expires = signing.loads(token, salt=_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         raise Http404 from None
     if not isinstance(expires, int) or expires < time.time():
         raise Http404
-    return MediaToken(int(version_id), str(role), bool(attachment))
+    if not isinstance(version, str | int) or isinstance(version, bool):
+        raise Http404
+    return MediaToken(version, str(role), bool(attachment))

@@ -26,10 +26,11 @@ def serve(request: HttpRequest, token: str, name: str) -> HttpResponseBase:
     a deleted record and a file that does not exist: none of them says which.
     """
     wanted = read_token(token)
+    by = {"folder": wanted.version} if isinstance(wanted.version, str) else {"pk": wanted.version}
     version = (
         Version.objects.select_related("record")
         .prefetch_related("renditions", "record__cocreators")
-        .filter(pk=wanted.version_id)
+        .filter(**by)
         .first()
     )
     if version is None or version.purged_at is not None:

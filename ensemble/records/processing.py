@@ -3,7 +3,8 @@
 A version moves uploaded → processing → ready | failed (see `Version`). The task claims
 it with a conditional UPDATE and sends heartbeats while it works; if the worker dies,
 `requeue_stalled` (run by every worker, every minute or so) sees the heartbeat stop and
-queues the version again, up to `Version.MAX_ATTEMPTS` tries.
+queues the version again, up to `Version.MAX_ATTEMPTS` tries; the next attempt removes the
+`work-N` folders of partial renditions the killed ones left.
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def run(version_id: int) -> str:
         )
         return "failed: too many attempts"
     folder = storage.folder_path(version.folder)
+    _remove_work_folders(folder, up_to=attempt)
     work = folder / f"work-{attempt}"
-    shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
         result = processor_for(version.record.kind).process(
@@ -114,6 +115,19 @@ def run(version_id: int) -> str:
             except Exception:  # the version is ready whatever another app makes of it
                 logger.exception("A hook on record %s being ready failed", record.pk)
     return "ready"
+
+
+def _remove_work_folders(folder: Path, *, up_to: int) -> None:
+    """Remove the partial renditions of earlier attempts, killed mid-way.
+
+    Only once this attempt holds the claim: an older attempt's worker, if it still runs,
+    can no longer write its result (`Version.mine`), so taking its folder harms nothing,
+    while a sweeper deleting it before the claim could make a slow, live attempt fail.
+    """
+    for work in folder.glob("work-*"):
+        number = work.name.removeprefix("work-")
+        if number.isdigit() and int(number) <= up_to:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _beater(version: Version) -> Progress:

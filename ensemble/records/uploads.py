@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import SkipFile, StopUpload, TemporaryFileUploadHandler
 
 from ensemble.accounts import http
+from ensemble.core import sweepers
 
 
 def largest_upload() -> int:
@@ -35,6 +36,9 @@ class CappedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
         if self.request is None or http.viewer(self.request) is None:
             raise StopUpload(connection_reset=False)
         super().new_file(*args, **kwargs)
+        # Locked while it arrives and while the request uses it: a file no process holds
+        # is a killed upload's, which the worker's sweeper removes (core.sweepers).
+        sweepers.hold_while_open(self.file)
         self.sha256 = hashlib.sha256()
         self.received = 0
         self.cap = largest_upload()

@@ -18,6 +18,7 @@ from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core.pagination import BadCursor, numbered, paginate
 from ensemble.core.params import page_number
+from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused
 from ensemble.records import access, hooks, services
 from ensemble.records.forms import (
@@ -132,6 +133,7 @@ def _after_upload(request: HttpRequest, record: Record) -> None:
 
 @login_required
 @never_cache
+@limited("upload")
 def new(request: HttpRequest) -> HttpResponse:
     """The upload page. Without JavaScript it posts one file here; with it, many to the API."""
     extras, initial = _form_extras(request)
@@ -173,6 +175,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+@limited("upload")
 def write(request: HttpRequest) -> HttpResponse:
     """Write a text record in the browser."""
     extras, initial = _form_extras(request)
@@ -320,6 +323,7 @@ def delete(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
+@limited("upload")
 def new_version(request: HttpRequest, record_id: int) -> HttpResponse:
     record = _owner_or_403(request, record_id)
     form = VersionForm(request.POST or None, request.FILES or None)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from ensemble.core.api import ErrorOut
-from ensemble.records.models import Licence, Record
+from ensemble.core.api import ERRORS, choices_schema
+from ensemble.core.json_in import Lax
+from ensemble.records.api import RecordKind
+from ensemble.records.models import Licence
 from ensemble.search.models import Document
 from ensemble.search.results import RecordFilters, Result
 from ensemble.search.results import search as run
 
 router = Router(tags=["search"])
+DocumentKind = Annotated[Document.Kind, Lax, choices_schema(Document.Kind, "SearchType")]
 
 
 class ResultOut(Schema):
@@ -42,12 +45,12 @@ def _out(r: Result) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/search", response={200: list[ResultOut], 422: ErrorOut}, auth=None)
+@router.get("/search", response={200: list[ResultOut], **ERRORS}, auth=None)
 def search(
     request: HttpRequest,
     q: str = Query(..., max_length=200),
-    type: Document.Kind | None = None,
-    kind: Record.Kind | None = None,
+    type: DocumentKind | None = None,
+    kind: RecordKind | None = None,
     tag: str = Query("", max_length=50),
     license: Licence | None = None,
     never_remixed: bool = False,

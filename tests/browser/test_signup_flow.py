@@ -38,18 +38,24 @@ def test_signup_verify_login_edit_profile_and_see_it(
     page.get_by_label("Email").fill("newt@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_text("Please verify your email address")).to_be_visible()
+    # The same page whether or not the address had an account (issue 15).
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_text("newt@example.org")).to_be_visible()
+    check_a11y(page)
 
     # The worker sends the email through a real SMTP server.
     run_tasks()
     link = _verification_link(smtp_inbox, live_server.url)
 
+    # Opened in the browser that signed up, the link signs the newcomer in.
+    page.goto(link)
+    expect(page.get_by_text("Your email address is verified")).to_be_visible()
+    expect(page).to_have_url(live_server.url + "/settings/profile/")
+
     page.locator("details.menu > summary").click()  # the account menu
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
-
-    page.goto(link)
-    expect(page.get_by_text("Your email address is verified")).to_be_visible()
+    page.goto(live_server.url + "/accounts/login/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     check_a11y(page)
     page.get_by_label("Username or email").fill("newt@example.org")

@@ -9,10 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment
+from ensemble.core import ratelimit
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
 from ensemble.notifications.services import notify, notify_many
@@ -116,22 +119,24 @@ def add(author: User, target: Target, body: str, *, reply_to: Comment | None = N
             raise Refused("Answer a comment on the same page.", field="reply_to")
         if reply_to.reply_to_id is not None:
             reply_to = reply_to.reply_to  # one level: answer the thread
-    fields = {type(target).__name__.lower(): target}
+    fields = _on(target)
+    people = mentioned(body, target, author)
+    if people:  # each person named is a notification (maybe an email): counted apart
+        ratelimit.hit("mention", f"user:{author.pk}", cost=len(people))
     with transaction.atomic():
         comment = Comment.objects.create(
             author=author, reply_to=reply_to, body=body, body_html=render_comment(body),
             **fields,
         )  # fmt: skip
         told = {author.pk}
-        people = mentioned(body, target, author)
-        notify_many(people, "mentioned", actor=author, about=comment)
+        notify_many(people, "mentioned", actor=author, about=comment, thread=target)
         told |= {u.pk for u in people}
         if (
             reply_to is not None
             and reply_to.author_id not in told
             and can_see(reply_to.author, target)
         ):
-            notify(reply_to.author, "comment_reply", actor=author, about=comment)
+            notify(reply_to.author, "comment_reply", actor=author, about=comment, thread=target)
             told.add(reply_to.author_id)
         for owner in _owners(target):
             if owner.pk not in told:
@@ -164,15 +169,38 @@ def delete(comment: Comment, *, by: User) -> None:
     comment.save(update_fields=["body", "body_html", "deleted_at"])
 
 
-def thread(target: Target) -> list[Comment]:
-    """Top-level comments in order, each with `.answers`: two queries in all."""
-    field = type(target).__name__.lower()
-    rows = list(Comment.objects.filter(**{field: target}).select_related("author"))
-    top = [c for c in rows if c.reply_to_id is None]
+PAGE_SIZE = 20  # threads (a comment with its replies) per page, newest first
+MAX_REPLIES = 50  # the newest replies shown under one comment on a page
+
+
+def _on(target: Target) -> dict[str, Target]:
+    return {type(target).__name__.lower(): target}
+
+
+def thread_page(
+    target: Target, *, before: int | None = None, size: int = PAGE_SIZE
+) -> tuple[list[Comment], int | None]:
+    """The newest `size` threads older than comment `before`, oldest first as they read,
+    each with `.answers` (its newest MAX_REPLIES replies, in order); and the id to pass
+    as `before` for the page of older threads, or None. Two queries however long the
+    conversation."""
+    tops = Comment.objects.filter(**_on(target), reply_to__isnull=True).select_related("author")
+    if before is not None:
+        tops = tops.filter(pk__lt=before)
+    rows = list(tops.order_by("-pk")[: size + 1])
+    older = rows[size - 1].pk if len(rows) > size else None
+    top = rows[:size][::-1]
     by_id = {c.pk: c for c in top}
     for c in top:
         c.answers = []  # type: ignore[attr-defined]
-    for c in rows:
-        if c.reply_to_id in by_id:
-            by_id[c.reply_to_id].answers.append(c)  # type: ignore[attr-defined]
-    return top
+    newest_first = Window(RowNumber(), partition_by=F("reply_to"), order_by=F("pk").desc())
+    answers = (
+        Comment.objects.filter(reply_to__in=list(by_id))
+        .select_related("author")
+        .annotate(rank=newest_first)
+        .filter(rank__lte=MAX_REPLIES)
+        .order_by("pk")
+    )
+    for a in answers:
+        by_id[a.reply_to_id or 0].answers.append(a)  # type: ignore[attr-defined]
+    return top, older

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ensemble.community.models import RecordList
 from ensemble.community.services import comments, follows, hearts, profile
+from ensemble.core.params import whole
 
 register = template.Library()
 
@@ -37,11 +38,17 @@ def follow_button(context: template.Context, person: Any = None, project: Any = 
                                               "following": on}, request)  # fmt: skip
 
 
+def comments_context(target: Any, before: int | None) -> dict[str, Any]:
+    """One page of a thread: the newest comments, or those before `?comments_before=`."""
+    top, older = comments.thread_page(target, before=before)
+    kind = type(target).__name__.lower()
+    return {"thread": top, "older": older, "before": before, "target": target, "kind": kind}
+
+
 @register.simple_tag(takes_context=True)
 def comments_for(context: template.Context, target: Any) -> SafeString:
     request = context["request"]
-    kind = type(target).__name__.lower()
-    shown = {"thread": comments.thread(target), "target": target, "kind": kind}
+    shown = comments_context(target, whole(request.GET.get("comments_before")))
     return _render("community/_comments.html", shown, request)
 
 

@@ -26,7 +26,7 @@ def test_hearts_follows_comments_and_lists_through_the_api(alice, bob, client):
     assert Client().get("/api/v1/users/alice/followers").json() == ["bob"]
     made = post_json(client, f"/api/v1/records/{poem.pk}/comments", {"body": "Hi @alice"})
     assert made.status_code == 201
-    listed = Client().get(f"/api/v1/records/{poem.pk}/comments").json()
+    listed = Client().get(f"/api/v1/records/{poem.pk}/comments").json()["items"]
     assert listed[0]["body_html"].startswith('<p>Hi <a href="/@alice/" class="mention">@alice')
     new = post_json(client, "/api/v1/lists", {"title": "Faves"}).json()
     post_json(client, f"/api/v1/lists/{new['id']}/items", {"record_id": poem.pk, "note": "Yes"})

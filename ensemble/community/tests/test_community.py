@@ -79,7 +79,8 @@ def test_comments_mention_reply_edit_and_delete(alice, bob, carol, mod):
     refused("gone", comments.edit, stale, by=bob, body="...after the deletion")
     first.refresh_from_db()
     assert (first.body, first.deleted_at is not None) == ("", True)
-    thread = comments.thread(poem)
+    thread, older = comments.thread_page(poem)
+    assert older is None
     assert [len(t.answers) for t in thread] == [2]  # the replies keep their place
 
 

@@ -217,11 +217,13 @@ def test_read_with_an_empty_list_marks_nothing(alice_client, alice, inbox):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("bad_id", [0, -5, 2**63, 10**30])
-def test_read_with_ids_no_row_can_have_marks_nothing(alice_client, alice, inbox, bad_id):
+def test_read_with_ids_no_row_can_have_is_refused_and_marks_nothing(
+    alice_client, alice, inbox, bad_id
+):
     response = read_ids(alice_client, {"ids": [bad_id]})
 
-    assert response.status_code == 200
-    assert response.json() == {"marked": 0}
+    assert response.status_code == 422  # an id out of range, like anywhere in the API
+    assert response.json()["code"] == "invalid"
     assert len(unread_ids(alice)) == 2
 
 

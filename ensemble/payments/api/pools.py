@@ -1,13 +1,16 @@
 """Pools, their revenue and costs, payouts and a member's earnings."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Schema, Status
 
 from ensemble.accounts.http import member
+from ensemble.core.api import choices_schema
+from ensemble.core.ids import Id, Int64
+from ensemble.core.json_in import JsonDate, JsonIn, Lax
 from ensemble.payments.api.base import ERRORS, money, pool_for, router
 from ensemble.payments.models import Payout, Pool
 from ensemble.payments.services import ledger, pools
@@ -15,23 +18,25 @@ from ensemble.payments.services.access import require_pool_leader
 from ensemble.projects.models import Production
 from ensemble.projects.services import can_view_project
 
+PoolKind = Annotated[Pool.Kind, Lax, choices_schema(Pool.Kind, "PoolKind")]
 
-class PoolIn(Schema):
-    kind: Pool.Kind
+
+class PoolIn(JsonIn):
+    kind: PoolKind
     currency: str
-    share_bp: int = 5_000  # a profit share's contributors' part, in basis points
-    budget: int = 0  # a fixed budget, in minor units
+    share_bp: Int64 = 5_000  # a profit share's contributors' part, in basis points
+    budget: Int64 = 0  # a fixed budget, in minor units
 
 
-class EntryIn(Schema):
+class PoolEntryIn(JsonIn):
     kind: str  # revenue | cost
-    amount: int  # minor units
+    amount: Int64  # minor units
     currency: str
-    on: dt.date
+    on: JsonDate
     description: str
 
 
-class EntryOut(Schema):
+class PoolEntryOut(Schema):
     id: int
     kind: str
     amount: dict[str, Any]
@@ -51,11 +56,11 @@ class PoolOut(Schema):
     contributors: dict[str, Any]
     distributed: dict[str, Any]
     available: dict[str, Any]
-    entries: list[EntryOut]
+    entries: list[PoolEntryOut]
     proposals: list[int]
 
 
-class PaidIn(Schema):
+class PaidIn(JsonIn):
     reference: str
 
 
@@ -77,7 +82,7 @@ def pool_out(pool: Pool) -> dict[str, Any]:
 
 
 @router.post("/productions/{production_id}/pools", response={201: PoolOut, **ERRORS})
-def create_pool(request: HttpRequest, production_id: int, body: PoolIn) -> Status:
+def create_pool(request: HttpRequest, production_id: Id, body: PoolIn) -> Status:
     """A pool for a released production: `profit_share` (revenue − costs, times
     `share_bp`/10,000) or `fixed_budget` (`budget` minor units), in one `currency`."""
     production = get_object_or_404(Production.objects.select_related("project"), pk=production_id)
@@ -90,13 +95,13 @@ def create_pool(request: HttpRequest, production_id: int, body: PoolIn) -> Statu
 
 
 @router.get("/pools/{pool_id}", response={200: PoolOut, **ERRORS}, auth=None)
-def get_pool(request: HttpRequest, pool_id: int) -> dict[str, Any]:
+def get_pool(request: HttpRequest, pool_id: Id) -> dict[str, Any]:
     """The balance and the whole history: open to everyone who can see the project."""
     return pool_out(pool_for(request, pool_id))
 
 
 @router.post("/pools/{pool_id}/entries", response={201: PoolOut, **ERRORS})
-def record_entry(request: HttpRequest, pool_id: int, body: EntryIn) -> Status:
+def record_entry(request: HttpRequest, pool_id: Id, body: PoolEntryIn) -> Status:
     """Record a `revenue` or a `cost` (minor units, in the pool's currency)."""
     pool = pool_for(request, pool_id)
     pools.record_entry(
@@ -107,15 +112,19 @@ def record_entry(request: HttpRequest, pool_id: int, body: EntryIn) -> Status:
 
 
 @router.post("/pools/{pool_id}/payouts", response={201: dict[str, Any], **ERRORS})
-def make_batch(request: HttpRequest, pool_id: int) -> Status:
+def make_batch(request: HttpRequest, pool_id: Id) -> Status:
     """A payout batch: everyone owed at least the minimum payout (`PAYOUT_MINIMUM`)."""
     batch = ledger.make_batch(pool_for(request, pool_id), by=member(request))
     payouts = list(batch.payouts.values("id", "user__username", "amount"))
     return Status(201, {"pool_id": pool_id, "number": batch.number, "payouts": payouts})
 
 
-@router.get("/pools/{pool_id}/payouts.csv", response={200: None, **ERRORS})
-def payouts_csv(request: HttpRequest, pool_id: int, batch: int | None = None) -> HttpResponse:
+@router.get(
+    "/pools/{pool_id}/payouts.csv",
+    response={200: None, **ERRORS},
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def payouts_csv(request: HttpRequest, pool_id: Id, batch: Int64 | None = None) -> HttpResponse:
     """A batch as CSV for the bank (the latest unless `batch` is given); leaders only.
     The same batch always exports to the same bytes."""
     pool = pool_for(request, pool_id)
@@ -123,7 +132,7 @@ def payouts_csv(request: HttpRequest, pool_id: int, batch: int | None = None) ->
     batches = pool.batches.all()
     chosen = batches.filter(number=batch).first() if batch else batches.first()
     if chosen is None:
-        return HttpResponse(status=404)
+        raise Http404
     response = HttpResponse(ledger.batch_csv(chosen), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="payouts-pool{pool.pk}-batch{chosen.number}.csv"'
@@ -132,7 +141,7 @@ def payouts_csv(request: HttpRequest, pool_id: int, batch: int | None = None) ->
 
 
 @router.post("/payouts/{payout_id}/paid", response={200: dict[str, Any], **ERRORS})
-def mark_paid(request: HttpRequest, payout_id: int, body: PaidIn) -> dict[str, Any]:
+def mark_paid(request: HttpRequest, payout_id: Id, body: PaidIn) -> dict[str, Any]:
     payout = get_object_or_404(Payout.objects.select_related("batch__pool__production__project"),
                                pk=payout_id)  # fmt: skip
     ledger.mark_paid(payout, by=member(request), reference=body.reference)

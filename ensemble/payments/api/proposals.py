@@ -9,6 +9,9 @@ from ninja import Query, Schema, Status
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
+from ensemble.core import ratelimit
+from ensemble.core.ids import MAX_ID, Id, Int64
+from ensemble.core.json_in import JsonIn
 from ensemble.payments.api.base import (
     ERRORS,
     MoneyOut,
@@ -36,29 +39,29 @@ class ProposalOut(Schema):
     revisions: list[dict[str, Any]]
 
 
-class RevisionIn(Schema):
+class RevisionIn(JsonIn):
     """Only what changes: lists (`manual`, `waivers`, `exclusions`) are replaced whole and
     name people by username; `weights` maps "derived-source" edges to whole numbers."""
 
-    pass_through_bp: int | None = None
-    editor_share_bp: int | None = None
-    weights: dict[str, int] | None = None
+    pass_through_bp: Int64 | None = None
+    editor_share_bp: Int64 | None = None
+    weights: dict[str, Int64] | None = None
     manual: list[dict[str, Any]] | None = None
     waivers: list[dict[str, Any]] | None = None
     exclusions: list[dict[str, Any]] | None = None
     reason: str = ""
 
 
-class FinalizeIn(Schema):
+class FinalizeIn(JsonIn):
     reason: str = ""  # required when an admin finalizes before the window closes
 
 
-class CommentIn(Schema):
+class ProposalCommentIn(JsonIn):
     body: str
-    reply_to: int | None = None
+    reply_to: Id | None = None
 
 
-class CommentEdit(Schema):
+class CommentEdit(JsonIn):
     body: str
 
 
@@ -126,19 +129,19 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
 
 
 @router.post("/pools/{pool_id}/proposals", response={201: ProposalOut, **ERRORS})
-def make_proposal(request: HttpRequest, pool_id: int) -> Status:
+def make_proposal(request: HttpRequest, pool_id: Id) -> Status:
     """Split what the pool holds now along the production's lineage, frozen as it is."""
     proposal = proposals.make_proposal(pool_for(request, pool_id), by=member(request))
     return Status(201, proposal_out(proposal))
 
 
 @router.get("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS}, auth=None)
-def get_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+def get_proposal(request: HttpRequest, proposal_id: Id) -> dict[str, Any]:
     return proposal_out(proposal_for(request, proposal_id))
 
 
 @router.patch("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS})
-def revise(request: HttpRequest, proposal_id: int, body: RevisionIn) -> dict[str, Any]:
+def revise(request: HttpRequest, proposal_id: Id, body: RevisionIn) -> dict[str, Any]:
     """A new revision with the adjustments given (each with a reason); earlier ones stay."""
     proposal = proposal_for(request, proposal_id)
     changes = body.dict(exclude_none=True, exclude={"reason"})
@@ -147,14 +150,14 @@ def revise(request: HttpRequest, proposal_id: int, body: RevisionIn) -> dict[str
 
 
 @router.post("/proposals/{proposal_id}/publish", response={200: ProposalOut, **ERRORS})
-def publish(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+def publish(request: HttpRequest, proposal_id: Id) -> dict[str, Any]:
     """Open the comment window (`PAYMENT_COMMENT_SECONDS`); everyone in it is told."""
     proposal = proposals.publish(proposal_for(request, proposal_id), by=member(request))
     return proposal_out(proposal)
 
 
 @router.post("/proposals/{proposal_id}/finalize", response={200: ProposalOut, **ERRORS})
-def finalize(request: HttpRequest, proposal_id: int, body: FinalizeIn) -> dict[str, Any]:
+def finalize(request: HttpRequest, proposal_id: Id, body: FinalizeIn) -> dict[str, Any]:
     """Write the ledger, once, after the window closes (an admin earlier, with a reason)."""
     proposal = proposal_for(request, proposal_id)
     proposals.finalize(proposal, by=member(request), reason=body.reason)
@@ -164,9 +167,9 @@ def finalize(request: HttpRequest, proposal_id: int, body: FinalizeIn) -> dict[s
 @router.get("/proposals/{proposal_id}/lines", response={200: list[LineOut], **ERRORS}, auth=None)
 def lines(
     request: HttpRequest,
-    proposal_id: int,
-    revision: int | None = None,
-    offset: int = Query(0, ge=0),
+    proposal_id: Id,
+    revision: Int64 | None = None,
+    offset: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(100, ge=1, le=500),
 ) -> list[dict[str, Any]]:
     """The lines of the current revision (or `revision`), largest first, `limit` from
@@ -209,7 +212,7 @@ def lines(
 
 @router.get("/proposals/{proposal_id}/compare", response={200: list[dict[str, Any]], **ERRORS},
             auth=None)  # fmt: skip
-def compare(request: HttpRequest, proposal_id: int, a: int, b: int) -> list[dict[str, Any]]:
+def compare(request: HttpRequest, proposal_id: Id, a: Int64, b: Int64) -> list[dict[str, Any]]:
     """Person by person, what changed from revision `a` to revision `b`."""
     proposal = proposal_for(request, proposal_id)
     older = get_object_or_404(proposal.revisions, number=a)
@@ -219,14 +222,15 @@ def compare(request: HttpRequest, proposal_id: int, a: int, b: int) -> list[dict
 
 @router.get("/proposals/{proposal_id}/comments", response={200: list[dict[str, Any]], **ERRORS},
             auth=None)  # fmt: skip
-def list_comments(request: HttpRequest, proposal_id: int) -> list[dict[str, Any]]:
+def list_comments(request: HttpRequest, proposal_id: Id) -> list[dict[str, Any]]:
     proposal = proposal_for(request, proposal_id)
     return [comment_out(c) for c in proposal.comments.select_related("author")]
 
 
 @router.post("/proposals/{proposal_id}/comments", response={201: dict[str, Any], **ERRORS})
-def add_comment(request: HttpRequest, proposal_id: int, body: CommentIn) -> Status:
+def add_comment(request: HttpRequest, proposal_id: Id, body: ProposalCommentIn) -> Status:
     """Anyone's word while the window is open; leaders answer with `reply_to`."""
+    ratelimit.limit_write(request, "comment")
     proposal = proposal_for(request, proposal_id)
     reply_to = (Comment.objects.filter(pk=body.reply_to).first()
                 if body.reply_to is not None else None)  # fmt: skip
@@ -252,7 +256,7 @@ def _comment(request: HttpRequest, proposal_id: int, comment_id: int) -> Comment
 
 @router.patch("/proposals/{proposal_id}/comments/{comment_id}",
               response={200: dict[str, Any], **ERRORS})  # fmt: skip
-def edit_comment(request: HttpRequest, proposal_id: int, comment_id: int,
+def edit_comment(request: HttpRequest, proposal_id: Id, comment_id: Id,
                  body: CommentEdit) -> dict[str, Any]:  # fmt: skip
     """Reword your comment while the window is open."""
     edited = comments.edit(_comment(request, proposal_id, comment_id), by=member(request),
@@ -261,7 +265,7 @@ def edit_comment(request: HttpRequest, proposal_id: int, comment_id: int,
 
 
 @router.delete("/proposals/{proposal_id}/comments/{comment_id}", response={204: None, **ERRORS})
-def delete_comment(request: HttpRequest, proposal_id: int, comment_id: int) -> Status:
+def delete_comment(request: HttpRequest, proposal_id: Id, comment_id: Id) -> Status:
     """Take your comment back while the window is open (its place in the thread stays)."""
     comments.delete(_comment(request, proposal_id, comment_id), by=member(request))
     return Status(204, None)

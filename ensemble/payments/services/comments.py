@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ensemble.accounts.models import User
 from ensemble.community.services.comments import mentioned_in, render_comment
+from ensemble.core import ratelimit
 from ensemble.core.refusals import Refused
 from ensemble.notifications.services import notify, notify_many
 from ensemble.payments.models import Comment, Proposal
@@ -22,6 +23,18 @@ from ensemble.projects import services as projects
 from ensemble.records.services import checked_text
 
 MAX_LENGTH = 5_000
+PAGE_SIZE = 50  # comments on a proposal page, newest first
+
+
+def page(proposal: Proposal, *, before: int | None = None) -> tuple[list[Comment], int | None]:
+    """The newest PAGE_SIZE comments older than comment `before`, oldest first as they
+    read, and the id to pass as `before` for the older ones (or None): one query."""
+    found = proposal.comments.select_related("author").order_by("-pk")
+    if before is not None:
+        found = found.filter(pk__lt=before)
+    rows = list(found[: PAGE_SIZE + 1])
+    older = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE][::-1], older
 
 
 def _require_window(proposal: Proposal) -> None:
@@ -50,14 +63,16 @@ def add(proposal: Proposal, *, by: User, body: str, reply_to: Comment | None = N
             raise Refused("Only the project's leaders answer comments.", status=403,
                           code="forbidden")  # fmt: skip
     project = proposal.pool.production.project
+    # The proposal is as public as its project: tell those named who may see it.
+    named = mentioned_in(body, by, lambda user: projects.can_view_project(user, project))
+    if named:  # the same budget as community comments' mentions
+        ratelimit.hit("mention", f"user:{by.pk}", cost=len(named))
     with transaction.atomic():
         made = Comment.objects.create(proposal=proposal, author=by, reply_to=reply_to,
                                       body=body, body_html=render_comment(body))  # fmt: skip
-        # The proposal is as public as its project: tell those named who may see it.
-        named = mentioned_in(body, by, lambda user: projects.can_view_project(user, project))
-        notify_many(named, "mentioned", actor=by, about=made)
+        notify_many(named, "mentioned", actor=by, about=made, thread=proposal)
         if reply_to is not None and reply_to.author_id not in {by.pk, *(u.pk for u in named)}:
-            notify(reply_to.author, "comment_reply", actor=by, about=made)
+            notify(reply_to.author, "comment_reply", actor=by, about=made, thread=proposal)
     return made
 
 

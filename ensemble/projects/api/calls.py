@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -13,7 +13,10 @@ from ninja import Query, Schema, Status
 from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.accounts.models import Skill
-from ensemble.core.api import ApiError
+from ensemble.core import ratelimit
+from ensemble.core.api import ApiError, choices_schema
+from ensemble.core.ids import Id, Int64
+from ensemble.core.json_in import JsonDateTime, JsonIn, Lax
 from ensemble.core.pagination import paginate
 from ensemble.projects import events, gallery, services
 from ensemble.projects.api.base import ERRORS, call_for, project_for, router
@@ -24,21 +27,26 @@ from ensemble.projects.models import (
     Project,
 )
 from ensemble.projects.services import matching
+from ensemble.records.api import MediaOut, RecordKind
 from ensemble.records.models import Record
+from ensemble.records.present import card_media
+
+CallStatus = Annotated[Call.Status, Lax, choices_schema(Call.Status, "CallStatus")]
+EntryState = Annotated[Entry.State, Lax, choices_schema(Entry.State, "EntryState")]
 
 
-class CallIn(Schema):
+class CallIn(JsonIn):
     title: str
     brief: str
-    deadline: datetime
-    accepted_kinds: list[Record.Kind] = []
-    skills: list[Skill] = []  # wanted; members with them see the call first
-    resource_ids: list[int] = []
+    deadline: JsonDateTime
+    accepted_kinds: list[RecordKind] = []
+    skills: list[Annotated[Skill, Lax]] = []  # wanted; members with them see the call first
+    resource_ids: list[Id] = []
     requires_resources: bool = False
-    max_entries_per_person: int = 3
+    max_entries_per_person: Int64 = 3
     sealed: bool = False
     blind_review: bool = False
-    stage: int | None = None  # a stage position
+    stage: Int64 | None = None  # a stage position
 
 
 class CallOut(Schema):
@@ -61,8 +69,8 @@ class CallOut(Schema):
     event_url: str | None  # the short link, while event mode is on
 
 
-class CallPatch(Schema):
-    status: Call.Status | None = None
+class CallPatch(JsonIn):
+    status: CallStatus | None = None
     event_mode: bool | None = None
 
 
@@ -71,8 +79,8 @@ class CallPage(Schema):
     next_cursor: str | None
 
 
-class EntryIn(Schema):
-    record_id: int
+class CallEntryIn(JsonIn):
+    record_id: Id
 
 
 class EntryNoteOut(Schema):
@@ -84,11 +92,16 @@ class EntryNoteOut(Schema):
     created_at: datetime
 
 
-class EntryOut(Schema):
+class CallEntryOut(Schema):
     id: int
-    record_id: int
+    # Both None on others' entries under blind review, while the call is open (the
+    # record names its owner): reviewers review by `media` and `text_html`.
+    record_id: int | None
     record_title: str
-    entrant: str | None  # None under blind review
+    entrant: str | None
+    kind: str
+    media: MediaOut  # thumbnail, poster and player: links that name nobody
+    text_html: str | None  # a text entry, as the review grid shows it
     state: str
     score_count: int
     score_mean: float | None
@@ -97,17 +110,17 @@ class EntryOut(Schema):
 
 
 class EntryPage(Schema):
-    items: list[EntryOut]
+    items: list[CallEntryOut]
     next_cursor: str | None
 
 
-class DecisionIn(Schema):
-    state: Entry.State
+class DecisionIn(JsonIn):
+    state: EntryState
     note: str = ""
 
 
-class ScoreIn(Schema):
-    value: int
+class ScoreIn(JsonIn):
+    value: Int64
 
 
 def call_out(call: Call) -> dict[str, Any]:
@@ -161,8 +174,8 @@ def createcall_for(request: HttpRequest, slug: str, body: CallIn) -> Status:
 @router.get("/calls", response={200: CallPage, **ERRORS}, auth=None)
 def list_calls(
     request: HttpRequest,
-    status: Call.Status | None = None,
-    kind: Record.Kind | None = None,
+    status: CallStatus | None = None,
+    kind: RecordKind | None = None,
     skill: Skill | None = None,
     for_me: bool = False,
     cursor: str | None = None,
@@ -192,12 +205,12 @@ def list_calls(
 
 
 @router.get("/calls/{call_id}", response={200: CallOut, **ERRORS}, auth=None)
-def getcall_for(request: HttpRequest, call_id: int) -> dict[str, Any]:
+def getcall_for(request: HttpRequest, call_id: Id) -> dict[str, Any]:
     return call_out(call_for(request, call_id))
 
 
 @router.patch("/calls/{call_id}", response={200: CallOut, **ERRORS})
-def updatecall_for(request: HttpRequest, call_id: int, patch: CallPatch) -> dict[str, Any]:
+def updatecall_for(request: HttpRequest, call_id: Id, patch: CallPatch) -> dict[str, Any]:
     """Close a call (decisions become final) or mark it resolved; switch event mode on
     or off (its short link and QR code for a live show)."""
     call = call_for(request, call_id)
@@ -210,16 +223,21 @@ def updatecall_for(request: HttpRequest, call_id: int, patch: CallPatch) -> dict
 
 
 def entry_out(
-    entry: Entry, hide_names: bool, viewer_id: int | None, notes: Sequence[Decision] = ()
+    entry: Entry, hide_names: bool, viewer: Any, notes: Sequence[Decision] = ()
 ) -> dict[str, Any]:
     """An entry as JSON. `notes` come from `gallery.notes_prefetch` or `_notes`, which load
     only those the viewer may read."""
-    hidden = hide_names and entry.entrant_id != viewer_id
+    hidden = hide_names and entry.entrant_id != getattr(viewer, "pk", None)
+    record = entry.record
+    media = card_media(record.current_version, record, viewer)
     return {
         "id": entry.pk,
-        "record_id": entry.record_id,
-        "record_title": entry.record.title,
+        "record_id": None if hidden else entry.record_id,
+        "record_title": record.title,
         "entrant": None if hidden else entry.entrant.username,
+        "kind": record.kind,
+        "media": media.as_dict(),
+        "text_html": gallery.text_html(record),
         "state": entry.state,
         "score_count": entry.score_count,
         "score_mean": entry.score_mean,
@@ -242,42 +260,41 @@ def _notes(entry: Entry, viewer: Any) -> list[Decision]:
     return [] if notes is None else list(notes.filter(entry=entry))
 
 
-@router.post("/calls/{call_id}/entries", response={201: EntryOut, **ERRORS})
-def submit_entry(request: HttpRequest, call_id: int, body: EntryIn) -> Status:
+@router.post("/calls/{call_id}/entries", response={201: CallEntryOut, **ERRORS})
+def submit_entry(request: HttpRequest, call_id: Id, body: CallEntryIn) -> Status:
     """Enter one of your public records. Refusals name the rule: `call_closed`,
     `kind_not_accepted`, `resource_not_cited`, `duplicate_entry`, `entry_limit`, …"""
+    ratelimit.limit_write(request, "entry")
     call = call_for(request, call_id)
     record = Record.objects.filter(pk=body.record_id).first()
     if record is None:
         raise ApiError(404, "There is no record with that number.", "not_found")
     entry = services.submit_entry(call, by=member(request), record=record)
-    return Status(201, entry_out(entry, False, entry.entrant_id))
+    return Status(201, entry_out(entry, False, entry.entrant))
 
 
 @router.get("/calls/{call_id}/entries", response={200: EntryPage, **ERRORS}, auth=None)
 def list_entries(
     request: HttpRequest,
-    call_id: int,
-    state: Entry.State | None = None,
+    call_id: Id,
+    state: EntryState | None = None,
     cursor: str | None = None,
     limit: int = Query(50, ge=1, le=100),
 ) -> dict[str, Any]:
     """The entries you may see: all for leaders; your own while a sealed call is open;
-    everyone's otherwise. Under blind review, reviewers get no names. `notes`: the
-    leaders' notes with their decisions, on your own entries (on all, for leaders)."""
+    everyone's otherwise. Under blind review, while the call is open, nobody gets the
+    entrants' names or records but their own: review by `media` and `text_html`. `notes`:
+    the leaders' notes with their decisions, on your own entries (on all, for leaders)."""
     call = call_for(request, call_id)
     viewer = http.api_viewer(request)
     entries = services.visible_entries(call, viewer)
     if state:
         entries = entries.filter(state=state)
-    notes = gallery.notes_prefetch(call, viewer)
-    if notes is not None:
-        entries = entries.prefetch_related(notes)
+    entries = gallery.for_cards(entries, gallery.notes_prefetch(call, viewer))
     page = paginate(entries, cursor=cursor, limit=limit)
     hide = services.names_hidden_from(viewer, call)
-    viewer_id = viewer.pk if viewer is not None else None
     return {
-        "items": [entry_out(e, hide, viewer_id, gallery.entry_notes(e)) for e in page.items],
+        "items": [entry_out(e, hide, viewer, gallery.entry_notes(e)) for e in page.items],
         "next_cursor": page.next_cursor,
     }
 
@@ -292,26 +309,26 @@ def _entry(request: HttpRequest, entry_id: int) -> Entry:
     return entry
 
 
-@router.post("/entries/{entry_id}/decision", response={200: EntryOut, **ERRORS})
-def decide(request: HttpRequest, entry_id: int, body: DecisionIn) -> dict[str, Any]:
+@router.post("/entries/{entry_id}/decision", response={200: CallEntryOut, **ERRORS})
+def decide(request: HttpRequest, entry_id: Id, body: DecisionIn) -> dict[str, Any]:
     """Set an entry's state (`shortlisted`, `selected`, `declined`, `submitted`) with an
     optional note; logged, and the entrant is told."""
     entry = _entry(request, entry_id)
     services.decide([entry], by=member(request), state=body.state, note=body.note)
     hide = services.names_hidden_from(member(request), entry.call)
-    return entry_out(entry, hide, member(request).pk, _notes(entry, member(request)))
+    return entry_out(entry, hide, member(request), _notes(entry, member(request)))
 
 
-@router.post("/entries/{entry_id}/scores", response={200: EntryOut, **ERRORS})
-def score(request: HttpRequest, entry_id: int, body: ScoreIn) -> dict[str, Any]:
+@router.post("/entries/{entry_id}/scores", response={200: CallEntryOut, **ERRORS})
+def score(request: HttpRequest, entry_id: Id, body: ScoreIn) -> dict[str, Any]:
     entry = _entry(request, entry_id)
     services.score(entry, by=member(request), value=body.value)
     entry.refresh_from_db()
     hide = services.names_hidden_from(member(request), entry.call)
-    return entry_out(entry, hide, member(request).pk, _notes(entry, member(request)))
+    return entry_out(entry, hide, member(request), _notes(entry, member(request)))
 
 
-@router.post("/entries/{entry_id}/withdraw", response={200: EntryOut, **ERRORS})
-def withdraw(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+@router.post("/entries/{entry_id}/withdraw", response={200: CallEntryOut, **ERRORS})
+def withdraw(request: HttpRequest, entry_id: Id) -> dict[str, Any]:
     entry = services.withdraw_entry(_entry(request, entry_id), by=member(request))
-    return entry_out(entry, False, member(request).pk, _notes(entry, member(request)))
+    return entry_out(entry, False, member(request), _notes(entry, member(request)))

@@ -11,6 +11,8 @@ from ninja import Schema, Status
 from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.core.api import ApiError
+from ensemble.core.ids import Id
+from ensemble.core.json_in import JsonIn
 from ensemble.projects import productions, services
 from ensemble.projects.api.base import ERRORS, project_for, router
 from ensemble.projects.models import (
@@ -22,8 +24,8 @@ from ensemble.records import access
 from ensemble.records.models import CoCreator, Record
 
 
-class ProductionIn(Schema):
-    record_id: int
+class ProductionIn(JsonIn):
+    record_id: Id
 
 
 class ProductionOut(Schema):
@@ -139,7 +141,7 @@ def release_out(release: Release) -> dict[str, Any]:
 
 
 @router.post("/productions/{production_id}/releases", response={201: ReleaseOut, **ERRORS})
-def release_production(request: HttpRequest, production_id: int) -> Status:
+def release_production(request: HttpRequest, production_id: Id) -> Status:
     """Release: freeze the credit roll and the thanks, mark the project released and
     tell everyone credited or thanked."""
     made = productions.release(_production(request, production_id), by=member(request))
@@ -147,7 +149,7 @@ def release_production(request: HttpRequest, production_id: int) -> Status:
 
 
 @router.get("/productions/{production_id}/credits", response={200: ReleaseOut, **ERRORS}, auth=None)
-def production_credits(request: HttpRequest, production_id: int) -> dict[str, Any]:
+def production_credits(request: HttpRequest, production_id: Id) -> dict[str, Any]:
     """The credits and thanks as frozen by the latest release (404 before any release)."""
     production = _production(request, production_id)
     latest = production.releases.first()

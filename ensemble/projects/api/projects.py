@@ -1,7 +1,7 @@
 """Projects, their leaders, status updates, stages and resources."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -9,7 +9,10 @@ from ninja import Query, Schema, Status
 
 from ensemble.accounts import http
 from ensemble.accounts.http import member
-from ensemble.core.api import ApiError
+from ensemble.core import ratelimit
+from ensemble.core.api import ApiError, choices_schema
+from ensemble.core.ids import Id, Int64
+from ensemble.core.json_in import JsonIn, Lax
 from ensemble.core.pagination import paginate
 from ensemble.projects import services
 from ensemble.projects.api.base import ERRORS, member_named, project_for, router
@@ -20,6 +23,9 @@ from ensemble.projects.models import (
     StatusUpdate,
 )
 from ensemble.records.models import Record
+
+ProjectStatus = Annotated[Project.Status, Lax, choices_schema(Project.Status, "ProjectStatus")]
+StageState = Annotated[Stage.State, Lax, choices_schema(Stage.State, "StageState")]
 
 
 class StageOut(Schema):
@@ -43,14 +49,14 @@ class ProjectDetailOut(ProjectOut):
     productions: list[ProductionSummaryOut]  # the finished works and their releases
 
 
-class ProjectIn(Schema):
+class ProjectIn(JsonIn):
     title: str
     description: str = ""
     stages: list[str] = []
 
 
-class ProjectPatch(Schema):
-    status: Project.Status | None = None
+class ProjectPatch(JsonIn):
+    status: ProjectStatus | None = None
 
 
 class ProjectPage(Schema):
@@ -58,7 +64,7 @@ class ProjectPage(Schema):
     next_cursor: str | None
 
 
-class UsernameIn(Schema):
+class UsernameIn(JsonIn):
     username: str
 
 
@@ -133,7 +139,7 @@ def remove_leader(request: HttpRequest, slug: str, username: str) -> Status:
     return Status(204, None)
 
 
-class UpdateIn(Schema):
+class UpdateIn(JsonIn):
     body: str
 
 
@@ -145,12 +151,12 @@ class UpdateOut(Schema):
     created_at: datetime
 
 
-class StagePatch(Schema):
-    state: Stage.State
+class StagePatch(JsonIn):
+    state: StageState
 
 
-class ResourceIn(Schema):
-    record_id: int
+class ResourceIn(JsonIn):
+    record_id: Id
 
 
 class ResourceOut(Schema):
@@ -178,12 +184,13 @@ def list_updates(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 @router.post("/projects/{slug}/updates", response={201: UpdateOut, **ERRORS})
 def post_update(request: HttpRequest, slug: str, body: UpdateIn) -> Status:
+    ratelimit.limit_write(request, "update")
     update = services.post_update(project_for(request, slug), by=member(request), body=body.body)
     return Status(201, update_out(update))
 
 
 @router.patch("/projects/{slug}/stages/{position}", response={200: StageOut, **ERRORS})
-def update_stage(request: HttpRequest, slug: str, position: int, patch: StagePatch) -> Any:
+def update_stage(request: HttpRequest, slug: str, position: Int64, patch: StagePatch) -> Any:
     stage = services.set_stage_state(
         project_for(request, slug), by=member(request), position=position, state=patch.state
     )
@@ -216,7 +223,7 @@ def add_resource(request: HttpRequest, slug: str, body: ResourceIn) -> Status:
 
 
 @router.delete("/projects/{slug}/resources/{record_id}", response={204: None, **ERRORS})
-def remove_resource(request: HttpRequest, slug: str, record_id: int) -> Status:
+def remove_resource(request: HttpRequest, slug: str, record_id: Id) -> Status:
     project = project_for(request, slug)
     record = get_object_or_404(Record, pk=record_id)
     services.remove_resource(project, by=member(request), record=record)

@@ -9,15 +9,15 @@ from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 
 from ensemble.accounts.http import member
+from ensemble.core import params, ratelimit
 from ensemble.core.api import ApiError
+from ensemble.core.ids import Id
 from ensemble.projects import entry_uploads
 from ensemble.projects.api.base import ERRORS, call_for, router
 from ensemble.projects.models import EntryUpload
 from ensemble.records.intake import title_from_name
 from ensemble.records.models import Licence
 from ensemble.records.uploads import upload_was_refused
-
-UPLOAD_ERRORS = {**ERRORS, 413: ERRORS[400]}
 
 
 class UploadOut(Schema):
@@ -45,18 +45,16 @@ def upload_out(waiting: EntryUpload, state: str) -> dict[str, Any]:
 def _resource_ids(raw: str | None) -> list[int] | None:
     if raw is None:
         return None  # not sent: cite every resource of the call
-    try:
-        return [int(part) for part in raw.split(",") if part.strip()]
-    except ValueError as error:
-        raise ApiError(
-            422, "resource_ids is a comma-separated list of record numbers.", "invalid"
-        ) from error
+    numbers = params.ids(raw)  # ids a database integer holds, like every other id
+    if numbers is None:
+        raise ApiError(422, "resource_ids is a comma-separated list of record numbers.", "invalid")
+    return numbers
 
 
-@router.post("/calls/{call_id}/uploads", response={202: UploadOut, **UPLOAD_ERRORS})
+@router.post("/calls/{call_id}/uploads", response={202: UploadOut, **ERRORS})
 def upload_into_call(
     request: HttpRequest,
-    call_id: int,
+    call_id: Id,
     title: Form[str] = "",
     description: Form[str] = "",
     licence: Form[Licence | None] = None,
@@ -69,6 +67,7 @@ def upload_into_call(
     when left out) and is published and entered as soon as it is processed, dated now.
     Refused like any entry (`call_closed`, `kind_not_accepted`, `resource_not_cited`,
     `entry_limit`), and then nothing is kept."""
+    ratelimit.limit_write(request, "upload")
     if upload_was_refused(request):
         raise ApiError(413, "The file is larger than any upload we accept.", "too_large")
     if (file is None) == (text is None):
@@ -87,14 +86,14 @@ def upload_into_call(
 
 
 @router.get("/calls/{call_id}/uploads", response={200: list[UploadOut], **ERRORS})
-def my_uploads(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
+def my_uploads(request: HttpRequest, call_id: Id) -> list[dict[str, Any]]:
     """Your uploads into the call not entered yet (entered ones are entries)."""
     waiting = entry_uploads.waiting_for(call_for(request, call_id), member(request))
     return [upload_out(w, w.version.state if w.version else "uploaded") for w in waiting]  # type: ignore[attr-defined]
 
 
 @router.delete("/uploads/{upload_id}", response={204: None, **ERRORS})
-def discard_upload(request: HttpRequest, upload_id: int) -> Status:
+def discard_upload(request: HttpRequest, upload_id: Id) -> Status:
     """Give up an upload not entered yet; the record stays your draft."""
     waiting = get_object_or_404(EntryUpload, pk=upload_id)
     if waiting.entrant_id != member(request).pk:

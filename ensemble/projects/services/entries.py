@@ -198,9 +198,11 @@ def visible_entries(call: Call, viewer: Any) -> Any:
 
 
 def names_hidden_from(viewer: Any, call: Call) -> bool:
-    """Blind review: while the call is open, its reviewers see entries without names
-    (the entrant still sees their own)."""
-    return call.blind_review and call.status == Call.Status.OPEN and is_leader(viewer, call.project)
+    """Blind review: while the call is open, entries show no names and no way to their
+    records (which name their owners). From everyone, not only the leaders: a reviewer
+    could otherwise read them signed out. Each entrant still sees their own (callers
+    compare the entrant with the viewer)."""
+    return call.blind_review and call.status == Call.Status.OPEN
 
 
 def entered_in(records: Any, call_id: str, viewer: Any) -> Any:
@@ -212,4 +214,10 @@ def entered_in(records: Any, call_id: str, viewer: Any) -> Any:
     call = Call.objects.select_related("project").filter(pk=pk).first() if pk else None
     if call is None or (call.project is not None and not can_view_project(viewer, call.project)):
         return records.none()
-    return records.filter(pk__in=visible_entries(call, viewer).values("record_id"))
+    entries = visible_entries(call, viewer)
+    if names_hidden_from(viewer, call):
+        # Records name their owners: under blind review, only your own entries.
+        if viewer is None or not viewer.is_authenticated:
+            return records.none()
+        entries = entries.filter(entrant=viewer)
+    return records.filter(pk__in=entries.values("record_id"))

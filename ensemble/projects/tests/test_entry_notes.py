@@ -84,7 +84,7 @@ def test_the_entrant_reads_the_note_under_their_own_entries(client, bob, decided
     mine = html[html.index('id="mine-title"') : html.index('id="entries-title"')]
     assert f'id="entry-{decided.pk}"' in mine
     assert NOTE in mine
-    assert "Alice Archer · Shortlisted · " in mine
+    assert "@alice</span> · Shortlisted · " in mine  # the decider, name and @username
 
 
 def test_the_notification_and_its_email_carry_the_note_to_the_entrant_only(

@@ -87,14 +87,20 @@ def test_a_visitor_is_asked_to_sign_in_and_sent_back(client, call):
     assert not Record.objects.exclude(title="The script").exists()
 
 
-def test_signing_up_from_the_event_page_comes_back_to_it(client, call):
+def test_signing_up_from_the_event_page_comes_back_to_it(client, call, tasks):
+    from django.core import mail
+
     response = client.post(
         f"/accounts/signup/?next={link(call)}",
         {"username": "dora", "email": "dora@example.org", "password": "a long new passphrase",
          "next": link(call)},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[-1500:]
-    assert response["Location"] == link(call)
+    assert response["Location"] == "/accounts/signup/sent/"  # the same for a known address
+    tasks()
+    # The emailed link signs this browser in and comes back to the event page.
+    verify = mail.outbox[-1].body.split("http://testserver", 1)[1].split()[0]
+    assert client.get(verify)["Location"] == link(call)
 
 
 def test_the_audience_uploads_from_a_phone_and_is_entered_once_processed(

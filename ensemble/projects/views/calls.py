@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.core.pagination import BadCursor
+from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused
 from ensemble.projects import entry_uploads, events, gallery, services
 from ensemble.projects.forms import CallForm, EnterForm, EntryUploadForm
@@ -104,6 +105,7 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@limited("entry")
 def enter(request: HttpRequest, call_id: int) -> HttpResponse:
     call = call_for(request, call_id)
     form = EnterForm(request.POST)

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
+from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused
 from ensemble.projects import entry_uploads, events, services
 from ensemble.projects.forms import EntryUploadForm
@@ -66,6 +67,7 @@ def handle_upload(request: HttpRequest, call: Call, form: EntryUploadForm) -> En
 
 @login_required
 @require_POST
+@limited("upload")
 def upload_into_call(request: HttpRequest, call_id: int) -> HttpResponse:
     """The call page's "upload something new" form."""
     call = call_for(request, call_id)
@@ -85,6 +87,7 @@ def upload_into_call(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @never_cache
+@limited("upload")
 def event(request: HttpRequest, code: str) -> HttpResponse:
     """The audience's page: the brief, an upload form, and what they sent so far."""
     call = _event_call(request, code)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
+from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused
 from ensemble.projects import productions, resources, services
 from ensemble.projects.forms import ProjectForm
@@ -109,6 +110,7 @@ def add_leader(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@limited("update")
 def post_update(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_for(request, slug)
     try:

@@ -1,8 +1,12 @@
 """`ensemble serve`: the whole site in one command (web server and task worker).
 
 Prepares the database and static files (fast when nothing changed), then runs granian
-(WSGI, a production-grade server) and the task worker as child processes. Ctrl-C or
-SIGTERM stops both; if either dies, the other is stopped too and the exit code says so.
+(WSGI, a production-grade server) and the task worker as child processes, and keeps them
+running: a child that dies (a video that made the worker run out of memory, a `kill -9`)
+is started again after a back-off that doubles from 1 s to a minute, and the site keeps
+answering meanwhile. Only Ctrl-C or SIGTERM stops everything. The one exception is a web
+server that never came up (its port taken, say): that stops the command with its exit code,
+since starting it again would only hide the mistake.
 
 The children run in process groups of their own, so a Ctrl-C in the terminal reaches
 only this command, which then asks each child to stop exactly once. (When the terminal's
@@ -15,12 +19,14 @@ demo accounts are printed last, once the web server answers, where they cannot s
 away under the start-up's output.
 """
 
+import contextlib
 import http.client
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
@@ -60,9 +66,12 @@ class Command(BaseCommand):
         # Before the children read their settings: links follow --host and --port too.
         env = {**os.environ, "HOST": host, "PORT": str(port)}
         site = settings.SITE_URL if settings.SITE_URL_IS_SET else listen_url(host, port)
-        children = {"web": self.start_web(host, port, workers, reload, env)}
+        starters = {"web": lambda: self.start_web(host, port, workers, reload, env)}
         if not no_worker:
-            children["worker"] = self.start_worker(env)
+            starters["worker"] = lambda: self.start_worker(env)
+        children = {name: _Child(name, start) for name, start in starters.items()}
+        for child in children.values():
+            child.start()
 
         stopping = False
 
@@ -73,22 +82,33 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
+        announced = False
         announce_by = time.monotonic() + 60  # announce anyway if the site is this slow
         while not stopping:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    self.stderr.write(f"The {name} process exited ({child.returncode}).")
-                    exit_code = child.returncode or 1
+            for child in children.values():
+                code = child.exited()
+                if code is None:
+                    continue
+                if child.name == "web" and not announced:
+                    self.stderr.write(f"The web server did not start ({code}).")
+                    exit_code = code or 1
                     stopping = True
-            if (
-                announce_by
-                and not stopping
-                and (time.monotonic() > announce_by or self.answers(host, port, site))
-            ):
-                self.announce(host, port, site)
-                announce_by = 0
+                    break
+                delay = child.schedule_restart()
+                self.stderr.write(
+                    f"The {child.name} process exited ({code}); starting it again in {delay:g} s."
+                )
+            for child in children.values():
+                if not stopping and child.due():
+                    self.stderr.write(f"Starting the {child.name} process again.")
+                    child.start()
+            if not announced and not stopping:
+                answered = self.answers(host, port, site)
+                if answered or time.monotonic() > announce_by:
+                    self.announce(host, port, site)
+                    announced = True
             time.sleep(0.2)
-        self.shutdown(children)
+        self.shutdown({c.name: c.process for c in children.values() if c.process is not None})
         if exit_code:
             sys.exit(exit_code)
 
@@ -136,9 +156,15 @@ class Command(BaseCommand):
             "--port", str(port),
             "--workers", str(workers),
             # granian's default of 256 threads per worker costs 30-50 % throughput and
-            # bloats p99 (docs/benchmarks.md): a few threads keep both cores busy.
-            "--blocking-threads", "4",
+            # bloats p99 (docs/benchmarks.md); four would keep both cores busy, and the
+            # rest are for requests whose bodies are still arriving (core/arrival.py).
+            "--blocking-threads", str(settings.WEB_THREADS),
+            # Bodies are timed by core/arrival.py; headers granian times itself.
+            "--http1-header-read-timeout", str(settings.REQUEST_HEADER_TIMEOUT * 1000),
             "--workers-kill-timeout", "10",
+            # A web process killed mid-request (out of memory, say) is replaced.
+            "--respawn-failed-workers",
+            "--respawn-interval", "1",
             "--no-ws",
         ]  # fmt: skip
         if reload:
@@ -166,3 +192,46 @@ class Command(BaseCommand):
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
         self.stdout.write("Stopped.")
+
+
+class _Child:
+    """One supervised child process, and when it may be started again."""
+
+    BACKOFF_FIRST = 1.0
+    BACKOFF_MAX = 60.0
+    HEALTHY_AFTER = 60.0  # a child that ran this long starts its back-off afresh
+
+    def __init__(self, name: str, start: Callable[[], subprocess.Popen[bytes]]) -> None:
+        self.name = name
+        self._start = start
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started_at = 0.0
+        self.failures = 0
+        self.restart_at: float | None = None
+
+    def start(self) -> None:
+        self.process = self._start()
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+    def exited(self) -> int | None:
+        """The exit code of a child that has just died (once), or None."""
+        if self.process is None or self.process.poll() is None:
+            return None
+        code = self.process.returncode
+        # Whatever it started goes too: granian's workers must not keep the port.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process = None
+        return code
+
+    def schedule_restart(self) -> float:
+        if time.monotonic() - self.started_at > self.HEALTHY_AFTER:
+            self.failures = 0
+        delay = min(self.BACKOFF_MAX, self.BACKOFF_FIRST * 2**self.failures)
+        self.failures += 1
+        self.restart_at = time.monotonic() + delay
+        return delay
+
+    def due(self) -> bool:
+        return self.restart_at is not None and time.monotonic() >= self.restart_at

@@ -7,12 +7,14 @@ failed or slow tasks at INFO (ensemble/core/tasklog.py).
 
 It also runs the *sweepers* that apps register in `core.sweepers`: periodic checks
 that recover work a killed worker left behind (records requeues versions whose
-processing stopped sending heartbeats).
+processing stopped sending heartbeats, and removes what a killed upload or transcode left
+on disk).
 """
 
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
@@ -44,7 +46,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sweep-every",
             type=float,
-            default=30.0,
+            # Checking less often than a job is declared stalled would only delay its retry.
+            default=min(30.0, settings.PROCESSING_STALL_SECONDS / 2),
             help="Seconds between checks for work a killed worker left behind.",
         )
 

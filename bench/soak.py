@@ -1,0 +1,409 @@
+"""`make soak`: mixed reads and writes against the real `ensemble serve` for a while, watching
+the memory of every process; into docs/benchmarks.md.
+
+Steps:
+1. A throwaway site: a temporary VAR_DIR, SQLite in it, DEBUG off, a random SECRET_KEY;
+   `ensemble migrate`, `collectstatic` and `demo` (the Turnip Head story, 196 records).
+2. In a child process with Django set up (bench/soakmix.py `seed`): MEMBERS members with a
+   bearer token each, and an open call taking up to 100 images per person.
+3. `ensemble serve` (web and worker) on a random 127.0.0.1 port, with
+   TRUSTED_PROXY_COUNT=1 so each member's X-Forwarded-For is its client address: write
+   limits per address then count members, as behind a proxy, not the soak as a whole.
+4. Every read kind once (each must answer 200), then SOAK_CLIENTS threads (default 6,
+   keep-alive connections) send the mix at SOAK_RATE requests a second (default 12) for
+   SOAK_SECONDS (default 600): anonymous and signed-in reads of pages and the API, and
+   writes (comments with mentions, hearts, follows, uploads of small generated images,
+   uploads straight into the call). Each member writes at most once per 20 s.
+5. Every SOAK_SAMPLE seconds (default 5) the RSS of each process of the server's tree
+   (`serve`, granian, its workers, the task worker) from psutil or /proc.
+6. Requests, errors (a read not answering 200, a write not 2xx: the run fails), p50/p99 per
+   kind, each process's RSS at the end of the warm-up (SOAK_WARMUP, default a fifth of
+   the run) and at the end, and its slope after the warm-up by least squares (MB/min).
+
+`--profile N` builds the same site and sends the same mix in-process instead (Django's
+test client) under tracemalloc: N requests to warm up, then N more twice, printing what
+grew in both halves (where the allocations were made), to find what the soak saw grow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import itertools
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from harness import DOC, ENSEMBLE, ROOT, bench_env, manage, measure_in_child, ms, percentile
+from loadgen import BenchError
+from report import cores, cpu_model, load_average, python_version, today, write_section
+from run import env_count, free_port, stop_server, wait_until_up
+from soakmix import MEMBERS, READS, Call, Mix, pace, seed
+
+FLAT_MB_PER_MIN = 0.5  # under this after warm-up, a process is called flat (5 MB in 10 min)
+
+
+@dataclass
+class Tally:
+    """What the clients saw: latencies by kind, and the errors (kept whole, a few)."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, call: Call, status: int, seconds: float, body: bytes) -> None:
+        with self.lock:
+            self.latencies[call.kind].append(seconds * 1000)
+            if not call.ok(status):
+                self.errors.append(f"{call.method} {call.path}: {status} {body[:300]!r}")
+
+
+def send(port: int, conn: http.client.HTTPConnection | None, call: Call) -> tuple[Any, int, bytes]:
+    """One request on a kept-alive connection (a new one after a failure); status 0 when
+    the connection failed."""
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(call.method, call.path, body=call.body or None, headers=call.headers)
+        response = conn.getresponse()
+        return conn, response.status, response.read()
+    except (OSError, http.client.HTTPException) as error:
+        conn.close()
+        return None, 0, repr(error).encode()
+
+
+# Memory ------------------------------------------------------------------------------
+
+
+def tree(root: int) -> dict[int, int]:
+    """The root and all its descendants, each with its parent."""
+    try:
+        import psutil
+
+        parent = psutil.Process(root)
+        return {root: parent.ppid(), **{p.pid: p.ppid() for p in parent.children(recursive=True)}}
+    except ImportError:
+        children: dict[int, list[int]] = defaultdict(list)
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                children[int(fields[1])].append(int(stat.parent.name))
+        found, todo = {root: 0}, [root]
+        while todo:
+            pid = todo.pop()
+            for child in children.get(pid, []):
+                found[child] = pid
+                todo.append(child)
+        return found
+
+
+def rss_mb(pid: int) -> tuple[float, float] | None:
+    """(RSS, its anonymous part) in MB. The rest is file pages: SQLite's database is
+    mapped (PRAGMA mmap_size) by each connection, so RSS grows as pages of a growing file
+    are read, without a byte of heap; RssAnon is the heap, where a leak shows."""
+    values: dict[str, float] = {}
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "RssAnon:")):
+                values[line.split(":")[0]] = int(line.split()[1]) / 1024
+    if "VmRSS" not in values:
+        return None
+    return values["VmRSS"], values.get("RssAnon", values["VmRSS"])
+
+
+def command_line(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        return " ".join(a for a in args if a)
+    return ""
+
+
+def label(pid: int, parent: int, labels: dict[int, str]) -> str:
+    """What a process of the server's tree is, from its command line and its parent."""
+    if labels.get(parent) == "granian":
+        return "web worker"
+    text = command_line(pid)
+    if "granian" in text:
+        return "granian"
+    return "task worker" if text.endswith("ensemble worker") else "ensemble serve"
+
+
+class Sampler(threading.Thread):
+    """RSS of every process in the server's tree, every `every` seconds."""
+
+    def __init__(self, root: int, every: float, start: float) -> None:
+        super().__init__(daemon=True)
+        self.root, self.every, self.start_at = root, every, start
+        self.samples: list[tuple[float, dict[int, tuple[float, float]]]] = []
+        self.labels: dict[int, str] = {}
+        self.granian = ""  # its command line: the flags the report names
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            now = {}
+            for pid, parent in tree(self.root).items():
+                mb = rss_mb(pid)
+                if mb is not None:
+                    now[pid] = mb
+                    if pid not in self.labels:
+                        self.labels[pid] = label(pid, parent, self.labels)
+                        if self.labels[pid] == "granian":
+                            self.granian = command_line(pid)
+            self.samples.append((time.monotonic() - self.start_at, now))
+            self.done.wait(self.every)
+
+
+def slope(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB), in MB per minute."""
+    if len(points) < 2:
+        return 0.0
+    n = len(points)
+    mean_t = sum(t for t, _ in points) / n
+    mean_m = sum(m for _, m in points) / n
+    var = sum((t - mean_t) ** 2 for t, _ in points)
+    cov = sum((t - mean_t) * (m - mean_m) for t, m in points)
+    return 60 * cov / var if var else 0.0
+
+
+def memory_rows(sampler: Sampler, warmup: float) -> list[dict[str, Any]]:
+    """Per process, and all together: RSS and heap (RssAnon) at the warm-up's end and at
+    the end, and their least-squares slopes after the warm-up."""
+    after = [(t, s) for t, s in sampler.samples if t >= warmup]
+    if len(after) < 2:
+        raise BenchError("Too few memory samples after the warm-up: make SOAK_SECONDS longer.")
+
+    def row(name: str, series: list[tuple[float, tuple[float, float]]]) -> dict[str, Any]:
+        rss = [(t, m[0]) for t, m in series]
+        anon = [(t, m[1]) for t, m in series]
+        return {"process": name, "rss": (rss[0][1], rss[-1][1], slope(rss)),
+                "anon": (anon[0][1], anon[-1][1], slope(anon)),
+                "whole_run": len(series) == len(after)}  # fmt: skip
+
+    rows = []
+    for pid, name in sorted(sampler.labels.items(), key=lambda kv: (kv[1], kv[0])):
+        series = [(t, s[pid]) for t, s in after if pid in s]
+        if series:
+            rows.append(row(f"{name} ({pid})", series))
+    totals = [(t, (sum(m[0] for m in s.values()), sum(m[1] for m in s.values())))
+              for t, s in after]  # fmt: skip
+    rows.append(row("**all**", totals))
+    return rows
+
+
+# The run -----------------------------------------------------------------------------
+
+
+def build_site(folder: Path, port: int) -> tuple[dict[str, str], dict[str, Any]]:
+    env = bench_env(folder, f"sqlite:///{folder / 'soak.sqlite3'}",
+                    SITE_URL=f"http://127.0.0.1:{port}", TRUSTED_PROXY_COUNT="1",
+                    EMAIL_URL=f"file://{folder / 'mail'}")  # fmt: skip
+    print(f"Building the demo in {folder}", flush=True)
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    manage(env, "demo")
+    site = measure_in_child(__file__, env, {"seed": True}, show_progress=False)
+    return env, site
+
+
+def start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [ENSEMBLE, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+
+def check_reads(port: int, mix: Mix) -> None:
+    for kind in READS:
+        call = mix.read(mix.members[0])
+        while call.kind != kind:
+            call = mix.read(mix.members[0])
+        _, status, body = send(port, None, call)
+        if status != 200:
+            raise BenchError(f"{call.path} answered {status}:\n{body[:2000]!r}")
+
+
+def drive(port: int, mix: Mix, *, seconds: int, rate: float, clients: int) -> Tally:
+    tally, lock = Tally(), threading.Lock()
+    begin, sent = time.monotonic(), [0]
+
+    def client() -> None:
+        conn = None
+        while True:
+            with lock:
+                number, now = sent[0], time.monotonic()
+                if now - begin >= seconds:
+                    return
+                sent[0] += 1
+                call = mix.next(now)
+            pace(begin, number, rate)
+            started = time.perf_counter()
+            conn, status, body = send(port, conn, call)
+            tally.add(call, status, time.perf_counter() - started, body)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return tally
+
+
+def soak() -> None:
+    seconds = env_count("SOAK_SECONDS", 600)
+    warmup = env_count("SOAK_WARMUP", max(1, seconds // 5))
+    rate = env_count("SOAK_RATE", 12)
+    clients = env_count("SOAK_CLIENTS", 6)
+    every = env_count("SOAK_SAMPLE", 5)
+    load_before = load_average()
+    with tempfile.TemporaryDirectory(prefix="ensemble-soak-") as tmp:
+        folder, port = Path(tmp), free_port()
+        env, site = build_site(folder, port)
+        mix = Mix(site)
+        log = folder / "server.log"
+        server = start(env, port, log)
+        try:
+            wait_until_up(server, port, log)
+            check_reads(port, mix)
+            sampler = Sampler(server.pid, every, time.monotonic())
+            sampler.start()
+            print(f"Soaking for {seconds} s at {rate} req/s, {clients} clients", flush=True)
+            tally = drive(port, mix, seconds=seconds, rate=rate, clients=clients)
+            sampler.done.set()
+            sampler.join()
+            if server.poll() is not None:
+                raise BenchError(f"The server died during the soak:\n{log.read_text()}")
+        finally:
+            stop_server(server)
+    load_after = load_average()
+    memory = memory_rows(sampler, warmup)
+    flags = re.findall(r"--(?:workers|blocking-threads) \d+", sampler.granian)
+    text = section(tally, memory, seconds=seconds, warmup=warmup, rate=rate, clients=clients,
+                   every=every, load=(load_before, load_after), flags=", ".join(flags))  # fmt: skip
+    write_section(DOC, "soak", text)
+    print(text)
+    if tally.errors:
+        raise BenchError(f"{len(tally.errors)} errors, e.g.:\n" + "\n".join(tally.errors[:10]))
+
+
+def section(tally: Tally, memory: list[dict[str, Any]], *, seconds: int, warmup: int,
+            rate: int, clients: int, every: int, load: tuple[float, float],
+            flags: str) -> str:  # fmt: skip
+    total = sum(len(v) for v in tally.latencies.values())
+    command = "make soak" if seconds == 600 else f"SOAK_SECONDS={seconds} make soak"
+    lines = [
+        "_Written by `make soak` (bench/soak.py); edit the script, not this section._ "
+        f"Command: `{command}`.",
+        "",
+        f"Measured {today()}, {cores()} cores ({cpu_model()}), Python {python_version()}, "
+        f"SQLite, Django {version('django')}, granian {version('granian')} WSGI "
+        f"(`ensemble serve`: {flags}, and the task worker); "
+        f"load average {load[0]:.1f} when the run started and {load[1]:.1f} when it ended "
+        "(other engineers' work shares the cores).",
+        "",
+        f"{seconds} s at {rate} requests a second from {clients} keep-alive clients, "
+        f"{len(READS)} kinds of read and 5 of write from {MEMBERS} members; "
+        f"**{total:,} requests, {len(tally.errors)} errors**. Memory sampled every {every} s; "
+        f"warm-up: the first {warmup} s.",
+        "",
+        "| request | count | p50 | p99 |",
+        "|---|---:|---:|---:|",
+    ]
+    for kind, values in sorted(tally.latencies.items(), key=lambda kv: -len(kv[1])):
+        lines.append(f"| {kind} | {len(values):,} | {ms(percentile(values, 50))} "
+                     f"| {ms(percentile(values, 99))} |")  # fmt: skip
+    lines += ["", "| process | RSS after warm-up → at the end | slope | heap (RssAnon) after "
+              "warm-up → at the end | slope |", "|---|---:|---:|---:|---:|"]  # fmt: skip
+    for row in memory:
+        note = "" if row["whole_run"] else " (not there the whole time)"
+        (rss_0, rss_1, rss_slope), (anon_0, anon_1, anon_slope) = row["rss"], row["anon"]
+        lines.append(f"| {row['process']}{note} | {rss_0:.1f} → {rss_1:.1f} MB "
+                     f"| {rss_slope:+.2f} MB/min | {anon_0:.1f} → {anon_1:.1f} MB "
+                     f"| {anon_slope:+.2f} MB/min |")  # fmt: skip
+    worst = max(abs(r["rss"][2]) for r in memory[:-1])
+    verdict = "flat" if worst < FLAT_MB_PER_MIN else "**growing**"
+    lines += ["", f"Every process {verdict} after the warm-up (largest RSS slope "
+              f"{worst:.2f} MB/min; flat means under {FLAT_MB_PER_MIN} MB/min)."]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+# In-process profile -------------------------------------------------------------------
+
+
+def profile(site: dict[str, Any], count: int) -> dict[str, Any]:
+    """The same mix through Django's test client, under tracemalloc (in the child)."""
+    import tracemalloc
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.test import Client
+
+    client, mix = Client(HTTP_HOST=urlsplit(settings.SITE_URL).netloc), Mix(site)
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            # At "infinity" every member may write: a quarter of the mix writes, about as
+            # in the paced soak (40 members, one write per 15 s, at 12 requests a second).
+            call = mix.next(math.inf)
+            headers = {k: v for k, v in call.headers.items() if k != "Content-Type"}
+            response = client.generic(call.method, call.path, data=call.body,
+                                      content_type=call.headers.get("Content-Type", ""),
+                                      headers=headers)  # fmt: skip
+            if not call.ok(response.status_code):
+                print(f"{call.path}: {response.status_code}", file=sys.stderr)
+
+    run(count)
+    tracemalloc.start(12)
+    snapshots = [tracemalloc.take_snapshot()]
+    for _ in range(2):
+        run(count)
+        snapshots.append(tracemalloc.take_snapshot())
+    for before, after in itertools.pairwise(snapshots):
+        print(f"--- after {count} more requests", file=sys.stderr)
+        for stat in after.compare_to(before, "traceback")[:8]:
+            print(f"{stat.size_diff / 1024:+.0f} KiB {stat.count_diff:+d} blocks", file=sys.stderr)
+            for line in stat.traceback.format(limit=8):
+                print("   ", line, file=sys.stderr)
+    return {"traced_mb": tracemalloc.get_traced_memory()[0] / 1e6}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", type=int, metavar="N")
+    args = parser.parse_args()
+    if args.child:
+        import django
+
+        django.setup()
+        spec = json.loads(args.child)
+        print(json.dumps(seed() if spec.get("seed") else profile(spec["site"], spec["n"])))
+        return 0
+    try:
+        if args.profile:
+            with tempfile.TemporaryDirectory(prefix="ensemble-soak-") as tmp:
+                env, site = build_site(Path(tmp), free_port())
+                print(measure_in_child(__file__, env, {"site": site, "n": args.profile}))
+        else:
+            soak()
+    except BenchError as error:
+        print(f"make soak: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    sys.exit(main())
