@@ -112,26 +112,70 @@ BIO_SHARE = 0.4
 
 COLUMNS = {
     "accounts_user": (
-        "id", "password", "last_login", "is_superuser", "first_name", "last_name", "is_staff",
-        "is_active", "date_joined", "username", "email", "email_verified_at", "display_name",
-        "bio", "bio_html", "avatar", "links",
+        "id",
+        "password",
+        "last_login",
+        "is_superuser",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_active",
+        "date_joined",
+        "username",
+        "email",
+        "email_verified_at",
+        "display_name",
+        "bio",
+        "bio_html",
+        "avatar",
+        "links",
     ),
     "records_tag": ("id", "name"),
     "records_record": (
-        "id", "kind", "title", "description", "description_html", "licence", "visibility",
-        "version_count", "created_at", "updated_at", "published_at", "deleted_at", "owner_id",
-        "current_version_id", "heart_count",
+        "id",
+        "kind",
+        "title",
+        "description",
+        "description_html",
+        "licence",
+        "visibility",
+        "version_count",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "deleted_at",
+        "owner_id",
+        "current_version_id",
+        "heart_count",
     ),
     "records_record_tags": ("id", "record_id", "tag_id"),
     "lineage_source": (
-        "id", "kind", "note", "part", "start_seconds", "end_seconds", "source_licence",
-        "created_at", "created_by_id", "derived_id", "source_id", "source_version_id",
+        "id",
+        "kind",
+        "note",
+        "part",
+        "start_seconds",
+        "end_seconds",
+        "source_licence",
+        "created_at",
+        "created_by_id",
+        "derived_id",
+        "source_id",
+        "source_version_id",
     ),
     "community_follow": ("id", "created_at", "follower_id", "person_id", "project_id"),
     "search_document": (
-        "id", "kind", "object_id", "title", "body", "tags", "subkind", "public", "updated_at",
+        "id",
+        "kind",
+        "object_id",
+        "title",
+        "body",
+        "tags",
+        "subkind",
+        "public",
+        "updated_at",
     ),
-}  # fmt: skip
+}
 TABLES = tuple(COLUMNS)
 
 # --- words ---------------------------------------------------------------------------
@@ -141,8 +185,28 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-STOP = ("the", "a", "of", "and", "in", "with", "for", "on", "to", "from", "at", "by", "is",
-        "my", "our", "this", "after", "before", "into", "over")  # fmt: skip
+STOP = (
+    "the",
+    "a",
+    "of",
+    "and",
+    "in",
+    "with",
+    "for",
+    "on",
+    "to",
+    "from",
+    "at",
+    "by",
+    "is",
+    "my",
+    "our",
+    "this",
+    "after",
+    "before",
+    "into",
+    "over",
+)
 REAL = _words("""light night song dream city road blue garden winter summer ocean forest shadow
 mirror glass paper stone fire rain snow wind moon sun star house window door street train
 station harbour bridge island mountain valley field meadow orchard lantern candle echo
@@ -365,8 +429,22 @@ class World:
             k = min(int(rng.expovariate(1 / FOLLOWS_MEAN)), 300)
             picked = set(choices(creators, cum_weights=creator_cw, k=k)) - {u}
             follows.extend((u, p) for p in sorted(picked))
-        world = cls(records, members, owner, kind, public, title, description, tags, edges,
-                    names, bios, follows, followed, len(creators))  # fmt: skip
+        world = cls(
+            records,
+            members,
+            owner,
+            kind,
+            public,
+            title,
+            description,
+            tags,
+            edges,
+            names,
+            bios,
+            follows,
+            followed,
+            len(creators),
+        )
         world.cites_reader = cites_reader
         world.common_docs = common_docs
         world.rare_docs = rare_docs
@@ -400,8 +478,11 @@ class World:
     def reader_remixes(self) -> tuple[int, int]:
         """(remixes of the reader's records by others, of which by people followed)."""
         f = set(self.followed)
-        found = [d for d, s in self.edges if self.owner[s] == READER and self.public[d]
-                 and self.owner[d] != READER]  # fmt: skip
+        found = [
+            d
+            for d, s in self.edges
+            if self.owner[s] == READER and self.public[d] and self.owner[d] != READER
+        ]
         return len(found), sum(1 for d in found if self.owner[d] in f)
 
     def words_per_record(self) -> float:
@@ -447,10 +528,24 @@ def rows(w: World, table: str, stamps: Stamps, true: Any, false: Any) -> Iterato
             username = "reader" if u == READER else f"member{u}"
             bio = w.bios[u]
             yield (
-                u, "!", None, false, "", "", false, true, at, username,
-                f"{username}@example.test", at, w.names[u], bio, f"<p>{bio}</p>" if bio else "",
-                "", "[]",
-            )  # fmt: skip
+                u,
+                "!",
+                None,
+                false,
+                "",
+                "",
+                false,
+                true,
+                at,
+                username,
+                f"{username}@example.test",
+                at,
+                w.names[u],
+                bio,
+                f"<p>{bio}</p>" if bio else "",
+                "",
+                "[]",
+            )
     elif table == "records_tag":
         yield from enumerate(TAGS, 1)
     elif table == "records_record":
@@ -458,10 +553,22 @@ def rows(w: World, table: str, stamps: Stamps, true: Any, false: Any) -> Iterato
             at = stamps.of(r * STEP)
             text = w.description[r]
             yield (
-                r, KINDS[w.kind[r]], w.title[r], text, f"<p>{text}</p>", "accord",
-                "public" if w.public[r] else "draft", 0, at, at, at if w.public[r] else None,
-                None, w.owner[r], None, 0,
-            )  # fmt: skip
+                r,
+                KINDS[w.kind[r]],
+                w.title[r],
+                text,
+                f"<p>{text}</p>",
+                "accord",
+                "public" if w.public[r] else "draft",
+                0,
+                at,
+                at,
+                at if w.public[r] else None,
+                None,
+                w.owner[r],
+                None,
+                0,
+            )
     elif table == "records_record_tags":
         n = 0
         for r in range(1, w.records + 1):
@@ -481,16 +588,34 @@ def rows(w: World, table: str, stamps: Stamps, true: Any, false: Any) -> Iterato
         # the description and a newline; tags by name, as `record.tags` orders them).
         for u in range(1, w.members + 1):
             username = "reader" if u == READER else f"member{u}"
-            yield (u, "person", u, f"{w.names[u]} @{username}", w.bios[u], "", "", true,
-                   stamps.of(joined(u)))  # fmt: skip
+            yield (
+                u,
+                "person",
+                u,
+                f"{w.names[u]} @{username}",
+                w.bios[u],
+                "",
+                "",
+                true,
+                stamps.of(joined(u)),
+            )
         n = w.members
         for r in range(1, w.records + 1):
             if not w.public[r]:
                 continue
             n += 1
             tags = " ".join(sorted(TAGS[t - 1] for t in w.tags[r]))
-            yield (n, "record", r, w.title[r], f"{w.description[r]}\n", tags, KINDS[w.kind[r]],
-                   true, stamps.of(r * STEP))  # fmt: skip
+            yield (
+                n,
+                "record",
+                r,
+                w.title[r],
+                f"{w.description[r]}\n",
+                tags,
+                KINDS[w.kind[r]],
+                true,
+                stamps.of(r * STEP),
+            )
 
 
 # --- loading -------------------------------------------------------------------------
@@ -533,8 +658,13 @@ def load_sqlite(w: World, path: Path, env: dict[str, str]) -> Load:
         for table in TABLES:
             info = db.execute(f"PRAGMA table_info({table})").fetchall()
             check_columns(table, [c[1] for c in info if c[3] and c[4] is None and not c[5]])
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF",
-                       "cache_size=-1000000", "temp_store=MEMORY"):  # fmt: skip
+        for pragma in (
+            "journal_mode=OFF",
+            "synchronous=OFF",
+            "foreign_keys=OFF",
+            "cache_size=-1000000",
+            "temp_store=MEMORY",
+        ):
             db.execute(f"PRAGMA {pragma}")
         # Secondary indexes are rebuilt after the load (sorted builds, not random inserts);
         # the ones backing UNIQUE constraints (sql IS NULL) cannot be dropped and stay.
@@ -582,11 +712,18 @@ def copy_text(values: Iterable[tuple]) -> Iterator[bytes]:
     """COPY's text format in ~1 MB pieces (a search body ends with a newline: escaped)."""
     lines: list[str] = []
     for row in values:
-        lines.append("\t".join(
-            "\\N" if v is None else str(v).replace("\\", "\\\\").replace("\n", "\\n")
-            .replace("\t", "\\t").replace("\r", "\\r")
-            for v in row
-        ))  # fmt: skip
+        lines.append(
+            "\t".join(
+                "\\N"
+                if v is None
+                else str(v)
+                .replace("\\", "\\\\")
+                .replace("\n", "\\n")
+                .replace("\t", "\\t")
+                .replace("\r", "\\r")
+                for v in row
+            )
+        )
         if len(lines) == 5_000:
             yield ("\n".join(lines) + "\n").encode()
             lines = []
@@ -681,10 +818,18 @@ def load_postgres(w: World, env: dict[str, str]) -> Load:
 
 
 REQUESTS = (
-    "feed_page_1", "feed_page_n", "feed_api_1", "feed_api_n",
-    "search_page_1", "search_page_n", "search_api_1", "search_api_n",
-    "rare_page", "rare_api", "search_api_unremixed",
-)  # fmt: skip
+    "feed_page_1",
+    "feed_page_n",
+    "feed_api_1",
+    "feed_api_n",
+    "search_page_1",
+    "search_page_n",
+    "search_api_1",
+    "search_api_n",
+    "rare_page",
+    "rare_api",
+    "search_api_unremixed",
+)
 
 
 def setup_projects(spec: dict[str, Any]) -> list[list[int]]:
@@ -704,10 +849,11 @@ def setup_projects(spec: dict[str, Any]) -> list[list[int]]:
     for n in range(PROJECTS):
         owner = owners[n % len(owners)]
         project = projects.create_project(
-            owner, title=f"Project {n + 1}: the {spec['project_words'][n]}",
+            owner,
+            title=f"Project {n + 1}: the {spec['project_words'][n]}",
             description=f"A film about the {spec['project_words'][n]}.",
             stages=["Writing", "Sound", "Picture"],
-        )  # fmt: skip
+        )
         projects.set_status(project, by=owner, status="open")
         followed = n < FOLLOWED_PROJECTS
         if followed:
@@ -721,9 +867,12 @@ def setup_projects(spec: dict[str, Any]) -> list[list[int]]:
             if followed:
                 items.append([at, 2, update.pk, project.pk])
         call = projects.create_call(
-            project, by=owner, title=f"Sounds for project {n + 1}", brief="Anything that fits.",
+            project,
+            by=owner,
+            title=f"Sounds for project {n + 1}",
+            brief="Anything that fits.",
             deadline=timezone.now() + timedelta(days=30),
-        )  # fmt: skip
+        )
         at = next(times)
         Call.objects.filter(pk=call.pk).update(created_at=BASE + timedelta(seconds=at))
         if followed:
@@ -759,15 +908,16 @@ def check_documents(spec: dict[str, Any]) -> list[str]:
         before = snapshot(kind, object_id)
         with transaction.atomic():
             if kind == "record":
-                records.reindex(Record.objects.select_related("current_version").get(
-                    pk=object_id))  # fmt: skip
+                records.reindex(Record.objects.select_related("current_version").get(pk=object_id))
             else:
                 people.reindex(User.objects.get(pk=object_id))
             after = snapshot(kind, object_id)
             transaction.set_rollback(True)  # the check leaves the data as it was
         if before != after:
-            raise BenchError(f"The bulk-loaded document of {kind} {object_id} differs from "
-                             f"what reindex writes:\n{before}\n{after}")  # fmt: skip
+            raise BenchError(
+                f"The bulk-loaded document of {kind} {object_id} differs from "
+                f"what reindex writes:\n{before}\n{after}"
+            )
         checked.append(f"{kind} {object_id}")
     for word, expected in ((COMMON, spec["common_docs"]), (RARE, len(spec["rare_docs"]))):
         with connection.cursor() as cursor:
@@ -841,8 +991,10 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
     from ensemble.search import results
 
     if feed.PAGE != FEED_PAGE or results.PAGE != SEARCH_PAGE:
-        raise BenchError(f"Pages of {feed.PAGE} (feed) and {results.PAGE} (search), not "
-                         f"{FEED_PAGE} and {SEARCH_PAGE}")  # fmt: skip
+        raise BenchError(
+            f"Pages of {feed.PAGE} (feed) and {results.PAGE} (search), not "
+            f"{FEED_PAGE} and {SEARCH_PAGE}"
+        )
     out: dict[str, Any] = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -860,12 +1012,18 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
     start = time.perf_counter()
     project_items = setup_projects(spec)
     out["setup_s"] = time.perf_counter() - start
-    print(f"  projects made through the services in {out['setup_s']:.1f} s",
-          file=sys.stderr, flush=True)  # fmt: skip
+    print(
+        f"  projects made through the services in {out['setup_s']:.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )
     start = time.perf_counter()
     out["checked_documents"] = check_documents(spec)
-    print(f"  documents and word counts checked in {time.perf_counter() - start:.1f} s",
-          file=sys.stderr, flush=True)  # fmt: skip
+    print(
+        f"  documents and word counts checked in {time.perf_counter() - start:.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )
 
     # The feed the reader must see: the five streams merged, newest first.
     stream = spec["record_stream"] + spec["remix_stream"] + project_items
@@ -933,11 +1091,13 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
         number = 1 if name.endswith("_1") else LATER
         if name.startswith("feed_api"):
             items = response.json()["items"]
-            got = [(i["kind"], i["url"], datetime.fromisoformat(i["at"]).timestamp())
-                   for i in items]  # fmt: skip
+            got = [
+                (i["kind"], i["url"], datetime.fromisoformat(i["at"]).timestamp()) for i in items
+            ]
             if got != expected_feed[number]:
-                raise BenchError(f"{paths[name]} shows {got[:3]}…, expected "
-                                 f"{expected_feed[number][:3]}…")  # fmt: skip
+                raise BenchError(
+                    f"{paths[name]} shows {got[:3]}…, expected {expected_feed[number][:3]}…"
+                )
         elif name.startswith("feed_page"):
             kinds = re.findall(r'class="card feed-item feed-item--(\w+)"', body)
             if kinds != [k for k, _, _ in expected_feed[number]]:
@@ -1011,17 +1171,18 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
         # calls ran different numbers of statements).
         alike = [c for c in per_call if len(c) == len(per_call[-1])]
         statements = [
-            {"sql": sql, "params": params,
-             "ms": statistics.median(call[k][2] for call in alike) * 1000}
+            {
+                "sql": sql,
+                "params": params,
+                "ms": statistics.median(call[k][2] for call in alike) * 1000,
+            }
             for k, (sql, params, _) in enumerate(per_call[-1])
-        ]  # fmt: skip
+        ]
         out[name]["queries"] = len(captured.captured_queries)
         out[name]["sql_ms"] = sum(s["ms"] for s in statements)
         slowest = max(statements, key=lambda s: s["ms"])
         out[name]["slowest"] = {"label": statement_label(slowest["sql"]), "ms": slowest["ms"]}
-        out[name]["statements"] = [
-            f"{s['ms']:8.2f} ms  {s['sql'][:160]}" for s in statements
-        ]  # fmt: skip
+        out[name]["statements"] = [f"{s['ms']:8.2f} ms  {s['sql'][:160]}" for s in statements]
         out[name]["parts"] = [[statement_label(s["sql"]), s["ms"]] for s in statements]
         if out[name]["median_ms"] > GOAL_MS and slowest["ms"] > 5:
             key = re.sub(r"\s+", " ", slowest["sql"])
@@ -1029,8 +1190,10 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
                 plan = explain(slowest["sql"], slowest["params"])
                 explained[key] = (plan, (name, slowest["params"]))
             out[name]["plan_key"] = key
-    out["plans"] = [{"sql": sql, "plan": plan, "params": repr(params[1])}
-                    for sql, (plan, params) in explained.items()]  # fmt: skip
+    out["plans"] = [
+        {"sql": sql, "plan": plan, "params": repr(params[1])}
+        for sql, (plan, params) in explained.items()
+    ]
     return out
 
 
@@ -1094,8 +1257,7 @@ def describe_world(w: World, m: dict[str, Any]) -> str:
 
 def describe_load(w: World, load: Load, m: dict[str, Any]) -> str:
     analyze = "VACUUM ANALYZE" if "jit" in m else "ANALYZE"
-    engine = ("the weighted tsvectors and the GIN index" if "jit" in m
-              else "FTS5 `rebuild`")  # fmt: skip
+    engine = "the weighted tsvectors and the GIN index" if "jit" in m else "FTS5 `rebuild`"
     return (
         f"Build: generated in {w.generate_s:.0f} s (in the parent, shared by both databases); "
         f"loaded in {load.total_s:.0f} s: migrate and collectstatic {load.prepare_s:.0f} s, "
@@ -1109,8 +1271,9 @@ def describe_load(w: World, load: Load, m: dict[str, Any]) -> str:
 def section(w: World, m: dict[str, Any], load: Load, load_before: float, runs: int) -> str:
     settings = (
         f" (jit {m['jit']}, shared_buffers {m['shared_buffers']}, work_mem {m['work_mem']})"
-        if "jit" in m else ""
-    )  # fmt: skip
+        if "jit" in m
+        else ""
+    )
     machine = (
         f"Measured {today()}, {cores()} cores ({cpu_model()}), {memory_total_gb():.0f} GB RAM, "
         f"Python {python_version()}, {m['database']}{settings}, Django {version('django')}, "
@@ -1147,11 +1310,11 @@ def section(w: World, m: dict[str, Any], load: Load, load_before: float, runs: i
         "everyone, reads no session)."
     )
     missed = [LABELS[n].split(" (")[0] for n in REQUESTS if m[n]["median_ms"] > GOAL_MS]
-    goal = (
-        "Goal (≤ 50 ms server time, median): "
-        + (f"**not met** by {len(missed)} of {len(REQUESTS)}: " + "; ".join(missed) + "."
-           if missed else "met by every request.")
-    )  # fmt: skip
+    goal = "Goal (≤ 50 ms server time, median): " + (
+        f"**not met** by {len(missed)} of {len(REQUESTS)}: " + "; ".join(missed) + "."
+        if missed
+        else "met by every request."
+    )
     plans = ""
     if m["plans"]:
         blocks = []
@@ -1262,8 +1425,11 @@ def spec_for(w: World, runs: int) -> dict[str, Any]:
     rng = random.Random(f"{SEED}-spec")
     public = [r for r in rng.sample(range(1, w.records + 1), 200) if w.public[r]]
     tagged = [r for r in public if w.tags[r]][:2]
-    common = [r for r in public if COMMON in w.title[r].lower().split()
-              or COMMON in w.description[r].split()][:1]  # fmt: skip
+    common = [
+        r
+        for r in public
+        if COMMON in w.title[r].lower().split() or COMMON in w.description[r].split()
+    ][:1]
     with_bio = [u for u in range(2, w.members + 1) if w.bios[u]][:1]
     picked = dict.fromkeys((*tagged, *common, w.rare_docs[0]))  # in order, once each
     samples = [["record", r] for r in picked]
@@ -1283,8 +1449,9 @@ def spec_for(w: World, runs: int) -> dict[str, Any]:
     }
 
 
-def run_database(name: str, w: World, runs: int, verbose: bool,
-                 keep: bool = False) -> tuple[dict[str, Any], Load]:  # fmt: skip
+def run_database(
+    name: str, w: World, runs: int, verbose: bool, keep: bool = False
+) -> tuple[dict[str, Any], Load]:
     with tempfile.TemporaryDirectory(prefix="ensemble-bench-community-", dir="/tmp") as tmp:
         folder = Path(tmp)
         try:

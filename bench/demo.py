@@ -58,17 +58,23 @@ def folder_bytes(path: Path) -> int:
 def counts_and_size(name: str, folder: Path) -> tuple[dict[str, int], int]:
     if name == "sqlite":
         db = sqlite3.connect(folder / "demo.sqlite3")
-        counts = {k: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
-                  for k, t in COUNTED.items()}  # fmt: skip
+        counts = {
+            k: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+            for k, t in COUNTED.items()
+        }
         db.close()
-        size = sum(folder_bytes(p) if p.is_dir() else p.stat().st_size
-                   for p in folder.glob("demo.sqlite3*"))  # fmt: skip
+        size = sum(
+            folder_bytes(p) if p.is_dir() else p.stat().st_size
+            for p in folder.glob("demo.sqlite3*")
+        )
         return counts, size
     import psycopg
 
     with psycopg.connect(PG_URL.replace("postgres://", "postgresql://")) as db:
-        counts = {k: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
-                  for k, t in COUNTED.items()}  # fmt: skip
+        counts = {
+            k: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+            for k, t in COUNTED.items()
+        }
         size = db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
     return counts, int(size)
 
@@ -79,23 +85,31 @@ def measure(name: str) -> dict[str, Any]:
         if name == "sqlite":
             env = bench_env(folder, f"sqlite:///{folder / 'demo.sqlite3'}")
         else:
-            pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)",
-                     f"CREATE DATABASE {PG_NAME}")  # fmt: skip
+            pg_admin(
+                f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)", f"CREATE DATABASE {PG_NAME}"
+            )
             env = bench_env(folder, PG_URL)
         try:
             migrate_s, _ = timed(env, "migrate", "--no-input", "--verbosity", "0")
             print(f"{name}: migrated in {migrate_s:.1f} s; building the demo", flush=True)
             demo_s, out = timed(env, "demo")
-            steps = [(m.group(1), float(m.group(2))) for m in map(STEP.match, out.splitlines())
-                     if m]  # fmt: skip
+            steps = [
+                (m.group(1), float(m.group(2))) for m in map(STEP.match, out.splitlines()) if m
+            ]
             media = folder_bytes(folder / "records") + folder_bytes(folder / "media")
             counts, db_size = counts_and_size(name, folder)
         finally:
             if name == "postgres":
                 pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
     print(f"{name}: the demo in {demo_s:.1f} s, {media / 1e6:.1f} MB of media", flush=True)
-    return {"migrate_s": migrate_s, "demo_s": demo_s, "steps": steps, "media": media,
-            "counts": counts, "db_size": db_size}  # fmt: skip
+    return {
+        "migrate_s": migrate_s,
+        "demo_s": demo_s,
+        "steps": steps,
+        "media": media,
+        "counts": counts,
+        "db_size": db_size,
+    }
 
 
 def database_version(name: str) -> str:
@@ -129,8 +143,10 @@ def section(results: dict[str, dict[str, Any]], load: float) -> str:
         + " |",
     ]
     for n_step, (step, _) in enumerate(results[names[0]]["steps"]):
-        cells = [f"{results[n]['steps'][n_step][1]:.1f} s" if n_step < len(results[n]["steps"])
-                 else "" for n in names]  # fmt: skip
+        cells = [
+            f"{results[n]['steps'][n_step][1]:.1f} s" if n_step < len(results[n]["steps"]) else ""
+            for n in names
+        ]
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
     lines += [
         "| migrating first (apart) | "
@@ -144,13 +160,18 @@ def section(results: dict[str, dict[str, Any]], load: float) -> str:
         + " |",
     ]
     for key in COUNTED:
-        lines.append(f"| {key} | " + " | ".join(f"{results[n]['counts'][key]:,}" for n in names)
-                     + " |")  # fmt: skip
+        lines.append(
+            f"| {key} | " + " | ".join(f"{results[n]['counts'][key]:,}" for n in names) + " |"
+        )
     worst_s = max(r["demo_s"] for r in results.values())
     worst_mb = max(r["media"] for r in results.values()) / 1e6
     verdict = "met" if worst_s <= GOAL_S and worst_mb <= GOAL_MB else "**not met**"
-    lines += ["", f"Goal (≤ {GOAL_S} s, ≤ {GOAL_MB} MB of media): {verdict} "
-              f"(at most {worst_s:.0f} s and {worst_mb:.1f} MB).", ""]  # fmt: skip
+    lines += [
+        "",
+        f"Goal (≤ {GOAL_S} s, ≤ {GOAL_MB} MB of media): {verdict} "
+        f"(at most {worst_s:.0f} s and {worst_mb:.1f} MB).",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -33,15 +33,38 @@ TARGET_ANCESTORS = 12_500
 KINDS = ("text", "image", "audio", "video", "other")
 KIND_WEIGHTS = (20, 35, 30, 10, 5)
 ROLE_TAGS = (
-    "writer", "illustrator", "animator", "composer", "musician", "performer", "voice",
-    "camera", "photographer", "editor", "sound", "designer", "producer", "translator",
+    "writer",
+    "illustrator",
+    "animator",
+    "composer",
+    "musician",
+    "performer",
+    "voice",
+    "camera",
+    "photographer",
+    "editor",
+    "sound",
+    "designer",
+    "producer",
+    "translator",
     "contributor",
-)  # fmt: skip
+)
 OTHER_TAGS = ("ambient", "portrait", "loop", "sketch", "field-recording", "poem", "intro")
 SKILLS = (
-    "writing", "illustration", "animation", "music", "performance", "voice", "camera",
-    "photography", "editing", "sound", "design", "production", "translation",
-)  # fmt: skip
+    "writing",
+    "illustration",
+    "animation",
+    "music",
+    "performance",
+    "voice",
+    "camera",
+    "photography",
+    "editing",
+    "sound",
+    "design",
+    "production",
+    "translation",
+)
 # Chance that one citation of a record with 0–3 sources (light) or 4+ (heavy) goes to a
 # record made shortly before (often itself a remix), or to the popular record.
 RECENT_LIGHT = 0.32

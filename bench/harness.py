@@ -55,8 +55,9 @@ def pg_admin(*statements: str) -> None:
             db.execute(statement)
 
 
-def measure_in_child(script: str, env: dict[str, str], spec: dict[str, Any], *,
-                     show_progress: bool = True) -> dict[str, Any]:  # fmt: skip
+def measure_in_child(
+    script: str, env: dict[str, str], spec: dict[str, Any], *, show_progress: bool = True
+) -> dict[str, Any]:
     """Run `script --child SPEC` with Django set up against `env`'s database; its last
     line of output is the JSON result. Its progress (stderr) goes straight through, or
     is kept for the error message when `show_progress` is off."""

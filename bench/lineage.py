@@ -74,32 +74,100 @@ TABLES = (
 )
 COLUMNS = {
     "accounts_user": (
-        "id", "password", "last_login", "is_superuser", "first_name", "last_name", "is_staff",
-        "is_active", "date_joined", "username", "email", "email_verified_at", "display_name",
-        "bio", "bio_html", "avatar", "links",
+        "id",
+        "password",
+        "last_login",
+        "is_superuser",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_active",
+        "date_joined",
+        "username",
+        "email",
+        "email_verified_at",
+        "display_name",
+        "bio",
+        "bio_html",
+        "avatar",
+        "links",
     ),
     "accounts_memberskill": ("id", "skill", "user_id"),
     "records_record": (
-        "id", "kind", "title", "description", "description_html", "licence", "visibility",
-        "version_count", "created_at", "updated_at", "published_at", "deleted_at", "owner_id",
+        "id",
+        "kind",
+        "title",
+        "description",
+        "description_html",
+        "licence",
+        "visibility",
+        "version_count",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "deleted_at",
+        "owner_id",
         "current_version_id",
     ),
     "records_tag": ("id", "name"),
     "records_record_tags": ("id", "record_id", "tag_id"),
     "records_cocreator": ("id", "state", "invited_at", "responded_at", "user_id", "record_id"),
     "lineage_source": (
-        "id", "kind", "note", "part", "start_seconds", "end_seconds", "source_licence",
-        "created_at", "created_by_id", "derived_id", "source_id", "source_version_id",
+        "id",
+        "kind",
+        "note",
+        "part",
+        "start_seconds",
+        "end_seconds",
+        "source_licence",
+        "created_at",
+        "created_by_id",
+        "derived_id",
+        "source_id",
+        "source_version_id",
     ),
-}  # fmt: skip
+}
 ADJECTIVES = (
-    "quiet", "bright", "broken", "golden", "hollow", "late", "northern", "paper", "red",
-    "slow", "small", "summer", "tidal", "velvet", "wild", "winter", "electric", "distant",
-)  # fmt: skip
+    "quiet",
+    "bright",
+    "broken",
+    "golden",
+    "hollow",
+    "late",
+    "northern",
+    "paper",
+    "red",
+    "slow",
+    "small",
+    "summer",
+    "tidal",
+    "velvet",
+    "wild",
+    "winter",
+    "electric",
+    "distant",
+)
 NOUNS = (
-    "river", "loop", "portrait", "song", "garden", "machine", "letter", "harbour", "dance",
-    "signal", "window", "field", "echo", "map", "choir", "lantern", "orbit", "sketch", "tape",
-)  # fmt: skip
+    "river",
+    "loop",
+    "portrait",
+    "song",
+    "garden",
+    "machine",
+    "letter",
+    "harbour",
+    "dance",
+    "signal",
+    "window",
+    "field",
+    "echo",
+    "map",
+    "choir",
+    "lantern",
+    "orbit",
+    "sketch",
+    "tape",
+)
 
 
 # --- rows ----------------------------------------------------------------------------
@@ -133,9 +201,24 @@ def rows(g: Graph, table: str, stamps: Stamps, true: Any, false: Any) -> Iterato
         for u in range(1, g.users + 1):
             active = false if u in g.inactive_users else true
             yield (
-                u, "!", None, false, "", "", false, active, joined, f"member{u}",
-                f"member{u}@example.test", None, f"Member {u}", "", "", "", "[]",
-            )  # fmt: skip
+                u,
+                "!",
+                None,
+                false,
+                "",
+                "",
+                false,
+                active,
+                joined,
+                f"member{u}",
+                f"member{u}@example.test",
+                None,
+                f"Member {u}",
+                "",
+                "",
+                "",
+                "[]",
+            )
     elif table == "accounts_memberskill":
         for n, (user, skill) in enumerate(g.skills, 1):
             yield n, SKILLS[skill], user
@@ -143,9 +226,21 @@ def rows(g: Graph, table: str, stamps: Stamps, true: Any, false: Any) -> Iterato
         for r in range(1, g.records + 1):
             at = stamps.of(r)
             yield (
-                r, KINDS[g.kind[r]], title(r), "", "", "accord", "public", 0, at, at, at,
-                None, g.owner[r], None,
-            )  # fmt: skip
+                r,
+                KINDS[g.kind[r]],
+                title(r),
+                "",
+                "",
+                "accord",
+                "public",
+                0,
+                at,
+                at,
+                at,
+                None,
+                g.owner[r],
+                None,
+            )
     elif table == "records_tag":
         yield from enumerate((*ROLE_TAGS, *OTHER_TAGS), 1)
     elif table == "records_record_tags":

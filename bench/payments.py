@@ -199,8 +199,9 @@ class Lineage:
                 cocreators.append(
                     (local, user, rng.choices(COCREATOR_STATES, COCREATOR_WEIGHTS)[0])
                 )
-        return cls(records, people, first_record, first_user, levels, owner, kind, sources,
-                   cocreators)  # fmt: skip
+        return cls(
+            records, people, first_record, first_user, levels, owner, kind, sources, cocreators
+        )
 
     def spec(self) -> dict[str, Any]:
         return {
@@ -237,9 +238,24 @@ def rows(
         for lineage in lineages:
             for u in range(lineage.first_user + 1, lineage.first_user + lineage.people + 1):
                 yield (
-                    u, "!", None, false, "", "", false, true, joined, f"member{u}",
-                    f"member{u}@example.test", None, f"Member {u}", "", "", "", "[]",
-                )  # fmt: skip
+                    u,
+                    "!",
+                    None,
+                    false,
+                    "",
+                    "",
+                    false,
+                    true,
+                    joined,
+                    f"member{u}",
+                    f"member{u}@example.test",
+                    None,
+                    f"Member {u}",
+                    "",
+                    "",
+                    "",
+                    "[]",
+                )
     elif table == "records_record":
         for lineage in lineages:
             for local in range(lineage.records):
@@ -247,9 +263,21 @@ def rows(
                 at = stamps.of(r)
                 name = f"The film ({lineage.records:,} records)" if local == 0 else title(r)
                 yield (
-                    r, KINDS[lineage.kind[local]], name, "", "", "accord", "public", 0, at, at,
-                    at, None, lineage.owner[local], None,
-                )  # fmt: skip
+                    r,
+                    KINDS[lineage.kind[local]],
+                    name,
+                    "",
+                    "",
+                    "accord",
+                    "public",
+                    0,
+                    at,
+                    at,
+                    at,
+                    None,
+                    lineage.owner[local],
+                    None,
+                )
     elif table == "records_cocreator":
         n = 0
         for lineage in lineages:
@@ -269,8 +297,19 @@ def rows(
                 for source, kind in cited:
                     n += 1
                     yield (
-                        n, kind, note, "", None, None, "accord", at, by, r, lineage.id(source), None
-                    )  # fmt: skip
+                        n,
+                        kind,
+                        note,
+                        "",
+                        None,
+                        None,
+                        "accord",
+                        at,
+                        by,
+                        r,
+                        lineage.id(source),
+                        None,
+                    )
 
 
 # --- loading -------------------------------------------------------------------------
@@ -365,10 +404,13 @@ def setup_in_django(spec: dict[str, Any]) -> tuple[Any, Any, float]:
     for record in selected:
         per_person[record.owner_id] = per_person.get(record.owner_id, 0) + 1
     call = projects.create_call(
-        project, by=leader, title=spec["call_title"], brief="Anything the film can use.",
+        project,
+        by=leader,
+        title=spec["call_title"],
+        brief="Anything the film can use.",
         deadline=timezone.now() + timedelta(days=14),
         max_entries_per_person=max(3, *per_person.values()),
-    )  # fmt: skip
+    )
     entries = [projects.submit_entry(call, by=r.owner, record=r) for r in selected]
     projects.decide(entries, by=leader, state=Entry.State.SELECTED)
     production, problems = productions.make_production(
@@ -379,13 +421,28 @@ def setup_in_django(spec: dict[str, Any]) -> tuple[Any, Any, float]:
     start = time.perf_counter()
     productions.release(production, by=leader)
     release_s = time.perf_counter() - start
-    pool = pools.create_pool(production, by=leader, kind="profit_share", currency=CURRENCY,
-                             share_bp=SHARE_BP)  # fmt: skip
+    pool = pools.create_pool(
+        production, by=leader, kind="profit_share", currency=CURRENCY, share_bp=SHARE_BP
+    )
     on = dt.date(2026, 11, 1)
-    pools.record_entry(pool, by=leader, kind="revenue", amount=REVENUE, currency=CURRENCY, on=on,
-                       description="Streaming and screenings")  # fmt: skip
-    pools.record_entry(pool, by=leader, kind="cost", amount=COST, currency=CURRENCY, on=on,
-                       description="Festival fees")  # fmt: skip
+    pools.record_entry(
+        pool,
+        by=leader,
+        kind="revenue",
+        amount=REVENUE,
+        currency=CURRENCY,
+        on=on,
+        description="Streaming and screenings",
+    )
+    pools.record_entry(
+        pool,
+        by=leader,
+        kind="cost",
+        amount=COST,
+        currency=CURRENCY,
+        on=on,
+        description="Festival fees",
+    )
     if pools.balance(pool).available != POOL_AMOUNT:
         raise BenchError(f"The pool holds {pools.balance(pool).available}, not {POOL_AMOUNT}")
     return leader, pool, release_s
@@ -538,10 +595,23 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
 
     phases = Phases()
     keys = (
-        "take", "inputs", "split", "rounding", "proposal", "store", "lines_build",
-        "sql_proposal", "sql_lines", "sql_other", "commit", "gc", "rest", "in_take",
-        "in_inputs", "in_split",
-    )  # fmt: skip
+        "take",
+        "inputs",
+        "split",
+        "rounding",
+        "proposal",
+        "store",
+        "lines_build",
+        "sql_proposal",
+        "sql_lines",
+        "sql_other",
+        "commit",
+        "gc",
+        "rest",
+        "in_take",
+        "in_inputs",
+        "in_split",
+    )
     times: dict[int, dict[str, list[float]]] = {
         lineage["records"]: {key: [] for key in keys} for lineage, _, _ in made
     }
@@ -593,23 +663,34 @@ def measure_in_django(spec: dict[str, Any]) -> dict[str, Any]:
             # People whose share is under a cent are counted on the revision, not stored.
             unlisted = Revision.objects.get(proposal=proposal).unlisted
             if check["lines"] + unlisted != len(expected[size]):
-                raise BenchError(f"{size:,} records: {check['lines']} lines and {unlisted} "
-                                 f"unlisted, expected {len(expected[size])}")  # fmt: skip
+                raise BenchError(
+                    f"{size:,} records: {check['lines']} lines and {unlisted} "
+                    f"unlisted, expected {len(expected[size])}"
+                )
             Proposal.objects.filter(pk=proposal.pk).delete()  # the pool is free again
             if not record:
                 continue
             checks[size] = check
             measured = {
-                "take": take_s, "inputs": inputs_s, "split": split_s, "rounding": rounding_s,
+                "take": take_s,
+                "inputs": inputs_s,
+                "split": split_s,
+                "rounding": rounding_s,
                 "proposal": proposal_s,
-                "in_take": p.get("take", 0.0), "in_inputs": p.get("inputs", 0.0),
-                "in_split": p.get("split", 0.0), "lines_build": p.get("lines_build", 0.0),
-                "sql_proposal": p.get("sql_proposal", 0.0), "sql_lines": p.get("sql_lines", 0.0),
-                "sql_other": p.get("sql_other", 0.0), "commit": p.get("commit", 0.0),
+                "in_take": p.get("take", 0.0),
+                "in_inputs": p.get("inputs", 0.0),
+                "in_split": p.get("split", 0.0),
+                "lines_build": p.get("lines_build", 0.0),
+                "sql_proposal": p.get("sql_proposal", 0.0),
+                "sql_lines": p.get("sql_lines", 0.0),
+                "sql_other": p.get("sql_other", 0.0),
+                "commit": p.get("commit", 0.0),
                 "gc": p.get("gc", 0.0),
-                "store": proposal_s - p.get("take", 0.0) - p.get("inputs", 0.0)
+                "store": proposal_s
+                - p.get("take", 0.0)
+                - p.get("inputs", 0.0)
                 - p.get("split", 0.0),
-            }  # fmt: skip
+            }
             measured["rest"] = measured["store"] - sum(
                 p.get(k, 0.0)
                 for k in ("lines_build", "sql_proposal", "sql_lines", "sql_other", "commit")
@@ -876,8 +957,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--quick", action="store_true", help="2 runs; print only")
-    parser.add_argument("--profile", action="store_true",
-                        help="print a cProfile of one 100,000-record make_proposal")  # fmt: skip
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print a cProfile of one 100,000-record make_proposal",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -87,42 +87,125 @@ SCORE_WEIGHTS = (55, 25, 12, 8)
 
 COLUMNS = {
     "accounts_user": (
-        "id", "password", "last_login", "is_superuser", "first_name", "last_name", "is_staff",
-        "is_active", "date_joined", "username", "email", "email_verified_at", "display_name",
-        "bio", "bio_html", "avatar", "links",
+        "id",
+        "password",
+        "last_login",
+        "is_superuser",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_active",
+        "date_joined",
+        "username",
+        "email",
+        "email_verified_at",
+        "display_name",
+        "bio",
+        "bio_html",
+        "avatar",
+        "links",
     ),
     "records_record": (
-        "id", "kind", "title", "description", "description_html", "licence", "visibility",
-        "version_count", "created_at", "updated_at", "published_at", "deleted_at", "owner_id",
+        "id",
+        "kind",
+        "title",
+        "description",
+        "description_html",
+        "licence",
+        "visibility",
+        "version_count",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "deleted_at",
+        "owner_id",
         "current_version_id",
     ),
     "records_version": (
-        "id", "number", "change_note", "created_at", "folder", "original_file",
-        "original_name", "size", "sha256", "fmt", "mime", "label", "extension", "state",
-        "failure_reason", "progress", "attempts", "heartbeat_at", "ready_at", "metadata",
-        "body_html", "purged_at", "record_id", "uploaded_by_id",
+        "id",
+        "number",
+        "change_note",
+        "created_at",
+        "folder",
+        "original_file",
+        "original_name",
+        "size",
+        "sha256",
+        "fmt",
+        "mime",
+        "label",
+        "extension",
+        "state",
+        "failure_reason",
+        "progress",
+        "attempts",
+        "heartbeat_at",
+        "ready_at",
+        "metadata",
+        "body_html",
+        "purged_at",
+        "record_id",
+        "uploaded_by_id",
     ),
     "records_rendition": (
-        "id", "role", "file", "content_type", "size", "width", "height", "version_id",
+        "id",
+        "role",
+        "file",
+        "content_type",
+        "size",
+        "width",
+        "height",
+        "version_id",
     ),
     "projects_project": (
-        "id", "slug", "title", "description", "description_html", "status", "created_at",
-        "updated_at", "cover_id", "owner_id", "pass_through_bp",
+        "id",
+        "slug",
+        "title",
+        "description",
+        "description_html",
+        "status",
+        "created_at",
+        "updated_at",
+        "cover_id",
+        "owner_id",
+        "pass_through_bp",
     ),
     "projects_leader": ("id", "added_at", "added_by_id", "user_id", "project_id"),
     "projects_stage": ("id", "position", "name", "state", "project_id"),
     "projects_call": (
-        "id", "title", "brief", "brief_html", "accepted_kinds", "deadline",
-        "requires_resources", "max_entries_per_person", "visibility", "blind_review", "status",
-        "created_at", "event_code", "brief_record_id", "created_by_id", "project_id", "stage_id",
-        "skills", "event_mode",
+        "id",
+        "title",
+        "brief",
+        "brief_html",
+        "accepted_kinds",
+        "deadline",
+        "requires_resources",
+        "max_entries_per_person",
+        "visibility",
+        "blind_review",
+        "status",
+        "created_at",
+        "event_code",
+        "brief_record_id",
+        "created_by_id",
+        "project_id",
+        "stage_id",
+        "skills",
+        "event_mode",
     ),
     "projects_entry": (
-        "id", "state", "created_at", "updated_at", "score_count", "score_total", "call_id",
-        "entrant_id", "record_id",
+        "id",
+        "state",
+        "created_at",
+        "updated_at",
+        "score_count",
+        "score_total",
+        "call_id",
+        "entrant_id",
+        "record_id",
     ),
     "projects_score": ("id", "value", "updated_at", "entry_id", "reviewer_id"),
-}  # fmt: skip
+}
 TABLES = tuple(COLUMNS)
 STAGES = ("Writing", "Illustration", "Animation", "Score", "Edit")
 ADJECTIVES = ("Turnip", "Buttoned", "Prim", "Proper", "Velvet", "Paper", "Quiet", "Northern")
@@ -192,35 +275,92 @@ def rows(d: Data, table: str, suffix: str, true: Any, false: Any) -> Iterator[tu
         people += [(u, f"member{u}", f"Member {u}") for u in members]
         for uid, username, name in people:
             yield (
-                uid, "!", None, false, "", "", false, true, at, username,
-                f"{username}@example.test", at, name, "", "", "", "[]",
-            )  # fmt: skip
+                uid,
+                "!",
+                None,
+                false,
+                "",
+                "",
+                false,
+                true,
+                at,
+                username,
+                f"{username}@example.test",
+                at,
+                name,
+                "",
+                "",
+                "",
+                "[]",
+            )
     elif table == "records_record":
         for i in range(1, ENTRIES + 1):
             made = stamp(BASE + timedelta(minutes=i), suffix)
             title = f"{ADJECTIVES[i % 8]} {NOUNS[i // 8 % 8]} {i}"
             yield (
-                i, "image", title, "", "", "accord", "public", 1, made, made, made, None,
-                d.entrant[i], i,
-            )  # fmt: skip
+                i,
+                "image",
+                title,
+                "",
+                "",
+                "accord",
+                "public",
+                1,
+                made,
+                made,
+                made,
+                None,
+                d.entrant[i],
+                i,
+            )
     elif table == "records_version":
         metadata = '{"width": 3000, "height": 2000, "plays_in_browser": true, "animated": false}'
         for i in range(1, ENTRIES + 1):
             made = stamp(BASE + timedelta(minutes=i), suffix)
             yield (
-                i, 1, "", made, f"bench-{i:08d}", "original.jpg", f"sketch-{i}.jpg",
-                2_400_000 + i, f"{i:064x}", "JPEG", "image/jpeg", "JPEG image", "jpg", "ready",
-                "", 100, 1, made, made, metadata, "", None, i, d.entrant[i],
-            )  # fmt: skip
+                i,
+                1,
+                "",
+                made,
+                f"bench-{i:08d}",
+                "original.jpg",
+                f"sketch-{i}.jpg",
+                2_400_000 + i,
+                f"{i:064x}",
+                "JPEG",
+                "image/jpeg",
+                "JPEG image",
+                "jpg",
+                "ready",
+                "",
+                100,
+                1,
+                made,
+                made,
+                metadata,
+                "",
+                None,
+                i,
+                d.entrant[i],
+            )
     elif table == "records_rendition":
         for i in range(1, ENTRIES + 1):
             yield 2 * i - 1, "thumb_small", "thumb_small.webp", "image/webp", 24_000, 480, 320, i
             yield 2 * i, "thumb_large", "thumb_large.webp", "image/webp", 180_000, 1600, 1067, i
     elif table == "projects_project":
         yield (
-            PROJECT, "the-man-with-a-turnip-for-a-head", "The Man With a Turnip for a Head",
-            "A short film.", "<p>A short film.</p>", "open", at, at, None, LEADER, 5_000,
-        )  # fmt: skip
+            PROJECT,
+            "the-man-with-a-turnip-for-a-head",
+            "The Man With a Turnip for a Head",
+            "A short film.",
+            "<p>A short film.</p>",
+            "open",
+            at,
+            at,
+            None,
+            LEADER,
+            5_000,
+        )
     elif table == "projects_leader":
         for n, user in enumerate(CO_LEADERS, 1):
             yield n, at, LEADER, user, PROJECT
@@ -230,11 +370,26 @@ def rows(d: Data, table: str, suffix: str, true: Any, false: Any) -> Iterator[tu
     elif table == "projects_call":
         deadline = stamp(datetime.now(UTC) + timedelta(days=30), suffix)
         yield (
-            CALL, "Design the main character", "Prim, proper, buttoned-up; his head is a turnip.",
-            "<p>Prim, proper, buttoned-up; his head is a turnip.</p>", '["image"]', deadline,
-            false, 10_000, "open", false, "open", at, "benchcall001", None, LEADER, PROJECT, 2,
-            '["illustration"]', false,
-        )  # fmt: skip
+            CALL,
+            "Design the main character",
+            "Prim, proper, buttoned-up; his head is a turnip.",
+            "<p>Prim, proper, buttoned-up; his head is a turnip.</p>",
+            '["image"]',
+            deadline,
+            false,
+            10_000,
+            "open",
+            false,
+            "open",
+            at,
+            "benchcall001",
+            None,
+            LEADER,
+            PROJECT,
+            2,
+            '["illustration"]',
+            false,
+        )
     elif table == "projects_entry":
         for i in range(1, ENTRIES + 1):
             made = stamp(BASE + timedelta(minutes=i, seconds=30), suffix)
@@ -342,9 +497,10 @@ def profile_parts(profile: cProfile.Profile, calls: int) -> dict[str, Any]:
     parts = {}
     for label, file_end, name in PROFILE_PARTS:
         cumulative = sum(
-            ct for (file, _, fn), (_, _, _, ct, _) in raw.items()
+            ct
+            for (file, _, fn), (_, _, _, ct, _) in raw.items()
             if fn == name and file.endswith(file_end)
-        )  # fmt: skip
+        )
         if cumulative:
             parts[label] = {"ms": cumulative * 1000 / calls, "share": cumulative / total}
     top = sorted(raw.items(), key=lambda kv: kv[1][2], reverse=True)[:12]

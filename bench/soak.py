@@ -187,17 +187,19 @@ def memory_rows(sampler: Sampler, warmup: float) -> list[dict[str, Any]]:
     def row(name: str, series: list[tuple[float, tuple[float, float]]]) -> dict[str, Any]:
         rss = [(t, m[0]) for t, m in series]
         anon = [(t, m[1]) for t, m in series]
-        return {"process": name, "rss": (rss[0][1], rss[-1][1], slope(rss)),
-                "anon": (anon[0][1], anon[-1][1], slope(anon)),
-                "whole_run": len(series) == len(after)}  # fmt: skip
+        return {
+            "process": name,
+            "rss": (rss[0][1], rss[-1][1], slope(rss)),
+            "anon": (anon[0][1], anon[-1][1], slope(anon)),
+            "whole_run": len(series) == len(after),
+        }
 
     rows = []
     for pid, name in sorted(sampler.labels.items(), key=lambda kv: (kv[1], kv[0])):
         series = [(t, s[pid]) for t, s in after if pid in s]
         if series:
             rows.append(row(f"{name} ({pid})", series))
-    totals = [(t, (sum(m[0] for m in s.values()), sum(m[1] for m in s.values())))
-              for t, s in after]  # fmt: skip
+    totals = [(t, (sum(m[0] for m in s.values()), sum(m[1] for m in s.values()))) for t, s in after]
     rows.append(row("**all**", totals))
     return rows
 
@@ -206,9 +208,13 @@ def memory_rows(sampler: Sampler, warmup: float) -> list[dict[str, Any]]:
 
 
 def build_site(folder: Path, port: int) -> tuple[dict[str, str], dict[str, Any]]:
-    env = bench_env(folder, f"sqlite:///{folder / 'soak.sqlite3'}",
-                    SITE_URL=f"http://127.0.0.1:{port}", TRUSTED_PROXY_COUNT="1",
-                    EMAIL_URL=f"file://{folder / 'mail'}")  # fmt: skip
+    env = bench_env(
+        folder,
+        f"sqlite:///{folder / 'soak.sqlite3'}",
+        SITE_URL=f"http://127.0.0.1:{port}",
+        TRUSTED_PROXY_COUNT="1",
+        EMAIL_URL=f"file://{folder / 'mail'}",
+    )
     print(f"Building the demo in {folder}", flush=True)
     manage(env, "migrate", "--no-input", "--verbosity", "0")
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
@@ -221,8 +227,11 @@ def start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
             [ENSEMBLE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def check_reads(port: int, mix: Mix) -> None:
@@ -290,17 +299,35 @@ def soak() -> None:
     load_after = load_average()
     memory = memory_rows(sampler, warmup)
     flags = re.findall(r"--(?:workers|blocking-threads) \d+", sampler.granian)
-    text = section(tally, memory, seconds=seconds, warmup=warmup, rate=rate, clients=clients,
-                   every=every, load=(load_before, load_after), flags=", ".join(flags))  # fmt: skip
+    text = section(
+        tally,
+        memory,
+        seconds=seconds,
+        warmup=warmup,
+        rate=rate,
+        clients=clients,
+        every=every,
+        load=(load_before, load_after),
+        flags=", ".join(flags),
+    )
     write_section(DOC, "soak", text)
     print(text)
     if tally.errors:
         raise BenchError(f"{len(tally.errors)} errors, e.g.:\n" + "\n".join(tally.errors[:10]))
 
 
-def section(tally: Tally, memory: list[dict[str, Any]], *, seconds: int, warmup: int,
-            rate: int, clients: int, every: int, load: tuple[float, float],
-            flags: str) -> str:  # fmt: skip
+def section(
+    tally: Tally,
+    memory: list[dict[str, Any]],
+    *,
+    seconds: int,
+    warmup: int,
+    rate: int,
+    clients: int,
+    every: int,
+    load: tuple[float, float],
+    flags: str,
+) -> str:
     total = sum(len(v) for v in tally.latencies.values())
     command = "make soak" if seconds == 600 else f"SOAK_SECONDS={seconds} make soak"
     lines = [
@@ -322,20 +349,31 @@ def section(tally: Tally, memory: list[dict[str, Any]], *, seconds: int, warmup:
         "|---|---:|---:|---:|",
     ]
     for kind, values in sorted(tally.latencies.items(), key=lambda kv: -len(kv[1])):
-        lines.append(f"| {kind} | {len(values):,} | {ms(percentile(values, 50))} "
-                     f"| {ms(percentile(values, 99))} |")  # fmt: skip
-    lines += ["", "| process | RSS after warm-up → at the end | slope | heap (RssAnon) after "
-              "warm-up → at the end | slope |", "|---|---:|---:|---:|---:|"]  # fmt: skip
+        lines.append(
+            f"| {kind} | {len(values):,} | {ms(percentile(values, 50))} "
+            f"| {ms(percentile(values, 99))} |"
+        )
+    lines += [
+        "",
+        "| process | RSS after warm-up → at the end | slope | heap (RssAnon) after "
+        "warm-up → at the end | slope |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for row in memory:
         note = "" if row["whole_run"] else " (not there the whole time)"
         (rss_0, rss_1, rss_slope), (anon_0, anon_1, anon_slope) = row["rss"], row["anon"]
-        lines.append(f"| {row['process']}{note} | {rss_0:.1f} → {rss_1:.1f} MB "
-                     f"| {rss_slope:+.2f} MB/min | {anon_0:.1f} → {anon_1:.1f} MB "
-                     f"| {anon_slope:+.2f} MB/min |")  # fmt: skip
+        lines.append(
+            f"| {row['process']}{note} | {rss_0:.1f} → {rss_1:.1f} MB "
+            f"| {rss_slope:+.2f} MB/min | {anon_0:.1f} → {anon_1:.1f} MB "
+            f"| {anon_slope:+.2f} MB/min |"
+        )
     worst = max(abs(r["rss"][2]) for r in memory[:-1])
     verdict = "flat" if worst < FLAT_MB_PER_MIN else "**growing**"
-    lines += ["", f"Every process {verdict} after the warm-up (largest RSS slope "
-              f"{worst:.2f} MB/min; flat means under {FLAT_MB_PER_MIN} MB/min)."]  # fmt: skip
+    lines += [
+        "",
+        f"Every process {verdict} after the warm-up (largest RSS slope "
+        f"{worst:.2f} MB/min; flat means under {FLAT_MB_PER_MIN} MB/min).",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -358,9 +396,13 @@ def profile(site: dict[str, Any], count: int) -> dict[str, Any]:
             # in the paced soak (40 members, one write per 15 s, at 12 requests a second).
             call = mix.next(math.inf)
             headers = {k: v for k, v in call.headers.items() if k != "Content-Type"}
-            response = client.generic(call.method, call.path, data=call.body,
-                                      content_type=call.headers.get("Content-Type", ""),
-                                      headers=headers)  # fmt: skip
+            response = client.generic(
+                call.method,
+                call.path,
+                data=call.body,
+                content_type=call.headers.get("Content-Type", ""),
+                headers=headers,
+            )
             if not call.ok(response.status_code):
                 print(f"{call.path}: {response.status_code}", file=sys.stderr)
 

@@ -26,14 +26,40 @@ MEMBERS = 60
 # Each member also has its own client address (X-Forwarded-For, TRUSTED_PROXY_COUNT=1),
 # so the per-address limits count members, as behind a proxy, not the soak as a whole.
 WRITE_EVERY_SECONDS = 20.0
-WORDS = ("turnip", "river", "poem", "film", "score", "piano", "hat", "eyebrows", "city",
-         "reading", "violin", "sketch", "remix", "character", "night")  # fmt: skip
+WORDS = (
+    "turnip",
+    "river",
+    "poem",
+    "film",
+    "score",
+    "piano",
+    "hat",
+    "eyebrows",
+    "city",
+    "reading",
+    "violin",
+    "sketch",
+    "remix",
+    "character",
+    "night",
+)
 
 READS = {  # kind: weight
-    "home": 6, "record": 14, "browse": 6, "search": 6, "project": 5, "call": 5,
-    "profile": 4, "api_records": 8, "api_record": 8, "api_comments": 5, "api_search": 4,
-    "api_calls": 3, "api_feed": 3, "api_notifications": 3,
-}  # fmt: skip
+    "home": 6,
+    "record": 14,
+    "browse": 6,
+    "search": 6,
+    "project": 5,
+    "call": 5,
+    "profile": 4,
+    "api_records": 8,
+    "api_record": 8,
+    "api_comments": 5,
+    "api_search": 4,
+    "api_calls": 3,
+    "api_feed": 3,
+    "api_notifications": 3,
+}
 WRITES = {"comment": 5, "heart": 4, "follow": 3, "upload": 2, "entry": 2}
 
 
@@ -206,10 +232,14 @@ def seed() -> dict[str, Any]:
     project = projects.create_project(producer, title="Soak sketches", stages=["Sketches"])
     projects.set_status(project, by=producer, status="open")
     call = projects.create_call(
-        project, by=producer, title="Any sketch", brief="Anything, as often as you like.",
-        deadline=timezone.now() + timedelta(days=30), accepted_kinds=["image"],
+        project,
+        by=producer,
+        title="Any sketch",
+        brief="Anything, as often as you like.",
+        deadline=timezone.now() + timedelta(days=30),
+        accepted_kinds=["image"],
         max_entries_per_person=100,
-    )  # fmt: skip
+    )
     public = Record.objects.public()
     return {
         "members": members,

@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("ensemble.search.urls")),
     # Public media (avatars). Record media goes through signed links (records.media_views).
     re_path(r"^media/(?P<path>avatars/[A-Za-z0-9_.-]+)$", core_views.public_media),
-]  # fmt: skip
+]
 
 handler400 = "ensemble.core.views.error_400"
 handler403 = "ensemble.core.views.error_403"

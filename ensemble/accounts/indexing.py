@@ -11,5 +11,4 @@ def reindex(user: User) -> None:
         index.drop("person", user.pk)
         return
     skills = " ".join(skill.label for skill in user.skill_list())
-    index.put("person", user.pk, title=f"{user.name} @{user.username}", body=user.bio,
-              tags=skills)  # fmt: skip
+    index.put("person", user.pk, title=f"{user.name} @{user.username}", body=user.bio, tags=skills)

@@ -24,12 +24,37 @@ USERNAME_PATTERN = r"^[A-Za-z0-9_]{3,30}\Z"
 # Names that would shadow a site path or impersonate the operator.
 RESERVED_USERNAMES = frozenset(
     {
-        "about", "accounts", "admin", "administrator", "api", "calls", "contact",
-        "ensemble", "explore", "help", "home", "login", "logout", "media", "moderator",
-        "notifications", "null", "projects", "records", "root", "search", "settings",
-        "signup", "staff", "static", "support", "system", "undefined", "www",
+        "about",
+        "accounts",
+        "admin",
+        "administrator",
+        "api",
+        "calls",
+        "contact",
+        "ensemble",
+        "explore",
+        "help",
+        "home",
+        "login",
+        "logout",
+        "media",
+        "moderator",
+        "notifications",
+        "null",
+        "projects",
+        "records",
+        "root",
+        "search",
+        "settings",
+        "signup",
+        "staff",
+        "static",
+        "support",
+        "system",
+        "undefined",
+        "www",
     }
-)  # fmt: skip
+)
 
 
 class Skill(models.TextChoices):

@@ -102,9 +102,15 @@ def _call(request: HttpRequest, call_id: int) -> Call:
 
 def comment_out(c: Comment) -> dict[str, Any]:
     deleted = c.deleted_at is not None
-    return {"id": c.pk, "author": c.author.username, "body_html": "" if deleted else c.body_html,
-            "reply_to": c.reply_to_id, "created_at": c.created_at, "edited_at": c.edited_at,
-            "deleted": deleted}  # fmt: skip
+    return {
+        "id": c.pk,
+        "author": c.author.username,
+        "body_html": "" if deleted else c.body_html,
+        "reply_to": c.reply_to_id,
+        "created_at": c.created_at,
+        "edited_at": c.edited_at,
+        "deleted": deleted,
+    }
 
 
 # ---------------------------------------------------------------- hearts
@@ -117,8 +123,10 @@ def heart(request: HttpRequest, record_id: Id) -> Status:
     record = _record(request, record_id)
     made = hearts.heart(member(request), record)
     record.refresh_from_db(fields=["heart_count"])
-    return Status(201 if made else 200, {"record_id": record.pk, "hearted": True,
-                                         "heart_count": record.heart_count})  # fmt: skip
+    return Status(
+        201 if made else 200,
+        {"record_id": record.pk, "hearted": True, "heart_count": record.heart_count},
+    )
 
 
 @router.delete("/records/{record_id}/hearts", response={200: HeartOut, **ERRORS})
@@ -164,12 +172,16 @@ def unfollow_project(request: HttpRequest, slug: str) -> dict[str, bool]:
 @router.get("/users/{username}/followers", response={200: list[str], **ERRORS}, auth=None)
 def followers(request: HttpRequest, username: str) -> list[str]:
     person = _person(username)
-    return list(User.objects.filter(following__person=person, is_active=True)
-                .order_by("username").values_list("username", flat=True)[:1000])  # fmt: skip
+    return list(
+        User.objects.filter(following__person=person, is_active=True)
+        .order_by("username")
+        .values_list("username", flat=True)[:1000]
+    )
 
 
-@router.get("/users/{username}/following", response={200: dict[str, list[str]], **ERRORS},
-            auth=None)  # fmt: skip
+@router.get(
+    "/users/{username}/following", response={200: dict[str, list[str]], **ERRORS}, auth=None
+)
 def following(request: HttpRequest, username: str) -> dict[str, list[str]]:
     person = _person(username)
     people = User.objects.filter(followers__follower=person, is_active=True).order_by("username")
@@ -264,8 +276,9 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
 
 @router.patch("/comments/{comment_id}", response={200: CommentOut, **ERRORS})
 def edit_comment(request: HttpRequest, comment_id: Id, body: CommentPatch) -> dict[str, Any]:
-    return comment_out(comments.edit(_comment(request, comment_id), by=member(request),
-                                     body=body.body))  # fmt: skip
+    return comment_out(
+        comments.edit(_comment(request, comment_id), by=member(request), body=body.body)
+    )
 
 
 @router.delete("/comments/{comment_id}", response={204: None, **ERRORS})
@@ -279,11 +292,15 @@ def delete_comment(request: HttpRequest, comment_id: Id) -> Status:
 
 def list_out(record_list: RecordList) -> dict[str, Any]:
     return {
-        "id": record_list.pk, "owner": record_list.owner.username, "title": record_list.title,
+        "id": record_list.pk,
+        "owner": record_list.owner.username,
+        "title": record_list.title,
         "description_html": record_list.description_html,
-        "items": [{"record_id": i.record_id, "title": i.record.title, "note": i.note}
-                  for i in lists.visible_items(record_list)],
-    }  # fmt: skip
+        "items": [
+            {"record_id": i.record_id, "title": i.record.title, "note": i.note}
+            for i in lists.visible_items(record_list)
+        ],
+    }
 
 
 def _list(list_id: int) -> RecordList:
@@ -307,8 +324,9 @@ def get_list(request: HttpRequest, list_id: Id) -> dict[str, Any]:
 def add_item(request: HttpRequest, list_id: Id, body: ItemIn) -> Status:
     ratelimit.limit_write(request, "list")
     record_list = _list(list_id)
-    lists.add(record_list, by=member(request), record=_record(request, body.record_id),
-              note=body.note)  # fmt: skip
+    lists.add(
+        record_list, by=member(request), record=_record(request, body.record_id), note=body.note
+    )
     return Status(201, list_out(record_list))
 
 
@@ -356,15 +374,24 @@ def feed_item_out(item: feed.Item) -> dict[str, Any]:
         return {"title": obj.title, "url": obj.get_absolute_url(), "by": obj.owner.username}
     if item.kind == "remix":
         derived = obj.derived
-        return {"title": f"{derived.title} (remixes {obj.source.title})",
-                "url": derived.get_absolute_url(), "by": derived.owner.username}  # fmt: skip
+        return {
+            "title": f"{derived.title} (remixes {obj.source.title})",
+            "url": derived.get_absolute_url(),
+            "by": derived.owner.username,
+        }
     if item.kind == "update":
-        return {"title": f"Update in {obj.project.title}", "url": obj.project.get_absolute_url(),
-                "by": obj.author.username if obj.author else None}  # fmt: skip
+        return {
+            "title": f"Update in {obj.project.title}",
+            "url": obj.project.get_absolute_url(),
+            "by": obj.author.username if obj.author else None,
+        }
     if item.kind == "call":
         return {"title": f"New call: {obj.title}", "url": obj.get_absolute_url(), "by": None}
-    return {"title": f"Released: {obj.production.record.title}",
-            "url": obj.production.project.get_absolute_url(), "by": None}  # fmt: skip
+    return {
+        "title": f"Released: {obj.production.record.title}",
+        "url": obj.production.project.get_absolute_url(),
+        "by": None,
+    }
 
 
 @router.get("/feed", response={200: FeedPage, **ERRORS})
@@ -381,23 +408,37 @@ def home_feed(request: HttpRequest, cursor: str | None = None) -> dict[str, Any]
     }
 
 
-@router.get("/records/{record_id}/suggested-calls", response={200: list[dict[str, Any]], **ERRORS},
-            auth=None)  # fmt: skip
+@router.get(
+    "/records/{record_id}/suggested-calls",
+    response={200: list[dict[str, Any]], **ERRORS},
+    auth=None,
+)
 def suggested_calls(request: HttpRequest, record_id: Id) -> list[dict[str, Any]]:
     """Open calls that would take this record, best matching first (its tags and its
     owner's skills against the calls' words), then the soonest deadline."""
     return [
-        {"id": c.pk, "title": c.title, "url": c.get_absolute_url(), "deadline": c.deadline,
-         "project": c.project.slug if c.project else None}
+        {
+            "id": c.pk,
+            "title": c.title,
+            "url": c.get_absolute_url(),
+            "deadline": c.deadline,
+            "project": c.project.slug if c.project else None,
+        }
         for c in suggest.calls_for(_record(request, record_id))
-    ]  # fmt: skip
+    ]
 
 
 @router.get("/trending", response={200: list[dict[str, Any]], **ERRORS}, auth=None)
 def trending_records(request: HttpRequest) -> list[dict[str, Any]]:
     """Records rising now: hearts, remixes and entries, decayed with time (no views)."""
     return [
-        {"id": r.pk, "title": r.title, "url": r.get_absolute_url(), "kind": r.kind,
-         "owner": r.owner.username, "heart_count": r.heart_count}
+        {
+            "id": r.pk,
+            "title": r.title,
+            "url": r.get_absolute_url(),
+            "kind": r.kind,
+            "owner": r.owner.username,
+            "heart_count": r.heart_count,
+        }
         for r in trending.trending(24)
-    ]  # fmt: skip
+    ]

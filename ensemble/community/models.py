@@ -34,13 +34,19 @@ class Follow(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following"
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="followers",
-    )  # fmt: skip
+    )
     project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, null=True, blank=True,
+        "projects.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="followers",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -78,9 +84,12 @@ class Comment(models.Model):
         "records.Record", on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
     )
     project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, null=True, blank=True,
+        "projects.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="comments",
-    )  # fmt: skip
+    )
     call = models.ForeignKey(
         "projects.Call", on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
     )

@@ -106,8 +106,9 @@ def comment(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("reply_to", "")
     reply_to = Comment.objects.filter(pk=whole(raw, 0)).first()
     try:
-        made = comments.add(member(request), target, request.POST.get("body", ""),
-                            reply_to=reply_to)  # fmt: skip
+        made = comments.add(
+            member(request), target, request.POST.get("body", ""), reply_to=reply_to
+        )
     except RateLimited as error:  # too many people named (the mention limit)
         return too_many(request, error)
     except Refused as error:
@@ -160,9 +161,15 @@ def record_list(request: HttpRequest, list_id: int) -> HttpResponse:
     found = get_object_or_404(RecordList.objects.select_related("owner"), pk=list_id)
     items = lists.visible_items(found)
     cards = [(i, card_media(i.record.current_version, i.record, request.user)) for i in items]
-    return render(request, "community/list.html", {
-        "list": found, "cards": cards, "is_owner": request.user.pk == found.owner_id,
-    })  # fmt: skip
+    return render(
+        request,
+        "community/list.html",
+        {
+            "list": found,
+            "cards": cards,
+            "is_owner": request.user.pk == found.owner_id,
+        },
+    )
 
 
 @login_required
@@ -172,14 +179,18 @@ def new_list(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            made = lists.create(member(request), title=request.POST.get("title", ""),
-                                description=request.POST.get("description", ""))  # fmt: skip
+            made = lists.create(
+                member(request),
+                title=request.POST.get("title", ""),
+                description=request.POST.get("description", ""),
+            )
         except Refused as refusal:
             error = refusal.message
         else:
             return redirect(made)
-    return render(request, "community/new_list.html", {"error": error},
-                  status=400 if error else 200)  # fmt: skip
+    return render(
+        request, "community/new_list.html", {"error": error}, status=400 if error else 200
+    )
 
 
 @login_required
@@ -223,8 +234,12 @@ def home_feed(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what was released, what is trending, which calls are open."""
     found = trending.trending(12)
-    return render(request, "community/home.html", {
-        "releases": discover.releases(),
-        "trending": [(r, card_media(r.current_version, r, request.user)) for r in found],
-        "calls": discover.open_calls(request.user),
-    })  # fmt: skip
+    return render(
+        request,
+        "community/home.html",
+        {
+            "releases": discover.releases(),
+            "trending": [(r, card_media(r.current_version, r, request.user)) for r in found],
+            "calls": discover.open_calls(request.user),
+        },
+    )

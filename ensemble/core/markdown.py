@@ -17,10 +17,31 @@ _parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographe
 _parser.enable(["strikethrough", "table"])
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 # Headings of user text start at h2: the page's own title is the only h1.
 _HEADING_SHIFT = {"<h1>": "<h2>", "</h1>": "</h2>"}
 

@@ -18,15 +18,70 @@ from ensemble.notifications.kinds import Delivery, all_kinds
 from ensemble.notifications.services import set_preferences
 
 FIRST = (
-    "Ada", "Bea", "Cato", "Dara", "Eli", "Fen", "Gus", "Hal", "Iris", "Jude", "Kai", "Lior",
-    "Mae", "Nico", "Oona", "Pia", "Quin", "Rafa", "Sami", "Tess", "Uma", "Vic", "Wes", "Xan",
-    "Yara", "Zeb", "Amos", "Bo", "Cleo", "Dov", "Effie", "Finn", "Gia", "Hugo", "Ivo", "Juno",
-)  # fmt: skip
+    "Ada",
+    "Bea",
+    "Cato",
+    "Dara",
+    "Eli",
+    "Fen",
+    "Gus",
+    "Hal",
+    "Iris",
+    "Jude",
+    "Kai",
+    "Lior",
+    "Mae",
+    "Nico",
+    "Oona",
+    "Pia",
+    "Quin",
+    "Rafa",
+    "Sami",
+    "Tess",
+    "Uma",
+    "Vic",
+    "Wes",
+    "Xan",
+    "Yara",
+    "Zeb",
+    "Amos",
+    "Bo",
+    "Cleo",
+    "Dov",
+    "Effie",
+    "Finn",
+    "Gia",
+    "Hugo",
+    "Ivo",
+    "Juno",
+)
 LAST = (
-    "Abbot", "Birch", "Coyle", "Dunmore", "Ekwueme", "Falk", "Garay", "Holm", "Ishii",
-    "Jansen", "Kovac", "Lindqvist", "Moreau", "Nakata", "Okoye", "Pardo", "Quist", "Rasku",
-    "Szabo", "Tamm", "Ueda", "Varga", "Wolde", "Yilmaz", "Zorn",
-)  # fmt: skip
+    "Abbot",
+    "Birch",
+    "Coyle",
+    "Dunmore",
+    "Ekwueme",
+    "Falk",
+    "Garay",
+    "Holm",
+    "Ishii",
+    "Jansen",
+    "Kovac",
+    "Lindqvist",
+    "Moreau",
+    "Nakata",
+    "Okoye",
+    "Pardo",
+    "Quist",
+    "Rasku",
+    "Szabo",
+    "Tamm",
+    "Ueda",
+    "Varga",
+    "Wolde",
+    "Yilmaz",
+    "Zorn",
+)
 
 
 @dataclass(frozen=True)
@@ -40,24 +95,54 @@ class Role:
 
 
 LEADS = (
-    Role("hana", "Hana Okafor", "the producer (she ran the project and edited the film)",
-         ("production", "editing"),
-         "Producer and editor. I like films made by a hundred people."),
-    Role("wren", "Wren Castellanos", "the writer of the poem", ("writing",),
-         "I write narrative poems about people who are not quite what they seem."),
-    Role("milo", "Milo Brandt", "a musician (his score was selected)", ("music", "sound"),
-         "Composer. Small tunes for small films."),
-    Role("ines", "Inès Laurent", "an illustrator (shortlisted, not selected)",
-         ("illustration", "design"),
-         "Illustrator. Hats, buttons, vegetables."),
-    Role("tomas", "Tomás Ferreira", "", ("illustration",),
-         "I draw characters with very straight backs.", demo=False),
-    Role("yuki", "Yuki Tanabe", "", ("animation",), "Animator; walk cycles are my weakness.",
-         demo=False),
+    Role(
+        "hana",
+        "Hana Okafor",
+        "the producer (she ran the project and edited the film)",
+        ("production", "editing"),
+        "Producer and editor. I like films made by a hundred people.",
+    ),
+    Role(
+        "wren",
+        "Wren Castellanos",
+        "the writer of the poem",
+        ("writing",),
+        "I write narrative poems about people who are not quite what they seem.",
+    ),
+    Role(
+        "milo",
+        "Milo Brandt",
+        "a musician (his score was selected)",
+        ("music", "sound"),
+        "Composer. Small tunes for small films.",
+    ),
+    Role(
+        "ines",
+        "Inès Laurent",
+        "an illustrator (shortlisted, not selected)",
+        ("illustration", "design"),
+        "Illustrator. Hats, buttons, vegetables.",
+    ),
+    Role(
+        "tomas",
+        "Tomás Ferreira",
+        "",
+        ("illustration",),
+        "I draw characters with very straight backs.",
+        demo=False,
+    ),
+    Role(
+        "yuki",
+        "Yuki Tanabe",
+        "",
+        ("animation",),
+        "Animator; walk cycles are my weakness.",
+        demo=False,
+    ),
     Role("ada", "Ada Holm", "", ("music",), "Pianist.", demo=False),
     Role("sol", "Sol Varga", "", ("music",), "Violinist.", demo=False),
     Role("kit", "Kit Moreau", "", ("music",), "Clarinettist.", demo=False),
-)  # fmt: skip
+)
 
 
 @dataclass
@@ -84,8 +169,13 @@ def crowd_names(count: int) -> list[tuple[str, str]]:
 
 
 def _member(username: str, name: str, *, joined: datetime, bio: str = "") -> User:
-    user = User(username=username, email=f"{username}@demo.invalid", display_name=name,
-                bio=bio, date_joined=joined)  # fmt: skip
+    user = User(
+        username=username,
+        email=f"{username}@demo.invalid",
+        display_name=name,
+        bio=bio,
+        date_joined=joined,
+    )
     user.set_unusable_password()
     user.save()
     return user
@@ -108,8 +198,9 @@ def assemble(*, crowd: int, joined: datetime) -> Cast:
             user.email_verified_at = joined
             user.save(update_fields=["password", "email_verified_at"])
             set_preferences(user, {kind.key: Delivery.IN_APP for kind in all_kinds()})
-            DemoAccount.objects.create(user=user, role=lead.role, position=position,
-                                       password=passwords[lead.username])  # fmt: skip
+            DemoAccount.objects.create(
+                user=user, role=lead.role, position=position, password=passwords[lead.username]
+            )
         people[lead.username] = user
         indexing.reindex(user)
     others = []

@@ -11,8 +11,9 @@ class DemoAccount(models.Model):
     the home page can show it while the site runs with DEBUG on; it is made at random
     for each demo, and an account that is not a demo account never has a row here."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="+")  # fmt: skip
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     role = models.CharField(max_length=120)  # "the producer", shown beside the name
     password = models.CharField(max_length=64)
     position = models.PositiveSmallIntegerField(default=0)  # the order the home page shows

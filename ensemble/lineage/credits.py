@@ -26,18 +26,37 @@ from ensemble.lineage.graph import _walk_sql, steered
 from ensemble.records.models import CoCreator, Record
 
 ROLES = {
-    "writer": "Writers", "illustrator": "Illustrators", "animator": "Animators",
-    "composer": "Composers", "musician": "Musicians", "performer": "Performers",
-    "voice": "Voices", "camera": "Camera", "photographer": "Photographers",
-    "editor": "Editors", "sound": "Sound", "designer": "Designers",
-    "producer": "Producers", "translator": "Translators", "contributor": "Contributors",
-}  # fmt: skip
+    "writer": "Writers",
+    "illustrator": "Illustrators",
+    "animator": "Animators",
+    "composer": "Composers",
+    "musician": "Musicians",
+    "performer": "Performers",
+    "voice": "Voices",
+    "camera": "Camera",
+    "photographer": "Photographers",
+    "editor": "Editors",
+    "sound": "Sound",
+    "designer": "Designers",
+    "producer": "Producers",
+    "translator": "Translators",
+    "contributor": "Contributors",
+}
 SKILL_ROLES = {
-    "writing": "writer", "illustration": "illustrator", "animation": "animator",
-    "music": "musician", "performance": "performer", "voice": "voice", "camera": "camera",
-    "photography": "photographer", "editing": "editor", "sound": "sound",
-    "design": "designer", "production": "producer", "translation": "translator",
-}  # fmt: skip
+    "writing": "writer",
+    "illustration": "illustrator",
+    "animation": "animator",
+    "music": "musician",
+    "performance": "performer",
+    "voice": "voice",
+    "camera": "camera",
+    "photography": "photographer",
+    "editing": "editor",
+    "sound": "sound",
+    "design": "designer",
+    "production": "producer",
+    "translation": "translator",
+}
 # Which skills fit a kind of work, in order of preference, and the fallback role.
 KIND_SKILLS = {
     "text": (["writing", "translation"], "writer"),

@@ -62,10 +62,12 @@ def send_due(now: datetime | None = None) -> int:
             continue  # another worker took them
         user = rows[0].recipient
         context = {
-            "user": user, "notifications": rows, "site_name": settings.SITE_NAME,
+            "user": user,
+            "notifications": rows,
+            "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,
             "preferences_link": settings.SITE_URL + reverse("notifications:preferences"),
-        }  # fmt: skip
+        }
         body = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
         count = f"{len(rows)} thing{'s' if len(rows) != 1 else ''}"

@@ -11,17 +11,25 @@ from ensemble.payments.models import Pool, PoolEntry
 
 class PoolForm(forms.Form):
     production = forms.TypedChoiceField(coerce=int, label="Production")
-    kind = forms.ChoiceField(choices=Pool.Kind.choices, widget=forms.RadioSelect,
-                             initial=Pool.Kind.PROFIT_SHARE)  # fmt: skip
+    kind = forms.ChoiceField(
+        choices=Pool.Kind.choices, widget=forms.RadioSelect, initial=Pool.Kind.PROFIT_SHARE
+    )
     currency = forms.CharField(max_length=3, initial="EUR", help_text="ISO code: EUR, USD, GBP…")
     share_percent = forms.DecimalField(
-        min_value=0, max_value=100, decimal_places=2, initial=50, required=False,
-        label="Contributors' share (profit share)", help_text="Percent of the profit.",
-    )  # fmt: skip
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        initial=50,
+        required=False,
+        label="Contributors' share (profit share)",
+        help_text="Percent of the profit.",
+    )
     budget = forms.DecimalField(
-        min_value=0, required=False, label="Budget (fixed budget)",
+        min_value=0,
+        required=False,
+        label="Budget (fixed budget)",
         help_text="In the currency.",
-    )  # fmt: skip
+    )
 
 
 class EntryForm(forms.Form):
@@ -34,14 +42,21 @@ class EntryForm(forms.Form):
 class AdjustForm(forms.Form):
     """One adjustment at a time, each with its reason."""
 
-    action = forms.ChoiceField(label="Adjustment", choices=[
-        ("waive", "Waive a person's share"), ("exclude", "Exclude a person"),
-        ("manual", "Add a person by hand"), ("editor", "Set the editor share"),
-        ("pass_through", "Set the pass-through"), ("weight", "Set an edge's weight"),
-    ])  # fmt: skip
+    action = forms.ChoiceField(
+        label="Adjustment",
+        choices=[
+            ("waive", "Waive a person's share"),
+            ("exclude", "Exclude a person"),
+            ("manual", "Add a person by hand"),
+            ("editor", "Set the editor share"),
+            ("pass_through", "Set the pass-through"),
+            ("weight", "Set an edge's weight"),
+        ],
+    )
     user = forms.CharField(max_length=150, required=False, label="Member (username)")
-    percent = forms.DecimalField(min_value=0, max_value=100, decimal_places=2, required=False,
-                                 label="Percent")  # fmt: skip
+    percent = forms.DecimalField(
+        min_value=0, max_value=100, decimal_places=2, required=False, label="Percent"
+    )
     edge = forms.CharField(max_length=50, required=False, label="Edge (derived-source)")
     weight = forms.IntegerField(min_value=0, max_value=1000, required=False)
     reason = forms.CharField(max_length=300, label="Reason")

@@ -29,8 +29,9 @@ def _nearest(exact: mpq, currency: str) -> str:
     return ("" if exact == whole else "about ") + format_money(whole, currency)
 
 
-def _record_detail(part: Part, *, total: int, root: int, adjustments: dict[str, Any],
-                   currency: str) -> str:  # fmt: skip
+def _record_detail(
+    part: Part, *, total: int, root: int, adjustments: dict[str, Any], currency: str
+) -> str:
     """Why a record gave what it gave: what it received, and what it passed on or kept
     (the answer to "why does the main character earn less than a prop?")."""
     t = part.through
@@ -38,16 +39,22 @@ def _record_detail(part: Part, *, total: int, root: int, adjustments: dict[str, 
     shared = f", shared equally by {t.sharers} creators" if t.sharers > 1 else ""
     got, kept = _nearest(t.received * total, currency), _nearest(t.kept * total, currency)
     if t.record == root:
-        return (f"The editor share: the production keeps "
-                f"{_percent(adjustments['editor_share_bp'])} of the {got} it receives for "
-                f"its creators: {kept}{shared}.")  # fmt: skip
+        return (
+            f"The editor share: the production keeps "
+            f"{_percent(adjustments['editor_share_bp'])} of the {got} it receives for "
+            f"its creators: {kept}{shared}."
+        )
     if t.sources:
         plural = "records" if t.sources > 1 else "record"
-        return (f"It received {got}, passed {_percent(adjustments['pass_through_bp'])} of it "
-                f"on to the {t.sources} {plural} it uses, and kept {kept}{shared}.")  # fmt: skip
+        return (
+            f"It received {got}, passed {_percent(adjustments['pass_through_bp'])} of it "
+            f"on to the {t.sources} {plural} it uses, and kept {kept}{shared}."
+        )
     if t.cited:
-        return (f"It received {got}; its sources are inspirations, which weigh 0, so it kept "
-                f"all of it{shared}.")  # fmt: skip
+        return (
+            f"It received {got}; its sources are inspirations, which weigh 0, so it kept "
+            f"all of it{shared}."
+        )
     return f"It received {got} and uses no other record, so it kept all of it{shared}."
 
 
@@ -75,20 +82,35 @@ def line_rows(proposal: Proposal, revision: Revision, rows: list[Line]) -> list[
         parts = []
         for i, part in enumerate(found.parts):
             t = part.through
-            parts.append({
-                "money": format_money(part.minor, currency, signed=i > 0),
-                "label": _label(part, line, titles),
-                "detail": _record_detail(part, total=total, root=root,
-                                         adjustments=revision.adjustments, currency=currency)
-                if part.kind == "record" and t is not None else "",
-                "path": [{"title": titles.get(s.derived, ""), "weight": s.weight}
-                         for s in (t.path if t is not None else [])],
-            })  # fmt: skip
-        out.append({
-            "line": line, "amount": format_money(line.amount, currency), "parts": parts,
-            "rounding": format_money(found.rounding, currency, signed=True)
-            if found.rounding else "",
-        })  # fmt: skip
+            parts.append(
+                {
+                    "money": format_money(part.minor, currency, signed=i > 0),
+                    "label": _label(part, line, titles),
+                    "detail": _record_detail(
+                        part,
+                        total=total,
+                        root=root,
+                        adjustments=revision.adjustments,
+                        currency=currency,
+                    )
+                    if part.kind == "record" and t is not None
+                    else "",
+                    "path": [
+                        {"title": titles.get(s.derived, ""), "weight": s.weight}
+                        for s in (t.path if t is not None else [])
+                    ],
+                }
+            )
+        out.append(
+            {
+                "line": line,
+                "amount": format_money(line.amount, currency),
+                "parts": parts,
+                "rounding": format_money(found.rounding, currency, signed=True)
+                if found.rounding
+                else "",
+            }
+        )
     return out
 
 
@@ -99,51 +121,78 @@ def split_settings(proposal: Proposal, revision: Revision) -> list[dict[str, str
     start = proposals.defaults(proposal.pool)
     snap = proposal.snapshot
     root = str(snap["root"])
-    editors = list(User.objects.filter(pk__in=[snap["records"].get(root),
-                                               *snap["cocreators"].get(root, [])]))  # fmt: skip
+    editors = list(
+        User.objects.filter(pk__in=[snap["records"].get(root), *snap["cocreators"].get(root, [])])
+    )
     names = ", ".join(u.name for u in editors) or "nobody"
     pass_through, editor = adjustments["pass_through_bp"], adjustments["editor_share_bp"]
     inspired = [f"{d}-{s}" for d, s, kind in snap["edges"] if kind == Source.Kind.INSPIRED_BY]
     weighted = sum(1 for key in inspired if adjustments["weights"].get(key))
     reweighted = len(adjustments["weights"])
-    items = [{
-        "term": "Pass-through", "value": _percent(pass_through),
-        "text": ("The project's setting, left as it is. " if pass_through ==
-                 start["pass_through_bp"] else
-                 f"Changed from the project's {_percent(start['pass_through_bp'])}. ")
-        + "Each record passes this part of what it receives on to the records it uses, by "
-          "weight, and keeps the rest for its creators. A record that uses no other record "
-          "keeps all it receives, so a piece made from scratch can earn more than one built "
-          "on earlier work.",
-    }, {
-        "term": "Editor share", "value": _percent(editor),
-        "text": (f"Left at its default: the production's own creators ({names}) get nothing "
-                 "for assembling it, only what their other records in the lineage earn; the "
-                 "whole pool goes down the lineage. A leader can set an editor share in a "
-                 "revision." if not editor else
-                 f"The production keeps this part of the pool for its creators ({names}), "
-                 "before the rest goes down the lineage."),
-    }, {
-        "term": "“Inspired by”", "value": f"{len(inspired)} in this lineage",
-        "text": "An inspiration is credited but weighs 0 by default, so it receives no money "
-                "unless a leader gives the edge a weight"
-                + (f"; {weighted} {'was' if weighted == 1 else 'were'} given one here."
-                   if weighted else "."),
-    }, {
-        "term": "Weights", "value": f"{reweighted} changed" if reweighted else "Defaults",
-        "text": "Each source a record uses weighs 1 by default, so it passes the same to each."
-                + (" Leaders changed some edges' weights; the revisions say why."
-                   if reweighted else ""),
-    }]  # fmt: skip
+    items = [
+        {
+            "term": "Pass-through",
+            "value": _percent(pass_through),
+            "text": (
+                "The project's setting, left as it is. "
+                if pass_through == start["pass_through_bp"]
+                else f"Changed from the project's {_percent(start['pass_through_bp'])}. "
+            )
+            + "Each record passes this part of what it receives on to the records it uses, by "
+            "weight, and keeps the rest for its creators. A record that uses no other record "
+            "keeps all it receives, so a piece made from scratch can earn more than one built "
+            "on earlier work.",
+        },
+        {
+            "term": "Editor share",
+            "value": _percent(editor),
+            "text": (
+                f"Left at its default: the production's own creators ({names}) get nothing "
+                "for assembling it, only what their other records in the lineage earn; the "
+                "whole pool goes down the lineage. A leader can set an editor share in a "
+                "revision."
+                if not editor
+                else f"The production keeps this part of the pool for its creators ({names}), "
+                "before the rest goes down the lineage."
+            ),
+        },
+        {
+            "term": "“Inspired by”",
+            "value": f"{len(inspired)} in this lineage",
+            "text": "An inspiration is credited but weighs 0 by default, so it receives no money "
+            "unless a leader gives the edge a weight"
+            + (
+                f"; {weighted} {'was' if weighted == 1 else 'were'} given one here."
+                if weighted
+                else "."
+            ),
+        },
+        {
+            "term": "Weights",
+            "value": f"{reweighted} changed" if reweighted else "Defaults",
+            "text": "Each source a record uses weighs 1 by default, so it passes the same to each."
+            + (
+                " Leaders changed some edges' weights; the revisions say why." if reweighted else ""
+            ),
+        },
+    ]
     given = {k: len(adjustments[k]) for k in proposals.LIST_KEYS}
     if given["waivers"] or given["exclusions"]:
-        items.append({
-            "term": "Waivers", "value": f"{given['waivers'] + given['exclusions']}",
-            "text": "A waived or excluded share goes to everyone else in proportion to their "
-                    "lines; each line shows its part.",
-        })  # fmt: skip
+        items.append(
+            {
+                "term": "Waivers",
+                "value": f"{given['waivers'] + given['exclusions']}",
+                "text": "A waived or excluded share goes to everyone else in proportion to their "
+                "lines; each line shows its part.",
+            }
+        )
     if given["manual"]:
-        items.append({"term": "Added by hand", "value": f"{given['manual']}",
-                      "text": "People whose work is not in the lineage, with their share of "
-                              "the pool taken off the top, each with the reason."})  # fmt: skip
+        items.append(
+            {
+                "term": "Added by hand",
+                "value": f"{given['manual']}",
+                "text": "People whose work is not in the lineage, with their share of "
+                "the pool taken off the top, each with the reason.",
+            }
+        )
     return items

@@ -27,5 +27,6 @@ def released_production(leader: User, bob: User, carol: User) -> SimpleNamespace
     film = bare_record(leader, kind="video", title="The film")
     production, _ = productions.make_production(project, by=leader, record=film)
     productions.release(production, by=leader)
-    return SimpleNamespace(project=project, production=production, film=film, script=script,
-                           drawing=drawing, song=song)  # fmt: skip
+    return SimpleNamespace(
+        project=project, production=production, film=film, script=script, drawing=drawing, song=song
+    )

@@ -48,10 +48,11 @@ def _pool(request: HttpRequest, pool_id: int) -> Pool:
 
 def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
     proposal = get_object_or_404(
-        Proposal.objects.defer("snapshot_json").select_related("pool__production__project__owner",
-                                        "pool__production__record"),
+        Proposal.objects.defer("snapshot_json").select_related(
+            "pool__production__project__owner", "pool__production__record"
+        ),
         pk=proposal_id,
-    )  # fmt: skip
+    )
     _pool(request, proposal.pool_id)
     if proposal.status == Proposal.Status.DRAFT and not is_pool_leader(request.user, proposal.pool):
         raise Http404
@@ -72,11 +73,13 @@ def project_payments(request: HttpRequest, slug: str) -> HttpResponse:
         places = pools.CURRENCIES.get(data["currency"].strip().upper(), 2)
         try:
             pool = pools.create_pool(
-                next(p for p in made if p.pk == data["production"]), by=member(request),
-                kind=data["kind"], currency=data["currency"],
+                next(p for p in made if p.pk == data["production"]),
+                by=member(request),
+                kind=data["kind"],
+                currency=data["currency"],
                 share_bp=int((data["share_percent"] or 0) * 100),
                 budget=minor_units(data["budget"] or 0, places),
-            )  # fmt: skip
+            )
         except ValueError:
             form.add_error("budget", f"This currency has {places} decimals at most.")
         except Refused as error:
@@ -86,22 +89,37 @@ def project_payments(request: HttpRequest, slug: str) -> HttpResponse:
     pool_list = Pool.objects.filter(production__project=project).select_related(
         "production__record"
     )
-    return render(request, "payments/project.html", {
-        "project": project, "pools": [(p, pools.balance(p)) for p in pool_list],
-        "is_leader": is_leader, "form": form,
-    }, status=400 if form.errors else 200)  # fmt: skip
+    return render(
+        request,
+        "payments/project.html",
+        {
+            "project": project,
+            "pools": [(p, pools.balance(p)) for p in pool_list],
+            "is_leader": is_leader,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def pool(request: HttpRequest, pool_id: int) -> HttpResponse:
     found = _pool(request, pool_id)
     leader = is_pool_leader(request.user, found)
-    return render(request, "payments/pool.html", {
-        "pool": found, "balance": pools.balance(found), "is_leader": leader,
-        "entries": found.entries.select_related("recorded_by"),
-        "proposals": found.proposals.all() if leader else found.proposals.exclude(status="draft"),
-        "batches": found.batches.prefetch_related("payouts__user") if leader else [],
-        "entry_form": EntryForm(),
-    })  # fmt: skip
+    return render(
+        request,
+        "payments/pool.html",
+        {
+            "pool": found,
+            "balance": pools.balance(found),
+            "is_leader": leader,
+            "entries": found.entries.select_related("recorded_by"),
+            "proposals": found.proposals.all()
+            if leader
+            else found.proposals.exclude(status="draft"),
+            "batches": found.batches.prefetch_related("payouts__user") if leader else [],
+            "entry_form": EntryForm(),
+        },
+    )
 
 
 @login_required
@@ -115,9 +133,15 @@ def record_entry(request: HttpRequest, pool_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         places = pools.CURRENCIES[found.currency]
-        pools.record_entry(found, by=member(request), kind=data["kind"],
-                           amount=minor_units(data["amount"], places), currency=found.currency,
-                           on=data["on"], description=data["description"])  # fmt: skip
+        pools.record_entry(
+            found,
+            by=member(request),
+            kind=data["kind"],
+            amount=minor_units(data["amount"], places),
+            currency=found.currency,
+            on=data["on"],
+            description=data["description"],
+        )
     except ValueError:
         messages.error(request, f"{found.currency} amounts have {places} decimals at most.")
     except Refused as error:
@@ -150,11 +174,15 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     lines = present.line_rows(found, revision, list(page))
     # The chart needs every amount but no explanation: names and amounts only.
     picture = chart.split_chart(
-        [(display or username, amount) for display, username, amount in
-         everyone.values_list("user__display_name", "user__username", "amount")],
+        [
+            (display or username, amount)
+            for display, username, amount in everyone.values_list(
+                "user__display_name", "user__username", "amount"
+            )
+        ],
         currency,
         title=f"How {format_money(found.amount, currency)} is split",
-    )  # fmt: skip
+    )
     compared = None
     if "a" in request.GET and "b" in request.GET:
         older = found.revisions.filter(number=request.GET.get("a", "")).first()
@@ -164,25 +192,39 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     leader = is_pool_leader(request.user, found.pool)
     before = whole(request.GET.get("comments_before"))
     shown, older_comments = comments.page(found, before=before)
-    return render(request, "payments/proposal.html", {
-        "proposal": found, "revision": revision, "lines": lines, "currency": currency,
-        "page": page,
-        "amount": format_money(found.amount, currency), "chart": mark_safe(picture),  # noqa: S308 - built with escape()
-        "split_settings": present.split_settings(found, revision),
-        "revisions": found.revisions.select_related("made_by"), "compared": compared,
-        "comments": shown, "older_comments": older_comments, "comments_before": before,
-        "is_leader": leader,
-        "is_admin": is_admin(request.user), "adjust_form": AdjustForm(),
-        "editable": leader and (found.status == "draft" or found.window_open),
-    })  # fmt: skip
+    return render(
+        request,
+        "payments/proposal.html",
+        {
+            "proposal": found,
+            "revision": revision,
+            "lines": lines,
+            "currency": currency,
+            "page": page,
+            "amount": format_money(found.amount, currency),
+            "chart": mark_safe(picture),  # noqa: S308 - built with escape()
+            "split_settings": present.split_settings(found, revision),
+            "revisions": found.revisions.select_related("made_by"),
+            "compared": compared,
+            "comments": shown,
+            "older_comments": older_comments,
+            "comments_before": before,
+            "is_leader": leader,
+            "is_admin": is_admin(request.user),
+            "adjust_form": AdjustForm(),
+            "editable": leader and (found.status == "draft" or found.window_open),
+        },
+    )
 
 
 def _changes(proposal: Proposal, data: dict[str, Any]) -> dict[str, Any]:
     """One adjustment from the form, as the service's changes."""
     adjustments = proposals.current(proposal).adjustments
-    names = dict(User.objects.filter(
-        pk__in={i["user"] for k in proposals.LIST_KEYS for i in adjustments[k]}
-    ).values_list("pk", "username"))  # fmt: skip
+    names = dict(
+        User.objects.filter(
+            pk__in={i["user"] for k in proposals.LIST_KEYS for i in adjustments[k]}
+        ).values_list("pk", "username")
+    )
 
     def named(key: str) -> list[dict[str, Any]]:
         return [{**i, "user": names[i["user"]]} for i in adjustments[key]]
@@ -210,8 +252,12 @@ def adjust(request: HttpRequest, proposal_id: int) -> HttpResponse:
         messages.error(request, "Choose an adjustment and give its reason.")
         return redirect("payments:proposal", found.pk)
     try:
-        proposals.revise(found, by=member(request), changes=_changes(found, form.cleaned_data),
-                         reason=form.cleaned_data["reason"])  # fmt: skip
+        proposals.revise(
+            found,
+            by=member(request),
+            changes=_changes(found, form.cleaned_data),
+            reason=form.cleaned_data["reason"],
+        )
     except Refused as error:
         _refusal(request, error)
     else:
@@ -253,8 +299,9 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
     raw = request.POST.get("reply_to", "")
     reply_to = Comment.objects.filter(pk=whole(raw, 0)).first()
     try:
-        comments.add(found, by=member(request), body=request.POST.get("body", ""),
-                     reply_to=reply_to)  # fmt: skip
+        comments.add(
+            found, by=member(request), body=request.POST.get("body", ""), reply_to=reply_to
+        )
     except RateLimited as error:  # too many people named (the mention limit)
         return too_many(request, error)
     except Refused as error:

@@ -11,13 +11,16 @@ from ensemble.records.models import Record
 class ProjectForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=20_000,
         help_text="Markdown. What you are making together.",
-    )  # fmt: skip
+    )
     stages = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
         help_text="One per line, in order: Writing, Illustration, Score, Edit…",
-    )  # fmt: skip
+    )
 
 
 class CallForm(forms.Form):
@@ -28,13 +31,18 @@ class CallForm(forms.Form):
         help_text="In your time zone (set in your browser's time, read as the site's zone).",
     )
     accepted_kinds = forms.MultipleChoiceField(
-        choices=Record.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=Record.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: any kind.",
-    )  # fmt: skip
+    )
     skills = forms.MultipleChoiceField(
-        choices=Skill.choices, required=False, widget=forms.CheckboxSelectMultiple,
-        label="Skills wanted", help_text="Members with these skills see the call first.",
-    )  # fmt: skip
+        choices=Skill.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Skills wanted",
+        help_text="Members with these skills see the call first.",
+    )
     max_entries_per_person = forms.IntegerField(min_value=1, max_value=100, initial=3)
     sealed = forms.BooleanField(
         required=False, label="Sealed: entries visible only to the leaders until it closes"
@@ -42,9 +50,11 @@ class CallForm(forms.Form):
     blind_review = forms.BooleanField(required=False, label="Blind review: no names for reviewers")
     stage = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Stage")
     resources = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="From the project's resources: what entries should build on.",
-    )  # fmt: skip
+    )
     requires_resources = forms.BooleanField(
         required=False, label="Entries must cite at least one of these resources"
     )
@@ -69,9 +79,13 @@ class EnterForm(forms.Form):
 
 class DecisionForm(forms.Form):
     state = forms.ChoiceField(
-        choices=[("shortlisted", "Shortlist"), ("selected", "Select"), ("declined", "Decline"),
-                 ("submitted", "Back to submitted")]
-    )  # fmt: skip
+        choices=[
+            ("shortlisted", "Shortlist"),
+            ("selected", "Select"),
+            ("declined", "Decline"),
+            ("submitted", "Back to submitted"),
+        ]
+    )
     note = forms.CharField(required=False, max_length=2000)
 
 
@@ -82,16 +96,22 @@ class EntryUploadForm(forms.Form):
         required=False, allow_empty_file=True, label="Photo, video, sound or file"
     )
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=200 * 1024,
-        label="Or write it here", help_text="Markdown, for words: a line, a poem, a scene.",
-    )  # fmt: skip
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=200 * 1024,
+        label="Or write it here",
+        help_text="Markdown, for words: a line, a poem, a scene.",
+    )
     title = forms.CharField(
         max_length=200, required=False, help_text="Left empty: taken from the file name."
     )
     resources = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
-        label="Built on", help_text="The call's resources your work uses or answers.",
-    )  # fmt: skip
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Built on",
+        help_text="The call's resources your work uses or answers.",
+    )
 
     def __init__(self, *args: object, resources: list[Record], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

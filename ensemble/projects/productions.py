@@ -107,9 +107,13 @@ def release(production: Production, *, by: User) -> Release:
             continue
         person = thanks.setdefault(
             entry.entrant_id,
-            {"user_id": entry.entrant_id, "username": entry.entrant.username,
-             "name": entry.entrant.name, "records": []},
-        )  # fmt: skip
+            {
+                "user_id": entry.entrant_id,
+                "username": entry.entrant.username,
+                "name": entry.entrant.name,
+                "records": [],
+            },
+        )
         person["records"].append({"id": entry.record_id, "title": entry.record.title})
     contributions = len(lineage_ids | {e.record_id for e in entries})
     people = len(credited | set(thanks))

@@ -21,5 +21,4 @@ def reindex(record: Record) -> None:
     text = html.unescape(strip_tags(version.body_html)) if version and version.body_html else ""
     body = f"{markdown_words(record.description)}\n{text}"
     tags = " ".join(record.tags.values_list("name", flat=True))
-    index.put("record", record.pk, title=record.title, body=body, tags=tags,
-              subkind=record.kind)  # fmt: skip
+    index.put("record", record.pk, title=record.title, body=body, tags=tags, subkind=record.kind)

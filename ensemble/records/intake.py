@@ -21,8 +21,13 @@ from ensemble.records.media import avfile, sniff
 from ensemble.records.media.base import Detected, Kind, Limits, MediaError
 from ensemble.records.models import Record
 
-KIND_NOUNS = {"text": "a text", "image": "an image", "audio": "an audio file",
-              "video": "a video", "other": "a file"}  # fmt: skip
+KIND_NOUNS = {
+    "text": "a text",
+    "image": "an image",
+    "audio": "an audio file",
+    "video": "a video",
+    "other": "a file",
+}
 
 
 @dataclass(frozen=True)

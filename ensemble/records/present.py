@@ -84,8 +84,12 @@ def media_for(
 
     plays = bool(version.metadata.get("plays_in_browser"))
     if version.is_ready:
-        for role, attr in (("thumb_small", "thumb"), ("thumb_large", "image"),
-                           ("poster", "poster"), ("waveform", "waveform")):  # fmt: skip
+        for role, attr in (
+            ("thumb_small", "thumb"),
+            ("thumb_large", "image"),
+            ("poster", "poster"),
+            ("waveform", "waveform"),
+        ):
             if card and role in ("thumb_large", "waveform"):
                 continue
             if card and role == "poster" and record.kind != "video":

@@ -86,8 +86,7 @@ def browse(request: HttpRequest) -> HttpResponse:
             return redirect(request.path)
         items, next_cursor = list(page.items), page.next_cursor
     cards = [(r, card_media(r.current_version, r, request.user)) for r in items]
-    filters = {"kind": kind, "tag": tag, "licence": licence, "owner": owner, "sort": sort,
-               **extra}  # fmt: skip
+    filters = {"kind": kind, "tag": tag, "licence": licence, "owner": owner, "sort": sort, **extra}
     query = {k: v for k, v in filters.items() if v}
     return render(
         request,

@@ -36,13 +36,17 @@ class ResultOut(Schema):
 
 def _out(r: Result) -> dict[str, Any]:
     return {
-        "type": r.kind, "id": r.obj.pk, "url": r.url, "title_html": r.title_html,
+        "type": r.kind,
+        "id": r.obj.pk,
+        "url": r.url,
+        "title_html": r.title_html,
         "snippet_html": r.snippet_html,
         "kind": r.obj.kind if r.kind == "record" else None,
         "author": r.author.username if r.author else None,
-        "date": r.date, "thumb": r.media.thumb if r.media else None,
+        "date": r.date,
+        "thumb": r.media.thumb if r.media else None,
         "group_size": r.group_size,
-    }  # fmt: skip
+    }
 
 
 @router.get("/search", response={200: list[ResultOut], **ERRORS}, auth=None)

@@ -50,8 +50,16 @@ def terms(query: str) -> list[str]:
     return [w.lower() for w in WORD.findall(query or "")][:MAX_TERMS]
 
 
-def put(kind: str, object_id: int, *, title: str, body: str = "", tags: str = "",
-        subkind: str = "", public: bool = True) -> None:  # fmt: skip
+def put(
+    kind: str,
+    object_id: int,
+    *,
+    title: str,
+    body: str = "",
+    tags: str = "",
+    subkind: str = "",
+    public: bool = True,
+) -> None:
     """Add or replace the document for a thing (in the caller's transaction)."""
     title, body, tags = _plain(title, 300), _plain(body, MAX_BODY), _plain(tags, 600)
     with transaction.atomic():
@@ -59,11 +67,18 @@ def put(kind: str, object_id: int, *, title: str, body: str = "", tags: str = ""
         if old is not None and connection.vendor == "sqlite":
             _fts_delete(old)
         doc, _ = Document.objects.update_or_create(
-            kind=kind, object_id=object_id,
-            defaults={"title": title, "body": body, "tags": tags, "subkind": subkind,
-                      "public": public, "updated_at": timezone.now(),
-                      "group_title": group_title(title)},
-        )  # fmt: skip
+            kind=kind,
+            object_id=object_id,
+            defaults={
+                "title": title,
+                "body": body,
+                "tags": tags,
+                "subkind": subkind,
+                "public": public,
+                "updated_at": timezone.now(),
+                "group_title": group_title(title),
+            },
+        )
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 cursor.execute(
@@ -104,9 +119,17 @@ RANKED = 5_000  # newest matches ranked; see `find`
 GROUPED = 1_000  # best of those grouped: as deep as the last page (50 of 20) reaches
 
 
-def find(query: str, *, kind: str = "", subkind: str = "", limit: int = 20, offset: int = 0,
-         only: Sql | None = None, group: Sql | None = None,
-         like: tuple[str, int] | None = None) -> list[Hit]:  # fmt: skip
+def find(
+    query: str,
+    *,
+    kind: str = "",
+    subkind: str = "",
+    limit: int = 20,
+    offset: int = 0,
+    only: Sql | None = None,
+    group: Sql | None = None,
+    like: tuple[str, int] | None = None,
+) -> list[Hit]:
     """Public documents matching every word (the last as a prefix), best first:
 
     1. a title holding every word above one that does not ("title over body");
@@ -287,8 +310,12 @@ def _mark(text: str, pattern: re.Pattern[str]) -> str:
     same on both databases."""
     out, at = [], 0
     for found in pattern.finditer(text):
-        out += [html.escape(text[at : found.start()]), "<mark>", html.escape(found.group()),
-                "</mark>"]  # fmt: skip
+        out += [
+            html.escape(text[at : found.start()]),
+            "<mark>",
+            html.escape(found.group()),
+            "</mark>",
+        ]
         at = found.end()
     out.append(html.escape(text[at:]))
     return "".join(out)
@@ -307,5 +334,11 @@ def _snippet(body: str, pattern: re.Pattern[str], width: int = 160) -> str:
 def _hit(row: tuple[Any, ...], words: list[str]) -> Hit:
     kind, object_id, subkind, title, body, group_size = row
     pattern = _pattern(words)
-    return Hit(kind, int(object_id), subkind, _mark(title, pattern), _snippet(body, pattern),
-               int(group_size))  # fmt: skip
+    return Hit(
+        kind,
+        int(object_id),
+        subkind,
+        _mark(title, pattern),
+        _snippet(body, pattern),
+        int(group_size),
+    )

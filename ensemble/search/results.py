@@ -89,14 +89,21 @@ def _objects(hits: list[index.Hit]) -> dict[tuple[str, int], Any]:
 def _about(kind: str, obj: Any, viewer: Any) -> dict[str, Any]:
     """Who made it, its date and its picture, by kind."""
     if kind == "record":
-        return {"author": obj.owner, "date": obj.published_at, "date_label": "published",
-                "media": card_media(obj.current_version, obj, viewer)}  # fmt: skip
+        return {
+            "author": obj.owner,
+            "date": obj.published_at,
+            "date_label": "published",
+            "media": card_media(obj.current_version, obj, viewer),
+        }
     if kind == "project":
         return {"author": obj.owner, "date": obj.created_at, "date_label": "started"}
     if kind == "call":
         closed = obj.status != Call.Status.OPEN
-        return {"author": obj.created_by, "date": obj.deadline,
-                "date_label": "closed" if closed else "closes"}  # fmt: skip
+        return {
+            "author": obj.created_by,
+            "date": obj.deadline,
+            "date_label": "closed" if closed else "closes",
+        }
     return {"date": obj.date_joined, "date_label": "joined"}
 
 
@@ -128,9 +135,16 @@ def record_filter(filters: RecordFilters) -> index.Sql:
     return f"d.kind = 'record' AND EXISTS ({sql})", list(params)
 
 
-def search(query: str, *, kind: str = "", subkind: str = "", page: int = 1,
-           records: RecordFilters | None = None, like: int | None = None,
-           viewer: Any = None) -> list[Result]:  # fmt: skip
+def search(
+    query: str,
+    *,
+    kind: str = "",
+    subkind: str = "",
+    page: int = 1,
+    records: RecordFilters | None = None,
+    like: int | None = None,
+    viewer: Any = None,
+) -> list[Result]:
     """A page of results, near-identical records as one; with `like` (a record's id),
     the matches grouped with that record instead, each on its own. The index holds
     only public documents; the join checks again, so a thing made private a moment ago
@@ -138,15 +152,30 @@ def search(query: str, *, kind: str = "", subkind: str = "", page: int = 1,
     constant number of queries."""
     page = max(1, min(page, 50))
     only = record_filter(records) if records else None
-    hits = index.find(query, kind=kind, subkind=subkind, limit=PAGE, offset=(page - 1) * PAGE,
-                      only=only, group=group_scope(),
-                      like=None if like is None else ("record", like))  # fmt: skip
+    hits = index.find(
+        query,
+        kind=kind,
+        subkind=subkind,
+        limit=PAGE,
+        offset=(page - 1) * PAGE,
+        only=only,
+        group=group_scope(),
+        like=None if like is None else ("record", like),
+    )
     objects = _objects(hits)
     results = []
     for hit in hits:
         obj = objects.get((hit.kind, hit.object_id))
         if obj is not None:
-            results.append(Result(hit.kind, obj, obj.get_absolute_url(), hit.title_html,
-                                  hit.snippet_html, group_size=hit.group_size,
-                                  **_about(hit.kind, obj, viewer)))  # fmt: skip
+            results.append(
+                Result(
+                    hit.kind,
+                    obj,
+                    obj.get_absolute_url(),
+                    hit.title_html,
+                    hit.snippet_html,
+                    group_size=hit.group_size,
+                    **_about(hit.kind, obj, viewer),
+                )
+            )
     return results

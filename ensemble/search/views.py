@@ -51,13 +51,24 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "never_remixed": "1" if filters.never_remixed else "",
     }
     query_string = urlencode({k: v for k, v in given.items() if v})
-    return render(request, "search/search.html", {
-        "query": query, "type": kind, "kind": subkind, "filters": filters,
-        "results": results, "page": page, "more": len(results) == PAGE,
-        "like": like, "like_title": results[0].obj.title if like is not None and results else "",
-        "types": Document.Kind.choices, "kinds": Record.Kind.choices,
-        "licences": Licence.choices,
-        "offers_never_remixed": "never_remixed" in hooks.browse_filters,
-        "query_string": query_string,
-        "pager_string": query_string + (f"&like={like}" if like is not None else ""),
-    })  # fmt: skip
+    return render(
+        request,
+        "search/search.html",
+        {
+            "query": query,
+            "type": kind,
+            "kind": subkind,
+            "filters": filters,
+            "results": results,
+            "page": page,
+            "more": len(results) == PAGE,
+            "like": like,
+            "like_title": results[0].obj.title if like is not None and results else "",
+            "types": Document.Kind.choices,
+            "kinds": Record.Kind.choices,
+            "licences": Licence.choices,
+            "offers_never_remixed": "never_remixed" in hooks.browse_filters,
+            "query_string": query_string,
+            "pager_string": query_string + (f"&like={like}" if like is not None else ""),
+        },
+    )

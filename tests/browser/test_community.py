@@ -32,8 +32,9 @@ def test_follow_feed_heart_comment_filter_search_and_suggest(
         carol = make_user("carol", display_name="Carol Chalk")
         bare_record(carol, kind="image", title="Nobody built on me")
         famous = bare_record(carol, kind="image", title="Everybody built on me")
-        lineage.add_source(bare_record(bob, kind="image", title="Built"), famous, by=bob,
-                           note="Used it.")  # fmt: skip
+        lineage.add_source(
+            bare_record(bob, kind="image", title="Built"), famous, by=bob, note="Used it."
+        )
         poem = make_record(carol, text="Moonlight over the allotment sheds.", title="Night plot")
         records.publish(poem, by=carol)
         project = make_project(bob, title="Turnip film")

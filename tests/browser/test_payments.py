@@ -53,8 +53,10 @@ def test_from_revenue_to_payout(
     page.get_by_role("radio", name="Profit share").check()
     page.get_by_label("Currency").fill("EUR")
     page.get_by_role("button", name="Create the pool").click()
-    for kind, amount, what in (("revenue", "1234.57", "Festival prize"),
-                               ("cost", "34.56", "Subtitles")):  # fmt: skip
+    for kind, amount, what in (
+        ("revenue", "1234.57", "Festival prize"),
+        ("cost", "34.56", "Subtitles"),
+    ):
         page.get_by_label("Kind").select_option(kind)
         page.get_by_label("Amount").fill(amount)
         page.get_by_label("Date").fill("2026-11-27")

@@ -104,8 +104,12 @@ def test_a_leader_reviews_by_keyboard_in_place(page, live_server, check_a11y):
     assert _still_the_same_page(page)
     states = dict(Entry.objects.values_list("pk", "state"))
     assert states == {
-        ann: "selected", ben: "selected", cat: "declined", dan: "submitted", eve: "submitted"
-    }  # fmt: skip
+        ann: "selected",
+        ben: "selected",
+        cat: "declined",
+        dan: "submitted",
+        eve: "submitted",
+    }
     totals = dict(Entry.objects.values_list("pk", "score_total"))
     assert totals == {ann: 4, ben: 2, cat: 5, dan: 2, eve: 0}
     check_a11y(page)

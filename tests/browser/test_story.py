@@ -55,8 +55,12 @@ def test_the_story_from_call_to_credits(
         bob = make_user("bob", display_name="Bob Brass")
         make_user("carol", display_name="Carol Chalk")
         make_user("dave", display_name="Dave Draw")
-        script = make_record(alice, text="He is prim, proper, and his head is a turnip.",
-                             title="The script", publish=True)  # fmt: skip
+        script = make_record(
+            alice,
+            text="He is prim, proper, and his head is a turnip.",
+            title="The script",
+            publish=True,
+        )
         sketch = make_record(bob, title="Bob's turnip", publish=True)
         film = make_record(alice, title="The Turnip Film", publish=True)
     drawing = tmp_path / "turnip.png"

@@ -113,9 +113,13 @@ def test_the_link_signs_in_the_browser_that_signed_up_and_goes_back_where_it_cam
 ):
     client.post(
         SIGNUP,
-        {"username": "dana", "email": "dana@example.org", "password": PASSWORD,
-         "next": "/projects/"},
-    )  # fmt: skip
+        {
+            "username": "dana",
+            "email": "dana@example.org",
+            "password": PASSWORD,
+            "next": "/projects/",
+        },
+    )
     tasks()
     link = mail.outbox[0].body.split("http://testserver", 1)[1].split()[0]
 

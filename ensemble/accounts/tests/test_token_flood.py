@@ -20,10 +20,14 @@ def test_tokens_over_the_address_limit_are_refused(alice, bob, settings):
     assert client.post("/settings/tokens/", {"name": "script"}).status_code == 200
     page = client.post("/settings/tokens/", {"name": "another"})
     assert (page.status_code, int(page["Retry-After"]) > 0) == (429, True)
-    api = post_json(Client(), "/api/v1/auth/tokens",
-                    {"username": "bob", "password": PASSWORD, "name": "x"})  # fmt: skip
+    api = post_json(
+        Client(), "/api/v1/auth/tokens", {"username": "bob", "password": PASSWORD, "name": "x"}
+    )
     assert_error(api, 429, "rate_limited")
     assert AccessToken.objects.count() == 1
-    elsewhere = post_json(Client(REMOTE_ADDR="203.0.113.9"), "/api/v1/auth/tokens",
-                          {"username": "bob", "password": PASSWORD, "name": "x"})  # fmt: skip
+    elsewhere = post_json(
+        Client(REMOTE_ADDR="203.0.113.9"),
+        "/api/v1/auth/tokens",
+        {"username": "bob", "password": PASSWORD, "name": "x"},
+    )
     assert elsewhere.status_code == 201

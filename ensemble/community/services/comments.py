@@ -82,8 +82,9 @@ def render_comment(body: str) -> str:
     names = {m.rstrip(".").lower() for m in MENTION.findall(body)}
     if not names:
         return html
-    members = User.objects.filter(username__lower__in=sorted(names)[: MAX_MENTIONS * 2],
-                                  is_active=True)  # fmt: skip
+    members = User.objects.filter(
+        username__lower__in=sorted(names)[: MAX_MENTIONS * 2], is_active=True
+    )
     known = {u.username.lower(): u for u in members}
 
     def link(found: re.Match[str]) -> str:
@@ -125,9 +126,12 @@ def add(author: User, target: Target, body: str, *, reply_to: Comment | None = N
         ratelimit.hit("mention", f"user:{author.pk}", cost=len(people))
     with transaction.atomic():
         comment = Comment.objects.create(
-            author=author, reply_to=reply_to, body=body, body_html=render_comment(body),
+            author=author,
+            reply_to=reply_to,
+            body=body,
+            body_html=render_comment(body),
             **fields,
-        )  # fmt: skip
+        )
         told = {author.pk}
         notify_many(people, "mentioned", actor=author, about=comment, thread=target)
         told |= {u.pk for u in people}

@@ -83,21 +83,33 @@ def page(
     )
     sources = {
         # A remix of your work shows as a remix, not twice.
-        "record": (Record.objects.public().filter(owner__in=people)
-                   .exclude(source_edges__source__owner=user)
-                   .select_related("owner", "current_version"), "published_at"),
-        "remix": (Source.objects.filter(source__owner=user, derived__visibility="public",
-                                        derived__deleted_at__isnull=True)
-                  .exclude(derived__owner=user).select_related("derived__owner", "source"),
-                  "created_at"),
-        "update": (StatusUpdate.objects.filter(project__in=projects)
-                   .select_related("project", "author"), "created_at"),
-        "call": (Call.objects.filter(project__in=projects).select_related("project"),
-                 "created_at"),
-        "release": (Release.objects.filter(production__project__in=projects)
-                    .select_related("production__record", "production__project"),
-                    "released_at"),
-    }  # fmt: skip
+        "record": (
+            Record.objects.public()
+            .filter(owner__in=people)
+            .exclude(source_edges__source__owner=user)
+            .select_related("owner", "current_version"),
+            "published_at",
+        ),
+        "remix": (
+            Source.objects.filter(
+                source__owner=user, derived__visibility="public", derived__deleted_at__isnull=True
+            )
+            .exclude(derived__owner=user)
+            .select_related("derived__owner", "source"),
+            "created_at",
+        ),
+        "update": (
+            StatusUpdate.objects.filter(project__in=projects).select_related("project", "author"),
+            "created_at",
+        ),
+        "call": (Call.objects.filter(project__in=projects).select_related("project"), "created_at"),
+        "release": (
+            Release.objects.filter(production__project__in=projects).select_related(
+                "production__record", "production__project"
+            ),
+            "released_at",
+        ),
+    }
     found: list[Item] = []
     for kind, (qs, field) in sources.items():
         # Ids first, from the index alone, then only those rows with their joins:
@@ -110,8 +122,11 @@ def page(
     shown: list[Item] = []
     seen_records: set[int] = set()
     for item in found:
-        record_id = item.obj.pk if item.kind == "record" else (
-            item.obj.derived_id if item.kind == "remix" else None)  # fmt: skip
+        record_id = (
+            item.obj.pk
+            if item.kind == "record"
+            else (item.obj.derived_id if item.kind == "remix" else None)
+        )
         if record_id is not None:
             if record_id in seen_records:
                 continue  # new from someone you follow and a remix of yours: once

@@ -25,12 +25,17 @@ def create(owner: User, *, title: str, description: str = "") -> RecordList:
     title = checked_text((title or "").strip(), field="title", label="title")
     if not title or len(title) > 200:
         raise Refused("Give the list a title of 1 to 200 characters.", field="title")
-    description = checked_text((description or "").strip(), field="description",
-                               label="description", multiline=True)  # fmt: skip
+    description = checked_text(
+        (description or "").strip(), field="description", label="description", multiline=True
+    )
     if len(description) > 5_000:
         raise Refused("A description can be at most 5,000 characters.", field="description")
-    return RecordList.objects.create(owner=owner, title=title, description=description,
-                                     description_html=render_markdown(description))  # fmt: skip
+    return RecordList.objects.create(
+        owner=owner,
+        title=title,
+        description=description,
+        description_html=render_markdown(description),
+    )
 
 
 def add(record_list: RecordList, *, by: User, record: Record, note: str = "") -> ListItem:
@@ -49,8 +54,9 @@ def add(record_list: RecordList, *, by: User, record: Record, note: str = "") ->
         if items.count() >= MAX_ITEMS:
             raise Refused(f"A list holds at most {MAX_ITEMS} records.", status=409, code="full")
         position = (items.aggregate(p=Max("position"))["p"] or 0) + 1
-        item = ListItem.objects.create(record_list=record_list, record=record,
-                                       position=position, note=note)  # fmt: skip
+        item = ListItem.objects.create(
+            record_list=record_list, record=record, position=position, note=note
+        )
         RecordList.objects.filter(pk=record_list.pk).update(updated_at=timezone.now())
     return item
 
@@ -66,8 +72,9 @@ def reorder(record_list: RecordList, *, by: User, record_ids: list[int]) -> None
     with transaction.atomic():
         items = {i.record_id: i for i in record_list.items.select_for_update()}
         if sorted(record_ids) != sorted(items):
-            raise Refused("Name every record of the list once, in the new order.",
-                          field="record_ids")  # fmt: skip
+            raise Refused(
+                "Name every record of the list once, in the new order.", field="record_ids"
+            )
         for position, record_id in enumerate(record_ids, start=1):
             items[record_id].position = position
         ListItem.objects.bulk_update(items.values(), ["position"])

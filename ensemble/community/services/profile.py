@@ -18,13 +18,14 @@ def visible_contributions(member: User, viewer: Any) -> list[Entry]:
     """The member's entries the viewer may see: not withdrawn, public records, projects
     that are not drafts, and no entry in a sealed call still open (unless it is yours)."""
     entries = (
-        Entry.objects.filter(entrant=member, record__visibility="public",
-                             record__deleted_at__isnull=True)
+        Entry.objects.filter(
+            entrant=member, record__visibility="public", record__deleted_at__isnull=True
+        )
         .exclude(state=Entry.State.WITHDRAWN)
         .exclude(call__project__status=Project.Status.DRAFT)
         .select_related("record", "call__project")
         .order_by("-created_at")
-    )  # fmt: skip
+    )
     if getattr(viewer, "pk", None) != member.pk:
         entries = entries.exclude(
             Q(call__visibility=Call.Visibility.SEALED) & Q(call__status=Call.Status.OPEN)

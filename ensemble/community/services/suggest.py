@@ -28,8 +28,9 @@ def calls_for(record: Record, *, limit: int = 3) -> list[Call]:
     candidates: Iterable[Call] = matching.mark_suited(
         takes_it, matching.member_skills(record.owner)
     ).order_by("-for_you", "deadline", "id")[:CANDIDATES]
-    wanted = {w.lower() for name in record.tags.values_list("name", flat=True)
-              for w in WORD.findall(name)}  # fmt: skip
+    wanted = {
+        w.lower() for name in record.tags.values_list("name", flat=True) for w in WORD.findall(name)
+    }
 
     def score(call: Call) -> tuple[int, int]:
         words = {w.lower() for w in WORD.findall(f"{call.title} {call.brief}")}

@@ -34,8 +34,9 @@ def follow_button(context: template.Context, person: Any = None, project: Any = 
     if person is not None and getattr(user, "pk", None) == person.pk:
         return SafeString("")
     on = follows.follows(user, person=person, project=project)
-    return _render("community/_follow.html", {"person": person, "project": project,
-                                              "following": on}, request)  # fmt: skip
+    return _render(
+        "community/_follow.html", {"person": person, "project": project, "following": on}, request
+    )
 
 
 def comments_context(target: Any, before: int | None) -> dict[str, Any]:

@@ -41,14 +41,19 @@ def test_api_refusals_in_the_error_shape(alice, bob, client):
     assert_error(post_json(client, "/api/v1/users/alice/follow", {}), 409, "self")
     client.force_login(bob)
     assert_error(post_json(client, f"/api/v1/records/{draft.pk}/hearts", {}), 404, "not_found")
-    assert_error(post_json(client, f"/api/v1/records/{draft.pk}/comments", {"body": "x"}), 404,
-                 "not_found")  # fmt: skip
-    assert_error(post_json(client, f"/api/v1/records/{poem.pk}/comments", {"body": ""}), 422,
-                 "invalid")  # fmt: skip
+    assert_error(
+        post_json(client, f"/api/v1/records/{draft.pk}/comments", {"body": "x"}), 404, "not_found"
+    )
+    assert_error(
+        post_json(client, f"/api/v1/records/{poem.pk}/comments", {"body": ""}), 422, "invalid"
+    )
     assert_error(post_json(client, "/api/v1/users/nobody/follow", {}), 404, "not_found")
     mine = post_json(client, "/api/v1/lists", {"title": "Mine"}).json()
-    assert_error(post_json(client, f"/api/v1/lists/{mine['id']}/items", {"record_id": draft.pk}),
-                 404, "not_found")  # fmt: skip
+    assert_error(
+        post_json(client, f"/api/v1/lists/{mine['id']}/items", {"record_id": draft.pk}),
+        404,
+        "not_found",
+    )
     assert Client().get(f"/api/v1/records/{draft.pk}/comments").status_code == 404
     assert not Heart.objects.exists()
     assert not Comment.objects.exists()
@@ -64,8 +69,9 @@ def test_the_pages_heart_comment_follow_and_list(alice, bob, client):
     assert 'id="comments"' in page
     client.post(f"/records/{poem.pk}/heart", {"next": poem.get_absolute_url()})
     assert 'aria-pressed="true"' in client.get(poem.get_absolute_url()).content.decode()
-    response = client.post("/comments", {"target": "record", "target_id": poem.pk,
-                                         "body": "Wonderful"})  # fmt: skip
+    response = client.post(
+        "/comments", {"target": "record", "target_id": poem.pk, "body": "Wonderful"}
+    )
     assert response["Location"].endswith(f"#comment-{Comment.objects.get().pk}")
     client.post("/comments", {"target": "call", "target_id": call.pk, "body": "Count me in"})
     assert "Count me in" in client.get(call.get_absolute_url()).content.decode()

@@ -21,8 +21,15 @@ pytestmark = pytest.mark.django_db
 
 def _talk(target, people, count, **on):
     field = type(target).__name__.lower()
-    made = [Comment(**{field: target}, author=people[i % len(people)], body=f"Remark {i}",
-                    body_html=f"<p>Remark {i}</p>") for i in range(count)]  # fmt: skip
+    made = [
+        Comment(
+            **{field: target},
+            author=people[i % len(people)],
+            body=f"Remark {i}",
+            body_html=f"<p>Remark {i}</p>",
+        )
+        for i in range(count)
+    ]
     Comment.objects.bulk_create(made)
     return list(Comment.objects.filter(**{field: target}).order_by("pk"))
 
@@ -37,8 +44,9 @@ def _queries(client, url):
 def test_the_record_page_shows_the_newest_comments_and_a_link_to_older_ones(alice, bob):
     poem = bare_record(alice, kind="text")
     rows = _talk(poem, [alice, bob], 45)
-    Comment.objects.create(record=poem, author=bob, reply_to=rows[-1], body="Reply",
-                           body_html="<p>A reply</p>")  # fmt: skip
+    Comment.objects.create(
+        record=poem, author=bob, reply_to=rows[-1], body="Reply", body_html="<p>A reply</p>"
+    )
     page = Client().get(poem.get_absolute_url()).content.decode()
     assert "Remark 44" in page
     assert "A reply" in page
@@ -51,8 +59,11 @@ def test_the_record_page_shows_the_newest_comments_and_a_link_to_older_ones(alic
     assert "Remark 25" not in back
     assert "Remark 4" not in back
     assert "Newest comments" in back
-    fragment = Client().get(f"/comments/on/record/{poem.pk}?before={older}",
-                            headers={"HX-Request": "true"}).content.decode()  # fmt: skip
+    fragment = (
+        Client()
+        .get(f"/comments/on/record/{poem.pk}?before={older}", headers={"HX-Request": "true"})
+        .content.decode()
+    )
     assert "Remark 24" in fragment
     assert "<html" not in fragment
     assert "Add a comment" not in fragment

@@ -152,8 +152,11 @@ def test_open_calls_are_suggested_for_a_published_record(alice, bob):
 
 def test_mentions_link_to_profiles_but_not_in_code_or_links(alice, bob, carol):
     poem = bare_record(alice, kind="text", title="Turnip ode")
-    made = comments.add(bob, poem, "Hi @Carol, see `@alice` and [@alice](https://example.org) "
-                                   "and @nobody. Thanks @carol.")  # fmt: skip
+    made = comments.add(
+        bob,
+        poem,
+        "Hi @Carol, see `@alice` and [@alice](https://example.org) and @nobody. Thanks @carol.",
+    )
     link = f'<a href="{carol.get_absolute_url()}" class="mention">'
     assert f"{link}@Carol</a>," in made.body_html
     assert f"{link}@carol</a>." in made.body_html

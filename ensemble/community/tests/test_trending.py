@@ -83,10 +83,18 @@ def test_open_calls_matching_a_members_skills_come_first(alice, client):
 
     project = make_project(alice)
     make_call(project, title="Write the script", deadline=NOW + dt.timedelta(days=2))
-    drawing = make_call(project, title="The turnip man", skills=["illustration"],
-                        deadline=NOW + dt.timedelta(days=9))  # fmt: skip
-    pictures = make_call(project, title="Any pictures", accepted_kinds=["image"],
-                         deadline=NOW + dt.timedelta(days=12))  # fmt: skip
+    drawing = make_call(
+        project,
+        title="The turnip man",
+        skills=["illustration"],
+        deadline=NOW + dt.timedelta(days=9),
+    )
+    pictures = make_call(
+        project,
+        title="Any pictures",
+        accepted_kinds=["image"],
+        deadline=NOW + dt.timedelta(days=12),
+    )
     illustrator = make_user("ill")
     illustrator.set_skills(["illustration"])
     assert discover.open_calls(illustrator)[:2] == [drawing, pictures]
@@ -138,8 +146,12 @@ def test_the_records_api_sorts_by_trending_by_page_number(alice):
     newest = api.get("/api/v1/records").json()
     assert newest["items"][0]["title"] == "Quiet"
     assert newest["next_page"] is None
-    for bad in ("sort=views", "sort=trending&cursor=abc", "sort=trending&page=0",
-                "sort=trending&page=501"):  # fmt: skip
+    for bad in (
+        "sort=views",
+        "sort=trending&cursor=abc",
+        "sort=trending&page=0",
+        "sort=trending&page=501",
+    ):
         response = api.get(f"/api/v1/records?{bad}")
         assert response.status_code == 422, bad
         assert "detail" in response.json()

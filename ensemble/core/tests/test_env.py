@@ -131,9 +131,16 @@ def test_the_sqlite_folder_is_created_on_a_fresh_clone(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1024", 1024), ("200K", 200 * 1024), ("500M", 500 * 1024**2), ("4G", 4 * 1024**3),
-     ("1.5g", int(1.5 * 1024**3)), ("50MB", 50 * 1024**2), ("2GiB", 2 * 1024**3)],
-)  # fmt: skip
+    [
+        ("1024", 1024),
+        ("200K", 200 * 1024),
+        ("500M", 500 * 1024**2),
+        ("4G", 4 * 1024**3),
+        ("1.5g", int(1.5 * 1024**3)),
+        ("50MB", 50 * 1024**2),
+        ("2GiB", 2 * 1024**3),
+    ],
+)
 def test_sizes_take_binary_units(monkeypatch, raw, expected):
     monkeypatch.setenv("SOME_SIZE", raw)
     assert env.env_size("SOME_SIZE", 1) == expected

@@ -55,8 +55,11 @@ PAGE_ROUTES = _page_routes()
 
 
 def test_every_number_in_a_page_url_uses_the_id_converter():
-    unbounded = [route for route, convs in PAGE_ROUTES
-                 if any(isinstance(c, IntConverter) for c in convs.values())]  # fmt: skip
+    unbounded = [
+        route
+        for route, convs in PAGE_ROUTES
+        if any(isinstance(c, IntConverter) for c in convs.values())
+    ]
     assert unbounded == [], "use <id:…>, which refuses numbers past 2**63 - 1"
     assert len(PAGE_ROUTES) > 30  # the walk found the apps' routes
 
@@ -189,9 +192,16 @@ def world(alice, bob, carol, db):
     made = released_production(alice, bob, carol)
     record_list = lists.create(alice, title="Favourites")
     entry = made.project.calls.first().entries.first()
-    return {"record_id": made.film.pk, "call_id": entry.call_id, "entry_id": entry.pk,
-            "production_id": made.production.pk, "list_id": record_list.pk,
-            "slug": made.project.slug, "username": "alice", "position": 1}  # fmt: skip
+    return {
+        "record_id": made.film.pk,
+        "call_id": entry.call_id,
+        "entry_id": entry.pk,
+        "production_id": made.production.pk,
+        "list_id": record_list.pk,
+        "slug": made.project.slug,
+        "username": "alice",
+        "position": 1,
+    }
 
 
 def _is_array(schema: dict[str, Any]) -> bool:
@@ -205,8 +215,9 @@ def _request(client, method, path, operation, world, aim, value):
     for parameter in operation.get("parameters", []):
         place, name = parameter["in"], parameter["name"]
         if place == "path":
-            path = path.replace(f"{{{name}}}", str(value if aim == (place, name) else
-                                                    world.get(name, 1)))  # fmt: skip
+            path = path.replace(
+                f"{{{name}}}", str(value if aim == (place, name) else world.get(name, 1))
+            )
         elif aim == (place, name):
             query[name] = value
     if query:
@@ -215,8 +226,7 @@ def _request(client, method, path, operation, world, aim, value):
     if schema is None:
         return client.generic(method, path)
     properties = schema["properties"]
-    body = {name: world.get(name, _sample(properties[name]))
-            for name in schema.get("required", [])}  # fmt: skip
+    body = {name: world.get(name, _sample(properties[name])) for name in schema.get("required", [])}
     if aim[0] == "body":
         body[aim[1]] = [value] if _is_array(properties[aim[1]]) else value
     return client.generic(method, path, json.dumps(body), content_type="application/json")

@@ -85,8 +85,13 @@ def test_a_boolean_is_no_number_and_a_number_no_date(alice_client, alice):
 
 def test_choices_and_dates_are_still_read_from_their_text(alice_client, alice):
     project = make_project(alice)
-    body = {"title": "Score", "brief": "Music.", "deadline": "2030-01-01T12:00:00+00:00",
-            "accepted_kinds": ["audio"], "sealed": True}  # fmt: skip
+    body = {
+        "title": "Score",
+        "brief": "Music.",
+        "deadline": "2030-01-01T12:00:00+00:00",
+        "accepted_kinds": ["audio"],
+        "sealed": True,
+    }
 
     response = alice_client.post(
         f"/api/v1/projects/{project.slug}/calls", body, content_type="application/json"

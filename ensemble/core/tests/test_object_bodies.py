@@ -35,9 +35,14 @@ def _row_counts() -> dict[str, int]:
 def ids(alice, bob, carol):
     made = released_production(alice, bob, carol)
     entry = made.project.calls.first().entries.first()
-    return {"record_id": made.film.pk, "call_id": entry.call_id, "entry_id": entry.pk,
-            "production_id": made.production.pk, "slug": made.project.slug,
-            "username": "alice"}  # fmt: skip
+    return {
+        "record_id": made.film.pk,
+        "call_id": entry.call_id,
+        "entry_id": entry.pk,
+        "production_id": made.production.pk,
+        "slug": made.project.slug,
+        "username": "alice",
+    }
 
 
 def test_there_are_json_endpoints_to_check():

@@ -69,8 +69,15 @@ def cast(alice, bob, carol, settings) -> dict[str, Any]:
     story = released_production(alice, bob, carol)
     call = story.project.calls.get()
     pool = pools.create_pool(story.production, by=alice, kind="profit_share", currency="EUR")
-    pools.record_entry(pool, by=alice, kind="revenue", amount=10_000, currency="EUR",
-                       on=dt.date(2026, 11, 27), description="Screening")  # fmt: skip
+    pools.record_entry(
+        pool,
+        by=alice,
+        kind="revenue",
+        amount=10_000,
+        currency="EUR",
+        on=dt.date(2026, 11, 27),
+        description="Screening",
+    )
     proposal = proposals.make_proposal(pool, by=alice)
     proposals.publish(proposal, by=alice)
     favourites = lists.create(alice, title="Turnips")

@@ -40,6 +40,10 @@ def test_forms_answer_odd_ids(alice_client, raw):
     from urllib.parse import unquote
 
     value = unquote(raw)
-    assert alice_client.post("/comments", {"target": "record", "target_id": value,
-                                           "body": "x"}).status_code == 404  # fmt: skip
+    assert (
+        alice_client.post(
+            "/comments", {"target": "record", "target_id": value, "body": "x"}
+        ).status_code
+        == 404
+    )
     assert alice_client.post("/notifications/read/", {"id": value}).status_code == 302

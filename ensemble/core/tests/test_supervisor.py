@@ -49,7 +49,11 @@ def test_killing_the_worker_mid_job_keeps_the_site_up_and_the_job_completes(
     )
     uploading = subprocess.Popen(
         [
-            sys.executable, "-m", "ensemble", "shell", "-c",
+            sys.executable,
+            "-m",
+            "ensemble",
+            "shell",
+            "-c",
             "from django.core.files import File;"
             "from ensemble.accounts.testing import make_user;"
             "from ensemble.records import services;"
@@ -57,7 +61,7 @@ def test_killing_the_worker_mid_job_keeps_the_site_up_and_the_job_completes(
             "services.create_record(make_user('alice'), title='Film', upload=upload)",
         ],
         env=site.env,
-    )  # fmt: skip
+    )
     records = Path(site.env["VAR_DIR"]) / "records"
 
     # Mid-job: the worker has claimed the version and is writing its renditions.

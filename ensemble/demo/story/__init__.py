@@ -51,13 +51,16 @@ def build(progress: Callable[[str], None] = lambda line: None) -> dict[str, str]
         step("The project", lambda: works.the_project(cast, clock, w))
         step("Followers", lambda: afterwards.follows_along(cast, clock, w))
         step("The character call (145 drawings)", lambda: works.the_character_call(cast, clock, w))
-        step("Animation tests and backgrounds",
-             lambda: works.the_animation_and_backgrounds(cast, clock, w))  # fmt: skip
+        step(
+            "Animation tests and backgrounds",
+            lambda: works.the_animation_and_backgrounds(cast, clock, w),
+        )
         step("The score and its parts", lambda: works.the_music(cast, clock, w))
         production, film = step("The film, released", lambda: release.the_film(cast, clock, w))
         step("The money", lambda: release.the_money(cast, clock, production))
         later = step("Remixes of the film", lambda: afterwards.remixes(cast, clock, w, film))
         step("A new call, open now", lambda: afterwards.a_new_call(cast, clock, w))
-        step("Hearts, comments and a list",
-             lambda: afterwards.attention(cast, clock, w, film, later))  # fmt: skip
+        step(
+            "Hearts, comments and a list", lambda: afterwards.attention(cast, clock, w, film, later)
+        )
     return cast.passwords

@@ -35,8 +35,15 @@ def make(
     publish: bool = True,
 ) -> Record:
     upload = SimpleUploadedFile(filename, data) if data is not None else None
-    record = records.create_record(owner, title=title, description=description, tags=list(tags),
-                                   licence=licence, upload=upload, text=text)  # fmt: skip
+    record = records.create_record(
+        owner,
+        title=title,
+        description=description,
+        tags=list(tags),
+        licence=licence,
+        upload=upload,
+        text=text,
+    )
     version = Version.objects.get(record=record)
     outcome = processing.run(version.pk)
     if outcome != "ready":
@@ -47,7 +54,14 @@ def make(
     return record
 
 
-def cite(derived: Record, source: Record, note: str, *, inspired: bool = False,
-         part: str = "") -> None:  # fmt: skip
-    lineage.add_source(derived, source, by=derived.owner, note=note, part=part,
-                       kind="inspired_by" if inspired else "uses")  # fmt: skip
+def cite(
+    derived: Record, source: Record, note: str, *, inspired: bool = False, part: str = ""
+) -> None:
+    lineage.add_source(
+        derived,
+        source,
+        by=derived.owner,
+        note=note,
+        part=part,
+        kind="inspired_by" if inspired else "uses",
+    )

@@ -29,10 +29,14 @@ def the_film(cast: Cast, clock: Clock, works: Works) -> tuple[Production, Record
     assert works.poem is not None
     hana, yuki = cast["hana"], cast["yuki"]
     with clock.chapter(days_ago=50):
-        final = make(yuki, "Aldous walks to work: the final animation",
-                     data=media.animation_test(0, seconds=4.0), filename="final.mp4",
-                     tags=["animation"],
-                     description="Animated from the selected design and backgrounds.")  # fmt: skip
+        final = make(
+            yuki,
+            "Aldous walks to work: the final animation",
+            data=media.animation_test(0, seconds=4.0),
+            filename="final.mp4",
+            tags=["animation"],
+            description="Animated from the selected design and backgrounds.",
+        )
         cite(final, works.character, "The character, as selected.")
         for piece in works.backgrounds[:3]:
             cite(final, piece, "Behind Aldous on his walk.")
@@ -40,12 +44,18 @@ def the_film(cast: Cast, clock: Clock, works: Works) -> tuple[Production, Record
         pictures = [media.turnip_character(0)] + [
             media.background(media.BACKGROUND_KINDS[n % 3], n) for n in range(6)
         ]
-        film = make(hana, "The Man With a Turnip for a Head (short film)",
-                    data=media.film(pictures, works.score_audio), filename="turnip-head.mp4",
-                    tags=["film", "turnip", "animation"],
-                    description=("The film of Wren Castellanos's poem, made through open "
-                                 "calls. Every person whose work is in it is in the credits; "
-                                 "everyone who entered is thanked."))  # fmt: skip
+        film = make(
+            hana,
+            "The Man With a Turnip for a Head (short film)",
+            data=media.film(pictures, works.score_audio),
+            filename="turnip-head.mp4",
+            tags=["film", "turnip", "animation"],
+            description=(
+                "The film of Wren Castellanos's poem, made through open "
+                "calls. Every person whose work is in it is in the credits; "
+                "everyone who entered is thanked."
+            ),
+        )
         production, problems = productions.make_production(works.project, by=hana, record=film)
         if problems:
             raise DemoError("The film could not cite: " + "; ".join(problems))
@@ -55,10 +65,15 @@ def the_film(cast: Cast, clock: Clock, works: Works) -> tuple[Production, Record
         projects.set_stage_state(works.project, by=hana, position=edit, state="done")
     with clock.chapter(days_ago=35):
         productions.release(production, by=hana)
-        projects.post_update(works.project, by=hana, body=(
-            "**The film is out.** Thank you to everyone who drew, filmed, animated and "
-            "played: the credits name every one of you, and the money it earns is shared "
-            "from its lineage, in the open."))  # fmt: skip
+        projects.post_update(
+            works.project,
+            by=hana,
+            body=(
+                "**The film is out.** Thank you to everyone who drew, filmed, animated and "
+                "played: the credits name every one of you, and the money it earns is shared "
+                "from its lineage, in the open."
+            ),
+        )
     return production, film
 
 
@@ -67,21 +82,40 @@ def the_money(cast: Cast, clock: Clock, production: Production) -> None:
     and paid out."""
     hana = cast["hana"]
     with clock.chapter(days_ago=30):
-        pool = pools.create_pool(production, by=hana, kind=Pool.Kind.PROFIT_SHARE,
-                                 currency=EUR, share_bp=5_000)  # fmt: skip
+        pool = pools.create_pool(
+            production, by=hana, kind=Pool.Kind.PROFIT_SHARE, currency=EUR, share_bp=5_000
+        )
         for kind, amount, days, what in (
             ("revenue", 180_000, 33, "Festival screening fees"),
             ("revenue", 452_000, 31, "Streaming licence, first year"),
             ("cost", 32_000, 34, "Festival submissions"),
             ("cost", 18_050, 32, "Subtitles in four languages"),
         ):
-            pools.record_entry(pool, by=hana, kind=kind, amount=amount, currency=EUR,
-                               on=(clock.days_ago(days)).date(), description=what)  # fmt: skip
+            pools.record_entry(
+                pool,
+                by=hana,
+                kind=kind,
+                amount=amount,
+                currency=EUR,
+                on=(clock.days_ago(days)).date(),
+                description=what,
+            )
     with clock.chapter(days_ago=24):
         proposal = proposals.make_proposal(pool, by=hana)
-        proposals.revise(proposal, by=hana, reason="Sol waives her share.", changes={
-            "waivers": [{"user": "sol", "reason": "I played as a favour to Milo; my share "
-                         "goes to everyone else in the film."}]})  # fmt: skip
+        proposals.revise(
+            proposal,
+            by=hana,
+            reason="Sol waives her share.",
+            changes={
+                "waivers": [
+                    {
+                        "user": "sol",
+                        "reason": "I played as a favour to Milo; my share "
+                        "goes to everyone else in the film.",
+                    }
+                ]
+            },
+        )
         proposals.publish(proposal, by=hana)
     # Open for comments in the real present while the next chapter writes them, whatever
     # PAYMENT_COMMENT_SECONDS says; closed on its story date (14 days) before finalizing.
@@ -89,14 +123,24 @@ def the_money(cast: Cast, clock: Clock, production: Production) -> None:
     window.update(window_closes_at=timezone.now() + timedelta(hours=1))
     proposal.refresh_from_db()
     with clock.chapter(days_ago=22):
-        asked = comments.add(proposal, by=cast["ines"], body=(
-            "Are shortlisted drawings paid too? @hana"))  # fmt: skip
-        comments.add(proposal, by=hana, reply_to=asked, body=(
-            "Only work in the film's lineage is paid; the shortlist and every entrant are "
-            "thanked in the credits. Your background props are in it, so you are paid for "
-            "those."))  # fmt: skip
-        comments.add(proposal, by=cast["milo"], body=(
-            "Clear and fair. @ada @sol @kit: our parts are listed under the score."))  # fmt: skip
+        asked = comments.add(
+            proposal, by=cast["ines"], body=("Are shortlisted drawings paid too? @hana")
+        )
+        comments.add(
+            proposal,
+            by=hana,
+            reply_to=asked,
+            body=(
+                "Only work in the film's lineage is paid; the shortlist and every entrant are "
+                "thanked in the credits. Your background props are in it, so you are paid for "
+                "those."
+            ),
+        )
+        comments.add(
+            proposal,
+            by=cast["milo"],
+            body=("Clear and fair. @ada @sol @kit: our parts are listed under the score."),
+        )
     window.update(window_closes_at=clock.days_ago(24) + timedelta(days=14))
     with clock.chapter(days_ago=8):
         proposal.refresh_from_db()

@@ -61,8 +61,12 @@ def the_story_is_told():
     sequel = Call.objects.get(title="Design Mrs Gore")
     left = sequel.deadline - timezone.now()
     assert timedelta(days=17) < left < timedelta(days=19)
-    assert Record.objects.filter(source_edges__source__title__startswith="Minuet for a turnip",
-                                 title__contains=": ").count() == 3  # fmt: skip
+    assert (
+        Record.objects.filter(
+            source_edges__source__title__startswith="Minuet for a turnip", title__contains=": "
+        ).count()
+        == 3
+    )
     assert not Version.objects.exclude(state="ready").exists()
     kinds = set(Record.objects.values_list("kind", flat=True))
     assert kinds == {"text", "image", "audio", "video"}
@@ -89,8 +93,16 @@ def the_credits_name_everyone_in_the_lineage_and_the_page_counts_them(client):
     assert (release.contribution_count, release.people_count) == (contributions, people)
     page = client.get(release.production.project.get_absolute_url()).content.decode()
     assert f"{contributions} contributions by {people} people" in page
-    for name in ("Wren Castellanos", "Tomás Ferreira", "Yuki Tanabe", "Milo Brandt",
-                 "Ada Holm", "Sol Varga", "Kit Moreau", "Inès Laurent"):  # fmt: skip
+    for name in (
+        "Wren Castellanos",
+        "Tomás Ferreira",
+        "Yuki Tanabe",
+        "Milo Brandt",
+        "Ada Holm",
+        "Sol Varga",
+        "Kit Moreau",
+        "Inès Laurent",
+    ):
         assert name in page
 
 

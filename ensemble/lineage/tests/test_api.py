@@ -24,9 +24,14 @@ def test_citing_a_source_through_the_api(alice, bob, alice_client):
     response = post_json(
         alice_client,
         f"/api/v1/records/{remix.pk}/sources",
-        {"source_id": song.pk, "note": "the chorus", "part": "vocals", "start_seconds": 30,
-         "end_seconds": 45},
-    )  # fmt: skip
+        {
+            "source_id": song.pk,
+            "note": "the chorus",
+            "part": "vocals",
+            "start_seconds": 30,
+            "end_seconds": 45,
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["source"]["title"] == "Song"
@@ -38,8 +43,9 @@ def test_citing_a_source_through_the_api(alice, bob, alice_client):
 def test_a_cycle_through_the_api_is_a_409_naming_the_path(alice, alice_client):
     a, b = bare_record(alice, title="A"), bare_record(alice, title="B")
     cite(b, a)
-    response = post_json(alice_client, f"/api/v1/records/{a.pk}/sources",
-                         {"source_id": b.pk, "note": "x"})  # fmt: skip
+    response = post_json(
+        alice_client, f"/api/v1/records/{a.pk}/sources", {"source_id": b.pk, "note": "x"}
+    )
     body = assert_error(response, 409, "cycle")
     assert "“B” → “A”" in body["detail"]
 
@@ -47,8 +53,9 @@ def test_a_cycle_through_the_api_is_a_409_naming_the_path(alice, alice_client):
 def test_a_licence_conflict_names_the_ancestor(alice, bob, alice_client):
     closed = bare_record(bob, title="Closed", licence="cc-by-nd-4.0")
     mine = bare_record(alice)
-    response = post_json(alice_client, f"/api/v1/records/{mine.pk}/sources",
-                         {"source_id": closed.pk, "note": "x"})  # fmt: skip
+    response = post_json(
+        alice_client, f"/api/v1/records/{mine.pk}/sources", {"source_id": closed.pk, "note": "x"}
+    )
     body = assert_error(response, 409, "licence_conflict")
     assert "“Closed” by Bob Brass is CC BY-ND 4.0" in body["detail"]
 
@@ -56,20 +63,30 @@ def test_a_licence_conflict_names_the_ancestor(alice, bob, alice_client):
 def test_citing_needs_an_account_and_ownership(alice, bob, carol, client):
     mine = bare_record(alice)
     path = f"/api/v1/records/{mine.pk}/sources"
-    assert_error(post_json(client, path, {"source_id": bare_record(bob).pk, "note": "x"}), 401,
-                 "not_authenticated")  # fmt: skip
+    assert_error(
+        post_json(client, path, {"source_id": bare_record(bob).pk, "note": "x"}),
+        401,
+        "not_authenticated",
+    )
     client.force_login(carol)
-    assert_error(post_json(client, path, {"source_id": bare_record(bob).pk, "note": "x"}), 403,
-                 "forbidden")  # fmt: skip
+    assert_error(
+        post_json(client, path, {"source_id": bare_record(bob).pk, "note": "x"}), 403, "forbidden"
+    )
 
 
 def test_someone_elses_draft_is_not_found(alice, bob, alice_client):
     draft = bare_record(bob, public=False)
-    response = post_json(alice_client, f"/api/v1/records/{bare_record(alice).pk}/sources",
-                         {"source_id": draft.pk, "note": "x"})  # fmt: skip
+    response = post_json(
+        alice_client,
+        f"/api/v1/records/{bare_record(alice).pk}/sources",
+        {"source_id": draft.pk, "note": "x"},
+    )
     assert_error(response, 404, "not_found")
-    response = post_json(alice_client, f"/api/v1/records/{bare_record(alice).pk}/sources",
-                         {"source_id": 999999, "note": "x"})  # fmt: skip
+    response = post_json(
+        alice_client,
+        f"/api/v1/records/{bare_record(alice).pk}/sources",
+        {"source_id": 999999, "note": "x"},
+    )
     assert_error(response, 404, "not_found")
 
 
@@ -95,8 +112,9 @@ def test_lineage_nodes_and_edges_leave_out_drafts_others_cannot_see(alice, bob, 
     titles = {n["record"]["title"]: n["depth"] for n in body["nodes"]}
     assert titles == {"Public remix": 0, "Root": -1, "Remix of remix": 1}
     assert {(e["derived"], e["source"]) for e in body["edges"]} == {
-        (public.pk, root.pk), (below.pk, public.pk),
-    }  # fmt: skip
+        (public.pk, root.pk),
+        (below.pk, public.pk),
+    }
     client.force_login(alice)
     body = client.get(f"/api/v1/records/{public.pk}/lineage?direction=ancestors").json()
     assert {n["record"]["title"] for n in body["nodes"]} == {"Public remix", "Root", "Secret step"}
@@ -130,8 +148,10 @@ def test_credits_as_json_and_json_ld(alice, bob, client):
     assert doc["creator"][0]["name"] == "Alice Archer"
     based = doc["isBasedOn"][0]
     assert (based["name"], based["creator"]["name"], based["description"]) == (
-        "Song", "Bob Brass", "the score",
-    )  # fmt: skip
+        "Song",
+        "Bob Brass",
+        "the score",
+    )
 
 
 def test_licences_say_what_remixes_may_do(client):
@@ -194,11 +214,15 @@ def test_editing_what_a_citation_says(alice, bob, alice_client, client):
         "the tune and the words",
         "chorus",
     )
-    bad = alice_client.patch(path, '{"start_seconds": 30, "end_seconds": 20}',
-                             content_type="application/json")  # fmt: skip
+    bad = alice_client.patch(
+        path, '{"start_seconds": 30, "end_seconds": 20}', content_type="application/json"
+    )
     assert_error(bad, 422, "invalid")
     empty = alice_client.patch(path, '{"note": "  "}', content_type="application/json")
     assert_error(empty, 422, "invalid")
     client.force_login(bob)
-    assert_error(client.patch(path, '{"note": "mine now"}', content_type="application/json"),
-                 403, "forbidden")  # fmt: skip
+    assert_error(
+        client.patch(path, '{"note": "mine now"}', content_type="application/json"),
+        403,
+        "forbidden",
+    )

@@ -143,9 +143,10 @@ def test_credits_are_exactly_the_owners_and_co_creators_of_the_ancestry(edges, c
     for n, m in co:
         if members[m].pk != nodes[n].owner_id:
             CoCreator.objects.get_or_create(
-                record=nodes[n], user=members[m],
+                record=nodes[n],
+                user=members[m],
                 defaults={"state": "accepted", "responded_at": nodes[n].created_at},
-            )  # fmt: skip
+            )
     for node in nodes:
         lineage = {node.pk, *graph.reachable(node.pk, "ancestors")}
         expected = {r.owner_id for r in nodes if r.pk in lineage} | set(
@@ -200,13 +201,19 @@ def test_the_cached_roll_is_renewed_by_every_change_it_depends_on(alice, bob, ca
     sketch = make_record(alice, title="Sketch")  # a draft of alice's
     cite(work, sketch)
     assert "Sketch" not in {
-        r.title for s in cached_credit_roll(work.pk, bob).sections
-        for _, _, ps in s.groups for p in ps for r in p.records
-    }  # fmt: skip
+        r.title
+        for s in cached_credit_roll(work.pk, bob).sections
+        for _, _, ps in s.groups
+        for p in ps
+        for r in p.records
+    }
     assert "Sketch" in {
-        r.title for s in cached_credit_roll(work.pk, alice).sections
-        for _, _, ps in s.groups for p in ps for r in p.records
-    }  # fmt: skip
+        r.title
+        for s in cached_credit_roll(work.pk, alice).sections
+        for _, _, ps in s.groups
+        for p in ps
+        for r in p.records
+    }
 
 
 def test_a_new_name_or_skill_renews_the_cached_roll(alice, bob, client):

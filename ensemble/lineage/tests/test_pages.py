@@ -54,11 +54,14 @@ def test_citing_from_the_page_by_number_address_or_pick(alice, bob, alice_client
     alice_client.post(
         f"/records/{mine.pk}/sources", {"source": address, "kind": "uses", "note": "b"}
     )
-    alice_client.post(f"/records/{mine.pk}/sources",
-                      {"source_pick": three.pk, "kind": "inspired_by", "note": "c"})  # fmt: skip
+    alice_client.post(
+        f"/records/{mine.pk}/sources", {"source_pick": three.pk, "kind": "inspired_by", "note": "c"}
+    )
     assert set(Source.objects.values_list("source__title", "kind")) == {
-        ("One", "uses"), ("Two", "uses"), ("Three", "inspired_by"),
-    }  # fmt: skip
+        ("One", "uses"),
+        ("Two", "uses"),
+        ("Three", "inspired_by"),
+    }
 
 
 def test_a_refused_citation_shows_the_reason(alice, alice_client):
@@ -118,8 +121,10 @@ def test_the_remix_tree_draws_sources_above_and_uses_below(alice, bob, carol, cl
     assert html.count("tree__edge--uses") == 1
     assert html.count("tree__edge--inspired_by") == 1
     # Sources are drawn above the record, works using it below.
-    y = {t: int(html.split(f"<title>{t} by")[1].split('y="')[1].split('"')[0])
-         for t in ("Poem", "Film", "Film remix")}  # fmt: skip
+    y = {
+        t: int(html.split(f"<title>{t} by")[1].split('y="')[1].split('"')[0])
+        for t in ("Poem", "Film", "Film remix")
+    }
     assert y["Poem"] < y["Film"] < y["Film remix"]
 
 
@@ -157,10 +162,16 @@ def test_remix_this_starts_an_upload_with_the_source_and_a_licence_it_allows(
 
     response = alice_client.post(
         "/records/new",
-        {"file": SimpleUploadedFile("cover.png", image_bytes()), "title": "Cover art",
-         "licence": "cc-by-sa-4.0", "remix_of": song.pk, "source_pick": song.pk,
-         "source_kind": "uses", "source_note": "the melody as a picture"},
-    )  # fmt: skip
+        {
+            "file": SimpleUploadedFile("cover.png", image_bytes()),
+            "title": "Cover art",
+            "licence": "cc-by-sa-4.0",
+            "remix_of": song.pk,
+            "source_pick": song.pk,
+            "source_kind": "uses",
+            "source_note": "the melody as a picture",
+        },
+    )
     assert response.status_code == 302
     edge = Source.objects.get()
     assert edge.derived == Record.objects.get(title="Cover art")
@@ -178,10 +189,16 @@ def test_a_refused_source_after_an_upload_keeps_the_draft_and_says_why(alice, bo
     closed = bare_record(bob, title="Closed", licence="all-rights-reserved")
     response = alice_client.post(
         "/records/write",
-        {"title": "Mine", "body": "words", "licence": "accord", "source": str(closed.pk),
-         "source_kind": "uses", "source_note": "all of it"},
+        {
+            "title": "Mine",
+            "body": "words",
+            "licence": "accord",
+            "source": str(closed.pk),
+            "source_kind": "uses",
+            "source_note": "all of it",
+        },
         follow=True,
-    )  # fmt: skip
+    )
     html = response.content.decode()
     assert "The record was saved, but its source was not" in html
     assert "“Closed” by Bob Brass is All rights reserved" in html
@@ -193,8 +210,15 @@ def test_the_owner_edits_a_citation_from_the_page(alice, bob, alice_client, clie
     work = bare_record(alice)
     cite(work, song, note="the tune")
     path = f"/records/{work.pk}/sources/{song.pk}/edit"
-    response = alice_client.post(path, {"note": "the tune, slowed down", "part": "intro",
-                                        "start_seconds": "0", "end_seconds": "12.5"})  # fmt: skip
+    response = alice_client.post(
+        path,
+        {
+            "note": "the tune, slowed down",
+            "part": "intro",
+            "start_seconds": "0",
+            "end_seconds": "12.5",
+        },
+    )
     assert response.status_code == 302
     edge = Source.objects.get()
     assert (edge.note, edge.part, edge.end_seconds) == ("the tune, slowed down", "intro", 12.5)

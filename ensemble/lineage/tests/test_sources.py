@@ -23,8 +23,9 @@ def cite(derived, source, by=None, **kw):
 def test_a_citation_keeps_what_was_used_and_under_which_terms(alice, bob):
     poem = bare_record(bob, title="Turnip poem", licence="cc-by-sa-4.0")
     reading = bare_record(alice, title="Reading", licence="cc-by-sa-4.0")
-    edge = cite(reading, poem, note="the whole text", part="verse 2",
-                start_seconds=1.5, end_seconds=9)  # fmt: skip
+    edge = cite(
+        reading, poem, note="the whole text", part="verse 2", start_seconds=1.5, end_seconds=9
+    )
     assert (edge.kind, edge.note, edge.part) == ("uses", "the whole text", "verse 2")
     assert edge.source_licence == "cc-by-sa-4.0"
     assert graph.reachable(reading.pk, "ancestors") == [poem.pk]

@@ -32,10 +32,11 @@ def pool_for(request: HttpRequest, pool_id: int) -> Pool:
 def proposal_for(request: HttpRequest, proposal_id: int) -> Proposal:
     """Drafts are the leaders'; published and final proposals are everyone's."""
     proposal = get_object_or_404(
-        Proposal.objects.defer("snapshot_json").select_related("pool__production__project__owner",
-                                        "pool__production__record"),
+        Proposal.objects.defer("snapshot_json").select_related(
+            "pool__production__project__owner", "pool__production__record"
+        ),
         pk=proposal_id,
-    )  # fmt: skip
+    )
     pool_for(request, proposal.pool_id)
     viewer = http.api_viewer(request)
     if proposal.status == Proposal.Status.DRAFT and not is_pool_leader(viewer, proposal.pool):
@@ -53,5 +54,9 @@ class MoneyOut(Schema):
 def money(amount: int, currency: str) -> dict[str, Any]:
     """An amount three ways: exact minor units, the exact decimal, and as a person reads
     it (`display`, in the site's locale) so clients need no currency table of their own."""
-    return {"minor_units": amount, "amount": plain_amount(amount, currency),
-            "currency": currency, "display": format_money(amount, currency)}  # fmt: skip
+    return {
+        "minor_units": amount,
+        "amount": plain_amount(amount, currency),
+        "currency": currency,
+        "display": format_money(amount, currency),
+    }

@@ -68,17 +68,29 @@ def pool_out(pool: Pool) -> dict[str, Any]:
     b = pools.balance(pool)
     c = pool.currency
     return {
-        "id": pool.pk, "production_id": pool.production_id, "kind": pool.kind, "currency": c,
-        "share_bp": pool.share_bp, "revenue": money(b.revenue, c), "costs": money(b.costs, c),
-        "contributors": money(b.contributors, c), "distributed": money(b.distributed, c),
+        "id": pool.pk,
+        "production_id": pool.production_id,
+        "kind": pool.kind,
+        "currency": c,
+        "share_bp": pool.share_bp,
+        "revenue": money(b.revenue, c),
+        "costs": money(b.costs, c),
+        "contributors": money(b.contributors, c),
+        "distributed": money(b.distributed, c),
         "available": money(b.available, c),
         "entries": [
-            {"id": e.pk, "kind": e.kind, "amount": money(e.amount, c), "on": e.on,
-             "description": e.description, "recorded_by": e.recorded_by.username}
+            {
+                "id": e.pk,
+                "kind": e.kind,
+                "amount": money(e.amount, c),
+                "on": e.on,
+                "description": e.description,
+                "recorded_by": e.recorded_by.username,
+            }
             for e in pool.entries.select_related("recorded_by")
         ],
         "proposals": list(pool.proposals.values_list("pk", flat=True)),
-    }  # fmt: skip
+    }
 
 
 @router.post("/productions/{production_id}/pools", response={201: PoolOut, **ERRORS})
@@ -88,9 +100,14 @@ def create_pool(request: HttpRequest, production_id: Id, body: PoolIn) -> Status
     production = get_object_or_404(Production.objects.select_related("project"), pk=production_id)
     if not can_view_project(member(request), production.project):
         raise Http404
-    pool = pools.create_pool(production, by=member(request), kind=body.kind,
-                             currency=body.currency, share_bp=body.share_bp,
-                             budget=body.budget)  # fmt: skip
+    pool = pools.create_pool(
+        production,
+        by=member(request),
+        kind=body.kind,
+        currency=body.currency,
+        share_bp=body.share_bp,
+        budget=body.budget,
+    )
     return Status(201, pool_out(pool))
 
 
@@ -105,9 +122,14 @@ def record_entry(request: HttpRequest, pool_id: Id, body: PoolEntryIn) -> Status
     """Record a `revenue` or a `cost` (minor units, in the pool's currency)."""
     pool = pool_for(request, pool_id)
     pools.record_entry(
-        pool, by=member(request), kind=body.kind, amount=body.amount, currency=body.currency,
-        on=body.on, description=body.description,
-    )  # fmt: skip
+        pool,
+        by=member(request),
+        kind=body.kind,
+        amount=body.amount,
+        currency=body.currency,
+        on=body.on,
+        description=body.description,
+    )
     return Status(201, pool_out(pool))
 
 
@@ -142,8 +164,9 @@ def payouts_csv(request: HttpRequest, pool_id: Id, batch: Int64 | None = None) -
 
 @router.post("/payouts/{payout_id}/paid", response={200: dict[str, Any], **ERRORS})
 def mark_paid(request: HttpRequest, payout_id: Id, body: PaidIn) -> dict[str, Any]:
-    payout = get_object_or_404(Payout.objects.select_related("batch__pool__production__project"),
-                               pk=payout_id)  # fmt: skip
+    payout = get_object_or_404(
+        Payout.objects.select_related("batch__pool__production__project"), pk=payout_id
+    )
     ledger.mark_paid(payout, by=member(request), reference=body.reference)
     return {"id": payout.pk, "paid_at": payout.paid_at, "reference": payout.reference}
 
@@ -154,10 +177,13 @@ def my_earnings(request: HttpRequest) -> dict[str, Any]:
     found = ledger.earnings(member(request))
     return {
         "productions": [
-            {"pool_id": r["pool"].pk, "production_id": r["pool"].production_id,
-             "title": r["pool"].production.record.title,
-             **{k: money(r[k], r["pool"].currency) for k in ("proposed", "final", "paid")}}
+            {
+                "pool_id": r["pool"].pk,
+                "production_id": r["pool"].production_id,
+                "title": r["pool"].production.record.title,
+                **{k: money(r[k], r["pool"].currency) for k in ("proposed", "final", "paid")},
+            }
             for r in found["rows"]
         ],
         "totals": {c: {k: money(v, c) for k, v in t.items()} for c, t in found["totals"].items()},
-    }  # fmt: skip
+    }

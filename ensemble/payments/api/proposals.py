@@ -115,17 +115,27 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
     for key in ("manual", "waivers", "exclusions"):  # usernames, as they were given
         adjustments[key] = [{**i, "user": names.get(i["user"])} for i in adjustments[key]]
     return {
-        "id": proposal.pk, "pool_id": proposal.pool_id, "status": proposal.status,
-        "amount": money(proposal.amount, proposal.pool.currency), "revision": revision.number,
-        "adjustments": adjustments, "published_at": proposal.published_at,
-        "window_closes_at": proposal.window_closes_at, "finalized_at": proposal.finalized_at,
-        "early_reason": proposal.early_reason, "records": proposal.record_count,
+        "id": proposal.pk,
+        "pool_id": proposal.pool_id,
+        "status": proposal.status,
+        "amount": money(proposal.amount, proposal.pool.currency),
+        "revision": revision.number,
+        "adjustments": adjustments,
+        "published_at": proposal.published_at,
+        "window_closes_at": proposal.window_closes_at,
+        "finalized_at": proposal.finalized_at,
+        "early_reason": proposal.early_reason,
+        "records": proposal.record_count,
         "revisions": [
-            {"number": r.number, "reason": r.reason, "made_at": r.made_at,
-             "made_by": r.made_by.username}
+            {
+                "number": r.number,
+                "reason": r.reason,
+                "made_at": r.made_at,
+                "made_by": r.made_by.username,
+            }
             for r in proposal.revisions.select_related("made_by")
         ],
-    }  # fmt: skip
+    }
 
 
 @router.post("/pools/{pool_id}/proposals", response={201: ProposalOut, **ERRORS})
@@ -177,8 +187,11 @@ def lines(
     adds up from (records, others' waivers, rounding) and, per record, the path the
     money took from the production."""
     proposal = proposal_for(request, proposal_id)
-    chosen = (proposal.revisions.filter(number=revision).first() if revision
-              else proposals.current(proposal))  # fmt: skip
+    chosen = (
+        proposal.revisions.filter(number=revision).first()
+        if revision
+        else proposals.current(proposal)
+    )
     if chosen is None:
         raise Http404
     ordered = Line.objects.filter(revision=chosen).order_by("-amount", "user_id")
@@ -189,29 +202,52 @@ def lines(
     made = {line.pk: explain.breakdown(line.user_id, result, total, root) for line in rows}
     titles = explain.titles([p.through for b in made.values() for p in b.parts if p.through])
     return [
-        {"user": line.user.username, "name": line.user.name,
-         "amount": money(line.amount, currency), "exact": line.exact, "note": line.note,
-         "parts": [
-             {"kind": p.kind, "record_id": (p.through.record or None) if p.through else None,
-              "exact": proposals.as_text(p.exact), "amount": money(p.minor, currency)}
-             for p in made[line.pk].parts
-         ],
-         "rounding": money(made[line.pk].rounding, currency),
-         "through": [
-             {"record_id": t.record or None, "title": titles.get(t.record, "(added by hand)"),
-              "share": proposals.as_text(t.share), "kept": proposals.as_text(t.kept),
-              "received": proposals.as_text(t.received), "amount": money(p.minor, currency),
-              "path": [{"from_record_id": s.derived, "from_title": titles.get(s.derived, ""),
-                        "to_record_id": s.source, "weight": str(s.weight),
-                        "share": proposals.as_text(s.share)} for s in t.path]}
-             for p in made[line.pk].parts if (t := p.through) is not None
-         ]}
+        {
+            "user": line.user.username,
+            "name": line.user.name,
+            "amount": money(line.amount, currency),
+            "exact": line.exact,
+            "note": line.note,
+            "parts": [
+                {
+                    "kind": p.kind,
+                    "record_id": (p.through.record or None) if p.through else None,
+                    "exact": proposals.as_text(p.exact),
+                    "amount": money(p.minor, currency),
+                }
+                for p in made[line.pk].parts
+            ],
+            "rounding": money(made[line.pk].rounding, currency),
+            "through": [
+                {
+                    "record_id": t.record or None,
+                    "title": titles.get(t.record, "(added by hand)"),
+                    "share": proposals.as_text(t.share),
+                    "kept": proposals.as_text(t.kept),
+                    "received": proposals.as_text(t.received),
+                    "amount": money(p.minor, currency),
+                    "path": [
+                        {
+                            "from_record_id": s.derived,
+                            "from_title": titles.get(s.derived, ""),
+                            "to_record_id": s.source,
+                            "weight": str(s.weight),
+                            "share": proposals.as_text(s.share),
+                        }
+                        for s in t.path
+                    ],
+                }
+                for p in made[line.pk].parts
+                if (t := p.through) is not None
+            ],
+        }
         for line in rows
-    ]  # fmt: skip
+    ]
 
 
-@router.get("/proposals/{proposal_id}/compare", response={200: list[dict[str, Any]], **ERRORS},
-            auth=None)  # fmt: skip
+@router.get(
+    "/proposals/{proposal_id}/compare", response={200: list[dict[str, Any]], **ERRORS}, auth=None
+)
 def compare(request: HttpRequest, proposal_id: Id, a: Int64, b: Int64) -> list[dict[str, Any]]:
     """Person by person, what changed from revision `a` to revision `b`."""
     proposal = proposal_for(request, proposal_id)
@@ -220,8 +256,9 @@ def compare(request: HttpRequest, proposal_id: Id, a: Int64, b: Int64) -> list[d
     return proposals.compare(older, newer)
 
 
-@router.get("/proposals/{proposal_id}/comments", response={200: list[dict[str, Any]], **ERRORS},
-            auth=None)  # fmt: skip
+@router.get(
+    "/proposals/{proposal_id}/comments", response={200: list[dict[str, Any]], **ERRORS}, auth=None
+)
 def list_comments(request: HttpRequest, proposal_id: Id) -> list[dict[str, Any]]:
     proposal = proposal_for(request, proposal_id)
     return [comment_out(c) for c in proposal.comments.select_related("author")]
@@ -232,8 +269,9 @@ def add_comment(request: HttpRequest, proposal_id: Id, body: ProposalCommentIn) 
     """Anyone's word while the window is open; leaders answer with `reply_to`."""
     ratelimit.limit_write(request, "comment")
     proposal = proposal_for(request, proposal_id)
-    reply_to = (Comment.objects.filter(pk=body.reply_to).first()
-                if body.reply_to is not None else None)  # fmt: skip
+    reply_to = (
+        Comment.objects.filter(pk=body.reply_to).first() if body.reply_to is not None else None
+    )
     if body.reply_to is not None and reply_to is None:
         raise Http404
     made = comments.add(proposal, by=member(request), body=body.body, reply_to=reply_to)
@@ -243,24 +281,35 @@ def add_comment(request: HttpRequest, proposal_id: Id, body: ProposalCommentIn) 
 def comment_out(c: Comment) -> dict[str, Any]:
     """A deleted comment keeps its place (replies point to it) without its words."""
     deleted = c.deleted_at is not None
-    return {"id": c.pk, "author": c.author.username, "body": "" if deleted else c.body,
-            "body_html": "" if deleted else c.body_html, "reply_to": c.reply_to_id,
-            "created_at": c.created_at, "edited_at": c.edited_at, "deleted": deleted}  # fmt: skip
+    return {
+        "id": c.pk,
+        "author": c.author.username,
+        "body": "" if deleted else c.body,
+        "body_html": "" if deleted else c.body_html,
+        "reply_to": c.reply_to_id,
+        "created_at": c.created_at,
+        "edited_at": c.edited_at,
+        "deleted": deleted,
+    }
 
 
 def _comment(request: HttpRequest, proposal_id: int, comment_id: int) -> Comment:
     proposal = proposal_for(request, proposal_id)
-    return get_object_or_404(Comment.objects.select_related("author", "proposal"),
-                             pk=comment_id, proposal=proposal)  # fmt: skip
+    return get_object_or_404(
+        Comment.objects.select_related("author", "proposal"), pk=comment_id, proposal=proposal
+    )
 
 
-@router.patch("/proposals/{proposal_id}/comments/{comment_id}",
-              response={200: dict[str, Any], **ERRORS})  # fmt: skip
-def edit_comment(request: HttpRequest, proposal_id: Id, comment_id: Id,
-                 body: CommentEdit) -> dict[str, Any]:  # fmt: skip
+@router.patch(
+    "/proposals/{proposal_id}/comments/{comment_id}", response={200: dict[str, Any], **ERRORS}
+)
+def edit_comment(
+    request: HttpRequest, proposal_id: Id, comment_id: Id, body: CommentEdit
+) -> dict[str, Any]:
     """Reword your comment while the window is open."""
-    edited = comments.edit(_comment(request, proposal_id, comment_id), by=member(request),
-                           body=body.body)  # fmt: skip
+    edited = comments.edit(
+        _comment(request, proposal_id, comment_id), by=member(request), body=body.body
+    )
     return comment_out(edited)
 
 

@@ -39,8 +39,11 @@ def page(proposal: Proposal, *, before: int | None = None) -> tuple[list[Comment
 
 def _require_window(proposal: Proposal) -> None:
     if not proposal.window_open:
-        raise Refused("Comments are taken while the proposal is open for comments.",
-                      status=409, code="window_closed")  # fmt: skip
+        raise Refused(
+            "Comments are taken while the proposal is open for comments.",
+            status=409,
+            code="window_closed",
+        )
 
 
 def _clean(body: str) -> str:
@@ -60,16 +63,22 @@ def add(proposal: Proposal, *, by: User, body: str, reply_to: Comment | None = N
         if reply_to.deleted_at is not None:
             raise Refused("That comment was deleted.", status=410, code="gone")
         if not is_pool_leader(by, proposal.pool):
-            raise Refused("Only the project's leaders answer comments.", status=403,
-                          code="forbidden")  # fmt: skip
+            raise Refused(
+                "Only the project's leaders answer comments.", status=403, code="forbidden"
+            )
     project = proposal.pool.production.project
     # The proposal is as public as its project: tell those named who may see it.
     named = mentioned_in(body, by, lambda user: projects.can_view_project(user, project))
     if named:  # the same budget as community comments' mentions
         ratelimit.hit("mention", f"user:{by.pk}", cost=len(named))
     with transaction.atomic():
-        made = Comment.objects.create(proposal=proposal, author=by, reply_to=reply_to,
-                                      body=body, body_html=render_comment(body))  # fmt: skip
+        made = Comment.objects.create(
+            proposal=proposal,
+            author=by,
+            reply_to=reply_to,
+            body=body,
+            body_html=render_comment(body),
+        )
         notify_many(named, "mentioned", actor=by, about=made, thread=proposal)
         if reply_to is not None and reply_to.author_id not in {by.pk, *(u.pk for u in named)}:
             notify(reply_to.author, "comment_reply", actor=by, about=made, thread=proposal)

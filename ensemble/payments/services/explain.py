@@ -72,11 +72,18 @@ def explain(user_id: int, result: split.Result, root: int) -> list[Through]:
         kept = result.kept.get(key, mpq(0))
         cited = result.edges.get(key, ())
         paid = [s for s, w in cited if w] if key in result.unit else []
-        found.append(Through(record=key, share=share, kept=kept,
-                             received=result.received.get(key, mpq(0)),
-                             path=_main_path(result, key, root), sources=len(paid),
-                             cited=len(cited),
-                             sharers=int(kept / share) if share else 1))  # fmt: skip
+        found.append(
+            Through(
+                record=key,
+                share=share,
+                kept=kept,
+                received=result.received.get(key, mpq(0)),
+                path=_main_path(result, key, root),
+                sources=len(paid),
+                cited=len(cited),
+                sharers=int(kept / share) if share else 1,
+            )
+        )
     return sorted(found, key=lambda t: (-t.share, t.record))
 
 

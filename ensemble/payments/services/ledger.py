@@ -49,11 +49,15 @@ def make_batch(pool: Pool, *, by: User) -> PayoutBatch:
         Pool.objects.select_for_update().filter(pk=pool.pk).first()  # one batch at a time
         due = {p: a for p, a in owed(pool).items() if a >= minimum}
         if not due:
-            raise Refused("Nobody is owed the minimum payout from this pool yet.", status=409,
-                          code="nothing_due")  # fmt: skip
+            raise Refused(
+                "Nobody is owed the minimum payout from this pool yet.",
+                status=409,
+                code="nothing_due",
+            )
         number = (pool.batches.aggregate(n=Max("number"))["n"] or 0) + 1
-        batch = PayoutBatch.objects.create(pool=pool, number=number, currency=pool.currency,
-                                           created_by=by)  # fmt: skip
+        batch = PayoutBatch.objects.create(
+            pool=pool, number=number, currency=pool.currency, created_by=by
+        )
         Payout.objects.bulk_create(
             Payout(batch=batch, user_id=p, amount=a, currency=pool.currency)
             for p, a in sorted(due.items())
@@ -85,9 +89,17 @@ def batch_csv(batch: PayoutBatch) -> str:
     rows = batch.payouts.select_related("user").order_by("user_id")
     for payout in rows:
         user = payout.user
-        writer.writerow([f"{batch.pool_id}-{batch.number}", user.username, user.name, user.email,
-                         plain_amount(payout.amount, payout.currency), payout.currency,
-                         payout.amount])  # fmt: skip
+        writer.writerow(
+            [
+                f"{batch.pool_id}-{batch.number}",
+                user.username,
+                user.name,
+                user.email,
+                plain_amount(payout.amount, payout.currency),
+                payout.currency,
+                payout.amount,
+            ]
+        )
     return out.getvalue()
 
 

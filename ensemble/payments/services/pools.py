@@ -19,8 +19,26 @@ from ensemble.records.services import checked_text
 
 # The ISO 4217 codes pools may use, with their minor units; others are refused rather
 # than guessed. The places come from the same table the formatter shows money with.
-ACCEPTED = ("EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN",
-            "CZK", "BRL", "MXN", "INR", "ZAR", "JPY", "KRW")  # fmt: skip
+ACCEPTED = (
+    "EUR",
+    "USD",
+    "GBP",
+    "CHF",
+    "CAD",
+    "AUD",
+    "NZD",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
+    "CZK",
+    "BRL",
+    "MXN",
+    "INR",
+    "ZAR",
+    "JPY",
+    "KRW",
+)
 CURRENCIES = {code: minor_digits(code) for code in ACCEPTED}
 MAX_AMOUNT = 10**15  # minor units: ten trillion euros; more is a typo
 
@@ -68,16 +86,21 @@ def create_pool(
     currency = clean_currency(currency)
     if kind == Pool.Kind.PROFIT_SHARE:
         if not 0 < share_bp <= 10_000:
-            raise Refused("The contributors' share is above 0 % and at most 100 %.",
-                          field="share_bp")  # fmt: skip
+            raise Refused(
+                "The contributors' share is above 0 % and at most 100 %.", field="share_bp"
+            )
         budget = 0
     else:
         budget = clean_amount(budget, field="budget")
         share_bp = 10_000
     return Pool.objects.create(
-        production=production, kind=kind, currency=currency, share_bp=share_bp,
-        budget=budget, created_by=by,
-    )  # fmt: skip
+        production=production,
+        kind=kind,
+        currency=currency,
+        share_bp=share_bp,
+        budget=budget,
+        created_by=by,
+    )
 
 
 def record_entry(
@@ -102,15 +125,20 @@ def record_entry(
         )
     amount = clean_amount(amount)
     if clean_currency(currency) != pool.currency:
-        raise Refused(f"This pool is in {pool.currency}; record amounts in {pool.currency}.",
-                      field="currency", code="wrong_currency")  # fmt: skip
-    description = checked_text((description or "").strip(), field="description",
-                               label="description")  # fmt: skip
+        raise Refused(
+            f"This pool is in {pool.currency}; record amounts in {pool.currency}.",
+            field="currency",
+            code="wrong_currency",
+        )
+    description = checked_text(
+        (description or "").strip(), field="description", label="description"
+    )
     if not description or len(description) > 300:
         raise Refused("Describe the entry in 1 to 300 characters.", field="description")
     with transaction.atomic():
-        return PoolEntry.objects.create(pool=pool, kind=kind, amount=amount, on=on,
-                                        description=description, recorded_by=by)  # fmt: skip
+        return PoolEntry.objects.create(
+            pool=pool, kind=kind, amount=amount, on=on, description=description, recorded_by=by
+        )
 
 
 @dataclass(frozen=True)

@@ -107,8 +107,11 @@ def _compute(proposal: Proposal, adjustments: dict[str, Any], *, by: User, reaso
         strangers = {i["user"] for i in adjustments[key]} - set(result.by_record)
         if strangers:
             name = User.objects.filter(pk=min(strangers)).values_list("username", flat=True)[0]
-            raise Refused(f"@{name} has no share in this proposal to waive or exclude.",
-                          field=key, code="not_in_split")  # fmt: skip
+            raise Refused(
+                f"@{name} has no share in this proposal to waive or exclude.",
+                field=key,
+                code="not_in_split",
+            )
     number = (
         proposal.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
@@ -140,9 +143,12 @@ def make_proposal(pool: Pool, *, by: User) -> Proposal:
             frozen = snapshot.take(pool.production.record_id)
             text = json.dumps(frozen, separators=(",", ":"))
             proposal = Proposal.objects.create(
-                pool=pool, amount=available, snapshot_json=text,
-                record_count=len(frozen["records"]), created_by=by,
-            )  # fmt: skip
+                pool=pool,
+                amount=available,
+                snapshot_json=text,
+                record_count=len(frozen["records"]),
+                created_by=by,
+            )
             _compute(proposal, defaults(pool), by=by, reason="Computed from the lineage.")
     return proposal
 
@@ -192,8 +198,9 @@ def _reason(value: Any, field: str) -> str:
 
 def _basis_points(value: Any, field: str, *, low: int = 0, high: int = 10_000) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise Refused(f"{field} is a whole number of basis points from {low} to {high}.",
-                      field=field)  # fmt: skip
+        raise Refused(
+            f"{field} is a whole number of basis points from {low} to {high}.", field=field
+        )
     return value
 
 
@@ -212,16 +219,19 @@ def cleaned(proposal: Proposal, changes: dict[str, Any]) -> dict[str, Any]:
         weights = dict(adjustments["weights"])
         for key, weight in dict(changes["weights"]).items():
             if key not in edges:
-                raise Refused(f"“{key}” is not an edge of this lineage (derived-source).",
-                              field="weights")  # fmt: skip
+                raise Refused(
+                    f"“{key}” is not an edge of this lineage (derived-source).", field="weights"
+                )
             weights[key] = _basis_points(weight, "weights", high=1_000)
         adjustments["weights"] = weights
     for key in LIST_KEYS:
         if key in changes:
             items = []
             for item in changes[key] or []:
-                entry = {"user": _person(item.get("user"), key),
-                         "reason": _reason(item.get("reason"), key)}  # fmt: skip
+                entry = {
+                    "user": _person(item.get("user"), key),
+                    "reason": _reason(item.get("reason"), key),
+                }
                 if key == "manual":
                     entry["bp"] = _basis_points(item.get("bp"), "manual", low=1, high=9_999)
                 items.append(entry)
@@ -249,16 +259,20 @@ def publish(proposal: Proposal, *, by: User) -> Proposal:
     """Open the comment window; everyone in the split is told."""
     require_pool_leader(by, proposal.pool, what="publish payment proposals")
     if proposal.status != Proposal.Status.DRAFT:
-        raise Refused(f"This proposal is already {proposal.get_status_display().lower()}.",
-                      status=409, code="not_draft")  # fmt: skip
+        raise Refused(
+            f"This proposal is already {proposal.get_status_display().lower()}.",
+            status=409,
+            code="not_draft",
+        )
     now = timezone.now()
     with transaction.atomic():
         proposal.status = Proposal.Status.PUBLISHED
         proposal.published_at = now
         proposal.window_closes_at = now + timedelta(seconds=settings.PAYMENT_COMMENT_SECONDS)
         proposal.save(update_fields=["status", "published_at", "window_closes_at"])
-        notify_many(_everyone_in(current(proposal)), "payment_proposal_published",
-                    actor=by, about=proposal)  # fmt: skip
+        notify_many(
+            _everyone_in(current(proposal)), "payment_proposal_published", actor=by, about=proposal
+        )
     return proposal
 
 
@@ -271,8 +285,11 @@ def finalize(proposal: Proposal, *, by: User, reason: str = "") -> Proposal:
     if proposal.status == Proposal.Status.FINAL:
         raise Refused("This proposal is final already.", status=409, code="final")
     if proposal.status != Proposal.Status.PUBLISHED:
-        raise Refused("Publish the proposal first: everyone in it gets a say.", status=409,
-                      code="not_published")  # fmt: skip
+        raise Refused(
+            "Publish the proposal first: everyone in it gets a say.",
+            status=409,
+            code="not_published",
+        )
     early = proposal.window_open
     if early:
         if not is_admin(by):
@@ -297,18 +314,25 @@ def finalize(proposal: Proposal, *, by: User, reason: str = "") -> Proposal:
         revision = current(proposal)
         paying = list(revision.lines.filter(amount__gt=0))
         LedgerEntry.objects.bulk_create(
-            [LedgerEntry(pool=pool, proposal=proposal, user_id=line.user_id, amount=line.amount,
-                         currency=pool.currency) for line in paying],
+            [
+                LedgerEntry(
+                    pool=pool,
+                    proposal=proposal,
+                    user_id=line.user_id,
+                    amount=line.amount,
+                    currency=pool.currency,
+                )
+                for line in paying
+            ],
             batch_size=2_000,
-        )  # fmt: skip
+        )
         Pool.objects.filter(pk=pool.pk).update(distributed=pool.distributed + proposal.amount)
         proposal.status = Proposal.Status.FINAL
         proposal.finalized_at = timezone.now()
         proposal.finalized_by = by
         proposal.early_reason = reason if early else ""
         proposal.save(update_fields=["status", "finalized_at", "finalized_by", "early_reason"])
-        notify_many(_everyone_in(revision), "payment_proposal_finalized", actor=by,
-                    about=proposal)  # fmt: skip
+        notify_many(_everyone_in(revision), "payment_proposal_finalized", actor=by, about=proposal)
     return proposal
 
 
@@ -320,8 +344,12 @@ def compare(older: Revision, newer: Revision) -> list[dict[str, Any]]:
     after = dict(newer.lines.values_list("user_id", "amount"))
     names = dict(User.objects.filter(pk__in=set(before) | set(after)).values_list("pk", "username"))
     rows = [
-        {"user": names[p], "before": before.get(p, 0), "after": after.get(p, 0),
-         "change": after.get(p, 0) - before.get(p, 0)}
+        {
+            "user": names[p],
+            "before": before.get(p, 0),
+            "after": after.get(p, 0),
+            "change": after.get(p, 0) - before.get(p, 0),
+        }
         for p in set(before) | set(after)
-    ]  # fmt: skip
+    ]
     return sorted(rows, key=lambda r: (-abs(r["change"]), r["user"]))

@@ -25,20 +25,40 @@ def patch_json(client, path, data):
 
 def test_the_money_flow_through_the_api(alice_client, bob, carol, story, settings):
     settings.PAYMENT_COMMENT_SECONDS = 0
-    made = post_json(alice_client, f"/api/v1/productions/{story.production.pk}/pools",
-                     {"kind": "profit_share", "currency": "EUR"})  # fmt: skip
+    made = post_json(
+        alice_client,
+        f"/api/v1/productions/{story.production.pk}/pools",
+        {"kind": "profit_share", "currency": "EUR"},
+    )
     assert made.status_code == 201, made.content
     pool = made.json()["id"]
-    entry = post_json(alice_client, f"/api/v1/pools/{pool}/entries",
-                      {"kind": "revenue", "amount": 10_001, "currency": "EUR", "on": "2026-11-27",
-                       "description": "Streaming"})  # fmt: skip
-    assert entry.json()["available"] == {"minor_units": 5_000, "amount": "50.00",
-                                         "currency": "EUR", "display": "€50.00"}  # fmt: skip
+    entry = post_json(
+        alice_client,
+        f"/api/v1/pools/{pool}/entries",
+        {
+            "kind": "revenue",
+            "amount": 10_001,
+            "currency": "EUR",
+            "on": "2026-11-27",
+            "description": "Streaming",
+        },
+    )
+    assert entry.json()["available"] == {
+        "minor_units": 5_000,
+        "amount": "50.00",
+        "currency": "EUR",
+        "display": "€50.00",
+    }
     proposal = post_json(alice_client, f"/api/v1/pools/{pool}/proposals", {}).json()
     assert Client().get(f"/api/v1/proposals/{proposal['id']}").status_code == 404  # a draft
-    revised = patch_json(alice_client, f"/api/v1/proposals/{proposal['id']}", {
-        "waivers": [{"user": "bob", "reason": "Bob gives his part to the script."}],
-        "reason": "Bob asked."})  # fmt: skip
+    revised = patch_json(
+        alice_client,
+        f"/api/v1/proposals/{proposal['id']}",
+        {
+            "waivers": [{"user": "bob", "reason": "Bob gives his part to the script."}],
+            "reason": "Bob asked.",
+        },
+    )
     assert revised.status_code == 200, revised.content
     assert revised.json()["revision"] == 2
     assert revised.json()["adjustments"]["waivers"][0]["user"] == "bob"
@@ -61,8 +81,9 @@ def test_the_money_flow_through_the_api(alice_client, bob, carol, story, setting
     assert {c["user"]: c["change"] for c in compare} == {"bob": -1_250, "carol": 1_250}
     done = post_json(alice_client, f"/api/v1/proposals/{proposal['id']}/finalize", {})
     assert done.json()["status"] == "final"
-    assert_error(post_json(alice_client, f"/api/v1/proposals/{proposal['id']}/finalize", {}),
-                 409, "final")  # fmt: skip
+    assert_error(
+        post_json(alice_client, f"/api/v1/proposals/{proposal['id']}/finalize", {}), 409, "final"
+    )
     batch = post_json(alice_client, f"/api/v1/pools/{pool}/payouts", {})
     assert batch.status_code == 201
     csv = alice_client.get(f"/api/v1/pools/{pool}/payouts.csv")
@@ -82,15 +103,32 @@ def test_bad_requests_in_the_error_shape(alice_client, carol, story):
         post_json(alice_client, base, {"kind": "profit_share", "currency": "ZZZ"}), 422, "invalid"
     )
     pool = post_json(alice_client, base, {"kind": "profit_share", "currency": "EUR"}).json()["id"]
-    entry = {"kind": "revenue", "amount": 5, "currency": "EUR", "on": "2026-11-27",
-             "description": "x"}  # fmt: skip
+    entry = {
+        "kind": "revenue",
+        "amount": 5,
+        "currency": "EUR",
+        "on": "2026-11-27",
+        "description": "x",
+    }
     for change, code in (({"amount": -1}, "invalid"), ({"currency": "USD"}, "wrong_currency")):
         response = post_json(alice_client, f"/api/v1/pools/{pool}/entries", entry | change)
         assert_error(response, 422, code)
     assert_error(post_json(alice_client, f"/api/v1/pools/{pool}/proposals", {}), 409, "empty")
     outsider = Client()
     outsider.force_login(carol)
-    assert_error(post_json(outsider, f"/api/v1/pools/{pool}/entries",
-                           {"kind": "revenue", "amount": 5, "currency": "EUR",
-                            "on": "2026-11-27", "description": "x"}), 403, "forbidden")  # fmt: skip
+    assert_error(
+        post_json(
+            outsider,
+            f"/api/v1/pools/{pool}/entries",
+            {
+                "kind": "revenue",
+                "amount": 5,
+                "currency": "EUR",
+                "on": "2026-11-27",
+                "description": "x",
+            },
+        ),
+        403,
+        "forbidden",
+    )
     assert outsider.get(f"/api/v1/pools/{pool}/payouts.csv").status_code == 403

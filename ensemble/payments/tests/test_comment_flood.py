@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def proposal(alice, bob, carol):
     story = released_production(alice, bob, carol)
-    pool = pools.create_pool(story.production, by=alice, kind=Pool.Kind.FIXED_BUDGET,
-                             currency="EUR", budget=40_000)  # fmt: skip
+    pool = pools.create_pool(
+        story.production, by=alice, kind=Pool.Kind.FIXED_BUDGET, currency="EUR", budget=40_000
+    )
     made = proposals.make_proposal(pool, by=alice)
     proposals.publish(made, by=alice)
     return made

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pool(alice, bob, carol):
     story = released_production(alice, bob, carol)
-    made = pools.create_pool(story.production, by=alice, kind=Pool.Kind.FIXED_BUDGET,
-                             currency="EUR", budget=40_000)  # fmt: skip
+    made = pools.create_pool(
+        story.production, by=alice, kind=Pool.Kind.FIXED_BUDGET, currency="EUR", budget=40_000
+    )
     return made
 
 
@@ -109,25 +110,31 @@ def test_editing_and_deleting_from_the_page_and_the_api(alice, carol, proposal, 
     answer = leader.patch(api, json.dumps({"body": "Mine now"}), content_type="application/json")
     assert answer.status_code == 403
     assert answer.json()["code"] == "forbidden"
-    answer = client.patch(api, json.dumps({"body": "Third thoughts"}),
-                          content_type="application/json")  # fmt: skip
+    answer = client.patch(
+        api, json.dumps({"body": "Third thoughts"}), content_type="application/json"
+    )
     assert answer.status_code == 200, answer.content
     assert answer.json()["edited_at"] is not None
-    assert client.patch(api, json.dumps({"body": ""}),
-                        content_type="application/json").status_code == 422  # fmt: skip
+    assert (
+        client.patch(api, json.dumps({"body": ""}), content_type="application/json").status_code
+        == 422
+    )
     assert Client().delete(api).status_code == 401
     assert client.delete(api).status_code == 204
     listed = Client().get(f"/api/v1/proposals/{proposal.pk}/comments").json()
     assert listed[0]["deleted"] is True
     assert listed[0]["body"] == ""
     story = released_production(alice, make_user("bea"), carol)
-    other_pool = pools.create_pool(story.production, by=alice, kind=Pool.Kind.FIXED_BUDGET,
-                                   currency="EUR", budget=10_000)  # fmt: skip
+    other_pool = pools.create_pool(
+        story.production, by=alice, kind=Pool.Kind.FIXED_BUDGET, currency="EUR", budget=10_000
+    )
     second = proposals.make_proposal(other_pool, by=alice)
     proposals.publish(second, by=alice)
     other = comments.add(proposal, by=carol, body="On the first proposal")
     wrong = f"/api/v1/proposals/{second.pk}/comments/{other.pk}"  # a real proposal, not its
     assert client.delete(wrong).status_code == 404
-    assert client.post(f"/proposals/{second.pk}/comments/{other.pk}",
-                       {"delete": "1"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(f"/proposals/{second.pk}/comments/{other.pk}", {"delete": "1"}).status_code
+        == 404
+    )
     assert Comment.objects.get(pk=other.pk).deleted_at is None

@@ -20,10 +20,15 @@ def proposals(draw):
     people = sorted({p for ps in base.creators.values() for p in ps})
     waived = draw(st.frozensets(st.sampled_from(people), max_size=len(people) - 1))
     manual = draw(st.dictionaries(st.integers(50, 52), st.integers(1, 2_000), max_size=2))
-    return Inputs(root=1, edges=base.edges, creators=base.creators,
-                  pass_through=base.pass_through, editor_share=base.editor_share,
-                  manual={p: Fraction(bp, 10_000) for p, bp in manual.items()},
-                  waived=waived)  # fmt: skip
+    return Inputs(
+        root=1,
+        edges=base.edges,
+        creators=base.creators,
+        pass_through=base.pass_through,
+        editor_share=base.editor_share,
+        manual={p: Fraction(bp, 10_000) for p, bp in manual.items()},
+        waived=waived,
+    )
 
 
 @PROPERTY
@@ -50,8 +55,12 @@ def test_the_explained_parts_of_every_line_sum_exactly_to_the_line(inputs, pool)
 
 def test_a_waiver_shows_on_the_lines_that_receive_it():
     # The film (by 1) uses A (by 2) and B (by 3); 3 waives, so 2 gets B's half too.
-    inputs = Inputs(root=1, edges={1: [(2, 1), (3, 1)]}, creators={1: [1], 2: [2], 3: [3]},
-                    waived=frozenset({3}))  # fmt: skip
+    inputs = Inputs(
+        root=1,
+        edges={1: [(2, 1), (3, 1)]},
+        creators={1: [1], 2: [2], 3: [3]},
+        waived=frozenset({3}),
+    )
     result = split(inputs, 64_349)
     mine = breakdown(2, result, 64_349, 1)
     # 32,174.5 each way: the half unit goes to the first part, so they add up.
@@ -64,8 +73,9 @@ def test_a_waiver_shows_on_the_lines_that_receive_it():
 
 
 def test_the_rounding_is_a_part_of_its_own():
-    inputs = Inputs(root=1, edges={1: [(2, 1), (3, 1), (4, 1)]},
-                    creators={1: [1], 2: [2], 3: [3], 4: [4]})  # fmt: skip
+    inputs = Inputs(
+        root=1, edges={1: [(2, 1), (3, 1), (4, 1)]}, creators={1: [1], 2: [2], 3: [3], 4: [4]}
+    )
     result = split(inputs, 100)
     first = breakdown(2, result, 100, 1)
     assert ([p.minor for p in first.parts], first.rounding, first.amount) == ([33], 1, 34)
@@ -74,8 +84,9 @@ def test_the_rounding_is_a_part_of_its_own():
 
 def test_a_record_that_passes_money_on_says_so():
     # The character (2) uses a sketch (4); the prop (3) uses nothing: it keeps it all.
-    inputs = Inputs(root=1, edges={1: [(2, 1), (3, 1)], 2: [(4, 1)]},
-                    creators={1: [1], 2: [2], 3: [3], 4: [4]})  # fmt: skip
+    inputs = Inputs(
+        root=1, edges={1: [(2, 1), (3, 1)], 2: [(4, 1)]}, creators={1: [1], 2: [2], 3: [3], 4: [4]}
+    )
     result = split(inputs, 1_000)
     character = breakdown(2, result, 1_000, 1).parts[0].through
     prop = breakdown(3, result, 1_000, 1).parts[0].through

@@ -43,10 +43,18 @@ def paid(alice, bob, carol, settings, django_capture_on_commit_callbacks):
     settings.PAYMENT_COMMENT_SECONDS = 0
     story = released_production(alice, bob, carol)
     pool = pools.create_pool(story.production, by=alice, kind="profit_share", currency="EUR")
-    pools.record_entry(pool, by=alice, kind="revenue", amount=123_457, currency="EUR", on=TODAY,
-                       description="Streaming licence")  # fmt: skip
-    pools.record_entry(pool, by=alice, kind="cost", amount=4_321, currency="EUR", on=TODAY,
-                       description="Subtitles")  # fmt: skip
+    pools.record_entry(
+        pool,
+        by=alice,
+        kind="revenue",
+        amount=123_457,
+        currency="EUR",
+        on=TODAY,
+        description="Streaming licence",
+    )
+    pools.record_entry(
+        pool, by=alice, kind="cost", amount=4_321, currency="EUR", on=TODAY, description="Subtitles"
+    )
     proposal = proposals.make_proposal(pool, by=alice)
     proposals.revise(proposal, by=alice, changes={"waivers": [{"user": "bob", "reason": "Gift."}]})
     proposals.publish(proposal, by=alice)
@@ -55,9 +63,15 @@ def paid(alice, bob, carol, settings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         ledger.mark_paid(batch.payouts.get(user=carol), by=alice, reference="SEPA 1")
     balance = pools.balance(pool)
-    amounts = {123_457, 4_321, balance.contributors, balance.distributed, proposal.amount,
-               *proposal.revisions.values_list("lines__amount", flat=True),
-               *batch.payouts.values_list("amount", flat=True)}  # fmt: skip
+    amounts = {
+        123_457,
+        4_321,
+        balance.contributors,
+        balance.distributed,
+        proposal.amount,
+        *proposal.revisions.values_list("lines__amount", flat=True),
+        *batch.payouts.values_list("amount", flat=True),
+    }
     return story, pool, proposal, {a for a in amounts if a and a >= 100}
 
 

@@ -22,9 +22,15 @@ def test_the_whole_flow_from_the_pages(alice, bob, carol, client, story, setting
     client.force_login(alice)
     slug = story.project.slug
     assert f"/projects/{slug}/payments" in client.get(f"/projects/{slug}/").content.decode()
-    response = client.post(f"/projects/{slug}/payments", {
-        "production": story.production.pk, "kind": "profit_share", "currency": "eur",
-        "share_percent": "50"})  # fmt: skip
+    response = client.post(
+        f"/projects/{slug}/payments",
+        {
+            "production": story.production.pk,
+            "kind": "profit_share",
+            "currency": "eur",
+            "share_percent": "50",
+        },
+    )
     pool = Pool.objects.get()
     assert response["Location"] == f"/pools/{pool.pk}"
     sale = {"kind": "revenue", "amount": "800.00", "on": "2026-11-27", "description": "Sales"}
@@ -40,8 +46,10 @@ def test_the_whole_flow_from_the_pages(alice, bob, carol, client, story, setting
     assert "The script" in page
     assert "Reached through" in page
     assert Client().get(f"/proposals/{proposal.pk}").status_code == 404  # a draft
-    client.post(f"/proposals/{proposal.pk}/adjust", {"action": "waive", "user": "bob",
-                                                     "reason": "He asked to."})  # fmt: skip
+    client.post(
+        f"/proposals/{proposal.pk}/adjust",
+        {"action": "waive", "user": "bob", "reason": "He asked to."},
+    )
     assert proposal.revisions.count() == 2
     client.post(f"/proposals/{proposal.pk}/publish")
     other = Client()
@@ -62,9 +70,15 @@ def test_the_whole_flow_from_the_pages(alice, bob, carol, client, story, setting
 
 def test_strangers_cannot_act_and_drafts_stay_hidden(alice, carol, client, story):
     client.force_login(alice)
-    client.post(f"/projects/{story.project.slug}/payments", {
-        "production": story.production.pk, "kind": "fixed_budget", "currency": "EUR",
-        "budget": "100"})  # fmt: skip
+    client.post(
+        f"/projects/{story.project.slug}/payments",
+        {
+            "production": story.production.pk,
+            "kind": "fixed_budget",
+            "currency": "EUR",
+            "budget": "100",
+        },
+    )
     pool = Pool.objects.get()
     assert pool.budget == 10_000
     client.post(f"/pools/{pool.pk}/proposals")
@@ -89,8 +103,9 @@ def _proposal_with(alice, story, extra):
     for n in range(extra):
         person = make_user(f"fan{extra}x{n}")
         lineage.add_source(story.film, bare_record(person, kind="image"), by=alice, note="Used.")
-    pool = pools.create_pool(story.production, by=alice, kind="fixed_budget", currency="EUR",
-                             budget=1_000_000 + extra)  # fmt: skip
+    pool = pools.create_pool(
+        story.production, by=alice, kind="fixed_budget", currency="EUR", budget=1_000_000 + extra
+    )
     return proposals.make_proposal(pool, by=alice)
 
 
@@ -118,8 +133,9 @@ def test_the_proposal_says_what_was_left_at_its_default_and_each_line_adds_up(
 
     muse = bare_record(carol, kind="text", title="A muse")
     lineage.add_source(story.film, muse, by=alice, note="What set it off.", kind="inspired_by")
-    pool = pools.create_pool(story.production, by=alice, kind="fixed_budget", currency="EUR",
-                             budget=64_349)  # fmt: skip
+    pool = pools.create_pool(
+        story.production, by=alice, kind="fixed_budget", currency="EUR", budget=64_349
+    )
     proposal = proposals.make_proposal(pool, by=alice)
     proposals.revise(proposal, by=alice, changes={"waivers": [{"user": "bob", "reason": "Gift."}]})
     client.force_login(alice)

@@ -28,10 +28,24 @@ def story(alice, bob, carol):
 @pytest.fixture
 def pool(alice, story):
     pool = pools.create_pool(story.production, by=alice, kind="profit_share", currency="EUR")
-    pools.record_entry(pool, by=alice, kind="revenue", amount=100_000, currency="EUR", on=TODAY,
-                       description="Festival screening fees")  # fmt: skip
-    pools.record_entry(pool, by=alice, kind="cost", amount=20_000, currency="eur", on=TODAY,
-                       description="Subtitles")  # fmt: skip
+    pools.record_entry(
+        pool,
+        by=alice,
+        kind="revenue",
+        amount=100_000,
+        currency="EUR",
+        on=TODAY,
+        description="Festival screening fees",
+    )
+    pools.record_entry(
+        pool,
+        by=alice,
+        kind="cost",
+        amount=20_000,
+        currency="eur",
+        on=TODAY,
+        description="Subtitles",
+    )
     return pool
 
 
@@ -66,15 +80,23 @@ def test_revisions_adjust_weights_editor_share_manual_lines_and_waivers(
 ):
     proposal = proposals.make_proposal(pool, by=alice)
     edge = f"{story.film.pk}-{story.drawing.pk}"
-    proposals.revise(proposal, by=alice, changes={"weights": {edge: 3}, "editor_share_bp": 1_000},
-                     reason="The drawing is most of the film.")  # fmt: skip
+    proposals.revise(
+        proposal,
+        by=alice,
+        changes={"weights": {edge: 3}, "editor_share_bp": 1_000},
+        reason="The drawing is most of the film.",
+    )
     second = lines(proposal)
     assert second["alice"] == 4_000  # the editor share
     assert sum(second.values()) == 40_000
-    proposals.revise(proposal, by=alice, changes={
-        "manual": [{"user": "mod", "bp": 500, "reason": "Lent the camera."}],
-        "waivers": [{"user": "alice", "reason": "The founder waives her cut."}],
-    })  # fmt: skip
+    proposals.revise(
+        proposal,
+        by=alice,
+        changes={
+            "manual": [{"user": "mod", "bp": 500, "reason": "Lent the camera."}],
+            "waivers": [{"user": "alice", "reason": "The founder waives her cut."}],
+        },
+    )
     third = lines(proposal)
     assert third["alice"] == 0
     assert third["mod"] == 2_210  # 5 % off the top, then its part of Alice's waiver
@@ -130,7 +152,9 @@ def test_finalizing_writes_the_ledger_once_after_the_window(alice, bob, mod, poo
     refused("window_closed", proposals.revise, proposal, by=alice, changes={"editor_share_bp": 1})
     proposals.finalize(proposal, by=alice)
     assert dict(LedgerEntry.objects.values_list("user__username", "amount")) == {
-        "bob": 10_000, "carol": 30_000}  # fmt: skip
+        "bob": 10_000,
+        "carol": 30_000,
+    }
     assert sum(LedgerEntry.objects.values_list("amount", flat=True)) == proposal.amount
     refused("final", proposals.finalize, proposal, by=alice)
     refused("final", proposals.revise, proposal, by=alice, changes={"editor_share_bp": 1})
@@ -150,14 +174,47 @@ def test_an_admin_may_finalize_early_with_the_reason_on_the_record(alice, mod, p
 def test_bad_amounts_currencies_and_strangers_change_nothing(alice, carol, story, pool):
     before = PoolEntry.objects.count()
     for amount in (0, -5, 1.5, True, 10**16):
-        refused("amount", pools.record_entry, pool, by=alice, kind="revenue", amount=amount,
-                currency="EUR", on=TODAY, description="x")  # fmt: skip
-    refused("wrong_currency", pools.record_entry, pool, by=alice, kind="revenue", amount=5,
-            currency="USD", on=TODAY, description="x")  # fmt: skip
-    refused("currency", pools.create_pool, story.production, by=alice, kind="profit_share",
-            currency="XXX")  # fmt: skip
-    refused("forbidden", pools.record_entry, pool, by=carol, kind="revenue", amount=5,
-            currency="EUR", on=TODAY, description="x")  # fmt: skip
+        refused(
+            "amount",
+            pools.record_entry,
+            pool,
+            by=alice,
+            kind="revenue",
+            amount=amount,
+            currency="EUR",
+            on=TODAY,
+            description="x",
+        )
+    refused(
+        "wrong_currency",
+        pools.record_entry,
+        pool,
+        by=alice,
+        kind="revenue",
+        amount=5,
+        currency="USD",
+        on=TODAY,
+        description="x",
+    )
+    refused(
+        "currency",
+        pools.create_pool,
+        story.production,
+        by=alice,
+        kind="profit_share",
+        currency="XXX",
+    )
+    refused(
+        "forbidden",
+        pools.record_entry,
+        pool,
+        by=carol,
+        kind="revenue",
+        amount=5,
+        currency="EUR",
+        on=TODAY,
+        description="x",
+    )
     refused("forbidden", proposals.make_proposal, pool, by=carol)
     assert PoolEntry.objects.count() == before
     assert not Proposal.objects.exists()
@@ -169,8 +226,15 @@ def test_a_proposal_for_an_unreleased_production_is_refused(alice):
     project = make_project(alice)
     film = bare_record(alice, kind="video")
     production, _ = productions.make_production(project, by=alice, record=film)
-    refused("not_released", pools.create_pool, production, by=alice, kind="fixed_budget",
-            currency="EUR", budget=1000)  # fmt: skip
+    refused(
+        "not_released",
+        pools.create_pool,
+        production,
+        by=alice,
+        kind="fixed_budget",
+        currency="EUR",
+        budget=1000,
+    )
 
 
 def test_bad_adjustments_are_refused_and_keep_the_revision(alice, mod, pool):
@@ -194,20 +258,37 @@ def test_bad_adjustments_are_refused_and_keep_the_revision(alice, mod, pool):
 def test_one_open_proposal_per_pool_and_an_empty_pool_has_nothing_to_split(alice, story):
     empty = pools.create_pool(story.production, by=alice, kind="profit_share", currency="EUR")
     refused("empty", proposals.make_proposal, empty, by=alice)
-    budget = pools.create_pool(story.production, by=alice, kind="fixed_budget", currency="EUR",
-                               budget=5_000)  # fmt: skip
+    budget = pools.create_pool(
+        story.production, by=alice, kind="fixed_budget", currency="EUR", budget=5_000
+    )
     proposals.make_proposal(budget, by=alice)
     refused("proposal_open", proposals.make_proposal, budget, by=alice)
-    refused("fixed_budget", pools.record_entry, budget, by=alice, kind="revenue", amount=5,
-            currency="EUR", on=TODAY, description="x")  # fmt: skip
+    refused(
+        "fixed_budget",
+        pools.record_entry,
+        budget,
+        by=alice,
+        kind="revenue",
+        amount=5,
+        currency="EUR",
+        on=TODAY,
+        description="x",
+    )
 
 
 def test_finalizing_refuses_a_pool_that_shrank_since(alice, pool):
     proposal = proposals.publish(proposals.make_proposal(pool, by=alice), by=alice)
     Proposal.objects.filter(pk=proposal.pk).update(window_closes_at=timezone.now())
     proposal.refresh_from_db()
-    pools.record_entry(pool, by=alice, kind="cost", amount=50_000, currency="EUR", on=TODAY,
-                       description="A late invoice")  # fmt: skip
+    pools.record_entry(
+        pool,
+        by=alice,
+        kind="cost",
+        amount=50_000,
+        currency="EUR",
+        on=TODAY,
+        description="A late invoice",
+    )
     refused("pool_short", proposals.finalize, proposal, by=alice)
     assert not LedgerEntry.objects.exists()
 
@@ -242,8 +323,10 @@ def test_the_earnings_of_a_member(alice, bob, pool, settings):
     assert [(r["final"], r["paid"]) for r in mine["rows"]] == [(10_000, 10_000)]
     assert mine["totals"]["EUR"]["final"] == 10_000
     exported = ledger.earnings_csv(bob).splitlines()
-    assert exported[0] == ("production,currency,proposed,final,paid,"
-                           "proposed_minor_units,final_minor_units,paid_minor_units")  # fmt: skip
+    assert exported[0] == (
+        "production,currency,proposed,final,paid,"
+        "proposed_minor_units,final_minor_units,paid_minor_units"
+    )
     assert exported[1] == "The film,EUR,0.00,100.00,100.00,0,10000,10000"
 
 

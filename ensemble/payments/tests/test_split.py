@@ -20,8 +20,11 @@ def test_a_production_without_sources_keeps_everything():
 
 def test_the_worked_example_of_the_design():
     # P (by 10) uses A (by 20) and B (by 30) equally; A uses C (by 40).
-    inputs = Inputs(root=1, edges={1: [(2, 1), (3, 1)], 2: [(4, 1)]},
-                    creators={1: [10], 2: [20], 3: [30], 4: [40]})  # fmt: skip
+    inputs = Inputs(
+        root=1,
+        edges={1: [(2, 1), (3, 1)], 2: [(4, 1)]},
+        creators={1: [10], 2: [20], 3: [30], 4: [40]},
+    )
     result = split(inputs, 10_000)
     # P passes all (no editor share): A and B get 5,000 each; A keeps half, C gets 2,500.
     assert result.cents == {20: 2_500, 30: 5_000, 40: 2_500}
@@ -30,34 +33,42 @@ def test_the_worked_example_of_the_design():
 
 
 def test_an_editor_share_stays_with_the_productions_creators():
-    inputs = Inputs(root=1, edges={1: [(2, 1)]}, creators={1: [10], 2: [20]},
-                    editor_share=Fraction(1, 5))  # fmt: skip
+    inputs = Inputs(
+        root=1, edges={1: [(2, 1)]}, creators={1: [10], 2: [20]}, editor_share=Fraction(1, 5)
+    )
     assert split(inputs, 1_000).cents == {10: 200, 20: 800}
 
 
 def test_a_record_reached_twice_receives_the_sum_and_creators_share_equally():
-    inputs = Inputs(root=1, edges={1: [(2, 1), (3, 1)], 2: [(3, 1)]},
-                    creators={1: [10], 2: [20], 3: [30, 31]})  # fmt: skip
+    inputs = Inputs(
+        root=1, edges={1: [(2, 1), (3, 1)], 2: [(3, 1)]}, creators={1: [10], 2: [20], 3: [30, 31]}
+    )
     result = compute(inputs)
     assert result.received[3] == HALF + HALF * HALF
     assert result.exact[30] == result.exact[31] == Fraction(3, 8)
 
 
 def test_weights_split_in_proportion_and_zero_weights_pass_nothing():
-    inputs = Inputs(root=1, edges={1: [(2, 3), (3, 1), (4, 0)]},
-                    creators={1: [1], 2: [2], 3: [3], 4: [4]})  # fmt: skip
+    inputs = Inputs(
+        root=1, edges={1: [(2, 3), (3, 1), (4, 0)]}, creators={1: [1], 2: [2], 3: [3], 4: [4]}
+    )
     assert split(inputs, 400).cents == {2: 300, 3: 100}
 
 
 def test_a_waiver_goes_to_everyone_else_in_proportion():
-    inputs = Inputs(root=1, edges={1: [(2, 1), (3, 1), (4, 2)]},
-                    creators={1: [1], 2: [2], 3: [3], 4: [4]}, waived=frozenset({4}))  # fmt: skip
+    inputs = Inputs(
+        root=1,
+        edges={1: [(2, 1), (3, 1), (4, 2)]},
+        creators={1: [1], 2: [2], 3: [3], 4: [4]},
+        waived=frozenset({4}),
+    )
     assert split(inputs, 1_000).cents == {2: 500, 3: 500}
 
 
 def test_manual_lines_come_off_the_top():
-    inputs = Inputs(root=1, edges={1: [(2, 1)]}, creators={1: [1], 2: [2]},
-                    manual={99: Fraction(1, 10)})  # fmt: skip
+    inputs = Inputs(
+        root=1, edges={1: [(2, 1)]}, creators={1: [1], 2: [2]}, manual={99: Fraction(1, 10)}
+    )
     assert split(inputs, 1_000).cents == {2: 900, 99: 100}
 
 
@@ -106,8 +117,9 @@ def lineages(draw, max_records=14):
     }
     pass_through = Fraction(draw(st.integers(0, 4)), 4)
     editor = Fraction(draw(st.integers(0, 3)), 4)
-    return Inputs(root=1, edges=edges, creators=creators, pass_through=pass_through,
-                  editor_share=editor)  # fmt: skip
+    return Inputs(
+        root=1, edges=edges, creators=creators, pass_through=pass_through, editor_share=editor
+    )
 
 
 POOLS = st.integers(0, 10**9)
@@ -133,8 +145,13 @@ def test_the_order_edges_and_people_were_added_changes_nothing(inputs, pool, rnd
         r: rnd.sample(people, len(people))
         for r, people in rnd.sample(list(inputs.creators.items()), len(inputs.creators))
     }
-    other = Inputs(root=1, edges=shuffled_edges, creators=shuffled_creators,
-                   pass_through=inputs.pass_through, editor_share=inputs.editor_share)  # fmt: skip
+    other = Inputs(
+        root=1,
+        edges=shuffled_edges,
+        creators=shuffled_creators,
+        pass_through=inputs.pass_through,
+        editor_share=inputs.editor_share,
+    )
     assert split(other, pool).cents == split(inputs, pool).cents
 
 
@@ -149,9 +166,15 @@ def test_raising_an_edges_weight_never_lowers_what_that_source_receives(inputs, 
     raised = {d: list(t) for d, t in inputs.edges.items()}
     raised[derived][index] = (source, weight + data.draw(st.integers(1, 5)))
     before = compute(inputs).received.get(source, 0)
-    after = compute(Inputs(root=1, edges=raised, creators=inputs.creators,
-                           pass_through=inputs.pass_through,
-                           editor_share=inputs.editor_share)).received.get(source, 0)  # fmt: skip
+    after = compute(
+        Inputs(
+            root=1,
+            edges=raised,
+            creators=inputs.creators,
+            pass_through=inputs.pass_through,
+            editor_share=inputs.editor_share,
+        )
+    ).received.get(source, 0)
     assert after >= before
 
 
@@ -166,9 +189,17 @@ def test_a_waiver_never_lowers_anyone_elses_share(inputs, pool, data):
     if len(result.exact) < 2:
         return
     waiver = data.draw(st.sampled_from(sorted(result.exact)))
-    waived = split(Inputs(root=1, edges=inputs.edges, creators=inputs.creators,
-                          pass_through=inputs.pass_through, editor_share=inputs.editor_share,
-                          waived=frozenset({waiver})), pool)  # fmt: skip
+    waived = split(
+        Inputs(
+            root=1,
+            edges=inputs.edges,
+            creators=inputs.creators,
+            pass_through=inputs.pass_through,
+            editor_share=inputs.editor_share,
+            waived=frozenset({waiver}),
+        ),
+        pool,
+    )
     assert waiver not in waived.cents
     for person, share in result.exact.items():
         if person != waiver:

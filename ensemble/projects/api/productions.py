@@ -124,9 +124,13 @@ def make_production(request: HttpRequest, slug: str, body: ProductionIn) -> Stat
     production, problems = productions.make_production(project, by=member(request), record=record)
     return Status(
         201,
-        {"id": production.pk, "project": project.slug, "record_id": record.pk,
-         "problems": problems},
-    )  # fmt: skip
+        {
+            "id": production.pk,
+            "project": project.slug,
+            "record_id": record.pk,
+            "problems": problems,
+        },
+    )
 
 
 def release_out(release: Release) -> dict[str, Any]:

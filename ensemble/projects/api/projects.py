@@ -202,10 +202,14 @@ def list_resources(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     """The starting material; all of it as one zip at /projects/{slug}/resources.zip."""
     project = project_for(request, slug)
     return [
-        {"record_id": r.record_id, "title": r.record.title, "kind": r.record.kind,
-         "url": r.record.get_absolute_url()}
+        {
+            "record_id": r.record_id,
+            "title": r.record.title,
+            "kind": r.record.kind,
+            "url": r.record.get_absolute_url(),
+        }
         for r in project.resources.select_related("record")
-    ]  # fmt: skip
+    ]
 
 
 @router.post("/projects/{slug}/resources", response={201: ResourceOut, **ERRORS})
@@ -217,9 +221,13 @@ def add_resource(request: HttpRequest, slug: str, body: ResourceIn) -> Status:
     services.add_resource(project, by=member(request), record=record)
     return Status(
         201,
-        {"record_id": record.pk, "title": record.title, "kind": record.kind,
-         "url": record.get_absolute_url()},
-    )  # fmt: skip
+        {
+            "record_id": record.pk,
+            "title": record.title,
+            "kind": record.kind,
+            "url": record.get_absolute_url(),
+        },
+    )
 
 
 @router.delete("/projects/{slug}/resources/{record_id}", response={204: None, **ERRORS})

@@ -93,9 +93,10 @@ def test_a_refused_half_of_a_patch_changes_nothing(alice, client):
     draft_call.project.save()
     client.force_login(alice)
     response = client.patch(
-        f"/api/v1/calls/{draft_call.pk}", '{"status": "closed", "event_mode": true}',
+        f"/api/v1/calls/{draft_call.pk}",
+        '{"status": "closed", "event_mode": true}',
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 409
     draft_call.refresh_from_db()
     assert draft_call.status == "open"

@@ -82,8 +82,13 @@ def test_entries_after_the_deadline_are_refused(bob, call):
 
 
 def test_entries_of_a_kind_the_call_does_not_take_are_refused(bob, call):
-    error = refused("kind_not_accepted", services.submit_entry, call, by=bob,
-                    record=bare_record(bob, kind="audio"))  # fmt: skip
+    error = refused(
+        "kind_not_accepted",
+        services.submit_entry,
+        call,
+        by=bob,
+        record=bare_record(bob, kind="audio"),
+    )
     assert "takes image" in error.message
 
 

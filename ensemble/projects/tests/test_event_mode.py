@@ -92,9 +92,13 @@ def test_signing_up_from_the_event_page_comes_back_to_it(client, call, tasks):
 
     response = client.post(
         f"/accounts/signup/?next={link(call)}",
-        {"username": "dora", "email": "dora@example.org", "password": "a long new passphrase",
-         "next": link(call)},
-    )  # fmt: skip
+        {
+            "username": "dora",
+            "email": "dora@example.org",
+            "password": "a long new passphrase",
+            "next": link(call),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[-1500:]
     assert response["Location"] == "/accounts/signup/sent/"  # the same for a known address
     tasks()

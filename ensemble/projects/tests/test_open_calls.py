@@ -26,14 +26,24 @@ SOON = timezone.now() + timedelta(days=3)
 def calls(alice):
     project = make_project(alice, title="Turnip film")
     return {
-        "named": make_call(project, title="Character design", skills=["illustration"],
-                           deadline=SOON + timedelta(days=1)),
-        "by_kind": make_call(project, title="Stills", accepted_kinds=["image"],
-                             deadline=SOON + timedelta(days=2)),
-        "score": make_call(project, title="A score", skills=["music"], accepted_kinds=["audio"],
-                           deadline=SOON + timedelta(days=3)),
+        "named": make_call(
+            project,
+            title="Character design",
+            skills=["illustration"],
+            deadline=SOON + timedelta(days=1),
+        ),
+        "by_kind": make_call(
+            project, title="Stills", accepted_kinds=["image"], deadline=SOON + timedelta(days=2)
+        ),
+        "score": make_call(
+            project,
+            title="A score",
+            skills=["music"],
+            accepted_kinds=["audio"],
+            deadline=SOON + timedelta(days=3),
+        ),
         "anyone": make_call(project, title="Anything at all", deadline=SOON),
-    }  # fmt: skip
+    }
 
 
 def titles(calls):
@@ -107,14 +117,18 @@ def test_the_page_reads_the_same_number_of_queries_for_more_calls(calls, alice, 
 def test_the_api_takes_skills_and_filters_by_them(calls, alice, alice_client):
     deadline = (timezone.now() + timedelta(days=5)).isoformat()
     project = calls["named"].project.slug
-    made = post_json(alice_client, f"/api/v1/projects/{project}/calls",
-                     {"title": "Voices", "brief": "Read it aloud.", "deadline": deadline,
-                      "skills": ["voice"]})  # fmt: skip
+    made = post_json(
+        alice_client,
+        f"/api/v1/projects/{project}/calls",
+        {"title": "Voices", "brief": "Read it aloud.", "deadline": deadline, "skills": ["voice"]},
+    )
     assert made.status_code == 201, made.content
     assert made.json()["skills"] == ["voice"]
-    refused = post_json(alice_client, f"/api/v1/projects/{project}/calls",
-                        {"title": "Odd", "brief": "?", "deadline": deadline,
-                         "skills": ["juggling"]})  # fmt: skip
+    refused = post_json(
+        alice_client,
+        f"/api/v1/projects/{project}/calls",
+        {"title": "Odd", "brief": "?", "deadline": deadline, "skills": ["juggling"]},
+    )
     assert refused.status_code == 422
     anyone = Client()
     listed = anyone.get("/api/v1/calls?skill=voice").json()["items"]
@@ -129,16 +143,28 @@ def test_the_api_takes_skills_and_filters_by_them(calls, alice, alice_client):
 def test_the_call_form_takes_skills(alice, alice_client):
     project = make_project(alice)
     local = (timezone.localtime() + timedelta(days=4)).strftime("%Y-%m-%dT%H:%M")
-    response = alice_client.post(f"/projects/{project.slug}/calls/new", {
-        "title": "Draw him", "brief": "A turnip.", "deadline": local,
-        "max_entries_per_person": 3, "skills": ["illustration", "design"],
-    })  # fmt: skip
+    response = alice_client.post(
+        f"/projects/{project.slug}/calls/new",
+        {
+            "title": "Draw him",
+            "brief": "A turnip.",
+            "deadline": local,
+            "max_entries_per_person": 3,
+            "skills": ["illustration", "design"],
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert project.calls.get().skills == ["design", "illustration"]
-    bad = alice_client.post(f"/projects/{project.slug}/calls/new", {
-        "title": "Odd", "brief": "?", "deadline": local, "max_entries_per_person": 3,
-        "skills": ["juggling"],
-    })  # fmt: skip
+    bad = alice_client.post(
+        f"/projects/{project.slug}/calls/new",
+        {
+            "title": "Odd",
+            "brief": "?",
+            "deadline": local,
+            "max_entries_per_person": 3,
+            "skills": ["juggling"],
+        },
+    )
     assert bad.status_code == 400
     assert project.calls.count() == 1
 
@@ -146,5 +172,8 @@ def test_the_call_form_takes_skills(alice, alice_client):
 def titles_in(response):
     import re
 
-    return set(re.findall(r'<h2 class="card__title h3"><a href="[^"]+">([^<]+)</a>',
-                          response.content.decode()))  # fmt: skip
+    return set(
+        re.findall(
+            r'<h2 class="card__title h3"><a href="[^"]+">([^<]+)</a>', response.content.decode()
+        )
+    )

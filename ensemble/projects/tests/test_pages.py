@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_creating_a_project_and_posting_a_call_from_the_pages(alice_client):
-    response = alice_client.post("/projects/new", {"title": "Turnip Head", "description": "",
-                                                   "stages": "Writing\nScore\n"})  # fmt: skip
+    response = alice_client.post(
+        "/projects/new", {"title": "Turnip Head", "description": "", "stages": "Writing\nScore\n"}
+    )
     assert response.status_code == 302
     project = Project.objects.get()
     assert [s.name for s in project.stages.all()] == ["Writing", "Score"]
@@ -28,9 +29,14 @@ def test_creating_a_project_and_posting_a_call_from_the_pages(alice_client):
     deadline = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = alice_client.post(
         f"/projects/{project.slug}/calls/new",
-        {"title": "Score", "brief": "Follow the reading.", "deadline": deadline,
-         "accepted_kinds": ["audio"], "max_entries_per_person": 2},
-    )  # fmt: skip
+        {
+            "title": "Score",
+            "brief": "Follow the reading.",
+            "deadline": deadline,
+            "accepted_kinds": ["audio"],
+            "max_entries_per_person": 2,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[-2000:]
     call = Call.objects.get()
     assert (call.accepted_kinds, call.max_entries_per_person) == (["audio"], 2)
@@ -40,9 +46,10 @@ def test_creating_a_project_and_posting_a_call_from_the_pages(alice_client):
 def test_a_past_deadline_is_refused_on_the_page(alice, alice_client):
     project = make_project(alice)
     past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    response = alice_client.post(f"/projects/{project.slug}/calls/new",
-                                 {"title": "x", "brief": "y", "deadline": past,
-                                  "max_entries_per_person": 1})  # fmt: skip
+    response = alice_client.post(
+        f"/projects/{project.slug}/calls/new",
+        {"title": "x", "brief": "y", "deadline": past, "max_entries_per_person": 1},
+    )
     assert response.status_code == 400
     assert "must be in the future" in response.content.decode()
 
@@ -73,8 +80,10 @@ def test_entering_withdrawing_and_the_review_flow(alice, bob, client):
     assert "Bob&#x27;s turnip" in review
     assert "Submitted (1)" in review
     client.post(f"/entries/{entry.pk}/score", {"value": "4"})
-    client.post(f"/calls/{call.pk}/decide", {"entry": [entry.pk], "state": "shortlisted",
-                                            "note": "Love the collar"})  # fmt: skip
+    client.post(
+        f"/calls/{call.pk}/decide",
+        {"entry": [entry.pk], "state": "shortlisted", "note": "Love the collar"},
+    )
     entry.refresh_from_db()
     assert (entry.state, entry.score_count) == ("shortlisted", 1)
 
@@ -109,10 +118,16 @@ def test_a_call_from_the_page_can_take_a_stage_and_the_projects_resources(alice,
     deadline = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = alice_client.post(
         f"/projects/{project.slug}/calls/new",
-        {"title": "Draw him", "brief": "A turnip head.", "deadline": deadline,
-         "max_entries_per_person": 2, "stage": 1, "resources": [script.pk],
-         "requires_resources": "on"},
-    )  # fmt: skip
+        {
+            "title": "Draw him",
+            "brief": "A turnip head.",
+            "deadline": deadline,
+            "max_entries_per_person": 2,
+            "stage": 1,
+            "resources": [script.pk],
+            "requires_resources": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[-2000:]
     call = Call.objects.get()
     assert call.stage.name == "Illustration"
@@ -127,8 +142,13 @@ def test_a_resource_not_of_the_project_is_refused_on_the_call_form(alice, alice_
     deadline = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = alice_client.post(
         f"/projects/{project.slug}/calls/new",
-        {"title": "Draw", "brief": "b", "deadline": deadline, "max_entries_per_person": 2,
-         "resources": [stranger.pk]},
-    )  # fmt: skip
+        {
+            "title": "Draw",
+            "brief": "b",
+            "deadline": deadline,
+            "max_entries_per_person": 2,
+            "resources": [stranger.pk],
+        },
+    )
     assert response.status_code == 400
     assert not Call.objects.exists()

@@ -87,13 +87,13 @@ def test_productions_and_releases_through_the_api(alice, story, alice_client):
     from ensemble.accounts.tests.api_helpers import assert_error, post_json
 
     project, _, film = story
-    response = post_json(alice_client, f"/api/v1/projects/{project.slug}/productions",
-                         {"record_id": film.pk})  # fmt: skip
+    response = post_json(
+        alice_client, f"/api/v1/projects/{project.slug}/productions", {"record_id": film.pk}
+    )
     assert response.status_code == 201, response.content
     production_id = response.json()["id"]
     anonymous = Client()
-    assert_error(anonymous.get(f"/api/v1/productions/{production_id}/credits"), 404,
-                 "not_released")  # fmt: skip
+    assert_error(anonymous.get(f"/api/v1/productions/{production_id}/credits"), 404, "not_released")
     response = post_json(alice_client, f"/api/v1/productions/{production_id}/releases", {})
     assert response.status_code == 201, response.content
     body = anonymous.get(f"/api/v1/productions/{production_id}/credits").json()
@@ -103,8 +103,9 @@ def test_productions_and_releases_through_the_api(alice, story, alice_client):
 
 def test_making_and_releasing_from_the_project_page(alice, story, alice_client):
     project, _, film = story
-    response = alice_client.post(f"/projects/{project.slug}/productions",
-                                 {"record": f"/records/{film.pk}"}, follow=True)  # fmt: skip
+    response = alice_client.post(
+        f"/projects/{project.slug}/productions", {"record": f"/records/{film.pk}"}, follow=True
+    )
     assert "is the production" in response.content.decode()
     production = project.productions.get()
     response = alice_client.post(

@@ -32,8 +32,9 @@ def test_leaders_post_updates_and_move_stages(alice, carol, client):
 
 def test_the_resources_zip_streams_every_file_without_location_data(alice, client):
     project = make_project(alice)
-    photo = make_record(alice, data=images.jpeg_with_exif(), name="street.jpg",
-                        title="Street", publish=True)  # fmt: skip
+    photo = make_record(
+        alice, data=images.jpeg_with_exif(), name="street.jpg", title="Street", publish=True
+    )
     drawing = make_record(alice, data=image_bytes(), name="head.png", title="Head", publish=True)
     services.add_resource(project, by=alice, record=photo)
     client.force_login(alice)

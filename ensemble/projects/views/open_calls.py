@@ -35,10 +35,19 @@ def open_calls(request: HttpRequest) -> HttpResponse:
     number = page_number(request.GET.get("page"), last=500)
     rows, more = numbered(calls, page=number, size=PAGE_SIZE)
     given = {"kind": kind, "skill": skill, "mine": "1" if only_mine else ""}
-    return render(request, "projects/open_calls.html", {
-        "calls": rows, "page": number, "more": more,
-        "kind": kind, "skill": skill, "only_mine": only_mine,
-        "my_skills": [Skill(s).label for s in Skill.values if s in mine],
-        "kinds": Record.Kind.choices, "skills": Skill.choices,
-        "query_string": urlencode({k: v for k, v in given.items() if v}),
-    })  # fmt: skip
+    return render(
+        request,
+        "projects/open_calls.html",
+        {
+            "calls": rows,
+            "page": number,
+            "more": more,
+            "kind": kind,
+            "skill": skill,
+            "only_mine": only_mine,
+            "my_skills": [Skill(s).label for s in Skill.values if s in mine],
+            "kinds": Record.Kind.choices,
+            "skills": Skill.choices,
+            "query_string": urlencode({k: v for k, v in given.items() if v}),
+        },
+    )

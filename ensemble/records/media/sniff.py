@@ -299,10 +299,21 @@ _HTML_TAG = re.compile(r"<(!doctype\s+html|html|head|body|script|iframe)[\s>/]",
 _LEADING_COMMENTS = re.compile(r"\A(\s*<!--.*?-->)*\s*", re.DOTALL)
 _MARKDOWN_HINT = re.compile(r"^(#{1,6} |[-*+] |> |```)|\*\*|\]\(", re.MULTILINE)
 _CONCAT_DIRECTIVES = {
-    "ffconcat", "file", "duration", "inpoint", "outpoint", "option", "stream",
-    "exact_stream_id", "stream_meta", "stream_codec", "stream_extradata",
-    "file_packet_meta", "file_packet_metadata", "chapter",
-}  # fmt: skip
+    "ffconcat",
+    "file",
+    "duration",
+    "inpoint",
+    "outpoint",
+    "option",
+    "stream",
+    "exact_stream_id",
+    "stream_meta",
+    "stream_codec",
+    "stream_extradata",
+    "file_packet_meta",
+    "file_packet_metadata",
+    "chapter",
+}
 _PLAYLIST_ROOTS = ("<mpd", "<asx", "<playlist", "<smoothstreamingmedia")
 
 

@@ -33,9 +33,14 @@ def test_a_flood_of_tags_is_refused_at_once(alice, alice_client):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("title", "a\x00b"), ("title", "invoice\u202egnp.exe"), ("title", "two\nlines"),
-     ("tags", "ok, bad\x07tag"), ("description", "nul \x00 here")],
-)  # fmt: skip
+    [
+        ("title", "a\x00b"),
+        ("title", "invoice\u202egnp.exe"),
+        ("title", "two\nlines"),
+        ("tags", "ok, bad\x07tag"),
+        ("description", "nul \x00 here"),
+    ],
+)
 def test_invisible_and_spoofing_characters_are_refused(alice_client, field, value):
     data = {"title": "Fine", "file": SimpleUploadedFile("a.png", image_bytes()), field: value}
     response = alice_client.post("/api/v1/records", data)
@@ -58,8 +63,12 @@ def test_a_download_is_named_for_what_it_is(alice, bob, client):
 
 
 def test_a_failed_version_gives_its_bytes_back_and_leaves_no_file(alice, tasks):
-    record = make_record(alice, data=images.truncated(images.jpeg_with_exif(size=(640, 480))),
-                         name="cut.jpg", process=False)  # fmt: skip
+    record = make_record(
+        alice,
+        data=images.truncated(images.jpeg_with_exif(size=(640, 480))),
+        name="cut.jpg",
+        process=False,
+    )
     version = record.versions.get()
     assert storage.used_bytes(alice) == version.size
     tasks()
@@ -110,9 +119,13 @@ def test_strangers_uploads_are_never_written_to_disk(client, settings):
 def test_one_file_per_request(alice_client):
     response = alice_client.post(
         "/api/v1/records",
-        {"file": [SimpleUploadedFile("a.png", image_bytes()),
-                  SimpleUploadedFile("b.png", image_bytes())]},
-    )  # fmt: skip
+        {
+            "file": [
+                SimpleUploadedFile("a.png", image_bytes()),
+                SimpleUploadedFile("b.png", image_bytes()),
+            ]
+        },
+    )
     assert response.status_code == 400
     assert not Record.objects.exists()
 

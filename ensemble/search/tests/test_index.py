@@ -12,10 +12,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def docs():
-    index.put("record", 1, title="The turnip head", body="A prim man whose head is a turnip.",
-              tags="turnip comedy", subkind="text")  # fmt: skip
-    index.put("record", 2, title="Rain", body="It rains on the turnip fields all night.",
-              subkind="image")  # fmt: skip
+    index.put(
+        "record",
+        1,
+        title="The turnip head",
+        body="A prim man whose head is a turnip.",
+        tags="turnip comedy",
+        subkind="text",
+    )
+    index.put(
+        "record", 2, title="Rain", body="It rains on the turnip fields all night.", subkind="image"
+    )
     index.put("project", 3, title="Turnip films", body="Short films about vegetables.")
     index.put("record", 4, title="Secret turnip", body="draft", public=False)
 

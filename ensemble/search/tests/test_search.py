@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_text_is_found_by_a_word_inside_it_once_published(alice, client, tasks):
-    poem = make_record(alice, text="The moon over the allotment, and a turnip dreaming.",
-                       title="Night garden")  # fmt: skip
+    poem = make_record(
+        alice, text="The moon over the allotment, and a turnip dreaming.", title="Night garden"
+    )
     assert "Night garden" not in client.get("/search?q=allotment").content.decode()  # a draft
     records.publish(poem, by=alice)
     page = client.get("/search?q=allotment").content.decode()
@@ -90,8 +91,9 @@ def test_record_filters_narrow_search_as_browse_does(alice, bob, client):
     accord = bare_record(alice, kind="image", title="Turnip study")
     remixed = bare_record(alice, kind="image", title="Turnip portrait")
     cc.tags.add(Tag.objects.create(name="ink"))
-    lineage.add_source(bare_record(bob, kind="image", title="After"), remixed, by=bob,
-                       note="Traced it.")  # fmt: skip
+    lineage.add_source(
+        bare_record(bob, kind="image", title="After"), remixed, by=bob, note="Traced it."
+    )
     turnip_project = projects.create_project(alice, title="Turnip project")  # not a record
     projects.set_status(turnip_project, by=alice, status="open")
 

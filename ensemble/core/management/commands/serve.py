@@ -150,23 +150,33 @@ class Command(BaseCommand):
         self, host: str, port: int, workers: int, reload: bool, env: dict[str, str]
     ) -> subprocess.Popen[bytes]:
         command = [
-            sys.executable, "-m", "granian",
-            "--interface", "wsgi",
-            "--host", host,
-            "--port", str(port),
-            "--workers", str(workers),
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
             # granian's default of 256 threads per worker costs 30-50 % throughput and
             # bloats p99 (docs/benchmarks.md); four would keep both cores busy, and the
             # rest are for requests whose bodies are still arriving (core/arrival.py).
-            "--blocking-threads", str(settings.WEB_THREADS),
+            "--blocking-threads",
+            str(settings.WEB_THREADS),
             # Bodies are timed by core/arrival.py; headers granian times itself.
-            "--http1-header-read-timeout", str(settings.REQUEST_HEADER_TIMEOUT * 1000),
-            "--workers-kill-timeout", "10",
+            "--http1-header-read-timeout",
+            str(settings.REQUEST_HEADER_TIMEOUT * 1000),
+            "--workers-kill-timeout",
+            "10",
             # A web process killed mid-request (out of memory, say) is replaced.
             "--respawn-failed-workers",
-            "--respawn-interval", "1",
+            "--respawn-interval",
+            "1",
             "--no-ws",
-        ]  # fmt: skip
+        ]
         if reload:
             command += ["--reload", "--reload-paths", str(settings.BASE_DIR / "ensemble")]
         command.append("ensemble.wsgi:application")

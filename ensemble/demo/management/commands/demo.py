@@ -19,14 +19,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="Do nothing (and succeed) when the database already has members.",
-        )  # fmt: skip
+        )
         parser.add_argument(
-            "--accounts", action="store_true",
+            "--accounts",
+            action="store_true",
             help="Only list the demo accounts and their passwords (`ensemble serve` does, "
-                 "while DEBUG is on).",
-        )  # fmt: skip
+            "while DEBUG is on).",
+        )
 
     def handle(self, *args: Any, if_empty: bool, accounts: bool, **options: Any) -> None:
         if accounts:
@@ -45,10 +47,12 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         self.stdout.write("Building the demo: the Turnip Head production, media generated now.")
-        passwords = build(progress=lambda line: self.stdout.write(f"  {line}")
-                      if not line.endswith("…") else None)  # fmt: skip
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo built in {time.perf_counter() - started:.0f} s."))  # fmt: skip
+        passwords = build(
+            progress=lambda line: self.stdout.write(f"  {line}") if not line.endswith("…") else None
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo built in {time.perf_counter() - started:.0f} s.")
+        )
         # Asked for by hand: say the passwords. Started by `ensemble serve` (--if-empty),
         # leave them to it: it prints them last, after its own start-up output, and only
         # while DEBUG is on (in production they stay out of its logs).
@@ -59,13 +63,16 @@ class Command(BaseCommand):
             if settings.DEBUG:
                 self.stdout.write("The home page shows these while DEBUG is on.")
         else:
-            self.stdout.write(f"{len(passwords)} demo accounts made; their passwords "
-                              "show on the home page while DEBUG is on.")  # fmt: skip
+            self.stdout.write(
+                f"{len(passwords)} demo accounts made; their passwords "
+                "show on the home page while DEBUG is on."
+            )
 
     def list_accounts(self) -> None:
         demo = list(DemoAccount.objects.select_related("user"))
         if demo:
             self.stdout.write("Demo accounts (shown while DEBUG is on):")
             for account in demo:
-                self.stdout.write(f"  {account.user.username:<8} {account.password}   "
-                                  f"{account.role}")  # fmt: skip
+                self.stdout.write(
+                    f"  {account.user.username:<8} {account.password}   {account.role}"
+                )

@@ -27,9 +27,12 @@ class Command(BaseCommand):
         batches: tuple[tuple[str, Any, Callable[[Any], None]], ...] = (
             ("records", Record.objects.public().select_related("current_version"), records.reindex),
             ("projects and their calls", Project.objects.all(), projects.reindex_project),
-            ("members", User.objects.filter(is_active=True).prefetch_related("skill_rows"),
-             people.reindex),
-        )  # fmt: skip
+            (
+                "members",
+                User.objects.filter(is_active=True).prefetch_related("skill_rows"),
+                people.reindex,
+            ),
+        )
         for label, queryset, reindex in batches:
             total = queryset.count()
             for done, obj in enumerate(queryset.iterator(chunk_size=500), start=1):
