@@ -15,8 +15,8 @@ from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
 from ensemble.community.services import comments, feed, follows, hearts, lists, suggest, trending
 from ensemble.core import ratelimit
-from ensemble.core.api import ERRORS as API_ERRORS
-from ensemble.core.api import ApiError, ErrorOut
+from ensemble.core.api import ERRORS_OR_GONE as ERRORS
+from ensemble.core.api import ApiError
 from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn
 from ensemble.core.pagination import paginate
@@ -26,7 +26,6 @@ from ensemble.records import access
 from ensemble.records.models import Record
 
 router = Router(tags=["community"])
-ERRORS: dict[int, type] = {**API_ERRORS, 410: ErrorOut}
 
 
 class HeartOut(Schema):

@@ -20,7 +20,7 @@ from ensemble.community.services import comments, discover, feed, follows, heart
 from ensemble.community.templatetags import community_tags
 from ensemble.core.params import whole
 from ensemble.core.ratelimit import RateLimited, limited, too_many
-from ensemble.core.refusals import Refused
+from ensemble.core.refusals import Refused, show_refusal
 from ensemble.projects.models import Call, Project
 from ensemble.records import access
 from ensemble.records.models import Record
@@ -35,9 +35,9 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, error: Refused) -> None:
-    if error.status in (403, 404):
+    if error.status == 404:  # what the button acted on is gone (deleted, or made private)
         raise Http404
-    messages.error(request, error.message)
+    show_refusal(request, error)
 
 
 def _record(request: HttpRequest, record_id: int) -> Record:

@@ -57,8 +57,12 @@ class ErrorOut(Schema):
 
 
 # What every operation may answer besides its own successes, whatever its router: routers
-# add theirs (`{**ERRORS, 410: ErrorOut}`). Each status's `code`s are documented below.
+# add theirs from the sets below. Each status's `code`s are documented below.
 ERRORS: dict[int, type] = {s: ErrorOut for s in (400, 401, 403, 404, 409, 413, 422, 429)}
+# Routers over things that can be removed (records, comments, projects, pools) also answer
+# 410, and the records router, which takes files, 415.
+ERRORS_OR_GONE: dict[int, type] = {**ERRORS, 410: ErrorOut}
+FILE_ERRORS: dict[int, type] = {**ERRORS_OR_GONE, 415: ErrorOut}
 
 ERROR_DESCRIPTIONS = {
     400: "`malformed_json` (the body is not JSON), `bad_cursor` (a cursor this list did not "

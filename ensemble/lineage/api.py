@@ -9,8 +9,8 @@ from ninja import Query, Router, Schema, Status
 
 from ensemble.accounts import http
 from ensemble.accounts.http import member
-from ensemble.core.api import ERRORS as API_ERRORS
-from ensemble.core.api import ApiError, ErrorOut, choices_schema
+from ensemble.core.api import ERRORS_OR_GONE as ERRORS
+from ensemble.core.api import ApiError, choices_schema
 from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn, Lax
 from ensemble.core.pagination import paginate
@@ -23,7 +23,6 @@ from ensemble.records.models.record import LICENCE_SUMMARIES, LICENCE_URLS
 router = Router(tags=["lineage"])
 SourceKind = Annotated[Source.Kind, Lax, choices_schema(Source.Kind, "SourceKind")]
 COUNT_CAP = present.COUNT_CAP
-ERRORS: dict[int, type] = {**API_ERRORS, 410: ErrorOut}
 
 
 class RecordRef(Schema):

@@ -8,12 +8,12 @@ from django.db import connection, transaction
 from ensemble.accounts.models import User
 from ensemble.core import generations
 from ensemble.core.refusals import Refused
+from ensemble.core.text import checked_text
 from ensemble.lineage import graph, licences
 from ensemble.lineage.models import Source
 from ensemble.notifications.services import notify
 from ensemble.records import access
 from ensemble.records.models import Record
-from ensemble.records.services import checked_text
 
 # Any number unique to this lock; PostgreSQL advisory locks are keyed by integers.
 _EDGE_LOCK = 0x4C494E45  # "LINE"

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ensemble.accounts.http import member
 from ensemble.core.pagination import BadCursor, paginate
 from ensemble.core.params import whole
-from ensemble.core.refusals import Refused
+from ensemble.core.refusals import Refused, show_refusal
 from ensemble.lineage import credits, licences, present, services, tree
 from ensemble.lineage.forms import CiteForm, EditCitationForm
 from ensemble.lineage.models import Source
@@ -146,9 +146,7 @@ def cite(request: HttpRequest, record_id: int) -> HttpResponse:
             end_seconds=data["end_seconds"],
         )
     except Refused as error:
-        if error.status == 403:
-            raise Http404 from None
-        messages.error(request, error.message)
+        show_refusal(request, error)
         return redirect(f"{record.get_absolute_url()}#cite")
     messages.success(request, f"“{source.title}” is now a source of this record.")
     return redirect(f"{record.get_absolute_url()}#sources")
@@ -176,9 +174,7 @@ def edit_citation(request: HttpRequest, record_id: int, source_id: int) -> HttpR
             end_seconds=data["end_seconds"],
         )
     except Refused as error:
-        if error.status == 403:
-            raise Http404 from None
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(request, "The citation was changed.")
     return redirect(f"{record.get_absolute_url()}#sources")

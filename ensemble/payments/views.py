@@ -20,7 +20,7 @@ from ensemble.accounts.models import User
 from ensemble.core.money import format_money
 from ensemble.core.params import whole
 from ensemble.core.ratelimit import RateLimited, limited, too_many
-from ensemble.core.refusals import Refused
+from ensemble.core.refusals import Refused, show_refusal
 from ensemble.payments import chart, present
 from ensemble.payments.forms import AdjustForm, EntryForm, PoolForm, minor_units
 from ensemble.payments.models import Comment, Line, Payout, Pool, Proposal
@@ -28,12 +28,6 @@ from ensemble.payments.services import comments, ledger, pools, proposals
 from ensemble.payments.services.access import is_admin, is_pool_leader
 from ensemble.projects import services as projects
 from ensemble.projects.models import Project
-
-
-def _refusal(request: HttpRequest, error: Refused) -> None:
-    if error.status == 403:
-        raise Http404
-    messages.error(request, error.message)
 
 
 def _pool(request: HttpRequest, pool_id: int) -> Pool:
@@ -145,7 +139,7 @@ def record_entry(request: HttpRequest, pool_id: int) -> HttpResponse:
     except ValueError:
         messages.error(request, f"{found.currency} amounts have {places} decimals at most.")
     except Refused as error:
-        _refusal(request, error)
+        show_refusal(request, error)
     return redirect("payments:pool", found.pk)
 
 
@@ -156,7 +150,7 @@ def make_proposal(request: HttpRequest, pool_id: int) -> HttpResponse:
     try:
         proposal = proposals.make_proposal(found, by=member(request))
     except Refused as error:
-        _refusal(request, error)
+        show_refusal(request, error)
         return redirect("payments:pool", found.pk)
     return redirect("payments:proposal", proposal.pk)
 
@@ -259,7 +253,7 @@ def adjust(request: HttpRequest, proposal_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except Refused as error:
-        _refusal(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, "Revised: a new revision is computed; the earlier one stays.")
     return redirect("payments:proposal", found.pk)
@@ -272,7 +266,7 @@ def publish(request: HttpRequest, proposal_id: int) -> HttpResponse:
     try:
         proposals.publish(found, by=member(request))
     except Refused as error:
-        _refusal(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, "Published: everyone in it is told; comments are open.")
     return redirect("payments:proposal", found.pk)
@@ -285,7 +279,7 @@ def finalize(request: HttpRequest, proposal_id: int) -> HttpResponse:
     try:
         proposals.finalize(found, by=member(request), reason=request.POST.get("reason", ""))
     except Refused as error:
-        _refusal(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, "Final: the ledger is written.")
     return redirect("payments:proposal", found.pk)
@@ -305,7 +299,7 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
     except RateLimited as error:  # too many people named (the mention limit)
         return too_many(request, error)
     except Refused as error:
-        _refusal(request, error)
+        show_refusal(request, error)
     return redirect("payments:proposal", found.pk)
 
 
@@ -322,7 +316,7 @@ def change_comment(request: HttpRequest, proposal_id: int, comment_id: int) -> H
         else:
             comments.edit(mine, by=member(request), body=request.POST.get("body", ""))
     except Refused as error:
-        _refusal(request, error)
+        show_refusal(request, error)
     return redirect(reverse("payments:proposal", args=[found.pk]) + f"#comment-{mine.pk}")
 
 
@@ -333,7 +327,7 @@ def make_batch(request: HttpRequest, pool_id: int) -> HttpResponse:
     try:
         batch = ledger.make_batch(found, by=member(request))
     except Refused as error:
-        _refusal(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, f"Payout batch {batch.number} is ready to export.")
     return redirect("payments:pool", found.pk)
@@ -359,7 +353,7 @@ def mark_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
     try:
         ledger.mark_paid(payout, by=member(request), reference=request.POST.get("reference", ""))
     except Refused as error:
-        _refusal(request, error)
+        show_refusal(request, error)
     return redirect("payments:pool", payout.batch.pool_id)
 
 

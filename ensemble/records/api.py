@@ -15,8 +15,8 @@ from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core import ratelimit
-from ensemble.core.api import ERRORS as API_ERRORS
-from ensemble.core.api import ApiError, ErrorOut, choices_schema
+from ensemble.core.api import FILE_ERRORS as ERRORS
+from ensemble.core.api import ApiError, choices_schema
 from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn, Lax
 from ensemble.core.pagination import numbered, paginate
@@ -29,8 +29,6 @@ from ensemble.records.uploads import upload_was_refused
 router = Router(tags=["records"])
 
 RecordKind = Annotated[Record.Kind, Lax, choices_schema(Record.Kind, "RecordKind")]
-
-ERRORS: dict[int, type] = {**API_ERRORS, 410: ErrorOut, 415: ErrorOut}
 
 
 class MediaOut(Schema):

@@ -23,7 +23,7 @@ from ensemble.accounts.models import User
 from ensemble.core import generations
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
-from ensemble.core.text import problem_in
+from ensemble.core.text import checked_text, clean_description, clean_title
 from ensemble.notifications.services import notify
 from ensemble.records import access, hooks, indexing, processing, storage
 from ensemble.records.intake import Examined, display_name, examine, readable_size
@@ -32,31 +32,6 @@ from ensemble.records.uploads import sha256_of
 
 MAX_TAGS = 10
 _TAG_SPACE = re.compile(r"\s+")
-
-
-def checked_text(value: str, *, field: str, label: str, multiline: bool = False) -> str:
-    """The text, or Refused naming the field if it holds characters that break or spoof."""
-    problem = problem_in(value, multiline=multiline)
-    if problem:
-        raise Refused(f"The {label} {problem}.", field=field)
-    return value
-
-
-def clean_title(title: str | None) -> str:
-    title = checked_text((title or "").strip(), field="title", label="title")
-    if not title:
-        raise Refused("Give the record a title.", field="title")
-    if len(title) > 200:
-        raise Refused("The title can be at most 200 characters.", field="title")
-    return title
-
-
-def clean_description(description: str | None) -> str:
-    description = (description or "").strip()
-    checked_text(description, field="description", label="description", multiline=True)
-    if len(description) > 10_000:
-        raise Refused("The description can be at most 10,000 characters.", field="description")
-    return description
 
 
 def clean_licence(licence: str | None) -> str:

@@ -19,7 +19,7 @@ from ensemble.accounts.models import User
 from ensemble.core.pagination import BadCursor, numbered, paginate
 from ensemble.core.params import page_number
 from ensemble.core.ratelimit import limited
-from ensemble.core.refusals import Refused
+from ensemble.core.refusals import Refused, show_refusal
 from ensemble.records import access, hooks, services
 from ensemble.records.forms import (
     InviteForm,
@@ -388,9 +388,7 @@ def answer(request: HttpRequest, record_id: int, cocreator_id: int, verb: str) -
         else:
             services.answer_invitation(cocreator, by=me, accept=verb == "accept")
     except Refused as error:
-        if error.status == 403:
-            raise Http404 from None
-        messages.error(request, error.message)
+        show_refusal(request, error)
     if not access.can_view(me, cocreator.record):
         return redirect("records:browse")  # a draft they declined or stepped down from
     return redirect(cocreator.record)

@@ -18,12 +18,12 @@ from ensemble.community.models import Comment
 from ensemble.core import ratelimit
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
+from ensemble.core.text import checked_text
 from ensemble.notifications.services import notify, notify_many
 from ensemble.projects import services as projects
 from ensemble.projects.models import Call, Project
 from ensemble.records import access
 from ensemble.records.models import Record
-from ensemble.records.services import checked_text
 
 MAX_LENGTH = 5_000
 MAX_MENTIONS = 10  # more is a mass notification, not a conversation

@@ -10,8 +10,8 @@ from ensemble.accounts.models import User
 from ensemble.community.models import ListItem, RecordList
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
+from ensemble.core.text import checked_text
 from ensemble.records.models import Record
-from ensemble.records.services import checked_text
 
 MAX_ITEMS = 500
 

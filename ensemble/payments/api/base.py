@@ -7,15 +7,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from ensemble.accounts import http
-from ensemble.core.api import ERRORS as API_ERRORS
-from ensemble.core.api import ErrorOut
 from ensemble.core.money import format_money, plain_amount
 from ensemble.payments.models import Pool, Proposal
 from ensemble.payments.services.access import is_pool_leader
 from ensemble.projects import services as projects
 
 router = Router(tags=["payments"])
-ERRORS: dict[int, type] = {**API_ERRORS, 410: ErrorOut}
 
 
 def pool_for(request: HttpRequest, pool_id: int) -> Pool:

@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Schema, Status
 
 from ensemble.accounts.http import member
+from ensemble.core.api import ERRORS_OR_GONE as ERRORS
 from ensemble.core.api import choices_schema
 from ensemble.core.ids import Id, Int64
 from ensemble.core.json_in import JsonDate, JsonIn, Lax
-from ensemble.payments.api.base import ERRORS, money, pool_for, router
+from ensemble.payments.api.base import money, pool_for, router
 from ensemble.payments.models import Payout, Pool
 from ensemble.payments.services import ledger, pools
 from ensemble.payments.services.access import require_pool_leader

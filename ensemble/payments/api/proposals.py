@@ -10,10 +10,10 @@ from ninja import Query, Schema, Status
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core import ratelimit
+from ensemble.core.api import ERRORS_OR_GONE as ERRORS
 from ensemble.core.ids import MAX_ID, Id, Int64
 from ensemble.core.json_in import JsonIn
 from ensemble.payments.api.base import (
-    ERRORS,
     MoneyOut,
     money,
     pool_for,

@@ -16,11 +16,11 @@ from ensemble.accounts.models import User
 from ensemble.community.services.comments import mentioned_in, render_comment
 from ensemble.core import ratelimit
 from ensemble.core.refusals import Refused
+from ensemble.core.text import checked_text
 from ensemble.notifications.services import notify, notify_many
 from ensemble.payments.models import Comment, Proposal
 from ensemble.payments.services.access import is_pool_leader
 from ensemble.projects import services as projects
-from ensemble.records.services import checked_text
 
 MAX_LENGTH = 5_000
 PAGE_SIZE = 50  # comments on a proposal page, newest first

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.core.money import plain_amount
 from ensemble.core.refusals import Refused
+from ensemble.core.text import checked_text
 from ensemble.notifications.services import notify
 from ensemble.payments.models import (
     LedgerEntry,
@@ -26,7 +27,6 @@ from ensemble.payments.models import (
     Revision,
 )
 from ensemble.payments.services.access import require_pool_leader
-from ensemble.records.services import checked_text
 
 
 def owed(pool: Pool) -> dict[int, int]:

@@ -11,11 +11,11 @@ from django.db.models import Sum
 from ensemble.accounts.models import User
 from ensemble.core.money import minor_digits
 from ensemble.core.refusals import Refused
+from ensemble.core.text import checked_text
 from ensemble.payments.models import Pool, PoolEntry
 from ensemble.payments.services.access import require_pool_leader
 from ensemble.projects import services as projects
 from ensemble.projects.models import Production
-from ensemble.records.services import checked_text
 
 # The ISO 4217 codes pools may use, with their minor units; others are refused rather
 # than guessed. The places come from the same table the formatter shows money with.

@@ -18,13 +18,13 @@ from gmpy2 import mpq
 
 from ensemble.accounts.models import User
 from ensemble.core.refusals import Refused
+from ensemble.core.text import checked_text
 from ensemble.lineage.models import Source
 from ensemble.notifications.services import notify_many
 from ensemble.payments import split
 from ensemble.payments.models import LedgerEntry, Line, Pool, Proposal, Revision
 from ensemble.payments.services import pools, snapshot
 from ensemble.payments.services.access import is_admin, is_pool_leader, require_pool_leader
-from ensemble.records.services import checked_text
 
 LIST_KEYS = ("manual", "waivers", "exclusions")
 

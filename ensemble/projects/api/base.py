@@ -6,8 +6,7 @@ from ninja import Router
 
 from ensemble.accounts import http
 from ensemble.accounts.models import User
-from ensemble.core.api import ERRORS as API_ERRORS
-from ensemble.core.api import ApiError, ErrorOut
+from ensemble.core.api import ApiError
 from ensemble.projects import services
 from ensemble.projects.models import (
     Call,
@@ -15,7 +14,6 @@ from ensemble.projects.models import (
 )
 
 router = Router(tags=["projects"])
-ERRORS: dict[int, type] = {**API_ERRORS, 410: ErrorOut}
 
 
 def project_for(request: HttpRequest, slug: str) -> Project:

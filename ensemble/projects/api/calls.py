@@ -14,12 +14,13 @@ from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.accounts.models import Skill
 from ensemble.core import ratelimit
+from ensemble.core.api import ERRORS_OR_GONE as ERRORS
 from ensemble.core.api import ApiError, choices_schema
 from ensemble.core.ids import Id, Int64
 from ensemble.core.json_in import JsonDateTime, JsonIn, Lax
 from ensemble.core.pagination import paginate
 from ensemble.projects import events, gallery, services
-from ensemble.projects.api.base import ERRORS, call_for, project_for, router
+from ensemble.projects.api.base import call_for, project_for, router
 from ensemble.projects.models import (
     Call,
     Decision,

@@ -10,11 +10,12 @@ from ninja import Schema, Status
 
 from ensemble.accounts import http
 from ensemble.accounts.http import member
+from ensemble.core.api import ERRORS_OR_GONE as ERRORS
 from ensemble.core.api import ApiError
 from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn
 from ensemble.projects import productions, services
-from ensemble.projects.api.base import ERRORS, project_for, router
+from ensemble.projects.api.base import project_for, router
 from ensemble.projects.models import (
     Production,
     Project,

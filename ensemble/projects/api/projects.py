@@ -10,12 +10,13 @@ from ninja import Query, Schema, Status
 from ensemble.accounts import http
 from ensemble.accounts.http import member
 from ensemble.core import ratelimit
+from ensemble.core.api import ERRORS_OR_GONE as ERRORS
 from ensemble.core.api import ApiError, choices_schema
 from ensemble.core.ids import Id, Int64
 from ensemble.core.json_in import JsonIn, Lax
 from ensemble.core.pagination import paginate
 from ensemble.projects import services
-from ensemble.projects.api.base import ERRORS, member_named, project_for, router
+from ensemble.projects.api.base import member_named, project_for, router
 from ensemble.projects.api.productions import ProductionSummaryOut, productions_of
 from ensemble.projects.models import (
     Project,

@@ -10,10 +10,11 @@ from ninja.files import UploadedFile
 
 from ensemble.accounts.http import member
 from ensemble.core import params, ratelimit
+from ensemble.core.api import ERRORS_OR_GONE as ERRORS
 from ensemble.core.api import ApiError
 from ensemble.core.ids import Id
 from ensemble.projects import entry_uploads
-from ensemble.projects.api.base import ERRORS, call_for, router
+from ensemble.projects.api.base import call_for, router
 from ensemble.projects.models import EntryUpload
 from ensemble.records.intake import title_from_name
 from ensemble.records.models import Licence

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ensemble.accounts.models import Skill, User
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
+from ensemble.core.text import checked_text, clean_title
 from ensemble.notifications.services import notify_many
 from ensemble.projects import indexing
 from ensemble.projects.models import (
@@ -22,7 +23,6 @@ from ensemble.projects.models import (
 from ensemble.projects.models.call import new_event_code
 from ensemble.projects.services.access import require_leader
 from ensemble.records.models import Record
-from ensemble.records.services import checked_text, clean_title
 
 # ---------------------------------------------------------------- calls
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.core.params import whole
 from ensemble.core.refusals import Refused
+from ensemble.core.text import checked_text
 from ensemble.lineage import graph
 from ensemble.notifications.services import notify
 from ensemble.projects.models import (
@@ -23,7 +24,6 @@ from ensemble.projects.models import (
 )
 from ensemble.projects.services.access import can_view_project, is_leader, require_leader
 from ensemble.records.models import Record
-from ensemble.records.services import checked_text
 
 # ---------------------------------------------------------------- entries
 

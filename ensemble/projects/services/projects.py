@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from ensemble.accounts.models import User
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
+from ensemble.core.text import checked_text, clean_description, clean_title
 from ensemble.notifications.services import notify, notify_many
 from ensemble.projects import indexing
 from ensemble.projects.models import (
@@ -24,7 +25,6 @@ from ensemble.projects.models import (
 )
 from ensemble.projects.services.access import require_leader
 from ensemble.records.models import Record
-from ensemble.records.services import checked_text, clean_description, clean_title
 
 # ---------------------------------------------------------------- projects
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from ensemble.core.refusals import Refused
 from ensemble.projects import services
 from ensemble.projects.models import Call, Project
 
@@ -25,9 +23,3 @@ def call_for(request: HttpRequest, call_id: int) -> Call:
     if call.project is not None and not services.can_view_project(request.user, call.project):
         raise Http404
     return call
-
-
-def show_refusal(request: HttpRequest, error: Refused) -> None:
-    if error.status == 403:
-        raise Http404
-    messages.error(request, error.message)

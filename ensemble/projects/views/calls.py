@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 from ensemble.accounts.http import member
 from ensemble.core.pagination import BadCursor
 from ensemble.core.ratelimit import limited
-from ensemble.core.refusals import Refused
+from ensemble.core.refusals import Refused, show_refusal
 from ensemble.projects import entry_uploads, events, gallery, services
 from ensemble.projects.forms import CallForm, EnterForm, EntryUploadForm
 from ensemble.projects.models import Entry, Project, Stage
-from ensemble.projects.views.base import call_for, project_for, show_refusal
+from ensemble.projects.views.base import call_for, project_for
 from ensemble.records.models import Record
 from ensemble.records.uploads import largest_upload
 

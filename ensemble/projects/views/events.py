@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.core.ratelimit import limited
-from ensemble.core.refusals import Refused
+from ensemble.core.refusals import Refused, not_found_if_forbidden, show_refusal
 from ensemble.projects import entry_uploads, events, services
 from ensemble.projects.forms import EntryUploadForm
 from ensemble.projects.models import Call, Entry, EntryUpload
-from ensemble.projects.views.base import call_for, show_refusal
+from ensemble.projects.views.base import call_for
 from ensemble.records.intake import title_from_name
 from ensemble.records.uploads import largest_upload, upload_was_refused
 
@@ -59,8 +59,7 @@ def handle_upload(request: HttpRequest, call: Call, form: EntryUploadForm) -> En
             resource_ids=data["resources"],
         )
     except Refused as error:
-        if error.status == 403:
-            raise Http404 from error
+        not_found_if_forbidden(error)
         error.show_on(form)
         return None
 

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.core.ratelimit import limited
-from ensemble.core.refusals import Refused
+from ensemble.core.refusals import Refused, show_refusal
 from ensemble.projects import productions, resources, services
 from ensemble.projects.forms import ProjectForm
 from ensemble.projects.models import Call, Production, Project, Stage
-from ensemble.projects.views.base import project_for, show_refusal
+from ensemble.projects.views.base import project_for
 from ensemble.records import access
 from ensemble.records.models import Record
 from ensemble.records.present import media_for

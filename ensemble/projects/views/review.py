@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.core.params import whole
-from ensemble.core.refusals import Refused
+from ensemble.core.refusals import Refused, not_found_if_forbidden
 from ensemble.projects import services
 from ensemble.projects.forms import DecisionForm
 from ensemble.projects.models import Call, Entry
@@ -214,8 +214,7 @@ def _refused(
     request: HttpRequest, call: Call, ids: list[int], error: Refused, *, decision: bool = False
 ) -> HttpResponse:
     """A refused score or decision: in place for htmx, else a message on the grid."""
-    if error.status == 403:
-        raise Http404
+    not_found_if_forbidden(error)
     if _wants_fragment(request):
         return _changed(request, call, ids, problem=error, decision=decision)
     messages.error(request, error.message)
