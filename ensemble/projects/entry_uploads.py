@@ -11,6 +11,7 @@ nothing behind, not even its file.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.files import File
@@ -88,32 +89,35 @@ def upload_entry(
     used = [r for r in chosen if _usable(r, by)]
     if licence is None:
         licence = _licence_for(used, by)
-    made: dict[str, Any] = {}
-
-    def attach(record: Record) -> None:
-        services.require_kind(call, record)
-        services.lock_for_entry(call, by)
-        for resource in chosen:
-            lineage.add_source(
-                record,
-                resource,
-                by=by,
-                kind=Source.Kind.USES if resource in used else Source.Kind.INSPIRED_BY,
-                note=f"A resource of the call “{call.title}”.",
-            )
-        made["upload"] = EntryUpload.objects.create(call=call, record=record, entrant=by)
-
-    records.create_record(
+    record = records.create_record(
         by,
         title=title,
         description=description,
         licence=licence,
         upload=upload,
         text=text,
-        attach=attach,
+        attach=partial(_attach, call, by=by, chosen=chosen, used=used),
     )
-    upload_row: EntryUpload = made["upload"]
-    return upload_row
+    # `_attach` made it in the record's transaction; the record holds it (no query).
+    return record.entry_upload
+
+
+def _attach(
+    call: Call, record: Record, *, by: User, chosen: list[Record], used: list[Record]
+) -> None:
+    """Inside the transaction that creates the record, once its kind is known: refuse
+    what the call does not take, cite the resources, and make the waiting upload."""
+    services.require_kind(call, record)
+    services.lock_for_entry(call, by)
+    for resource in chosen:
+        lineage.add_source(
+            record,
+            resource,
+            by=by,
+            kind=Source.Kind.USES if resource in used else Source.Kind.INSPIRED_BY,
+            note=f"A resource of the call “{call.title}”.",
+        )
+    EntryUpload.objects.create(call=call, record=record, entrant=by)
 
 
 def settle(record: Record) -> None:
@@ -121,7 +125,7 @@ def settle(record: Record) -> None:
     `records.hooks.on_ready` hook). A call closed meanwhile keeps the record a draft."""
     waiting = (
         EntryUpload.objects.select_related("call", "entrant")
-        .filter(record=record, problem="")
+        .filter(record=record, state=EntryUpload.State.WAITING)
         .first()
     )
     if waiting is None or record.is_deleted:
@@ -129,11 +133,11 @@ def settle(record: Record) -> None:
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=waiting.call_id)
         if call.status != Call.Status.OPEN:
-            waiting.problem = (
-                f"The call closed before “{record.title}” was processed, so it was not "
-                "entered; it stays a draft in your portfolio."
+            waiting.move(
+                EntryUpload.State.NOT_ENTERED,
+                why=f"The call closed before “{record.title}” was processed, so it was not "
+                "entered; it stays a draft in your portfolio.",
             )
-            waiting.save(update_fields=["problem"])
             notify(waiting.entrant, "entry_upload_not_entered", about=waiting)
             return
         records.publish(record, by=waiting.entrant)
@@ -144,7 +148,7 @@ def settle(record: Record) -> None:
             created_at=waiting.created_at,
             updated_at=waiting.created_at,
         )
-        waiting.delete()
+        waiting.move(EntryUpload.State.ENTERED)
 
 
 def discard(waiting: EntryUpload, *, by: User) -> None:
@@ -152,7 +156,7 @@ def discard(waiting: EntryUpload, *, by: User) -> None:
     in their portfolio as a draft to delete or reuse."""
     if waiting.entrant_id != by.pk:
         raise Refused("That upload is not yours.", status=403, code="forbidden")
-    waiting.delete()
+    waiting.move(EntryUpload.State.DISCARDED)
 
 
 def waiting_for(call: Call, user: Any) -> list[EntryUpload]:

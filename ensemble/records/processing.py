@@ -1,10 +1,10 @@
 """Processing versions in the worker: claim, derive renditions, finish; recover stalls.
 
-A version moves uploaded → processing → ready | failed (see `Version`). The task claims
-it with a conditional UPDATE and sends heartbeats while it works; if the worker dies,
-`requeue_stalled` (run by every worker, every minute or so) sees the heartbeat stop and
-queues the version again, up to `Version.MAX_ATTEMPTS` tries; the next attempt removes the
-`work-N` folders of partial renditions the killed ones left.
+A version moves uploaded → processing → ready | failed (`Version.TRANSITIONS`), each move
+one conditional UPDATE (`Version.move`). The task claims it and sends heartbeats while it
+works; if the worker dies, `requeue_stalled` (run by every worker, every minute or so)
+sees the heartbeat stop and queues the version again, up to `Version.MAX_ATTEMPTS` tries;
+the next attempt removes the `work-N` folders of partial renditions the killed ones left.
 """
 
 from __future__ import annotations
@@ -150,17 +150,15 @@ def _finish(version: Version, attempt: int, result: Result, work: Path) -> bool:
     try:
         with transaction.atomic():
             record = Record.objects.select_for_update().get(pk=version.record_id)
-            finished = (
-                Version.mine(version.pk, attempt)
-                .filter(purged_at__isnull=True)
-                .update(
-                    state=Version.State.READY,
-                    progress=100,
-                    ready_at=timezone.now(),
-                    metadata=result.metadata,
-                    body_html=result.html or "",
-                    failure_reason="",
-                )
+            finished = Version.move(
+                version.pk,
+                Version.State.READY,
+                only=Version.mine(attempt) & Q(purged_at__isnull=True),
+                progress=100,
+                ready_at=timezone.now(),
+                metadata=result.metadata,
+                body_html=result.html or "",
+                failure_reason="",
             )
             if not finished:
                 return False
@@ -200,8 +198,10 @@ def _fail(version: Version, attempt: int, reason: str) -> None:
     """
     already_purged = version.purged_at is not None
     with transaction.atomic():
-        failed = Version.mine(version.pk, attempt).update(
-            state=Version.State.FAILED,
+        failed = Version.move(
+            version.pk,
+            Version.State.FAILED,
+            only=Version.mine(attempt),
             failure_reason=reason,
             progress=0,
             purged_at=version.purged_at or timezone.now(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,19 +13,48 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from ensemble.core.refusals import Refused
+from ensemble.core.states import Transitions
+
+
+def _refuse(current: str, to: str) -> Refused:
+    """The sentence for a move the table leaves out, as publishing and finalizing say it."""
+    if to == Proposal.Status.PUBLISHED:
+        label = Proposal.Status(current).label.lower()
+        return Refused(f"This proposal is already {label}.", status=409, code="not_draft")
+    if current == Proposal.Status.FINAL:
+        return Refused("This proposal is final already.", status=409, code="final")
+    if to == Proposal.Status.FINAL:
+        return Refused(
+            "Publish the proposal first: everyone in it gets a say.",
+            status=409,
+            code="not_published",
+        )
+    return Refused("This proposal cannot be made a draft.", status=409, code="conflict")
+
 
 class Proposal(models.Model):
     """A split of `amount` (minor units) among the people in a production's lineage.
 
     `snapshot` freezes the lineage when the proposal is made (edges, creators, titles),
     so every revision is computed from the same graph. Draft → published (a public
-    comment window) → final (ledger lines written, never changed again).
+    comment window) → final (ledger lines written, never changed again): `TRANSITIONS`,
+    through `move`.
     """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Open for comments"
         FINAL = "final", "Final"
+
+    TRANSITIONS = Transitions(
+        {
+            Status.DRAFT: [Status.PUBLISHED],  # the comment window opens
+            Status.PUBLISHED: [Status.FINAL],  # written into the ledger, by whom and why
+            Status.FINAL: [],
+        },
+        refuse=_refuse,
+    )
 
     pool = models.ForeignKey("payments.Pool", on_delete=models.PROTECT, related_name="proposals")
     amount = models.BigIntegerField()  # minor units to distribute, fixed when made
@@ -61,6 +91,23 @@ class Proposal(models.Model):
         "cocreators": {id: [user ids]}}, as `services.snapshot.take` made it."""
         frozen: dict[str, Any] = json.loads(self.snapshot_json)
         return frozen
+
+    def move(self, to: str, *, by: Any, why: str = "") -> None:
+        """Make a move `TRANSITIONS` allows, and save it with its dates. Publishing opens
+        the comment window for `PAYMENT_COMMENT_SECONDS`; finalizing records who did it
+        and `why` (an admin's reason for not waiting for the window to close)."""
+        self.TRANSITIONS.check(self.status, to)
+        now = timezone.now()
+        self.status = to
+        if to == self.Status.PUBLISHED:
+            self.published_at = now
+            self.window_closes_at = now + timedelta(seconds=settings.PAYMENT_COMMENT_SECONDS)
+            self.save(update_fields=["status", "published_at", "window_closes_at"])
+        else:
+            self.finalized_at = now
+            self.finalized_by = by
+            self.early_reason = why
+            self.save(update_fields=["status", "finalized_at", "finalized_by", "early_reason"])
 
     @property
     def window_open(self) -> bool:

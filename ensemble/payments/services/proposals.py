@@ -7,13 +7,10 @@ import gc
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from fractions import Fraction
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from gmpy2 import mpq
 
 from ensemble.accounts.models import User
@@ -258,18 +255,8 @@ def _everyone_in(revision: Revision) -> list[User]:
 def publish(proposal: Proposal, *, by: User) -> Proposal:
     """Open the comment window; everyone in the split is told."""
     require_pool_leader(by, proposal.pool, what="publish payment proposals")
-    if proposal.status != Proposal.Status.DRAFT:
-        raise Refused(
-            f"This proposal is already {proposal.get_status_display().lower()}.",
-            status=409,
-            code="not_draft",
-        )
-    now = timezone.now()
     with transaction.atomic():
-        proposal.status = Proposal.Status.PUBLISHED
-        proposal.published_at = now
-        proposal.window_closes_at = now + timedelta(seconds=settings.PAYMENT_COMMENT_SECONDS)
-        proposal.save(update_fields=["status", "published_at", "window_closes_at"])
+        proposal.move(Proposal.Status.PUBLISHED, by=by)
         notify_many(
             _everyone_in(current(proposal)), "payment_proposal_published", actor=by, about=proposal
         )
@@ -282,14 +269,7 @@ def finalize(proposal: Proposal, *, by: User, reason: str = "") -> Proposal:
     is_leader = is_pool_leader(by, proposal.pool)
     if not is_leader and not is_admin(by):
         raise Refused("Only the project's leaders can finalize.", status=403, code="forbidden")
-    if proposal.status == Proposal.Status.FINAL:
-        raise Refused("This proposal is final already.", status=409, code="final")
-    if proposal.status != Proposal.Status.PUBLISHED:
-        raise Refused(
-            "Publish the proposal first: everyone in it gets a say.",
-            status=409,
-            code="not_published",
-        )
+    Proposal.TRANSITIONS.check(proposal.status, Proposal.Status.FINAL)
     early = proposal.window_open
     if early:
         if not is_admin(by):
@@ -302,8 +282,7 @@ def finalize(proposal: Proposal, *, by: User, reason: str = "") -> Proposal:
     with transaction.atomic():
         pool = Pool.objects.select_for_update().get(pk=proposal.pool_id)
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.status == Proposal.Status.FINAL:
-            raise Refused("This proposal is final already.", status=409, code="final")
+        Proposal.TRANSITIONS.check(locked.status, Proposal.Status.FINAL)  # finalized meanwhile
         if pools.balance(pool).available < proposal.amount:
             raise Refused(
                 "The pool holds less than this proposal distributes now (costs were "
@@ -327,11 +306,7 @@ def finalize(proposal: Proposal, *, by: User, reason: str = "") -> Proposal:
             batch_size=2_000,
         )
         Pool.objects.filter(pk=pool.pk).update(distributed=pool.distributed + proposal.amount)
-        proposal.status = Proposal.Status.FINAL
-        proposal.finalized_at = timezone.now()
-        proposal.finalized_by = by
-        proposal.early_reason = reason if early else ""
-        proposal.save(update_fields=["status", "finalized_at", "finalized_by", "early_reason"])
+        proposal.move(Proposal.Status.FINAL, by=by, why=reason if early else "")
         notify_many(_everyone_in(revision), "payment_proposal_finalized", actor=by, about=proposal)
     return proposal
 

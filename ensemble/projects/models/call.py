@@ -10,6 +10,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ensemble.core.refusals import Refused
+from ensemble.core.states import Transitions
+
 # Lower case without look-alikes (no i, l, o, 0, 1): people type it off a screen.
 EVENT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -24,15 +27,27 @@ class Call(models.Model):
 
     Entries are accepted while the call is open and its deadline has not passed. Leaders
     review while it is open; closing it locks the decisions, resolving it records that a
-    production was made from it. A *sealed* call shows its entries only to the leaders
-    (and each entrant their own) until it closes; *blind review* hides entrants' names
-    from the reviewers.
+    production was made from it (`TRANSITIONS`, `move`). A *sealed* call shows its
+    entries only to the leaders (and each entrant their own) until it closes; *blind
+    review* hides entrants' names from the reviewers.
     """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
         RESOLVED = "resolved", "Resolved"
+
+    # Forward only (a call may skip closed); making a call what it is changes nothing.
+    TRANSITIONS = Transitions(
+        {
+            Status.OPEN: [Status.OPEN, Status.CLOSED, Status.RESOLVED],
+            Status.CLOSED: [Status.CLOSED, Status.RESOLVED],
+            Status.RESOLVED: [Status.RESOLVED],
+        },
+        refuse=lambda current, to: Refused(
+            f"A {current} call cannot be made {to} again.", status=409
+        ),
+    )
 
     class Visibility(models.TextChoices):
         OPEN = "open", "Entries visible to everyone"
@@ -84,6 +99,15 @@ class Call(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:call", args=[self.pk])
+
+    def move(self, to: str) -> None:
+        """Change the status as `TRANSITIONS` allows, and save. Event mode's link stops
+        working once the call is no longer open."""
+        self.TRANSITIONS.check(self.status, to)
+        self.status = to
+        if to != self.Status.OPEN:
+            self.event_mode = False
+        self.save(update_fields=["status", "event_mode"])
 
     @property
     def accepts_entries(self) -> bool:

@@ -17,7 +17,6 @@ from ensemble.lineage import graph
 from ensemble.notifications.services import notify
 from ensemble.projects.models import (
     Call,
-    Decision,
     Entry,
     EntryUpload,
     Score,
@@ -55,7 +54,7 @@ def lock_for_entry(call: Call, by: User) -> None:
     Call.objects.select_for_update().filter(pk=call.pk).first()
     mine = Entry.objects.filter(call=call, entrant=by).exclude(state=Entry.State.WITHDRAWN)
     waiting = EntryUpload.objects.filter(
-        call=call, entrant=by, problem="", record__deleted_at__isnull=True
+        call=call, entrant=by, state=EntryUpload.State.WAITING, record__deleted_at__isnull=True
     )
     if mine.count() + waiting.count() >= call.max_entries_per_person:
         raise Refused(
@@ -103,24 +102,8 @@ def withdraw_entry(entry: Entry, *, by: User) -> Entry:
         raise Refused("Only the entrant can withdraw an entry.", status=403, code="forbidden")
     if entry.call.status != Call.Status.OPEN:
         raise Refused("The call is closed; its entries stay as they are.", status=409)
-    if entry.state == Entry.State.WITHDRAWN:
-        return entry
-    with transaction.atomic():
-        Decision.objects.create(
-            entry=entry, by=by, from_state=entry.state, to_state=Entry.State.WITHDRAWN
-        )
-        entry.state = Entry.State.WITHDRAWN
-        entry.updated_at = timezone.now()
-        entry.save(update_fields=["state", "updated_at"])
+    Entry.move([entry], Entry.State.WITHDRAWN, by=by)
     return entry
-
-
-REVIEW_STATES = {
-    Entry.State.SUBMITTED,
-    Entry.State.SHORTLISTED,
-    Entry.State.SELECTED,
-    Entry.State.DECLINED,
-}
 
 
 def decide(entries: Iterable[Entry], *, by: User, state: str, note: str = "") -> list[Entry]:
@@ -129,7 +112,7 @@ def decide(entries: Iterable[Entry], *, by: User, state: str, note: str = "") ->
     entries = list(entries)
     if not entries:
         return []
-    if state not in REVIEW_STATES:
+    if state not in Entry.REVIEW_STATES:
         raise Refused(f"Entries cannot be made “{state}” by a decision.", field="state")
     note = checked_text((note or "").strip(), field="note", label="note", multiline=True)
     if len(note) > 2000:
@@ -141,18 +124,8 @@ def decide(entries: Iterable[Entry], *, by: User, state: str, note: str = "") ->
     require_leader(by, call.project, what="review entries")
     if call.status != Call.Status.OPEN:
         raise Refused(f"The call is {call.status}: its decisions are final.", status=409)
-    if any(e.state == Entry.State.WITHDRAWN for e in entries):
-        raise Refused("A withdrawn entry cannot be reviewed.", status=409, code="withdrawn")
-    changed = [e for e in entries if e.state != state]
-    now = timezone.now()
     with transaction.atomic():
-        made = Decision.objects.bulk_create(
-            Decision(entry=e, by=by, from_state=e.state, to_state=state, note=note, created_at=now)
-            for e in changed
-        )
-        Entry.objects.filter(pk__in=[e.pk for e in changed]).update(state=state, updated_at=now)
-        for entry, decision in zip(changed, made, strict=True):
-            entry.state = state
+        for entry, decision in Entry.move(entries, state, by=by, why=note):
             # About the decision, not the entry: the message keeps the state it was
             # moved to and the leaders' note, whatever happens to the entry later.
             notify(entry.entrant, "entry_decided", actor=by, about=decision)

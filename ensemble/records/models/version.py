@@ -10,14 +10,16 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ensemble.core.states import Transitions
+
 
 class Version(models.Model):
     """One upload of a record's content, and where its processing stands.
 
-    State moves uploaded → processing → ready | failed, and only through the methods of
-    `records.processing`, which claim a version with a conditional UPDATE: a worker
-    killed mid-job leaves the version in `processing` with a stale heartbeat, and the
-    sweeper hands it to another worker (up to `MAX_ATTEMPTS` times).
+    State moves uploaded → processing → ready | failed (`TRANSITIONS`), and only through
+    `move`, a conditional UPDATE: two workers cannot both take a version, and a worker
+    killed mid-job leaves it in `processing` with a stale heartbeat, which the sweeper
+    hands to another worker (processing → processing, up to `MAX_ATTEMPTS` times).
     """
 
     class State(models.TextChoices):
@@ -25,6 +27,18 @@ class Version(models.Model):
         PROCESSING = "processing", "Processing"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
+
+    # Nobody asks for these moves: the worker makes them, so a move the table leaves
+    # out is not refused to anyone, it just does not happen (`move` returns False).
+    TRANSITIONS = Transitions(
+        {
+            State.UPLOADED: [State.PROCESSING],  # a worker claims it
+            # A worker finishes, fails, or (its heartbeat stopped) another one takes over.
+            State.PROCESSING: [State.PROCESSING, State.READY, State.FAILED],
+            State.READY: [],
+            State.FAILED: [],
+        }
+    )
 
     MAX_ATTEMPTS = 3
 
@@ -103,6 +117,16 @@ class Version(models.Model):
         return None
 
     @classmethod
+    def move(cls, version_id: int, to: str, *, only: Q | None = None, **fields: Any) -> bool:
+        """Move the version to `to`, with `fields`, in one conditional UPDATE from a state
+        `TRANSITIONS` allows (and only where `only` holds too): whether it moved. One
+        statement, so a move made by another worker meanwhile is never overwritten."""
+        moved = cls.objects.filter(
+            only or Q(), pk=version_id, state__in=cls.TRANSITIONS.into(to)
+        ).update(state=to, **fields)
+        return bool(moved)
+
+    @classmethod
     def claim(cls, version_id: int, *, stale_after: timedelta) -> int | None:
         """Take a version for processing: the attempt number that is now this worker's,
         or None when it is done or another worker has it.
@@ -113,12 +137,12 @@ class Version(models.Model):
         it (`mine`), so a worker thought dead cannot overwrite its successor's work.
         """
         now = timezone.now()
-        claimable = Q(state=cls.State.UPLOADED) | Q(
-            state=cls.State.PROCESSING, heartbeat_at__lt=now - stale_after
-        )
+        free = Q(state=cls.State.UPLOADED) | Q(heartbeat_at__lt=now - stale_after)
         with transaction.atomic():
-            claimed = cls.objects.filter(claimable, pk=version_id).update(
-                state=cls.State.PROCESSING,
+            claimed = cls.move(
+                version_id,
+                cls.State.PROCESSING,
+                only=free,
                 attempts=F("attempts") + 1,
                 heartbeat_at=now,
                 progress=0,
@@ -127,10 +151,11 @@ class Version(models.Model):
                 return None
             return int(cls.objects.filter(pk=version_id).values_list("attempts", flat=True).get())
 
-    @classmethod
-    def mine(cls, version_id: int, attempt: int) -> models.QuerySet[Version]:
-        """The version, if it is still being processed under this attempt."""
-        return cls.objects.filter(pk=version_id, state=cls.State.PROCESSING, attempts=attempt)
+    @staticmethod
+    def mine(attempt: int) -> Q:
+        """Still this attempt's: a condition for `move`, so a worker thought dead cannot
+        write over the attempt that took its place."""
+        return Q(attempts=attempt)
 
     def beat(self, fraction: float) -> None:
         """Record progress and that this worker is alive, without touching other fields."""
@@ -138,11 +163,6 @@ class Version(models.Model):
         type(self).objects.filter(pk=self.pk, state=self.State.PROCESSING).update(
             heartbeat_at=timezone.now(), progress=percent
         )
-
-    def finish(self, **fields: Any) -> None:
-        for name, value in fields.items():
-            setattr(self, name, value)
-        self.save(update_fields=list(fields))
 
 
 class Rendition(models.Model):
