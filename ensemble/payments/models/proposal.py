@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +15,9 @@ from django.utils.functional import cached_property
 
 from ensemble.core.refusals import Refused
 from ensemble.core.states import Transitions
+
+if TYPE_CHECKING:
+    from ensemble.accounts.models import User
 
 
 def _refuse(current: str, to: str) -> Refused:
@@ -92,7 +95,7 @@ class Proposal(models.Model):
         frozen: dict[str, Any] = json.loads(self.snapshot_json)
         return frozen
 
-    def move(self, to: str, *, by: Any, why: str = "") -> None:
+    def move(self, to: str, *, by: User, why: str = "") -> None:
         """Make a move `TRANSITIONS` allows, and save it with its dates. Publishing opens
         the comment window for `PAYMENT_COMMENT_SECONDS`; finalizing records who did it
         and `why` (an admin's reason for not waiting for the window to close)."""

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models, transaction
@@ -13,6 +12,9 @@ from django.utils import timezone
 
 from ensemble.core.refusals import Refused
 from ensemble.core.states import Transitions
+
+if TYPE_CHECKING:
+    from ensemble.accounts.models import User
 
 
 def _refuse_entry(current: str, to: str) -> Refused:
@@ -77,7 +79,7 @@ class Entry(models.Model):
 
     @classmethod
     def move(
-        cls, entries: Iterable[Entry], to: str, *, by: Any, why: str = ""
+        cls, entries: Iterable[Entry], to: str, *, by: User, why: str = ""
     ) -> list[tuple[Entry, Decision]]:
         """Move entries to `to`, all or none: each move checked against `TRANSITIONS`
         (the first one left out refuses them all), each change logged as a `Decision`
@@ -88,7 +90,7 @@ class Entry(models.Model):
         for entry in entries:
             cls.TRANSITIONS.check(entry.state, to)
         changed = [e for e in entries if e.state != to]
-        now: datetime = timezone.now()
+        now = timezone.now()
         with transaction.atomic():
             made = Decision.objects.bulk_create(
                 Decision(entry=e, by=by, from_state=e.state, to_state=to, note=why, created_at=now)
