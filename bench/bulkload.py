@@ -40,7 +40,8 @@ def words(text: str) -> tuple[str, ...]:
 # The tables every benchmark loads, their columns in the order the row helpers yield.
 USER = words(
     "id password last_login is_superuser first_name last_name is_staff is_active date_joined "
-    "username email email_verified_at display_name bio bio_html avatar links"
+    "username email email_verified_at display_name bio bio_html avatar links name_skeleton "
+    "username_skeleton"
 )
 RECORD = words(
     "id kind title description description_html licence visibility version_count created_at "
@@ -63,7 +64,10 @@ def member(
     bio: str = "",
     bio_html: str = "",
 ) -> tuple:
-    """A row of accounts_user: a member who never signs in with a password."""
+    """A row of accounts_user: a member who never signs in with a password, with the
+    look-alike skeletons `User.save` stores."""
+    from ensemble.accounts.lookalikes import skeleton
+
     email = f"{username}@example.test"
     return (
         uid,
@@ -83,6 +87,8 @@ def member(
         bio_html,
         "",
         "[]",
+        skeleton(name),
+        skeleton(username),
     )
 
 

@@ -84,8 +84,10 @@ def table_rows(w: World, table: str, suffix: str) -> Iterator[tuple]:
         for n, (u, p) in enumerate(w.follows, 1):
             yield n, at(joined(u) + 3600), u, p, None
     elif table == "search_document":
-        # A member's document has no tags (no skills); a record's body is its description
-        # and a newline (no version text), its tags by name, as `record.tags` orders them.
+        # A member's document has no tags (no skills). A record's body is the words of its
+        # description as Markdown renders them (plain text here: the description and the
+        # line end Markdown adds), a newline, then no version text; its tags by name, as
+        # `record.tags` orders them. The child checks these against the real `reindex`.
         for u in range(1, w.members + 1):
             title = f"{w.names[u]} @{username(u)}"
             yield u, "person", u, title, w.bios[u], "", "", True, at(joined(u))
@@ -95,7 +97,7 @@ def table_rows(w: World, table: str, suffix: str) -> Iterator[tuple]:
                 continue
             n += 1
             tags = " ".join(sorted(TAGS[t - 1] for t in w.tags[r]))
-            body, kind = f"{w.description[r]}\n", KINDS[w.kind[r]]
+            body, kind = f"{w.description[r]}\n\n", KINDS[w.kind[r]]
             yield n, "record", r, w.title[r], body, tags, kind, True, at(r * STEP)
 
 

@@ -25,6 +25,8 @@ def test_rows_of_the_shared_tables_fill_every_column():
     row = dict(zip(USER, alice, strict=True))
     assert row["email"] == "alice@example.test"
     assert row["is_active"] is True
+    assert row["name_skeleton"] == "allce archer"  # as User.save stores it: i folded into l
+    assert row["username_skeleton"] == "allce"
     draft = dict(zip(RECORD, record(7, "image", "Sketch", "at", 1, public=False), strict=True))
     assert (draft["visibility"], draft["published_at"]) == ("draft", None)
     assert len(source(1, "uses", "", "at", 1, 7, 3)) == len(SOURCE)
