@@ -16,22 +16,17 @@ media.
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import re
 import sqlite3
 import sys
-import tempfile
-import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from harness import DOC, PG_ADMIN, ROOT, bench_env, manage, pg_admin
-from loadgen import BenchError
-from report import cores, cpu_model, load_average, python_version, today, write_section
+from harness import PG_ADMIN, Database, Laps, arguments, engines, manage, migrate, run, throwaway
+from report import Page, machine_line, table, verdict
 
-PG_NAME = "ensemble_bench_demo"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 GOAL_S, GOAL_MB = 90, 300
 COUNTED = {  # what the demo made, by table
     "members": "accounts_user",
@@ -45,66 +40,46 @@ COUNTED = {  # what the demo made, by table
 STEP = re.compile(r"^  (.+): ([0-9.]+) s$")
 
 
-def timed(env: dict[str, str], *args: str) -> tuple[float, str]:
-    start = time.perf_counter()
-    out = manage(env, *args)
-    return time.perf_counter() - start, out
-
-
 def folder_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def counts_and_size(name: str, folder: Path) -> tuple[dict[str, int], int]:
-    if name == "sqlite":
-        db = sqlite3.connect(folder / "demo.sqlite3")
-        counts = {
-            k: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
-            for k, t in COUNTED.items()
-        }
-        db.close()
-        size = sum(
-            folder_bytes(p) if p.is_dir() else p.stat().st_size
-            for p in folder.glob("demo.sqlite3*")
-        )
-        return counts, size
+def counted(connection: Any) -> dict[str, int]:
+    """What the demo made, by table (a DB-API connection of either engine)."""
+    return {
+        key: connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
+        for key, table in COUNTED.items()
+    }
+
+
+def counts_and_size(db: Database) -> tuple[dict[str, int], int]:
+    if db.engine == "sqlite":
+        with contextlib.closing(sqlite3.connect(db.path)) as connection:
+            counts = counted(connection)
+        files = db.folder.glob(f"{db.path.name}*")  # with its -wal and -shm
+        return counts, sum(folder_bytes(p) if p.is_dir() else p.stat().st_size for p in files)
     import psycopg
 
-    with psycopg.connect(PG_URL.replace("postgres://", "postgresql://")) as db:
-        counts = {
-            k: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
-            for k, t in COUNTED.items()
-        }
-        size = db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    with psycopg.connect(db.dsn) as connection:
+        counts = counted(connection)
+        (size,) = connection.execute("SELECT pg_database_size(current_database())").fetchall()[0]
     return counts, int(size)
 
 
-def measure(name: str) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="ensemble-bench-demo-", dir="/tmp") as tmp:
-        folder = Path(tmp)
-        if name == "sqlite":
-            env = bench_env(folder, f"sqlite:///{folder / 'demo.sqlite3'}")
-        else:
-            pg_admin(
-                f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)", f"CREATE DATABASE {PG_NAME}"
-            )
-            env = bench_env(folder, PG_URL)
-        try:
-            migrate_s, _ = timed(env, "migrate", "--no-input", "--verbosity", "0")
-            print(f"{name}: migrated in {migrate_s:.1f} s; building the demo", flush=True)
-            demo_s, out = timed(env, "demo")
-            steps = [
-                (m.group(1), float(m.group(2))) for m in map(STEP.match, out.splitlines()) if m
-            ]
-            media = folder_bytes(folder / "records") + folder_bytes(folder / "media")
-            counts, db_size = counts_and_size(name, folder)
-        finally:
-            if name == "postgres":
-                pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-    print(f"{name}: the demo in {demo_s:.1f} s, {media / 1e6:.1f} MB of media", flush=True)
+def measure(engine: str) -> dict[str, Any]:
+    with throwaway(engine, "demo") as db:
+        migrate_s = migrate(db.env)
+        print(f"{engine}: migrated in {migrate_s:.1f} s; building the demo", flush=True)
+        laps = Laps()
+        with laps("demo"):
+            out = manage(db.env, "demo")
+        steps = [(m.group(1), float(m.group(2))) for m in map(STEP.match, out.splitlines()) if m]
+        media = folder_bytes(db.folder / "records") + folder_bytes(db.folder / "media")
+        counts, db_size = counts_and_size(db)
+    print(f"{engine}: the demo in {laps['demo']:.1f} s, {media / 1e6:.1f} MB of media", flush=True)
     return {
         "migrate_s": migrate_s,
-        "demo_s": demo_s,
+        "demo_s": laps["demo"],
         "steps": steps,
         "media": media,
         "counts": counts,
@@ -118,81 +93,62 @@ def database_version(name: str) -> str:
     import psycopg
 
     with psycopg.connect(PG_ADMIN) as db:
-        return "PostgreSQL " + db.execute("SHOW server_version").fetchone()[0].split()[0]
+        (version_text,) = db.execute("SHOW server_version").fetchall()[0]
+    return f"PostgreSQL {version_text.split()[0]}"
 
 
-def section(results: dict[str, dict[str, Any]], load: float) -> str:
+def section(page: Page, results: dict[str, dict[str, Any]]) -> str:
     names = list(results)
-    lines = [
-        "_Written by `make bench-demo` (bench/demo.py); edit the script, not this section._ "
-        "Command: `.venv/bin/python bench/demo.py`.",
-        "",
-        f"Measured {today()}, {cores()} cores ({cpu_model()}), Python {python_version()}, "
-        + ", ".join(database_version(n) for n in names)
-        + f", Django {version('django')}, PyAV {version('av')}, Pillow {version('pillow')}; "
-        f"load average {load:.1f} when the run started.",
-        "",
-        "`ensemble demo` in its own process, DEBUG off, into a new database migrated just "
-        "before (migrating is timed apart). Media: every byte under `RECORDS_ROOT` and "
-        "`MEDIA_ROOT` afterwards (originals and what processing made of them).",
-        "",
-        "| | " + " | ".join(names) + " |",
-        "|---|" + "---:|" * len(names),
-        "| **the whole demo** | "
-        + " | ".join(f"**{results[n]['demo_s']:.1f} s**" for n in names)
-        + " |",
-    ]
+
+    def row(label: str, cell: Any) -> list[str]:
+        return [label, *(cell(results[n]) for n in names)]
+
+    rows = [row("**the whole demo**", lambda r: f"**{r['demo_s']:.1f} s**")]
     for n_step, (step, _) in enumerate(results[names[0]]["steps"]):
-        cells = [
-            f"{results[n]['steps'][n_step][1]:.1f} s" if n_step < len(results[n]["steps"]) else ""
-            for n in names
-        ]
-        lines.append(f"| {step} | " + " | ".join(cells) + " |")
-    lines += [
-        "| migrating first (apart) | "
-        + " | ".join(f"{results[n]['migrate_s']:.1f} s" for n in names)
-        + " |",
-        "| **media** | "
-        + " | ".join(f"**{results[n]['media'] / 1e6:.1f} MB**" for n in names)
-        + " |",
-        "| database size | "
-        + " | ".join(f"{results[n]['db_size'] / 1e6:.0f} MB" for n in names)
-        + " |",
-    ]
-    for key in COUNTED:
-        lines.append(
-            f"| {key} | " + " | ".join(f"{results[n]['counts'][key]:,}" for n in names) + " |"
+        rows.append(
+            row(
+                step, lambda r, k=n_step: f"{r['steps'][k][1]:.1f} s" if k < len(r["steps"]) else ""
+            )
         )
+    rows += [
+        row("migrating first (apart)", lambda r: f"{r['migrate_s']:.1f} s"),
+        row("**media**", lambda r: f"**{r['media'] / 1e6:.1f} MB**"),
+        row("database size", lambda r: f"{r['db_size'] / 1e6:.0f} MB"),
+        *(row(key, lambda r, key=key: f"{r['counts'][key]:,}") for key in COUNTED),
+    ]
     worst_s = max(r["demo_s"] for r in results.values())
     worst_mb = max(r["media"] for r in results.values()) / 1e6
-    verdict = "met" if worst_s <= GOAL_S and worst_mb <= GOAL_MB else "**not met**"
-    lines += [
-        "",
-        f"Goal (≤ {GOAL_S} s, ≤ {GOAL_MB} MB of media): {verdict} "
-        f"(at most {worst_s:.0f} s and {worst_mb:.1f} MB).",
-        "",
-    ]
-    return "\n".join(lines)
+    machine = machine_line(
+        *(database_version(n) for n in names),
+        f"Django {version('django')}",
+        f"PyAV {version('av')}",
+        f"Pillow {version('pillow')}",
+        load_before=page.load_before,
+        memory=False,
+        after="",
+    )
+    return (
+        page.header(".venv/bin/python bench/demo.py") + f"{machine}\n\n"
+        "`ensemble demo` in its own process, DEBUG off, into a new database migrated just "
+        "before (migrating is timed apart). Media: every byte under `RECORDS_ROOT` and "
+        "`MEDIA_ROOT` afterwards (originals and what processing made of them).\n\n"
+        + table(["", *names], "l" + "r" * len(names), rows)
+        + f"\n\nGoal (≤ {GOAL_S} s, ≤ {GOAL_MB} MB of media): "
+        f"{verdict(worst_s <= GOAL_S and worst_mb <= GOAL_MB)} "
+        f"(at most {worst_s:.0f} s and {worst_mb:.1f} MB).\n"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    args = parser.parse_args()
-    load = load_average()
-    names = ("sqlite", "postgres") if args.db == "both" else (args.db,)
-    try:
-        results = {name: measure(name) for name in names}
-    except BenchError as error:
-        print(error, file=sys.stderr)
-        return 1
-    body = section(results, load)
-    if args.db == "both":
-        write_section(DOC, "demo", body)
-        print(f"Wrote the bench:demo section of {DOC.relative_to(ROOT)}")
-    else:
-        print(body)
-    return 0
+    args = arguments(__doc__).parse_args()
+    # Only a run on both databases fills the section's two columns.
+    page = Page("make bench-demo", "bench/demo.py", write=args.db == "both")
+
+    def bench() -> None:
+        results = {name: measure(name) for name in engines(args.db)}
+        page.publish("demo", section(page, results))
+
+    return run("make bench-demo", bench)
 
 
 if __name__ == "__main__":

@@ -14,14 +14,21 @@ DAG by construction. The shape:
   them (depth 200), whose ancestry is ~TARGET_ANCESTORS records.
 
 Sources are stored CSR-style: record i's sources are `sources[offsets[i]:offsets[i + 1]]`.
+`table_rows` turns the graph into the rows bench/bulkload.py loads.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+import time
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+
+import bulkload
+from bulkload import RECORD, SOURCE, USER, Stamps, words
 
 SEED = 20261127
 POPULAR = 7
@@ -271,3 +278,118 @@ def percentile_record(graph: Graph, fraction: float, sample: int = 2000) -> tupl
     summary["max"] = counted[-1][0]
     count, record = at(fraction)
     return record, count, summary
+
+
+@dataclass
+class Facts:
+    """A generated graph and what the report states about it, found by walking it here."""
+
+    graph: Graph
+    generate_s: float
+    target_ancestors: int
+    target_depth: int
+    p90: int
+    p90_ancestors: int
+    sample: dict[str, int]
+    popular_descendants: int
+    outsider: int
+
+
+def generate_with_facts(records: int, users: int) -> Facts:
+    print(f"Generating {records:,} records", flush=True)
+    start = time.perf_counter()
+    g = generate(records, users)
+    generate_s = time.perf_counter() - start
+    target_ancestors = len(g.ancestors(g.target))
+    p90, p90_ancestors, sample = percentile_record(g, 0.9)
+    facts = Facts(
+        graph=g,
+        generate_s=generate_s,
+        target_ancestors=target_ancestors,
+        target_depth=g.depth(g.target),
+        p90=p90,
+        p90_ancestors=p90_ancestors,
+        sample=sample,
+        popular_descendants=g.descendant_count(g.popular),
+        outsider=g.records,  # the newest record: nothing cites it
+    )
+    print(
+        f"  {g.edges:,} edges in {generate_s:.1f} s; target #{g.target}: "
+        f"{target_ancestors:,} ancestors, depth {facts.target_depth}; p90 #{p90}: "
+        f"{p90_ancestors}; sample {sample}; popular #{g.popular}: "
+        f"{facts.popular_descendants:,} descendants",
+        flush=True,
+    )
+    return facts
+
+
+# --- rows ----------------------------------------------------------------------------
+
+BASE = datetime(2024, 1, 1)
+SECONDS_APART = 30  # record i was made at BASE + 30 s × i
+# The tables the graph fills, in load order (foreign keys point backwards).
+TABLES = {
+    "accounts_user": USER,
+    "accounts_memberskill": words("id skill user_id"),
+    "records_record": RECORD,
+    "records_tag": words("id name"),
+    "records_record_tags": words("id record_id tag_id"),
+    "records_cocreator": words("id state invited_at responded_at user_id record_id"),
+    "lineage_source": SOURCE,
+}
+ADJECTIVES = words(
+    "quiet bright broken golden hollow late northern paper red slow small summer tidal "
+    "velvet wild winter electric distant"
+)
+NOUNS = words(
+    "river loop portrait song garden machine letter harbour dance signal window field echo "
+    "map choir lantern orbit sketch tape"
+)
+
+
+def stamps(records: int, suffix: str) -> Stamps:
+    """Timestamps for records 0 … `records` (`Stamps.at(SECONDS_APART × record)`)."""
+    return Stamps(BASE, suffix, days=records * SECONDS_APART // 86400 + 2)
+
+
+def title(record: int) -> str:
+    adjective = ADJECTIVES[record % len(ADJECTIVES)].capitalize()
+    return f"{adjective} {NOUNS[record // len(ADJECTIVES) % len(NOUNS)]} {record}"
+
+
+def table_rows(g: Graph, table: str, suffix: str) -> Iterator[tuple]:
+    """The rows of one table, as tuples in TABLES' column order."""
+    at = stamps(g.records, suffix)
+
+    def of(r: int) -> str:
+        return at.at(r * SECONDS_APART)
+
+    if table == "accounts_user":
+        for u in range(1, g.users + 1):
+            active = u not in g.inactive_users
+            yield bulkload.member(u, f"member{u}", f"Member {u}", of(0), active=active)
+    elif table == "accounts_memberskill":
+        for n, (user, skill) in enumerate(g.skills, 1):
+            yield n, SKILLS[skill], user
+    elif table == "records_record":
+        for r in range(1, g.records + 1):
+            yield bulkload.record(r, KINDS[g.kind[r]], title(r), of(r), g.owner[r])
+    elif table == "records_tag":
+        yield from enumerate((*ROLE_TAGS, *OTHER_TAGS), 1)
+    elif table == "records_record_tags":
+        for n, (r, tag) in enumerate(g.tags, 1):
+            yield n, r, tag
+    elif table == "records_cocreator":
+        for n, (r, user) in enumerate(g.cocreators, 1):
+            yield n, "accepted", of(r), of(r), user, r
+    elif table == "lineage_source":
+        offsets, sources, n = g.offsets, g.sources, 0
+        for r in range(1, g.records + 1):
+            start, end = offsets[r], offsets[r + 1]
+            if start == end:
+                continue
+            made, by = of(r), g.owner[r]
+            for cited in sources[start:end]:
+                n += 1
+                kind = "inspired_by" if n % 5 == 0 else "uses"
+                yield bulkload.source(n, kind, "n", made, by, r, cited)

@@ -13,16 +13,14 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from harness import BenchError
+
 WRK_MISSING = (
     "wrk, the load generator, is not installed.\n"
     "Install it from Debian:  apt-get install -y wrk   (run `apt-get update` first)"
 )
 
 _TIME_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
-
-
-class BenchError(RuntimeError):
-    """A run whose figures must not be reported (errors, no requests, unreadable output)."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
-"""Turn benchmark results into a section of docs/benchmarks.md.
+"""How every benchmark says what it found: the machine it ran on, figures, Markdown tables,
+and its sections of docs/benchmarks.md.
 
-Each benchmark owns one section between `<!-- bench:NAME:start -->` and
-`<!-- bench:NAME:end -->` and rewrites only that, so several benchmarks (and the prose
-people write around them) share one page without overwriting each other.
+Each benchmark owns sections between `<!-- bench:NAME:start -->` and
+`<!-- bench:NAME:end -->` and rewrites only those, so several benchmarks (and the prose
+people write around them) share one page without overwriting each other. BENCH_DOC names
+another page to write (a scratch copy, to try a benchmark without touching the real one).
 """
 
 from __future__ import annotations
@@ -11,37 +13,19 @@ import contextlib
 import os
 import platform
 import re
-from dataclasses import dataclass
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from loadgen import Result
+from harness import ROOT
 
-FLOOR = "/healthz"
+DOC = Path(os.environ.get("BENCH_DOC") or ROOT / "docs" / "benchmarks.md").resolve()
+SHARED = " (the machine is shared: other work may have run at the same time)"
 
 
-@dataclass(frozen=True)
-class Machine:
-    """What the figures were measured on: without it a req/s figure means nothing."""
-
-    cores: int
-    cpu: str
-    python: str
-    database: str
-    django: str
-    server: str
-    wrk: str
-    date: str
-    # Other work on the cores slows every row; say how busy the machine was.
-    load_average: float
-
-    def describe(self) -> str:
-        return (
-            f"{self.date}, {self.cores} cores ({self.cpu}), Python {self.python}, "
-            f"{self.database}, Django {self.django}, {self.server}; "
-            f"wrk {self.wrk} on the same machine; load average {self.load_average:.1f} "
-            "when the run started."
-        )
+# --- the machine -----------------------------------------------------------------------
 
 
 def cpu_model() -> str:
@@ -73,6 +57,36 @@ def python_version() -> str:
     return platform.python_version()
 
 
+def memory_total_gb() -> float:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 1024 / 1024
+    return 0.0
+
+
+def machine_line(
+    *software: str, load_before: float, memory: bool = True, after: str = SHARED
+) -> str:
+    """The machine a run measured on: without it a figure means nothing. "Measured DATE,
+    N cores (CPU), M GB RAM, Python V, SOFTWARE…; load average L when the run started
+    AFTER." Other work on the cores slows every row, so it says how busy they were."""
+    ram = f", {memory_total_gb():.0f} GB RAM" if memory else ""
+    return (
+        f"Measured {today()}, {cores()} cores ({cpu_model()}){ram}, Python {python_version()}, "
+        f"{', '.join(software)}; load average {load_before:.1f} when the run started{after}."
+    )
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+def ms(value: float) -> str:
+    if value < 10:
+        return f"{value:.2f} ms"
+    return f"{value:.1f} ms" if value < 100 else f"{value:,.0f} ms"
+
+
 def ratio_text(ratio: float) -> str:
     """0.071 → "0.071 (≈ 1/14)": the fraction is what people remember and compare."""
     if ratio <= 0:
@@ -82,30 +96,24 @@ def ratio_text(ratio: float) -> str:
     return f"{ratio:.3f} (≈ 1/{round(1 / ratio)})"
 
 
-def table(results: list[Result]) -> str:
-    """Markdown table; the ratio divides by /healthz at the same concurrency, same run."""
-    floors = {r.connections: r.requests_per_second for r in results if r.endpoint == FLOOR}
-    lines = [
-        "| endpoint | connections | req/s | p50 | p99 | ratio to floor |",
-        "|---|---:|---:|---:|---:|---|",
-    ]
-    for r in sorted(results, key=lambda r: r.connections):
-        ratio = r.requests_per_second / floors[r.connections]
-        lines.append(
-            f"| `{r.endpoint}` | {r.connections} | {r.requests_per_second:,.0f} "
-            f"| {r.p50_ms:.1f} ms | {r.p99_ms:.1f} ms | {ratio_text(ratio)} |"
-        )
-    return "\n".join(lines)
+def verdict(met: bool) -> str:
+    """A goal's cell: a miss stands out."""
+    return "met" if met else "**not met**"
 
 
-def section(machine: Machine, results: list[Result], *, seconds: int, rounds: int) -> str:
-    """The generated part of the page: the machine, then the table."""
-    return (
-        "_Written by `make bench` (bench/run.py); edit the script, not this section._\n\n"
-        f"Measured {machine.describe()} Each row: `wrk -t2 --latency` for {seconds} s, "
-        f"the median of {rounds} interleaved rounds.\n\n"
-        f"{table(results)}\n"
+def table(head: Sequence[str], align: str, rows: Iterable[Sequence[object]]) -> str:
+    """A Markdown table; `align` has one letter a column, l or r ("lrr")."""
+    rule = {"l": "---", "r": "---:"}
+
+    def line(cells: Sequence[object]) -> str:
+        return "|" + "|".join(f" {cell} " if cell != "" else " " for cell in cells) + "|"
+
+    return "\n".join(
+        [line(head), "|" + "|".join(rule[a] for a in align) + "|", *(line(row) for row in rows)]
     )
+
+
+# --- the page --------------------------------------------------------------------------
 
 
 def write_section(doc: Path, name: str, body: str) -> None:
@@ -119,3 +127,50 @@ def write_section(doc: Path, name: str, body: str) -> None:
     else:
         text = f"{text.rstrip()}\n\n{block}\n"
     doc.write_text(text)
+
+
+@dataclass
+class Page:
+    """One benchmark's part of the page: who writes it, and whether this run does.
+
+    `skeleton` (the part's heading, its commands and its empty sections) is added once
+    at the end of the page before the first section is written. `load_before` is the
+    load average when the run (then each section's measurement) started."""
+
+    make: str  # "make bench-lineage"
+    script: str  # "bench/lineage.py"
+    write: bool = True
+    skeleton: str = ""
+    doc: Path = DOC
+    load_before: float = field(default_factory=load_average)
+
+    def command(self) -> str:
+        """The command line of this run, as the reader would type it."""
+        return " ".join([".venv/bin/python", self.script, *sys.argv[1:]])
+
+    def header(self, command: str | None = None) -> str:
+        """Who writes the section, and the command: `command`, else this run's ("" for
+        none)."""
+        named = "" if command == "" else f" Command: `{command or self.command()}`."
+        return (
+            f"_Written by `{self.make}` ({self.script}); edit the script, not this "
+            f"section._{named}\n\n"
+        )
+
+    def publish(self, name: str, body: str) -> None:
+        """Write the `bench:NAME` section (or only print it, when this run does not
+        write); the next measurement's load average is taken now."""
+        if self.write:
+            text = self.doc.read_text() if self.doc.exists() else "# Benchmarks\n"
+            if self.skeleton and f"<!-- bench:{name}:start -->" not in text:
+                self.doc.write_text(text.rstrip() + self.skeleton)
+            write_section(self.doc, name, body)
+            print(f"Wrote the bench:{name} section of {shown(self.doc)}")
+        else:
+            print(body)
+        self.load_before = load_average()
+
+
+def shown(doc: Path) -> str:
+    """The page's path from the repository's root where it lies there."""
+    return str(doc.relative_to(ROOT)) if doc.is_relative_to(ROOT) else str(doc)

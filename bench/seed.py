@@ -9,14 +9,13 @@ report states, read from the settings the server really uses.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import django
+from harness import database_facts
 
 django.setup()
 
 from django.conf import settings  # noqa: E402 - needs django.setup() first
-from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from ensemble.accounts.models import Skill, User  # noqa: E402
@@ -70,22 +69,11 @@ def fresh_token(user: User) -> str:
     return create_access_token(user, TOKEN_NAME).secret
 
 
-def database_label() -> str:
-    """The database engine and server version, as the report names it."""
-    if connection.vendor == "sqlite":
-        return f"SQLite {sqlite3.sqlite_version}"
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        version = connection.pg_version  # type: ignore[attr-defined]
-        return f"PostgreSQL {version // 10000}.{version % 10000}"
-    return connection.display_name
-
-
 def main() -> None:
     user = seed_member()
     facts = {
         "token": fresh_token(user),
-        "database": database_label(),
+        "database": database_facts()["database"],
         "web_workers": settings.WEB_WORKERS,
         "django": django.get_version(),
     }

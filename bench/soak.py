@@ -15,7 +15,7 @@ Steps:
    writes (comments with mentions, hearts, follows, uploads of small generated images,
    uploads straight into the call). Each member writes at most once per 20 s.
 5. Every SOAK_SAMPLE seconds (default 5) the RSS of each process of the server's tree
-   (`serve`, granian, its workers, the task worker) from psutil or /proc.
+   (`serve`, granian, its workers, the task worker) from /proc.
 6. Requests, errors (a read not answering 200, a write not 2xx: the run fails), p50/p99 per
    kind, each process's RSS at the end of the warm-up (SOAK_WARMUP, default a fifth of
    the run) and at the end, and its slope after the warm-up by least squares (MB/min).
@@ -31,11 +31,9 @@ import argparse
 import contextlib
 import http.client
 import itertools
-import json
 import math
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,11 +44,23 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from harness import DOC, ENSEMBLE, ROOT, bench_env, manage, measure_in_child, ms, percentile
-from loadgen import BenchError
-from report import cores, cpu_model, load_average, python_version, today, write_section
-from run import env_count, free_port, stop_server, wait_until_up
-from soakmix import MEMBERS, READS, Call, Mix, pace, seed
+from harness import (
+    ROOT,
+    BenchError,
+    bench_env,
+    env_count,
+    free_port,
+    manage,
+    measure_in_child,
+    migrate,
+    percentile,
+    process_tree,
+    rss_mb,
+    run,
+    serving,
+)
+from report import Page, load_average, machine_line, ms, table
+from soakmix import MEMBERS, READS, Call, Mix, pace
 
 FLAT_MB_PER_MIN = 0.5  # under this after warm-up, a process is called flat (5 MB in 10 min)
 
@@ -86,42 +96,6 @@ def send(port: int, conn: http.client.HTTPConnection | None, call: Call) -> tupl
 # Memory ------------------------------------------------------------------------------
 
 
-def tree(root: int) -> dict[int, int]:
-    """The root and all its descendants, each with its parent."""
-    try:
-        import psutil
-
-        parent = psutil.Process(root)
-        return {root: parent.ppid(), **{p.pid: p.ppid() for p in parent.children(recursive=True)}}
-    except ImportError:
-        children: dict[int, list[int]] = defaultdict(list)
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                children[int(fields[1])].append(int(stat.parent.name))
-        found, todo = {root: 0}, [root]
-        while todo:
-            pid = todo.pop()
-            for child in children.get(pid, []):
-                found[child] = pid
-                todo.append(child)
-        return found
-
-
-def rss_mb(pid: int) -> tuple[float, float] | None:
-    """(RSS, its anonymous part) in MB. The rest is file pages: SQLite's database is
-    mapped (PRAGMA mmap_size) by each connection, so RSS grows as pages of a growing file
-    are read, without a byte of heap; RssAnon is the heap, where a leak shows."""
-    values: dict[str, float] = {}
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(("VmRSS:", "RssAnon:")):
-                values[line.split(":")[0]] = int(line.split()[1]) / 1024
-    if "VmRSS" not in values:
-        return None
-    return values["VmRSS"], values.get("RssAnon", values["VmRSS"])
-
-
 def command_line(pid: int) -> str:
     with contextlib.suppress(OSError):
         args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
@@ -153,7 +127,7 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while not self.done.is_set():
             now = {}
-            for pid, parent in tree(self.root).items():
+            for pid, parent in process_tree(self.root).items():
                 mb = rss_mb(pid)
                 if mb is not None:
                     now[pid] = mb
@@ -216,22 +190,10 @@ def build_site(folder: Path, port: int) -> tuple[dict[str, str], dict[str, Any]]
         EMAIL_URL=f"file://{folder / 'mail'}",
     )
     print(f"Building the demo in {folder}", flush=True)
-    manage(env, "migrate", "--no-input", "--verbosity", "0")
-    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    migrate(env, static=True)
     manage(env, "demo")
-    site = measure_in_child(__file__, env, {"seed": True}, show_progress=False)
+    site = measure_in_child("soakmix:seed", env, {}, show_progress=False)
     return env, site
-
-
-def start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            [ENSEMBLE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
 
 
 def check_reads(port: int, mix: Mix) -> None:
@@ -276,15 +238,12 @@ def soak() -> None:
     rate = env_count("SOAK_RATE", 12)
     clients = env_count("SOAK_CLIENTS", 6)
     every = env_count("SOAK_SAMPLE", 5)
-    load_before = load_average()
+    page = Page("make soak", "bench/soak.py")
     with tempfile.TemporaryDirectory(prefix="ensemble-soak-") as tmp:
         folder, port = Path(tmp), free_port()
         env, site = build_site(folder, port)
         mix = Mix(site)
-        log = folder / "server.log"
-        server = start(env, port, log)
-        try:
-            wait_until_up(server, port, log)
+        with serving(env, port, folder / "server.log", worker=True) as server:
             check_reads(port, mix)
             sampler = Sampler(server.pid, every, time.monotonic())
             sampler.start()
@@ -292,14 +251,11 @@ def soak() -> None:
             tally = drive(port, mix, seconds=seconds, rate=rate, clients=clients)
             sampler.done.set()
             sampler.join()
-            if server.poll() is not None:
-                raise BenchError(f"The server died during the soak:\n{log.read_text()}")
-        finally:
-            stop_server(server)
-    load_after = load_average()
+    after = load_average()
     memory = memory_rows(sampler, warmup)
     flags = re.findall(r"--(?:workers|blocking-threads) \d+", sampler.granian)
     text = section(
+        page,
         tally,
         memory,
         seconds=seconds,
@@ -307,16 +263,17 @@ def soak() -> None:
         rate=rate,
         clients=clients,
         every=every,
-        load=(load_before, load_after),
+        load_after=after,
         flags=", ".join(flags),
     )
-    write_section(DOC, "soak", text)
+    page.publish("soak", text)
     print(text)
     if tally.errors:
         raise BenchError(f"{len(tally.errors)} errors, e.g.:\n" + "\n".join(tally.errors[:10]))
 
 
 def section(
+    page: Page,
     tally: Tally,
     memory: list[dict[str, Any]],
     *,
@@ -325,72 +282,76 @@ def section(
     rate: int,
     clients: int,
     every: int,
-    load: tuple[float, float],
+    load_after: float,
     flags: str,
 ) -> str:
     total = sum(len(v) for v in tally.latencies.values())
-    command = "make soak" if seconds == 600 else f"SOAK_SECONDS={seconds} make soak"
-    lines = [
-        "_Written by `make soak` (bench/soak.py); edit the script, not this section._ "
-        f"Command: `{command}`.",
-        "",
-        f"Measured {today()}, {cores()} cores ({cpu_model()}), Python {python_version()}, "
-        f"SQLite, Django {version('django')}, granian {version('granian')} WSGI "
-        f"(`ensemble serve`: {flags}, and the task worker); "
-        f"load average {load[0]:.1f} when the run started and {load[1]:.1f} when it ended "
-        "(other engineers' work shares the cores).",
-        "",
+    machine = machine_line(
+        "SQLite",
+        f"Django {version('django')}",
+        f"granian {version('granian')} WSGI (`ensemble serve`: {flags}, and the task worker)",
+        load_before=page.load_before,
+        memory=False,
+        after=f" and {load_after:.1f} when it ended (other engineers' work shares the cores)",
+    )
+    requests = table(
+        ("request", "count", "p50", "p99"),
+        "lrrr",
+        (
+            (kind, f"{len(values):,}", ms(percentile(values, 50)), ms(percentile(values, 99)))
+            for kind, values in sorted(tally.latencies.items(), key=lambda kv: -len(kv[1]))
+        ),
+    )
+    processes = table(
+        (
+            "process",
+            "RSS after warm-up → at the end",
+            "slope",
+            "heap (RssAnon) after warm-up → at the end",
+            "slope",
+        ),
+        "lrrrr",
+        (
+            (
+                row["process"] + ("" if row["whole_run"] else " (not there the whole time)"),
+                f"{row['rss'][0]:.1f} → {row['rss'][1]:.1f} MB",
+                f"{row['rss'][2]:+.2f} MB/min",
+                f"{row['anon'][0]:.1f} → {row['anon'][1]:.1f} MB",
+                f"{row['anon'][2]:+.2f} MB/min",
+            )
+            for row in memory
+        ),
+    )
+    worst = max(abs(r["rss"][2]) for r in memory[:-1])
+    verdict = "flat" if worst < FLAT_MB_PER_MIN else "**growing**"
+    return (
+        page.header("make soak" if seconds == 600 else f"SOAK_SECONDS={seconds} make soak")
+        + f"{machine}\n\n"
         f"{seconds} s at {rate} requests a second from {clients} keep-alive clients, "
         f"{len(READS)} kinds of read and 5 of write from {MEMBERS} members; "
         f"**{total:,} requests, {len(tally.errors)} errors**. Memory sampled every {every} s; "
-        f"warm-up: the first {warmup} s.",
-        "",
-        "| request | count | p50 | p99 |",
-        "|---|---:|---:|---:|",
-    ]
-    for kind, values in sorted(tally.latencies.items(), key=lambda kv: -len(kv[1])):
-        lines.append(
-            f"| {kind} | {len(values):,} | {ms(percentile(values, 50))} "
-            f"| {ms(percentile(values, 99))} |"
-        )
-    lines += [
-        "",
-        "| process | RSS after warm-up → at the end | slope | heap (RssAnon) after "
-        "warm-up → at the end | slope |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for row in memory:
-        note = "" if row["whole_run"] else " (not there the whole time)"
-        (rss_0, rss_1, rss_slope), (anon_0, anon_1, anon_slope) = row["rss"], row["anon"]
-        lines.append(
-            f"| {row['process']}{note} | {rss_0:.1f} → {rss_1:.1f} MB "
-            f"| {rss_slope:+.2f} MB/min | {anon_0:.1f} → {anon_1:.1f} MB "
-            f"| {anon_slope:+.2f} MB/min |"
-        )
-    worst = max(abs(r["rss"][2]) for r in memory[:-1])
-    verdict = "flat" if worst < FLAT_MB_PER_MIN else "**growing**"
-    lines += [
-        "",
+        f"warm-up: the first {warmup} s.\n\n{requests}\n\n{processes}\n\n"
         f"Every process {verdict} after the warm-up (largest RSS slope "
-        f"{worst:.2f} MB/min; flat means under {FLAT_MB_PER_MIN} MB/min).",
-    ]
-    return "\n".join(lines) + "\n"
+        f"{worst:.2f} MB/min; flat means under {FLAT_MB_PER_MIN} MB/min).\n"
+    )
 
 
 # In-process profile -------------------------------------------------------------------
 
 
-def profile(site: dict[str, Any], count: int) -> dict[str, Any]:
-    """The same mix through Django's test client, under tracemalloc (in the child)."""
+def profile(spec: dict[str, Any]) -> dict[str, Any]:
+    """In the child: the same mix through Django's test client, `spec["n"]` requests at a
+    time, under tracemalloc."""
     import tracemalloc
     from urllib.parse import urlsplit
 
     from django.conf import settings
     from django.test import Client
 
-    client, mix = Client(HTTP_HOST=urlsplit(settings.SITE_URL).netloc), Mix(site)
+    client, mix = Client(HTTP_HOST=urlsplit(settings.SITE_URL).netloc), Mix(spec["site"])
+    count = spec["n"]
 
-    def run(n: int) -> None:
+    def send_mix(n: int) -> None:
         for _ in range(n):
             # At "infinity" every member may write: a quarter of the mix writes, about as
             # in the paced soak (40 members, one write per 15 s, at 12 requests a second).
@@ -406,11 +367,11 @@ def profile(site: dict[str, Any], count: int) -> dict[str, Any]:
             if not call.ok(response.status_code):
                 print(f"{call.path}: {response.status_code}", file=sys.stderr)
 
-    run(count)
+    send_mix(count)
     tracemalloc.start(12)
     snapshots = [tracemalloc.take_snapshot()]
     for _ in range(2):
-        run(count)
+        send_mix(count)
         snapshots.append(tracemalloc.take_snapshot())
     for before, after in itertools.pairwise(snapshots):
         print(f"--- after {count} more requests", file=sys.stderr)
@@ -423,27 +384,15 @@ def profile(site: dict[str, Any], count: int) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--profile", type=int, metavar="N")
     args = parser.parse_args()
-    if args.child:
-        import django
 
-        django.setup()
-        spec = json.loads(args.child)
-        print(json.dumps(seed() if spec.get("seed") else profile(spec["site"], spec["n"])))
-        return 0
-    try:
-        if args.profile:
-            with tempfile.TemporaryDirectory(prefix="ensemble-soak-") as tmp:
-                env, site = build_site(Path(tmp), free_port())
-                print(measure_in_child(__file__, env, {"site": site, "n": args.profile}))
-        else:
-            soak()
-    except BenchError as error:
-        print(f"make soak: {error}", file=sys.stderr)
-        return 1
-    return 0
+    def in_process() -> None:
+        with tempfile.TemporaryDirectory(prefix="ensemble-soak-") as tmp:
+            env, site = build_site(Path(tmp), free_port())
+            print(measure_in_child("soak:profile", env, {"site": site, "n": args.profile}))
+
+    return run("make soak", in_process if args.profile else soak)
 
 
 if __name__ == "__main__":

@@ -202,8 +202,9 @@ def multipart(fields: dict[str, str], filename: str, data: bytes) -> tuple[bytes
     ) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def seed() -> dict[str, Any]:
-    """In the child (Django set up): members, tokens, an open call; the site's ids."""
+def seed(spec: dict[str, Any]) -> dict[str, Any]:
+    """In the child (Django set up): members, tokens, an open call; the site's ids. The
+    spec is empty: the numbers are this module's."""
     from datetime import timedelta
 
     from django.utils import timezone
