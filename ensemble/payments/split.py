@@ -26,7 +26,7 @@ what a record received from each record above it, `Result.kept` what it kept, an
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -208,7 +208,3 @@ def split(inputs: Inputs, total: int) -> Result:
     result = compute(inputs)
     result.cents = largest_remainder(total, result.exact)
     return result
-
-
-def people_of(creators: Mapping[int, Iterable[int]]) -> set[int]:
-    return {p for people in creators.values() for p in people}
