@@ -106,7 +106,8 @@ def batch_csv(batch: PayoutBatch) -> str:
 
 def earnings(user: Any) -> dict[str, Any]:
     """Per production: proposed (in the latest revision of a published proposal, not yet
-    final), final and paid; totals per currency. A fixed number of queries, however many productions."""
+    final), final and paid; totals per currency. A fixed number of queries, however many
+    productions."""
     rows: dict[int, dict[str, Any]] = {}
 
     def row(pool: Pool) -> dict[str, Any]:
