@@ -1,12 +1,12 @@
 """Credit rolls, computed from the lineage whenever they are asked for, never typed in.
 
 Steps for a record R and a viewer:
-1. R itself (depth 0), its sources (direct) and everything further up (indirect): one
-   recursive query that also brings each record's owner.
+1. One statement, whatever the size of the ancestry (`_fetch`), walks the graph once and
+   brings R itself (depth 0), its sources (direct) and everything further up (indirect),
+   each with its owner, plus their co-creators, role tags and the people's skills.
 2. Drop the records the viewer may not see (another member's drafts). Removed records
    stay, as tombstones: their people keep their credit.
-3. Add accepted co-creators, each record's role tag and the people's skills (three
-   queries, whatever the size of the ancestry).
+3. Add the accepted co-creators of the records kept.
 4. Give each person a role per record: the record's role tag (`#composer`), else the
    person's first skill that fits the record's kind, else the kind's usual role.
 5. Group: this work / direct / indirect, then role, then person, with the records each

@@ -35,8 +35,9 @@ def _licence_url(licence: str) -> str:
 
 
 def work(record: Record, sources: list[Source], roll: CreditRoll) -> dict[str, Any]:
-    """The record as a CreativeWork, its direct sources as `isBasedOn` (each with its own
-    creator and licence), and every credited person as a `contributor`."""
+    """The record as a CreativeWork (its owner and accepted co-creators as `creator`), its
+    direct sources as `isBasedOn` (each with its owner and the licence it was cited
+    under), and everyone credited further up as a `contributor`."""
     creators = [_person(record.owner)] + [
         _person(c.user) for c in record.cocreators.all() if c.state == "accepted"
     ]

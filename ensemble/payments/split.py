@@ -1,5 +1,6 @@
 """The suggested split: a pool passed down a production's lineage, exactly, then rounded
-once to minor units. Pure Python over plain values; `proposals.py` loads the graph.
+once to minor units. Pure Python over plain values: `services/snapshot.py` freezes the
+graph and `services/proposals.inputs_for` makes the `Inputs` of it.
 
 Steps (DESIGN.md, "Suggested split"), for a production P and a pool of N minor units:
 
@@ -11,8 +12,9 @@ Steps (DESIGN.md, "Suggested split"), for a production P and a pool of N minor u
    sources all weigh 0) keeps everything. A record reached by several paths receives the
    sum; records are visited in topological order, so each is complete before it passes on.
 3. What a record keeps is shared equally among its creators.
-4. Waived and excluded people's amounts go to everyone else in proportion to theirs.
-5. All of that is exact (`Fraction`); the cents come from one rounding by the largest
+4. Waived and excluded people's amounts, and what records with nobody left to pay kept,
+   go to everyone else in proportion to theirs.
+5. All of that is exact (rationals); the cents come from one rounding by the largest
    remainder method, ties broken by person id, so the lines sum exactly to N and the same
    inputs always give the same cents.
 
@@ -26,7 +28,7 @@ what a record received from each record above it, `Result.kept` what it kept, an
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -208,7 +210,3 @@ def split(inputs: Inputs, total: int) -> Result:
     result = compute(inputs)
     result.cents = largest_remainder(total, result.exact)
     return result
-
-
-def people_of(creators: Mapping[int, Iterable[int]]) -> set[int]:
-    return {p for people in creators.values() for p in people}

@@ -155,21 +155,12 @@ def _using_productions(call: Call, viewer: Any, featured: list[Card]) -> list[Pr
     for production in candidates:
         if not access.can_view(viewer, production.record):
             continue
-        used = _ancestors_among(production.record_id, list(selected))
+        used = graph.ancestors_among(production.record_id, list(selected))
         for record_id in used:
             selected[record_id].productions.append(production)
         if used:
             found.append(production)
     return found
-
-
-def _ancestors_among(record_id: int, candidates: list[int]) -> list[int]:
-    """Which of `candidates` are in the lineage of `record_id`, in one statement."""
-    marks = ",".join(["%s"] * len(candidates))  # placeholders only: values are parameters
-    sql = graph.walk_sql("ancestors") + f" SELECT id FROM walk WHERE id IN ({marks})"  # noqa: S608
-    with graph.steered() as cursor:
-        cursor.execute(sql, [record_id, *candidates])
-        return [row[0] for row in cursor.fetchall()]
 
 
 def own_entries(call: Call, viewer: Any) -> list[Card]:

@@ -1,5 +1,5 @@
-"""What the home page offers: released productions, trending records, open calls (for a
-member, the ones matching their skills first)."""
+"""What the home page offers besides trending records (`trending`): released productions
+and open calls (for a member, the ones matching their skills first)."""
 
 from __future__ import annotations
 

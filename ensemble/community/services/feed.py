@@ -2,9 +2,10 @@
 updates, calls and releases of projects they follow; remixes of their own work.
 
 No activity table to keep in step: each kind of event is read from where it already
-lives, newest first, one query per kind (five per page, however many people are
-followed), then merged. The cursor holds the time and identity of the last item shown;
-a record that is both new from someone followed and a remix of yours appears once.
+lives, newest first, two queries per kind (the page's ids from the index, then those
+rows with their joins: ten per page, however many people are followed), then merged.
+The cursor holds the time and identity of the last item shown; a record that is both
+new from someone followed and a remix of yours appears once.
 """
 
 from __future__ import annotations

@@ -48,8 +48,3 @@ def follows(user: Any, *, person: User | None = None, project: Project | None = 
     if not getattr(user, "is_authenticated", False):
         return False
     return Follow.objects.filter(follower=user, person=person, project=project).exists()
-
-
-def project_followers(project: Project) -> Any:
-    """The members following a project (for its updates and new calls)."""
-    return User.objects.filter(following__project=project, is_active=True)

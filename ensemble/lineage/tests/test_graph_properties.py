@@ -89,3 +89,9 @@ def test_ancestors_and_descendants_agree_with_the_reference(nodes, attempts):
         assert graph.count(record.pk, "ancestors") == len(up)
         near = {index[pk] for pk in graph.within(record.pk, "ancestors", depth=1)}
         assert near == {s for d, s in accepted if d == i}
+        found = graph.ancestry(record.pk)
+        assert {index[row[0]] for row in found.records} == up | {i}
+        assert {(index[d], index[s]) for d, s, _ in found.edges} == {
+            (d, s) for d, s in accepted if d in up | {i}
+        }
+        assert {index[pk] for pk in graph.ancestors_among(record.pk, list(index))} == up

@@ -39,10 +39,10 @@ def _refuse(current: str, to: str) -> Refused:
 class Proposal(models.Model):
     """A split of `amount` (minor units) among the people in a production's lineage.
 
-    `snapshot` freezes the lineage when the proposal is made (edges, creators, titles),
-    so every revision is computed from the same graph. Draft → published (a public
-    comment window) → final (ledger lines written, never changed again): `TRANSITIONS`,
-    through `move`.
+    `snapshot` freezes the lineage when the proposal is made (records and their owners,
+    edges, accepted co-creators; titles are read when shown), so every revision is
+    computed from the same graph. Draft → published (a public comment window) → final
+    (ledger lines written, never changed again): `TRANSITIONS`, through `move`.
     """
 
     class Status(models.TextChoices):

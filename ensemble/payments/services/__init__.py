@@ -1,4 +1,5 @@
-"""Payments workflows, one module per concept: `pools` (pools, revenue and costs),
-`snapshot` (the lineage frozen for a proposal), `proposals` (compute, revise, publish,
-comment, finalize), `ledger` (balances, earnings, payouts). Leaders of the production's
-project act; refusals are `core.refusals.Refused`."""
+"""Payments workflows, one module per concept: `pools` (pools, revenue and costs,
+balances), `snapshot` (the lineage frozen for a proposal), `proposals` (compute, revise,
+publish, finalize, compare), `comments` (a published proposal's comments), `explain` (why
+a line is what it is), `ledger` (what a pool owes, payouts, earnings), `access` (who may
+act). Leaders of the production's project act; refusals are `core.refusals.Refused`."""

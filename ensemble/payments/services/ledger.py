@@ -1,4 +1,5 @@
-"""The ledger's readings (balances, earnings) and payouts: batches, CSV, marking paid."""
+"""The ledger's readings (what a pool owes each person, a member's earnings) and payouts:
+batches, CSV, marking paid."""
 
 from __future__ import annotations
 
@@ -104,8 +105,9 @@ def batch_csv(batch: PayoutBatch) -> str:
 
 
 def earnings(user: Any) -> dict[str, Any]:
-    """Per production: proposed (in a proposal open for comments), final and paid;
-    totals per currency. A fixed number of queries, however many productions."""
+    """Per production: proposed (in the latest revision of a published proposal, not yet
+    final), final and paid; totals per currency. A fixed number of queries, however many
+    productions."""
     rows: dict[int, dict[str, Any]] = {}
 
     def row(pool: Pool) -> dict[str, Any]:
