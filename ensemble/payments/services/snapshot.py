@@ -36,7 +36,8 @@ def take(root_id: int) -> dict[str, Any]:
         edges = [e for e in edges if str(e[0]) in records and str(e[1]) in records]
     cocreators: dict[str, list[int]] = {}
     for rid, uid in found.cocreators:
-        cocreators.setdefault(str(rid), []).append(uid)
+        if str(rid) in records:  # a dropped draft's number stays out of the stored proposal
+            cocreators.setdefault(str(rid), []).append(uid)
     return {"root": root_id, "records": records, "edges": edges, "cocreators": cocreators}
 
 

@@ -40,6 +40,7 @@ def test_drafts_drop_out_with_their_edges_and_tombstones_stay(alice, bob, carol,
     now = timezone.now()
     CoCreator.objects.create(record=story.song, user=bob, state="accepted", responded_at=now)
     CoCreator.objects.create(record=story.drawing, user=alice)  # invited only
+    CoCreator.objects.create(record=draft, user=carol, state="accepted", responded_at=now)
 
     frozen = json.loads(json.dumps(snapshot.take(story.film.pk)))
 
