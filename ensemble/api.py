@@ -4,6 +4,7 @@ from ensemble.accounts.api import router as accounts_router
 from ensemble.accounts.api_auth import API_AUTH
 from ensemble.community.api import router as community_router
 from ensemble.core.api import EnsembleAPI
+from ensemble.front.api import router as front_router
 from ensemble.lineage.api import router as lineage_router
 from ensemble.notifications.api import router as notifications_router
 from ensemble.payments.api import router as payments_router
@@ -30,3 +31,4 @@ api.add_router("", projects_router)
 api.add_router("", payments_router)
 api.add_router("", community_router)
 api.add_router("", search_router)
+api.add_router("", front_router)  # GET /records: the list, filtered by other apps too

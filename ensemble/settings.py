@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ensemble.payments",
     "ensemble.community",
     "ensemble.search",
+    "ensemble.front",
     "ensemble.demo",
 ]
 

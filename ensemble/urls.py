@@ -11,7 +11,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", core_views.api_not_found),
     path("", include("ensemble.accounts.urls")),
     path("", include("ensemble.notifications.urls")),
-    path("", include("ensemble.records.urls")),
+    path("", include("ensemble.front.urls")),  # `records:…`: front's pages and records' own
     path("", include("ensemble.lineage.urls")),
     path("", include("ensemble.projects.urls")),
     path("", include("ensemble.payments.urls")),

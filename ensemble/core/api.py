@@ -21,6 +21,8 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import PathView
+from ninja.utils import normalize_path, replace_path_param_notation
 from pydantic import WithJsonSchema
 
 from ensemble.core.json_bodies import NOT_AN_OBJECT, BodyNotAnObject, ObjectBodyParser
@@ -239,10 +241,35 @@ class EnsembleAPI(NinjaAPI):
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
+        shared = self._shared_paths()
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
+                if (path_view := shared.get(str(pattern.pattern))) is not None:
+                    pattern.callback = path_view.get_view()
                 pattern.callback = self._json_method_not_allowed(pattern.callback)
         return patterns, app_name, namespace
+
+    def _shared_paths(self) -> dict[str, PathView]:
+        """One view for each path that several routers serve, by URL route.
+
+        Ninja makes one URL pattern per router and path, and Django takes the first that
+        matches: `GET /records` (front's router) would reach the view of `POST /records`
+        (records' router), which answers 405. The OpenAPI schema already merges them.
+        """
+        by_route: dict[str, list[PathView]] = {}
+        for bound in self._get_bound_routers():
+            prefix = replace_path_param_notation(bound.prefix)
+            for path, path_view in bound.path_operations.items():
+                joined = "/".join(p for p in (prefix, replace_path_param_notation(path)) if p)
+                by_route.setdefault(normalize_path(joined).lstrip("/"), []).append(path_view)
+        shared = {}
+        for route, views in by_route.items():
+            if len(views) > 1:
+                merged = PathView()
+                merged.operations = [op for view in views for op in view.operations]
+                merged.is_async = any(view.is_async for view in views)
+                shared[route] = merged
+        return shared
 
     def _json_method_not_allowed(self, view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)  # keeps csrf_exempt: ninja checks CSRF itself, per auth method

@@ -1,4 +1,6 @@
-"""Lineage on the pages: the record page's panel, citing, the search picker, credits."""
+"""Lineage's own pages: citing, the search picker, the remix tree, "used in", credits.
+
+Its part of the record and upload pages is in `fragments.py`, for `front` to include."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
@@ -23,92 +24,6 @@ from ensemble.lineage.models import Source
 from ensemble.records import access
 from ensemble.records.models import Record
 from ensemble.records.models.record import record_number
-
-
-def record_page_sections(request: HttpRequest, record: Record) -> dict[str, str]:
-    """The record page's lineage: the credit line, sources, "used in", the cite form."""
-    viewer = request.user
-    sources = present.sources_for(record, viewer)
-    context = {
-        "record": record,
-        "sources": sources,
-        "used_in": present.used_in_summary(record, viewer),
-        "line": present.credit_line(record, sources, viewer),
-        "is_owner": access.is_owner(viewer, record),
-        "form": CiteForm(),
-    }
-    return {
-        "byline": render_to_string("lineage/_byline.html", context, request=request),
-        "main": render_to_string("lineage/_panel.html", context, request=request),
-        "aside": record_page_aside(request, record),
-    }
-
-
-def _remixed(request: HttpRequest) -> Record | None:
-    raw = request.GET.get("remix_of") or request.POST.get("remix_of") or ""
-    record_id = whole(raw)
-    if record_id is None:
-        return None
-    record = Record.objects.select_related("owner").filter(pk=record_id).first()
-    if record is None or record.is_deleted or not access.can_view(request.user, record):
-        return None
-    return record
-
-
-def upload_form_extras(request: HttpRequest) -> dict[str, str]:
-    """The upload and write pages' "built on other work?" fields; with `?remix_of=N`
-    ("Remix this"), that work cited in advance and the licence its ancestry allows."""
-    remix = _remixed(request)
-    context: dict[str, Any] = {"remix": remix}
-    proposal = ""
-    if remix is not None:
-        allowed = licences.allowed_licences(
-            services.ancestry_for_licence(remix), owner_id=int(request.user.pk or 0)
-        )
-        if not allowed:
-            context["inspiration_only"] = True
-            context["licence_note"] = (
-                f"“{remix.title}” is {remix.get_licence_display()}: its material may not be "
-                "used in other works, but your work may still be inspired by it."
-            )
-        else:
-            proposal = remix.licence if remix.licence in allowed else allowed[0]
-            if len(allowed) < len(licences.TERMS):
-                context["licence_note"] = (
-                    "Its licence allows a remix under "
-                    + ", ".join(licences.label(a) for a in allowed)
-                    + f"; {licences.label(proposal)} is chosen for you."
-                )
-    html = render_to_string("lineage/_upload_sources.html", context, request=request)
-    return {"html": html, "licence": proposal}
-
-
-def cite_after_upload(request: HttpRequest, record: Record) -> None:
-    """Cite what the upload form named, for the form posted without JavaScript."""
-    data = request.POST
-    source_id = data.get("source_pick") or record_number(data.get("source", "")) or None
-    if not source_id:
-        return
-    source = Record.objects.select_related("owner").filter(pk=source_id).first()
-    try:
-        if source is None:
-            raise Refused("There is no record with that number.", status=404)
-        services.add_source(
-            record,
-            source,
-            by=member(request),
-            kind=data.get("source_kind") or Source.Kind.USES,
-            note=data.get("source_note", ""),
-            part=data.get("source_part", ""),
-        )
-    except Refused as error:
-        messages.error(request, f"The record was saved, but its source was not: {error.message}")
-
-
-def record_page_aside(request: HttpRequest, record: Record) -> str:
-    if not request.user.is_authenticated or record.is_deleted:
-        return ""
-    return render_to_string("lineage/_remix_button.html", {"record": record}, request=request)
 
 
 def _visible_record(request: HttpRequest, record_id: int) -> Record:

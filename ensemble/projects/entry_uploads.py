@@ -1,7 +1,7 @@
 """Uploading straight into a call, from the call page or event mode's phone page.
 
 The upload becomes a draft record that cites the call's resources and waits, as an
-`EntryUpload`, for processing. When its first version is ready (`records.hooks.on_ready`)
+`EntryUpload`, for processing. When its first version is ready (`records.events.version_ready`)
 the record is published on the entrant's behalf and entered, dated when it was uploaded.
 Every rule of `services.submit_entry` holds; the kind and the per-person limit are
 checked inside the transaction that creates the record, so a refused upload leaves
@@ -122,7 +122,7 @@ def _attach(
 
 def settle(record: Record) -> None:
     """Publish and enter a record uploaded into a call, now that it is ready (the
-    `records.hooks.on_ready` hook). A call closed meanwhile keeps the record a draft."""
+    `records.events.version_ready` event). A call closed meanwhile keeps the record a draft."""
     waiting = (
         EntryUpload.objects.select_related("call", "entrant")
         .filter(record=record, state=EntryUpload.State.WAITING)

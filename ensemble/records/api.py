@@ -1,4 +1,6 @@
-"""The records API: the same services as the pages, typed, errors in the one shape."""
+"""The records API: the same services as the pages, typed, errors in the one shape.
+
+The list, `GET /records`, filters by other apps too: it is in `front/api.py`."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Annotated, Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ensemble.accounts import http
@@ -19,8 +21,7 @@ from ensemble.core.api import FILE_ERRORS as ERRORS
 from ensemble.core.api import ApiError, choices_schema
 from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn, Lax
-from ensemble.core.pagination import numbered, paginate
-from ensemble.records import access, hooks, services
+from ensemble.records import access, services
 from ensemble.records.intake import title_from_name
 from ensemble.records.models import CoCreator, Licence, Record, Version
 from ensemble.records.present import Versions, media_for, versions_of
@@ -108,7 +109,8 @@ class InviteIn(JsonIn):
     username: str
 
 
-def _records() -> Any:
+def for_output() -> Any:
+    """Records with what `record_out` reads, so a list costs a fixed number of queries."""
     return Record.objects.select_related("owner", "current_version").prefetch_related(
         "tags",
         Prefetch("cocreators", queryset=CoCreator.objects.select_related("user")),
@@ -159,7 +161,7 @@ def record_out(record: Record, viewer: Any, versions: Versions | None = None) ->
 
 
 def _visible(request: HttpRequest, record_id: int) -> Record:
-    record = get_object_or_404(_records(), pk=record_id)
+    record = get_object_or_404(for_output(), pk=record_id)
     if not access.can_view_or_tombstone(http.api_viewer(request), record):
         raise Http404
     return record
@@ -196,65 +198,8 @@ def create_record(
         upload=file,
         text=text,
     )
-    record = _records().get(pk=record.pk)
+    record = for_output().get(pk=record.pk)
     return Status(201, record_out(record, member(request), versions_of(record)))
-
-
-@router.get("/records", response={200: RecordPage, **ERRORS}, auth=None)
-def list_records(
-    request: HttpRequest,
-    kind: RecordKind | None = None,
-    tag: str | None = None,
-    license: Licence | None = None,
-    owner: str | None = None,
-    never_remixed: bool = False,
-    call: int | None = Query(None, ge=1, le=2**63 - 1),
-    sort: str = Query("newest", max_length=20),
-    cursor: str | None = None,
-    page: int = Query(1, ge=1, le=500),
-    limit: int = Query(24, ge=1, le=100),
-) -> dict[str, Any]:
-    """Records you may see, newest first: public ones, plus your own drafts when you
-    filter by `owner` = your username. `never_remixed=true`: only records no work has
-    used or been inspired by yet. `call`: the entries of that call you may see (none
-    for a call that is not there for you). `sort=trending`: best trending first (only
-    records with a score); such pages go by `page` number, not by cursor."""
-    if sort != "newest" and sort not in hooks.browse_orders:
-        choices = ", ".join(["newest", *hooks.browse_orders])
-        raise ApiError(422, f"sort: one of {choices}.")
-    viewer = http.api_viewer(request)
-    records = _records().public()
-    if owner:
-        user = User.objects.with_username(owner).first()
-        if user is None:
-            return {"items": [], "next_cursor": None}
-        if viewer is not None and viewer.pk == user.pk:
-            records = _records().alive()  # your own drafts too
-        records = records.filter(owner=user)
-    if kind:
-        records = records.filter(kind=kind)
-    if tag:
-        records = records.filter(tags__name=tag.strip().lower())
-    if license:
-        records = records.filter(licence=license)
-    if never_remixed and "never_remixed" in hooks.browse_filters:
-        records = hooks.browse_filters["never_remixed"][1](records)
-    if call is not None and "call" in hooks.browse_values:
-        records = hooks.browse_values["call"](records, str(call), viewer)
-    if sort != "newest":
-        if cursor:
-            raise ApiError(422, "cursor: pages of this sort go by `page`, not by cursor.")
-        rows, more = numbered(hooks.browse_orders[sort][1](records), page=page, size=limit)
-        return {
-            "items": [record_out(r, viewer) for r in rows],
-            "next_cursor": None,
-            "next_page": page + 1 if more and page < 500 else None,
-        }
-    found = paginate(records, cursor=cursor, limit=limit)
-    return {
-        "items": [record_out(r, viewer) for r in found.items],
-        "next_cursor": found.next_cursor,
-    }
 
 
 @router.get("/records/{record_id}", response={200: RecordOut, **ERRORS}, auth=None)
@@ -272,7 +217,7 @@ def update_record(request: HttpRequest, record_id: Id, patch: RecordPatch) -> di
         if value is None:
             raise ApiError(422, f'{name}: null is not a value; send "" or [] to clear.')
     services.update_record(record, by=member(request), **changes)
-    record = _records().get(pk=record.pk)
+    record = for_output().get(pk=record.pk)
     return record_out(record, member(request), versions_of(record))
 
 
@@ -286,7 +231,7 @@ def delete_record(request: HttpRequest, record_id: Id) -> Status:
 @router.post("/records/{record_id}/publish", response={200: RecordOut, **ERRORS})
 def publish_record(request: HttpRequest, record_id: Id) -> dict[str, Any]:
     record = services.publish(_visible(request, record_id), by=member(request))
-    record = _records().get(pk=record.pk)
+    record = for_output().get(pk=record.pk)
     return record_out(record, member(request), versions_of(record))
 
 

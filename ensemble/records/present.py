@@ -14,7 +14,7 @@ from django.db.models import Q, Subquery
 
 from ensemble.records import access
 from ensemble.records.links import media_url
-from ensemble.records.models import Record, Version
+from ensemble.records.models import CoCreator, Record, Version
 
 
 @dataclass
@@ -124,3 +124,32 @@ def media_for(
         media.download = url(role, attachment=True, name=version.original_name)
         media.download_name = version.original_name
     return media
+
+
+def record_page(record: Record, viewer: Any) -> dict[str, Any]:
+    """What records itself shows on a (live) record page: the version shown and its media,
+    every version (with the original's download for its creators), the co-creators and
+    the viewer's own invitation. `front` adds the other apps' parts."""
+    versions = list(
+        Version.objects.filter(record=record)
+        .select_related("uploaded_by")
+        .prefetch_related("renditions")
+    )
+    is_creator = access.is_creator(viewer, record)
+    # What the page shows comes from these rows, not from the record's `current_version`
+    # read before them: a worker committing in between would leave "ready" with no work.
+    shown = shown_among(versions)
+    history = [(v, media_for(v, record, viewer).download if is_creator else None) for v in versions]
+    cocreators: list[CoCreator] = list(record.cocreators.all())
+    mine = [c for c in cocreators if viewer.is_authenticated and c.user_id == viewer.pk]
+    return {
+        "record": record,
+        "version": shown.current,
+        "media": media_for(shown.current, record, viewer),
+        "latest": shown.latest,
+        "history": history,
+        "is_owner": access.is_owner(viewer, record),
+        "credited": [c for c in cocreators if c.state == "accepted"],
+        "pending": [c for c in cocreators if c.state == "invited"],
+        "my_invite": mine[0] if mine else None,
+    }

@@ -24,7 +24,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from ensemble.notifications.services import notify
-from ensemble.records import hooks, indexing, storage
+from ensemble.records import events, indexing, storage
 from ensemble.records.intake import limits
 from ensemble.records.media.base import Detected, MediaError, Progress, Result
 from ensemble.records.models import Record, Rendition, Version
@@ -109,7 +109,7 @@ def run(version_id: int) -> str:
         return "dropped: the version was deleted or taken over while it was processed"
     if version.number == 1:
         record = Record.objects.select_related("owner").get(pk=version.record_id)
-        for hook in hooks.on_ready:
+        for hook in events.version_ready:
             try:
                 hook(record)
             except Exception:  # the version is ready whatever another app makes of it

@@ -25,7 +25,7 @@ from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
 from ensemble.core.text import checked_text, clean_description, clean_title
 from ensemble.notifications.services import notify
-from ensemble.records import access, hooks, indexing, processing, storage
+from ensemble.records import access, events, indexing, processing, storage
 from ensemble.records.intake import Examined, display_name, examine, readable_size
 from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
 from ensemble.records.uploads import sha256_of
@@ -263,7 +263,7 @@ def update_record(
     if licence is not None:
         changes["licence"] = clean_licence(licence)
         if changes["licence"] != record.licence:
-            for check in hooks.licence_checks:
+            for check in events.licence_changing:
                 check(record, str(changes["licence"]))
     tag_names = clean_tags(tags) if tags is not None else None
     with transaction.atomic():
@@ -297,7 +297,7 @@ def publish(record: Record, *, by: User) -> Record:
         record.refresh_from_db()
         generations.bump("credits")  # drafts are left out of others' credit rolls
         indexing.reindex(record)
-        for hook in hooks.on_publish:
+        for hook in events.record_published:
             hook(record, by)
     return record
 

@@ -1,15 +1,13 @@
+"""Records' own pages. Mounted by `front/urls.py` in the `records` namespace, beside the
+pages that show several apps (`records:browse`, `records:new`, `records:write`,
+`records:detail`)."""
+
 from django.urls import path
 
 from ensemble.records import media_views, views
 
-app_name = "records"
-
 urlpatterns = [
-    path("records/", views.browse, name="browse"),
     path("records/mine", views.mine, name="mine"),
-    path("records/new", views.new, name="new"),
-    path("records/write", views.write, name="write"),
-    path("records/<id:record_id>", views.detail, name="detail"),
     path("records/<id:record_id>/status", views.status, name="status"),
     path("records/<id:record_id>/edit", views.edit, name="edit"),
     path("records/<id:record_id>/publish", views.publish, name="publish"),

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import BigIntegerField, F, OuterRef, Subquery
+from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from ensemble.accounts.models import User
+from ensemble.lineage.graph import never_remixed
 from ensemble.projects.models import Call, Entry, Project
-from ensemble.records import hooks
 from ensemble.records.models import Record
 from ensemble.records.present import Media, card_media
 from ensemble.search import index
@@ -124,13 +124,13 @@ class RecordFilters:
 def record_filter(filters: RecordFilters) -> index.Sql:
     """`EXISTS (the record of document d, narrowed by the filters)`: a correlated check
     per match, so a filter that keeps most records costs no list of them."""
-    records = (
+    records: QuerySet[Record] = (
         Record.objects.public()
         .filter(pk=RawSQL("d.object_id", ()))
         .narrowed(tag=filters.tag, licence=filters.licence)
     )
-    if filters.never_remixed and "never_remixed" in hooks.browse_filters:
-        records = hooks.browse_filters["never_remixed"][1](records)
+    if filters.never_remixed:
+        records = never_remixed(records)
     sql, params = records.values("pk").query.sql_with_params()
     return f"d.kind = 'record' AND EXISTS ({sql})", list(params)
 

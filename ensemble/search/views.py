@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ensemble.core.params import page_number, whole
-from ensemble.records import hooks
 from ensemble.records.models import Licence, Record
 from ensemble.search.models import Document
 from ensemble.search.results import PAGE, RecordFilters, search
@@ -67,7 +66,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "types": Document.Kind.choices,
             "kinds": Record.Kind.choices,
             "licences": Licence.choices,
-            "offers_never_remixed": "never_remixed" in hooks.browse_filters,
             "query_string": query_string,
             "pager_string": query_string + (f"&like={like}" if like is not None else ""),
         },

@@ -104,7 +104,7 @@ def test_open_calls_matching_a_members_skills_come_first(alice, client):
 
 
 def test_browse_sorts_by_trending_and_pages_by_number(alice, client, monkeypatch):
-    from ensemble.records import views as record_views
+    from ensemble.front import views as record_views
 
     loved, liked = (
         bare_record(alice, kind="image", title="Loved"),

@@ -1,0 +1,198 @@
+"""The pages that show several apps: browse, upload, write and the record page.
+
+Each view calls records for its own part and each other app for theirs, and the template
+includes that app's fragment templates with it (`lineage/_panel.html`, community's
+`{% comments_for %}`, …). Records' single-app pages (edit, versions, co-creators, mine)
+stay in `records.views`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from ensemble.accounts.http import member
+from ensemble.accounts.models import User
+from ensemble.community.services import suggest
+from ensemble.core.pagination import BadCursor, numbered, paginate
+from ensemble.core.params import page_number
+from ensemble.core.ratelimit import limited
+from ensemble.core.refusals import Refused
+from ensemble.front import browse as query
+from ensemble.lineage import fragments as lineage
+from ensemble.records import services
+from ensemble.records.forms import TextRecordForm, UploadForm
+from ensemble.records.intake import title_from_name
+from ensemble.records.models import Licence, Record, Tag
+from ensemble.records.present import card_media, record_page
+from ensemble.records.uploads import largest_upload, upload_was_refused
+from ensemble.records.views import record_for_viewer
+
+PAGE_SIZE = 24
+
+
+def browse(request: HttpRequest) -> HttpResponse:
+    """Public records in a grid, newest first, filtered by kind, tag and licence, by
+    "never remixed" and by a call's entries, or sorted by trending."""
+    records = Record.objects.public().for_cards()
+    kind = request.GET.get("kind", "")
+    tag = request.GET.get("tag", "").strip().lower()
+    licence = request.GET.get("licence", "")
+    owner = request.GET.get("owner", "").strip().lstrip("@")
+    if owner:
+        records = records.filter(owner__in=User.objects.with_username(owner))
+    never_remixed = request.GET.get("never_remixed") in ("1", "true", "on")
+    call = request.GET.get("call", "").strip()[:40]
+    found = query.narrowed(
+        records.narrowed(kind=kind, tag=tag, licence=licence),
+        never_remixed_only=never_remixed,
+        call=call,
+        viewer=request.user,
+    )
+    sort = request.GET.get("sort", "")
+    next_cursor, next_page = None, None
+    if sort in query.ORDERS:
+        # Another order than newest: pages by number (a cursor holds only an id).
+        number = page_number(request.GET.get("page"), last=500)
+        items, more = numbered(query.ordered(found, sort), page=number, size=PAGE_SIZE)
+        next_page = number + 1 if more else None
+    else:
+        sort = ""
+        try:
+            page = paginate(found, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
+        except BadCursor:
+            return redirect(request.path)
+        items, next_cursor = list(page.items), page.next_cursor
+    cards = [(r, card_media(r.current_version, r, request.user)) for r in items]
+    filters = {
+        "kind": kind,
+        "tag": tag,
+        "licence": licence,
+        "owner": owner,
+        "sort": sort,
+        "never_remixed": "1" if never_remixed else "",
+        "call": call,
+    }
+    return render(
+        request,
+        "front/browse.html",
+        {
+            "cards": cards,
+            "next_cursor": next_cursor,
+            "next_page": next_page,
+            "sort": sort,
+            "orders": [(name, label) for name, (label, _) in query.ORDERS.items()],
+            "kinds": Record.Kind.choices,
+            "licences": Licence.choices,
+            "kind": kind,
+            "tag": tag,
+            "licence": licence,
+            "owner": owner,
+            "never_remixed": never_remixed,
+            "never_remixed_label": query.NEVER_REMIXED_LABEL,
+            "query": {k: v for k, v in filters.items() if v},
+            "popular_tags": Tag.objects.filter(records__visibility="public")
+            .values_list("name", flat=True)
+            .distinct()[:20],
+        },
+    )
+
+
+def _sources_fields(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Lineage's "built on other work?" fields for the upload and write forms, and the
+    form's initial values (the licence a remix's ancestry allows)."""
+    sources, licence = lineage.remix_offer(request)
+    return sources, ({"licence": licence} if licence else {})
+
+
+@login_required
+@never_cache
+@limited("upload")
+def new(request: HttpRequest) -> HttpResponse:
+    """The upload page. Without JavaScript it posts one file here; with it, many to the API."""
+    sources, initial = _sources_fields(request)
+    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST":
+        if upload_was_refused(request):
+            form.add_error("file", "The file is larger than any upload we accept.")
+        elif form.is_valid():
+            data = form.cleaned_data
+            upload = data["file"]
+            try:
+                record = services.create_record(
+                    member(request),
+                    title=data["title"] or title_from_name(upload.name or ""),
+                    description=data["description"],
+                    tags=data["tags"],
+                    licence=data["licence"],
+                    kind=data["kind"] or None,
+                    upload=upload,
+                )
+            except Refused as error:
+                error.show_on(form)
+            else:
+                messages.success(request, "Uploaded. It is being processed now.")
+                lineage.cite_from_upload(request, record)
+                return redirect(record)
+    return render(
+        request,
+        "front/upload.html",
+        {
+            "form": form,
+            "sources": sources,
+            "max_bytes": largest_upload(),
+            "licences": Licence.choices,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+@limited("upload")
+def write(request: HttpRequest) -> HttpResponse:
+    """Write a text record in the browser."""
+    sources, initial = _sources_fields(request)
+    form = TextRecordForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.create_record(
+                member(request),
+                title=data["title"],
+                description=data["description"],
+                tags=data["tags"],
+                licence=data["licence"],
+                text=data["body"],
+            )
+        except Refused as error:
+            error.show_on(form)
+        else:
+            lineage.cite_from_upload(request, record)
+            return redirect(record)
+    return render(
+        request,
+        "front/write.html",
+        {"form": form, "sources": sources},
+        status=400 if form.errors else 200,
+    )
+
+
+def detail(request: HttpRequest, record_id: int) -> HttpResponse:
+    """The record page: records' viewer, versions and owner tools; lineage's credit line,
+    sources, "used in" and remix button; community's heart, lists, comments and, for
+    its owner, open calls it could enter."""
+    record = record_for_viewer(request, record_id)
+    if record.is_deleted:
+        return render(request, "records/tombstone.html", {"record": record}, status=410)
+    viewer = request.user
+    context = record_page(record, viewer)
+    context["lineage"] = lineage.record_context(record, viewer)
+    shows_calls = record.is_public and viewer.pk == record.owner_id
+    context["suggested_calls"] = suggest.calls_for(record) if shows_calls else []
+    return render(request, "front/record.html", context)
