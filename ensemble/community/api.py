@@ -214,8 +214,7 @@ class CommentPage(Schema):
 def _list_comments(target: Any, cursor: str | None, limit: int) -> dict[str, Any]:
     """Every comment on the target, replies included (each names its `reply_to`),
     newest first, a page at a time: a long conversation is never one huge answer."""
-    field = type(target).__name__.lower()
-    found = Comment.objects.filter(**{field: target}).select_related("author")
+    found = Comment.objects.on(target).select_related("author")
     page = paginate(found, cursor=cursor, limit=limit)
     return {"items": [comment_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
@@ -268,7 +267,7 @@ def comment_call(request: HttpRequest, call_id: Id, body: CommentIn) -> Status:
 
 def _comment(request: HttpRequest, comment_id: int) -> Comment:
     comment = get_object_or_404(Comment.objects.select_related("author"), pk=comment_id)
-    if not comments.can_see(http.api_viewer(request), comment.target):  # type: ignore[arg-type]
+    if not comments.can_see(http.api_viewer(request), comment.subject):
         raise Http404
     return comment
 
