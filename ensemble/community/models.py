@@ -80,7 +80,7 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         """The comments on one subject (a record, a project, a call, a proposal…). The
         kind is matched by name in the same query, not looked up first: a page costs
         the same queries whether or not this process has met that kind yet."""
-        meta = subject._meta.concrete_model._meta
+        meta = (subject._meta.concrete_model or type(subject))._meta
         return self.filter(
             subject_type__app_label=meta.app_label,
             subject_type__model=meta.model_name,
