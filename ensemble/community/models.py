@@ -134,6 +134,8 @@ class Comment(models.Model):
         from ensemble.community.comment_policy import policy_for
 
         subject = self.subject
+        if subject is None:  # deleted outright, not through the site: no page shows it
+            return reverse("home")
         return f"{policy_for(subject).page_url(subject)}#comment-{self.pk}"
 
     def is_on(self, subject: models.Model) -> bool:

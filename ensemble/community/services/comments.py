@@ -30,7 +30,9 @@ MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_.+-]{1,150})")
 
 
 def can_see(user: Any, subject: Any) -> bool:
-    return policy_for(subject).can_see(user, subject)
+    # No subject: it was deleted outright (not through the site), and its comments with
+    # nowhere to be shown.
+    return subject is not None and policy_for(subject).can_see(user, subject)
 
 
 def _clean(body: str) -> str:
