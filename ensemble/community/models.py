@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -73,25 +75,35 @@ class Follow(models.Model):
         return f"{self.follower_id} follows {self.person_id or self.project_id}"
 
 
-class Comment(models.Model):
-    """A comment on a record, a project or a call (exactly one), with one level of
-    replies. Deleting keeps the row (its replies stay readable) and drops the words."""
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def on(self, subject: models.Model) -> CommentQuerySet:
+        """The comments on one subject (a record, a project, a call, a proposal…). The
+        kind is matched by name in the same query, not looked up first: a page costs
+        the same queries whether or not this process has met that kind yet."""
+        meta = (subject._meta.concrete_model or type(subject))._meta
+        return self.filter(
+            subject_type__app_label=meta.app_label,
+            subject_type__model=meta.model_name,
+            subject_id=subject.pk,
+        )
 
+
+class Comment(models.Model):
+    """A member's word on a subject another app owns: a record, a project or a call
+    (community's own rules) or anything an app registered a `CommentPolicy` for (a
+    payment proposal). One level of replies. Deleting keeps the row (its replies stay
+    readable) and drops the words.
+
+    The subject is a content type and an id rather than one nullable key per kind, so
+    a new kind of subject is a policy, not a migration."""
+
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    # PROTECT: a comment is part of a conversation others answered, and on a payment
+    # proposal part of the open record of how a split was questioned.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
-    )
-    record = models.ForeignKey(
-        "records.Record", on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
-    )
-    project = models.ForeignKey(
-        "projects.Project",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="comments",
-    )
-    call = models.ForeignKey(
-        "projects.Call", on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
     )
     reply_to = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
@@ -101,33 +113,34 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The id this comment had as a `payments.Comment` before the two comment tables
+    # became this one (issue 16): its page keeps that anchor too, so that links in
+    # emails sent before still land on it. Empty for every other comment.
+    former_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(record__isnull=False) & Q(project__isnull=True) & Q(call__isnull=True))
-                | (Q(record__isnull=True) & Q(project__isnull=False) & Q(call__isnull=True))
-                | (Q(record__isnull=True) & Q(project__isnull=True) & Q(call__isnull=False)),
-                name="comment_one_target",
-            )
-        ]
         indexes = [
-            # A thing's comments in order (each target has its own column).
-            models.Index(fields=["record", "id"], name="comment_record"),
-            models.Index(fields=["project", "id"], name="comment_project"),
-            models.Index(fields=["call", "id"], name="comment_call"),
+            # A subject's comments in order: threads, pages, the API's cursor.
+            models.Index(fields=["subject_type", "subject_id", "id"], name="comment_subject"),
         ]
 
     def __str__(self) -> str:
         return f"comment {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.target.get_absolute_url()}#comment-{self.pk}"  # type: ignore[attr-defined]
+        from ensemble.community.comment_policy import policy_for
 
-    @property
-    def target(self) -> models.Model:
-        return self.record or self.project or self.call  # type: ignore[return-value]
+        subject = self.subject
+        if subject is None:  # deleted outright, not through the site: no page shows it
+            return reverse("home")
+        return f"{policy_for(subject).page_url(subject)}#comment-{self.pk}"
+
+    def is_on(self, subject: models.Model) -> bool:
+        kind = ContentType.objects.get_for_model(subject)
+        return self.subject_type_id == kind.pk and self.subject_id == subject.pk
 
 
 class RecordList(models.Model):

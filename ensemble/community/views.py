@@ -130,7 +130,7 @@ def older_comments(request: HttpRequest, kind: str, target_id: str) -> HttpRespo
 
 def _own_comment(request: HttpRequest, comment_id: int) -> Comment:
     found = get_object_or_404(Comment, pk=comment_id)
-    if not comments.can_see(request.user, found.target):  # type: ignore[arg-type]
+    if not comments.can_see(request.user, found.subject):
         raise Http404
     return found
 

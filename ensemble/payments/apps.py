@@ -7,4 +7,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self) -> None:
-        from ensemble.payments import notifications  # noqa: F401 - registers the kinds
+        from ensemble.payments import comment_policy, notifications  # noqa: F401 - registers them

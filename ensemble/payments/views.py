@@ -17,14 +17,16 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
+from ensemble.community.models import Comment
+from ensemble.community.services import comments
 from ensemble.core.money import format_money
 from ensemble.core.params import whole
 from ensemble.core.ratelimit import RateLimited, limited, too_many
 from ensemble.core.refusals import Refused, show_refusal
 from ensemble.payments import chart, present
 from ensemble.payments.forms import AdjustForm, EntryForm, PoolForm, minor_units
-from ensemble.payments.models import Comment, Line, Payout, Pool, Proposal
-from ensemble.payments.services import comments, ledger, pools, proposals
+from ensemble.payments.models import Line, Payout, Pool, Proposal
+from ensemble.payments.services import ledger, pools, proposals
 from ensemble.payments.services.access import is_admin, is_pool_leader
 from ensemble.projects import services as projects
 from ensemble.projects.models import Project
@@ -185,7 +187,7 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             compared = proposals.compare(older, newer)
     leader = is_pool_leader(request.user, found.pool)
     before = whole(request.GET.get("comments_before"))
-    shown, older_comments = comments.page(found, before=before)
+    shown, older_comments = comments.flat_page(found, before=before)
     return render(
         request,
         "payments/proposal.html",
@@ -293,9 +295,7 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
     raw = request.POST.get("reply_to", "")
     reply_to = Comment.objects.filter(pk=whole(raw, 0)).first()
     try:
-        comments.add(
-            found, by=member(request), body=request.POST.get("body", ""), reply_to=reply_to
-        )
+        comments.add(member(request), found, request.POST.get("body", ""), reply_to=reply_to)
     except RateLimited as error:  # too many people named (the mention limit)
         return too_many(request, error)
     except Refused as error:
@@ -308,7 +308,7 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
 def change_comment(request: HttpRequest, proposal_id: int, comment_id: int) -> HttpResponse:
     """The author's edit (`body`) or deletion (`delete`) of their comment."""
     found = _proposal(request, proposal_id)
-    mine = get_object_or_404(Comment, pk=comment_id, proposal=found)
+    mine = get_object_or_404(Comment.objects.on(found), pk=comment_id)
     try:
         if "delete" in request.POST:
             comments.delete(mine, by=member(request))

@@ -1,11 +1,13 @@
-"""Comments on records, projects and calls: one level of replies, edit and delete your
-own, @mentions that notify. Only on what the author can see, and only people who can
-see it are told."""
+"""The one comment service: comments on anything that registered a `CommentPolicy`
+(records, projects and calls here; payment proposals in payments). One level of
+replies; authors edit and delete their own; @mentions notify. Only on what the author
+can see, and only people who can see it are told. What differs from one kind of
+subject to another (windows that close, who answers, who is told, who else may
+delete) is its policy's (`community.comment_policy`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -14,36 +16,23 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from ensemble.accounts.models import User
+from ensemble.community.comment_policy import policy_for
 from ensemble.community.models import Comment
 from ensemble.core import ratelimit
 from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
 from ensemble.core.text import checked_text
 from ensemble.notifications.services import notify, notify_many
-from ensemble.projects import services as projects
-from ensemble.projects.models import Call, Project
-from ensemble.records import access
-from ensemble.records.models import Record
 
 MAX_LENGTH = 5_000
 MAX_MENTIONS = 10  # more is a mass notification, not a conversation
 MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_.+-]{1,150})")
 
-Target = Record | Project | Call
 
-
-def can_see(user: Any, target: Target) -> bool:
-    if isinstance(target, Record):
-        return not target.is_deleted and access.can_view(user, target)
-    project = target if isinstance(target, Project) else target.project
-    return project is None or projects.can_view_project(user, project)
-
-
-def _owners(target: Target) -> list[User]:
-    if isinstance(target, Record):
-        return [target.owner]
-    project = target if isinstance(target, Project) else target.project
-    return [project.owner] if project is not None else [target.created_by]  # type: ignore[union-attr]
+def can_see(user: Any, subject: Any) -> bool:
+    # No subject: it was deleted outright (not through the site), and its comments with
+    # nowhere to be shown.
+    return subject is not None and policy_for(subject).can_see(user, subject)
 
 
 def _clean(body: str) -> str:
@@ -55,17 +44,17 @@ def _clean(body: str) -> str:
     return body
 
 
-def mentioned_in(body: str, author: User, can_see: Callable[[User], bool]) -> list[User]:
-    """Members named with @username who exist and may see where the text is (unknown
-    names are just text); at most MAX_MENTIONS. Other apps' comments use it too (a
-    payment proposal's)."""
+def mentioned(body: str, subject: Any, author: User) -> list[User]:
+    """Members named with @username who exist and may see the subject (unknown names
+    are just text); at most MAX_MENTIONS."""
     names = {m.rstrip(".") for m in MENTION.findall(body)}
     if not names:
         return []
+    policy = policy_for(subject)
     found = [
         u
         for u in User.objects.filter(username__in=list(names)[: MAX_MENTIONS * 2], is_active=True)
-        if u.pk != author.pk and can_see(u)
+        if u.pk != author.pk and policy.can_see(u, subject)
     ]
     return found[:MAX_MENTIONS]
 
@@ -76,8 +65,7 @@ _NOT_LINKED_INSIDE = {"a", "code", "pre"}
 
 def render_comment(body: str) -> str:
     """The comment as sanitized HTML, with each @mention of a member linked to their
-    profile (not inside links or code). Unknown names stay text. Other apps' comments
-    use it too (a payment proposal's)."""
+    profile (not inside links or code). Unknown names stay text."""
     html = str(render_markdown(body))
     names = {m.rstrip(".").lower() for m in MENTION.findall(body)}
     if not names:
@@ -107,55 +95,61 @@ def render_comment(body: str) -> str:
     return "".join(out)
 
 
-def mentioned(body: str, target: Target, author: User) -> list[User]:
-    return mentioned_in(body, author, lambda user: can_see(user, target))
-
-
-def add(author: User, target: Target, body: str, *, reply_to: Comment | None = None) -> Comment:
-    if not can_see(author, target):
+def add(author: User, subject: Any, body: str, *, reply_to: Comment | None = None) -> Comment:
+    """`author`'s comment on `subject`, or an answer to `reply_to` there. Those named are
+    told (`mentioned`), then the author of the comment answered (`comment_reply`), then
+    whoever the policy says hears of every comment (`comment_on_yours`): once each."""
+    policy = policy_for(subject)
+    if not policy.can_see(author, subject):
         raise Refused("There is no such thing to comment on.", status=404, code="not_found")
+    policy.check_open(subject)
     body = _clean(body)
     if reply_to is not None:
-        if reply_to.target != target or reply_to.deleted_at is not None:
-            raise Refused("Answer a comment on the same page.", field="reply_to")
-        if reply_to.reply_to_id is not None:
-            reply_to = reply_to.reply_to  # one level: answer the thread
-    fields = _on(target)
-    people = mentioned(body, target, author)
+        reply_to = policy.answering(author, subject, reply_to)
+    people = mentioned(body, subject, author)
     if people:  # each person named is a notification (maybe an email): counted apart
         ratelimit.hit("mention", f"user:{author.pk}", cost=len(people))
     with transaction.atomic():
         comment = Comment.objects.create(
+            subject=subject,
             author=author,
             reply_to=reply_to,
             body=body,
             body_html=render_comment(body),
-            **fields,
         )
         told = {author.pk}
-        notify_many(people, "mentioned", actor=author, about=comment, thread=target)
+        notify_many(people, "mentioned", actor=author, about=comment, thread=subject)
         told |= {u.pk for u in people}
         if (
             reply_to is not None
             and reply_to.author_id not in told
-            and can_see(reply_to.author, target)
+            and policy.can_see(reply_to.author, subject)
         ):
-            notify(reply_to.author, "comment_reply", actor=author, about=comment, thread=target)
+            notify(reply_to.author, "comment_reply", actor=author, about=comment, thread=subject)
             told.add(reply_to.author_id)
-        for owner in _owners(target):
+        for owner in policy.told(subject):
             if owner.pk not in told:
                 notify(owner, "comment_on_yours", actor=author, about=comment)
+                told.add(owner.pk)
     return comment
 
 
-def edit(comment: Comment, *, by: User, body: str) -> Comment:
-    if comment.author_id != by.pk:
-        raise Refused("You can only edit your own comments.", status=403, code="forbidden")
+def _require_live(comment: Comment) -> None:
     if comment.deleted_at is not None:
         raise Refused("That comment was deleted.", status=410, code="gone")
+
+
+def edit(comment: Comment, *, by: User, body: str) -> Comment:
+    """The author rewords it (while the subject takes comments); the page says it was
+    edited."""
+    if comment.author_id != by.pk:
+        raise Refused("You can only edit your own comments.", status=403, code="forbidden")
+    _require_live(comment)
+    policy_for(comment.subject).check_open(comment.subject)
     body = _clean(body)
     html, now = render_comment(body), timezone.now()
-    # Only while not deleted, in one statement: a deletion racing this edit wins.
+    # One statement, and only while not deleted: a deletion racing this edit wins, so
+    # a deleted comment never gets words back.
     live = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True)
     if not live.update(body=body, body_html=html, edited_at=now):
         raise Refused("That comment was deleted.", status=410, code="gone")
@@ -164,31 +158,31 @@ def edit(comment: Comment, *, by: User, body: str) -> Comment:
 
 
 def delete(comment: Comment, *, by: User) -> None:
-    """The author (or the target's owner, for their own page) removes the words; the
-    comment stays as "deleted" so that replies keep their place."""
-    owners = {u.pk for u in _owners(comment.target)}  # type: ignore[arg-type]
-    if comment.author_id != by.pk and by.pk not in owners:
+    """The author (or whoever the policy lets: the owner of a record's page) removes the
+    words; the comment stays as "deleted" so that replies keep their place."""
+    subject = comment.subject
+    policy = policy_for(subject)
+    if comment.author_id != by.pk and not policy.may_delete_any(by, subject):
         raise Refused("You can only delete your own comments.", status=403, code="forbidden")
+    _require_live(comment)
+    policy.check_open(subject)
     comment.body, comment.body_html, comment.deleted_at = "", "", timezone.now()
     comment.save(update_fields=["body", "body_html", "deleted_at"])
 
 
 PAGE_SIZE = 20  # threads (a comment with its replies) per page, newest first
 MAX_REPLIES = 50  # the newest replies shown under one comment on a page
-
-
-def _on(target: Target) -> dict[str, Target]:
-    return {type(target).__name__.lower(): target}
+FLAT_PAGE_SIZE = 50  # comments per page where replies are not nested (a proposal's)
 
 
 def thread_page(
-    target: Target, *, before: int | None = None, size: int = PAGE_SIZE
+    subject: Any, *, before: int | None = None, size: int = PAGE_SIZE
 ) -> tuple[list[Comment], int | None]:
     """The newest `size` threads older than comment `before`, oldest first as they read,
     each with `.answers` (its newest MAX_REPLIES replies, in order); and the id to pass
     as `before` for the page of older threads, or None. Two queries however long the
     conversation."""
-    tops = Comment.objects.filter(**_on(target), reply_to__isnull=True).select_related("author")
+    tops = Comment.objects.on(subject).filter(reply_to__isnull=True).select_related("author")
     if before is not None:
         tops = tops.filter(pk__lt=before)
     rows = list(tops.order_by("-pk")[: size + 1])
@@ -208,3 +202,17 @@ def thread_page(
     for a in answers:
         by_id[a.reply_to_id or 0].answers.append(a)  # type: ignore[attr-defined]
     return top, older
+
+
+def flat_page(
+    subject: Any, *, before: int | None = None, size: int = FLAT_PAGE_SIZE
+) -> tuple[list[Comment], int | None]:
+    """The newest `size` comments, replies among them, older than comment `before`,
+    oldest first as they read, and the id to pass as `before` for the older ones (or
+    None): one query."""
+    found = Comment.objects.on(subject).select_related("author").order_by("-pk")
+    if before is not None:
+        found = found.filter(pk__lt=before)
+    rows = list(found[: size + 1])
+    older = rows[size - 1].pk if len(rows) > size else None
+    return rows[:size][::-1], older

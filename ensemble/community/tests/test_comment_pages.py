@@ -20,10 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _talk(target, people, count, **on):
-    field = type(target).__name__.lower()
     made = [
         Comment(
-            **{field: target},
+            subject=target,
             author=people[i % len(people)],
             body=f"Remark {i}",
             body_html=f"<p>Remark {i}</p>",
@@ -31,7 +30,7 @@ def _talk(target, people, count, **on):
         for i in range(count)
     ]
     Comment.objects.bulk_create(made)
-    return list(Comment.objects.filter(**{field: target}).order_by("pk"))
+    return list(Comment.objects.on(target).order_by("pk"))
 
 
 def _queries(client, url):
@@ -45,7 +44,7 @@ def test_the_record_page_shows_the_newest_comments_and_a_link_to_older_ones(alic
     poem = bare_record(alice, kind="text")
     rows = _talk(poem, [alice, bob], 45)
     Comment.objects.create(
-        record=poem, author=bob, reply_to=rows[-1], body="Reply", body_html="<p>A reply</p>"
+        subject=poem, author=bob, reply_to=rows[-1], body="Reply", body_html="<p>A reply</p>"
     )
     page = Client().get(poem.get_absolute_url()).content.decode()
     assert "Remark 44" in page
@@ -75,7 +74,7 @@ def test_a_page_costs_the_same_queries_for_5_or_100_comments(alice, bob, carol):
     people = [alice, bob, carol, *(make_user(f"talker{i}") for i in range(7))]
     _talk(few, people, 5)
     for top in _talk(many, people, 100)[-10:]:
-        Comment.objects.create(record=many, author=carol, reply_to=top, body="r", body_html="r")
+        Comment.objects.create(subject=many, author=carol, reply_to=top, body="r", body_html="r")
     viewer = Client()
     viewer.force_login(bob)
     small, _ = _queries(viewer, few.get_absolute_url())

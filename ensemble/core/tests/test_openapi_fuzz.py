@@ -35,7 +35,6 @@ from schemathesis.core.parameters import ParameterLocation
 from ensemble.accounts import services as accounts
 from ensemble.api import api
 from ensemble.community.services import comments, lists
-from ensemble.payments.services import comments as proposal_comments
 from ensemble.payments.services import pools, proposals
 from ensemble.payments.testing import released_production
 from ensemble.records import services as records
@@ -98,7 +97,7 @@ def cast(alice, bob, carol, settings) -> dict[str, Any]:
         "position": 1,
         # Two operations name different comments `comment_id`: see `_real_ids`.
         "comment_id": comments.add(bob, story.film, "Lovely turnip.").pk,
-        "proposal_comment_id": proposal_comments.add(proposal, by=carol, body="Fair?").pk,
+        "proposal_comment_id": comments.add(carol, proposal, "Fair?").pk,
     }
 
 

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from ensemble.community.services import comments
 from ensemble.demo import media
 from ensemble.demo.cast import Cast
 from ensemble.demo.story.clock import Clock
 from ensemble.demo.story.making import DemoError, cite, make
 from ensemble.demo.story.works import STAGES, Works
 from ensemble.payments.models import Pool, Proposal
-from ensemble.payments.services import comments, ledger, pools, proposals
+from ensemble.payments.services import ledger, pools, proposals
 from ensemble.projects import productions
 from ensemble.projects import services as projects
 from ensemble.projects.models import Production
@@ -123,12 +124,10 @@ def the_money(cast: Cast, clock: Clock, production: Production) -> None:
     window.update(window_closes_at=timezone.now() + timedelta(hours=1))
     proposal.refresh_from_db()
     with clock.chapter(days_ago=22):
-        asked = comments.add(
-            proposal, by=cast["ines"], body=("Are shortlisted drawings paid too? @hana")
-        )
+        asked = comments.add(cast["ines"], proposal, "Are shortlisted drawings paid too? @hana")
         comments.add(
+            hana,
             proposal,
-            by=hana,
             reply_to=asked,
             body=(
                 "Only work in the film's lineage is paid; the shortlist and every entrant are "
@@ -137,9 +136,9 @@ def the_money(cast: Cast, clock: Clock, production: Production) -> None:
             ),
         )
         comments.add(
+            cast["milo"],
             proposal,
-            by=cast["milo"],
-            body=("Clear and fair. @ada @sol @kit: our parts are listed under the score."),
+            "Clear and fair. @ada @sol @kit: our parts are listed under the score.",
         )
     window.update(window_closes_at=clock.days_ago(24) + timedelta(days=14))
     with clock.chapter(days_ago=8):

@@ -9,6 +9,8 @@ from ninja import Query, Schema, Status
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
+from ensemble.community.models import Comment
+from ensemble.community.services import comments
 from ensemble.core import ratelimit
 from ensemble.core.api import ERRORS_OR_GONE as ERRORS
 from ensemble.core.ids import MAX_ID, Id, Int64
@@ -20,8 +22,8 @@ from ensemble.payments.api.base import (
     proposal_for,
     router,
 )
-from ensemble.payments.models import Comment, Line, Proposal
-from ensemble.payments.services import comments, explain, proposals
+from ensemble.payments.models import Line, Proposal
+from ensemble.payments.services import explain, proposals
 
 
 class ProposalOut(Schema):
@@ -261,7 +263,7 @@ def compare(request: HttpRequest, proposal_id: Id, a: Int64, b: Int64) -> list[d
 )
 def list_comments(request: HttpRequest, proposal_id: Id) -> list[dict[str, Any]]:
     proposal = proposal_for(request, proposal_id)
-    return [comment_out(c) for c in proposal.comments.select_related("author")]
+    return [comment_out(c) for c in Comment.objects.on(proposal).select_related("author")]
 
 
 @router.post("/proposals/{proposal_id}/comments", response={201: dict[str, Any], **ERRORS})
@@ -274,7 +276,7 @@ def add_comment(request: HttpRequest, proposal_id: Id, body: ProposalCommentIn) 
     )
     if body.reply_to is not None and reply_to is None:
         raise Http404
-    made = comments.add(proposal, by=member(request), body=body.body, reply_to=reply_to)
+    made = comments.add(member(request), proposal, body.body, reply_to=reply_to)
     return Status(201, comment_out(made))
 
 
@@ -295,9 +297,9 @@ def comment_out(c: Comment) -> dict[str, Any]:
 
 def _comment(request: HttpRequest, proposal_id: int, comment_id: int) -> Comment:
     proposal = proposal_for(request, proposal_id)
-    return get_object_or_404(
-        Comment.objects.select_related("author", "proposal"), pk=comment_id, proposal=proposal
-    )
+    found = get_object_or_404(Comment.objects.on(proposal).select_related("author"), pk=comment_id)
+    found.subject = proposal  # the one just fetched for this viewer: no second query
+    return found
 
 
 @router.patch(

@@ -1,11 +1,11 @@
-"""Pools, proposals with their revisions, lines and comments, and the ledger."""
+"""Pools, proposals with their revisions and lines, and the ledger (comments on a
+proposal are `community.Comment`s: see `payments.comment_policy`)."""
 
 from ensemble.payments.models.ledger import LedgerEntry, Payout, PayoutBatch
 from ensemble.payments.models.pool import Pool, PoolEntry
-from ensemble.payments.models.proposal import Comment, Line, Proposal, Revision
+from ensemble.payments.models.proposal import Line, Proposal, Revision
 
 __all__ = [
-    "Comment",
     "LedgerEntry",
     "Line",
     "Payout",

@@ -7,9 +7,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -78,6 +78,15 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     early_reason = models.CharField(max_length=500, blank=True)  # an admin finalized early
+    # Anyone's word while the window is open (`community.Comment`; the rules are
+    # `payments.comment_policy`). A relation, not a column: deleting a proposal takes
+    # its comments with it.
+    comments = GenericRelation(
+        "community.Comment",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="proposal",
+    )
 
     class Meta:
         ordering = ["-id"]
@@ -177,28 +186,3 @@ class Line(models.Model):
     def records(self) -> dict[str, str]:
         found: dict[str, str] = json.loads(self.records_json)
         return found
-
-
-class Comment(models.Model):
-    """Anyone's word on a published proposal; leaders answer with `reply_to`; authors edit
-    and delete their own while the window is open (`services.comments`)."""
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reply_to = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
-    )
-    body = models.TextField(max_length=5_000)
-    body_html = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    edited_at = models.DateTimeField(null=True, blank=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)  # the words gone, the row kept
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"comment {self.pk} on proposal {self.proposal_id}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("payments:proposal", args=[self.proposal_id]) + f"#comment-{self.pk}"

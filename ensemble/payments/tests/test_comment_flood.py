@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from ensemble.accounts.tests.api_helpers import assert_error, post_json
-from ensemble.payments.models import Comment, Pool
+from ensemble.community.models import Comment
+from ensemble.payments.models import Pool
 from ensemble.payments.services import pools, proposals
 from ensemble.payments.testing import released_production
 
@@ -43,7 +44,7 @@ def test_proposal_comments_over_the_limit_are_refused(proposal, bob, carol, sett
 
 def test_the_proposal_page_shows_the_newest_comments_and_links_to_older_ones(proposal, bob):
     Comment.objects.bulk_create(
-        Comment(proposal=proposal, author=bob, body=f"Point {i}", body_html=f"<p>Point {i}</p>")
+        Comment(subject=proposal, author=bob, body=f"Point {i}", body_html=f"<p>Point {i}</p>")
         for i in range(60)
     )
     viewer = Client()

@@ -11,10 +11,12 @@ from django.test import Client
 from django.utils import timezone
 
 from ensemble.accounts.testing import make_user
+from ensemble.community.models import Comment
+from ensemble.community.services import comments
 from ensemble.core.refusals import Refused
 from ensemble.notifications.models import Notification
-from ensemble.payments.models import Comment, Pool, Proposal
-from ensemble.payments.services import comments, pools, proposals
+from ensemble.payments.models import Pool, Proposal
+from ensemble.payments.services import pools, proposals
 from ensemble.payments.testing import released_production
 from ensemble.projects.models import Project
 
@@ -46,14 +48,14 @@ def refused(code, fn, *args, **kwargs):
 
 def test_mentions_tell_those_named_who_may_see_the_proposal(alice, bob, carol, proposal):
     make_user("dave")
-    asked = comments.add(proposal, by=carol, body="@bob @dave @nobody @carol: fair?")
+    asked = comments.add(carol, proposal, "@bob @dave @nobody @carol: fair?")
     told = Notification.objects.filter(kind="mentioned")
     assert sorted(told.values_list("recipient__username", flat=True)) == ["bob", "dave"]
     assert told.first().link.endswith(f"/proposals/{proposal.pk}#comment-{asked.pk}")
-    comments.add(proposal, by=alice, body="Yes, @carol.", reply_to=asked)
+    comments.add(alice, proposal, "Yes, @carol.", reply_to=asked)
     assert carol.notifications.filter(kind="mentioned").count() == 1  # not told twice
     assert not carol.notifications.filter(kind="comment_reply").exists()
-    comments.add(proposal, by=alice, body="And the weights are public.", reply_to=asked)
+    comments.add(alice, proposal, "And the weights are public.", reply_to=asked)
     assert carol.notifications.filter(kind="comment_reply").count() == 1
 
 
@@ -63,13 +65,13 @@ def test_a_mention_in_a_private_projects_proposal_tells_no_outsider(alice, bob, 
         status=Project.Status.DRAFT
     )
     proposal.refresh_from_db()
-    comments.add(proposal, by=alice, body="@dave @bob look")
+    comments.add(alice, proposal, "@dave @bob look")
     assert not outsider.notifications.exists()
 
 
 def test_authors_edit_and_delete_their_own_while_the_window_is_open(alice, carol, proposal):
-    asked = comments.add(proposal, by=carol, body="Is *this* fair?")
-    answer = comments.add(proposal, by=alice, body="It is.", reply_to=asked)
+    asked = comments.add(carol, proposal, "Is *this* fair?")
+    answer = comments.add(alice, proposal, "It is.", reply_to=asked)
     refused("forbidden", comments.edit, asked, by=alice, body="Rewritten by a leader")
     refused("forbidden", comments.delete, asked, by=alice)  # leaders cannot silence anyone
     refused("invalid", comments.edit, asked, by=carol, body="   ")
@@ -85,15 +87,15 @@ def test_authors_edit_and_delete_their_own_while_the_window_is_open(alice, carol
     assert asked.deleted_at is not None
     assert Comment.objects.get(pk=answer.pk).reply_to_id == asked.pk  # the answer stays put
     refused("gone", comments.edit, asked, by=carol, body="Back again")
-    refused("gone", comments.add, proposal, by=alice, body="More", reply_to=asked)
+    refused("gone", comments.add, alice, proposal, "More", reply_to=asked)
     Proposal.objects.filter(pk=proposal.pk).update(window_closes_at=timezone.now())
-    answer.proposal.refresh_from_db()
+    answer.subject.refresh_from_db()
     refused("window_closed", comments.edit, answer, by=alice, body="Too late")
     refused("window_closed", comments.delete, answer, by=alice)
 
 
 def test_editing_and_deleting_from_the_page_and_the_api(alice, carol, proposal, client):
-    asked = comments.add(proposal, by=carol, body="First thoughts")
+    asked = comments.add(carol, proposal, "First thoughts")
     url = f"/proposals/{proposal.pk}/comments/{asked.pk}"
     client.force_login(carol)
     page = client.get(f"/proposals/{proposal.pk}").content.decode()
@@ -130,7 +132,7 @@ def test_editing_and_deleting_from_the_page_and_the_api(alice, carol, proposal, 
     )
     second = proposals.make_proposal(other_pool, by=alice)
     proposals.publish(second, by=alice)
-    other = comments.add(proposal, by=carol, body="On the first proposal")
+    other = comments.add(carol, proposal, "On the first proposal")
     wrong = f"/api/v1/proposals/{second.pk}/comments/{other.pk}"  # a real proposal, not its
     assert client.delete(wrong).status_code == 404
     assert (

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from ensemble.community.services import comments
 from ensemble.core.refusals import Refused
 from ensemble.lineage.testing import bare_record
 from ensemble.payments.models import LedgerEntry, Line, PoolEntry, Proposal
-from ensemble.payments.services import comments, ledger, pools, proposals
+from ensemble.payments.services import ledger, pools, proposals
 from ensemble.payments.testing import released_production
 from ensemble.projects import productions
 
@@ -129,12 +130,12 @@ def test_drafts_in_the_lineage_are_neither_paid_nor_named(alice, bob, pool, stor
 
 def test_publishing_notifies_everyone_in_it_and_opens_comments(alice, bob, carol, pool):
     proposal = proposals.make_proposal(pool, by=alice)
-    refused("window_closed", comments.add, proposal, by=carol, body="Early?")
+    refused("window_closed", comments.add, carol, proposal, "Early?")
     proposals.publish(proposal, by=alice)
     assert bob.notifications.filter(kind="payment_proposal_published").exists()
-    asked = comments.add(proposal, by=carol, body="Is the song not *more* than half?")
-    refused("forbidden", comments.add, proposal, by=bob, body="Me too", reply_to=asked)
-    comments.add(proposal, by=alice, body="Weights can change: tell us.", reply_to=asked)
+    asked = comments.add(carol, proposal, "Is the song not *more* than half?")
+    refused("forbidden", comments.add, bob, proposal, "Me too", reply_to=asked)
+    comments.add(alice, proposal, "Weights can change: tell us.", reply_to=asked)
     assert proposal.comments.count() == 2
 
 
