@@ -9,7 +9,9 @@ Steps:
 3. `ensemble serve` (web and worker) on a random 127.0.0.1 port, with
    TRUSTED_PROXY_COUNT=1 so each member's X-Forwarded-For is its client address: write
    limits per address then count members, as behind a proxy, not the soak as a whole.
-4. Every read kind once (each must answer 200), then SOAK_CLIENTS threads (default 6,
+4. Every read kind once (each must answer 200); twice as many reads at once as the server
+   has threads, for SOAK_FILL seconds (default 20), so every thread has started (see
+   `fill_threads`); then SOAK_CLIENTS threads (default 6,
    keep-alive connections) send the mix at SOAK_RATE requests a second (default 12) for
    SOAK_SECONDS (default 600): anonymous and signed-in reads of pages and the API, and
    writes (comments with mentions, hearts, follows, uploads of small generated images,
@@ -20,9 +22,7 @@ Steps:
    kind, each process's RSS at the end of the warm-up (SOAK_WARMUP, default a fifth of
    the run) and at the end, and its slope after the warm-up by least squares (MB/min).
 
-`--profile N` builds the same site and sends the same mix in-process instead (Django's
-test client) under tracemalloc: N requests to warm up, then N more twice, printing what
-grew in both halves (where the allocations were made), to find what the soak saw grow.
+`--profile N`: the same site and mix in-process under tracemalloc (bench/soakprofile.py).
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
-import itertools
-import math
 import os
 import re
 import sys
@@ -113,13 +111,21 @@ def label(pid: int, parent: int, labels: dict[int, str]) -> str:
     return "task worker" if text.endswith("ensemble worker") else "ensemble serve"
 
 
+def thread_count(pid: int) -> int:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    return 0
+
+
 class Sampler(threading.Thread):
-    """RSS of every process in the server's tree, every `every` seconds."""
+    """RSS, heap and threads of every process in the server's tree, every `every` s."""
 
     def __init__(self, root: int, every: float, start: float) -> None:
         super().__init__(daemon=True)
         self.root, self.every, self.start_at = root, every, start
-        self.samples: list[tuple[float, dict[int, tuple[float, float]]]] = []
+        self.samples: list[tuple[float, dict[int, tuple[float, float, int]]]] = []
         self.labels: dict[int, str] = {}
         self.granian = ""  # its command line: the flags the report names
         self.done = threading.Event()
@@ -130,7 +136,7 @@ class Sampler(threading.Thread):
             for pid, parent in process_tree(self.root).items():
                 mb = rss_mb(pid)
                 if mb is not None:
-                    now[pid] = mb
+                    now[pid] = (*mb, thread_count(pid))
                     if pid not in self.labels:
                         self.labels[pid] = label(pid, parent, self.labels)
                         if self.labels[pid] == "granian":
@@ -158,11 +164,12 @@ def memory_rows(sampler: Sampler, warmup: float) -> list[dict[str, Any]]:
     if len(after) < 2:
         raise BenchError("Too few memory samples after the warm-up: make SOAK_SECONDS longer.")
 
-    def row(name: str, series: list[tuple[float, tuple[float, float]]]) -> dict[str, Any]:
+    def row(name: str, series: list[tuple[float, tuple[float, float, int]]]) -> dict[str, Any]:
         rss = [(t, m[0]) for t, m in series]
         anon = [(t, m[1]) for t, m in series]
         return {
             "process": name,
+            "threads": (series[0][1][2], series[-1][1][2]),
             "rss": (rss[0][1], rss[-1][1], slope(rss)),
             "anon": (anon[0][1], anon[-1][1], slope(anon)),
             "whole_run": len(series) == len(after),
@@ -173,7 +180,17 @@ def memory_rows(sampler: Sampler, warmup: float) -> list[dict[str, Any]]:
         series = [(t, s[pid]) for t, s in after if pid in s]
         if series:
             rows.append(row(f"{name} ({pid})", series))
-    totals = [(t, (sum(m[0] for m in s.values()), sum(m[1] for m in s.values()))) for t, s in after]
+    totals = [
+        (
+            t,
+            (
+                sum(m[0] for m in s.values()),
+                sum(m[1] for m in s.values()),
+                sum(m[2] for m in s.values()),
+            ),
+        )
+        for t, s in after
+    ]
     rows.append(row("**all**", totals))
     return rows
 
@@ -204,6 +221,39 @@ def check_reads(port: int, mix: Mix) -> None:
         _, status, body = send(port, None, call)
         if status != 200:
             raise BenchError(f"{call.path} answered {status}:\n{body[:2000]!r}")
+
+
+def fill_threads(port: int, mix: Mix, server_pid: int, seconds: int) -> None:
+    """Twice as many reads at once as the server has threads, for a few seconds, before the
+    soak. granian starts a blocking thread only when all the others are busy, and each one
+    costs its process memory for good (its own SQLite connection and caches, a stack), so
+    a run would otherwise see the heap step up whenever its load peaked higher than
+    before: bounded by WEB_THREADS, but read as a slope."""
+    flags = next(
+        (command_line(p) for p in process_tree(server_pid) if "granian" in command_line(p)), ""
+    )
+    workers = re.search(r"--workers (\d+)", flags)
+    threads = re.search(r"--blocking-threads (\d+)", flags)
+    if not (workers and threads):
+        raise BenchError(f"Cannot read granian's workers and threads from: {flags!r}")
+    clients, lock = 2 * int(workers[1]) * int(threads[1]), threading.Lock()
+    tally, until = Tally(), time.monotonic() + seconds
+
+    def client() -> None:
+        conn = None
+        while time.monotonic() < until:
+            with lock:
+                call = mix.read(mix.members[0])
+            conn, status, body = send(port, conn, call)
+            tally.add(call, status, 0, body)
+
+    threads_ = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads_:
+        thread.start()
+    for thread in threads_:
+        thread.join()
+    if tally.errors:
+        raise BenchError("Reads failed while filling the threads:\n" + "\n".join(tally.errors[:10]))
 
 
 def drive(port: int, mix: Mix, *, seconds: int, rate: float, clients: int) -> Tally:
@@ -245,6 +295,7 @@ def soak() -> None:
         mix = Mix(site)
         with serving(env, port, folder / "server.log", worker=True) as server:
             check_reads(port, mix)
+            fill_threads(port, mix, server.pid, env_count("SOAK_FILL", 20))
             sampler = Sampler(server.pid, every, time.monotonic())
             sampler.start()
             print(f"Soaking for {seconds} s at {rate} req/s, {clients} clients", flush=True)
@@ -305,15 +356,17 @@ def section(
     processes = table(
         (
             "process",
+            "threads",
             "RSS after warm-up → at the end",
             "slope",
             "heap (RssAnon) after warm-up → at the end",
             "slope",
         ),
-        "lrrrr",
+        "lrrrrr",
         (
             (
                 row["process"] + ("" if row["whole_run"] else " (not there the whole time)"),
+                "{} → {}".format(*row["threads"]),
                 f"{row['rss'][0]:.1f} → {row['rss'][1]:.1f} MB",
                 f"{row['rss'][2]:+.2f} MB/min",
                 f"{row['anon'][0]:.1f} → {row['anon'][1]:.1f} MB",
@@ -322,7 +375,9 @@ def section(
             for row in memory
         ),
     )
-    worst = max(abs(r["rss"][2]) for r in memory[:-1])
+    # Judged by the heap: RSS also counts the pages of the database file that SQLite maps
+    # (`rss_mb`), which grow with the file the soak writes to, not with a leak.
+    worst = max(abs(r["anon"][2]) for r in memory[:-1])
     verdict = "flat" if worst < FLAT_MB_PER_MIN else "**growing**"
     return (
         page.header("make soak" if seconds == 600 else f"SOAK_SECONDS={seconds} make soak")
@@ -331,55 +386,9 @@ def section(
         f"{len(READS)} kinds of read and 5 of write from {MEMBERS} members; "
         f"**{total:,} requests, {len(tally.errors)} errors**. Memory sampled every {every} s; "
         f"warm-up: the first {warmup} s.\n\n{requests}\n\n{processes}\n\n"
-        f"Every process {verdict} after the warm-up (largest RSS slope "
+        f"Every process's heap {verdict} after the warm-up (largest heap slope "
         f"{worst:.2f} MB/min; flat means under {FLAT_MB_PER_MIN} MB/min).\n"
     )
-
-
-# In-process profile -------------------------------------------------------------------
-
-
-def profile(spec: dict[str, Any]) -> dict[str, Any]:
-    """In the child: the same mix through Django's test client, `spec["n"]` requests at a
-    time, under tracemalloc."""
-    import tracemalloc
-    from urllib.parse import urlsplit
-
-    from django.conf import settings
-    from django.test import Client
-
-    client, mix = Client(HTTP_HOST=urlsplit(settings.SITE_URL).netloc), Mix(spec["site"])
-    count = spec["n"]
-
-    def send_mix(n: int) -> None:
-        for _ in range(n):
-            # At "infinity" every member may write: a quarter of the mix writes, about as
-            # in the paced soak (40 members, one write per 15 s, at 12 requests a second).
-            call = mix.next(math.inf)
-            headers = {k: v for k, v in call.headers.items() if k != "Content-Type"}
-            response = client.generic(
-                call.method,
-                call.path,
-                data=call.body,
-                content_type=call.headers.get("Content-Type", ""),
-                headers=headers,
-            )
-            if not call.ok(response.status_code):
-                print(f"{call.path}: {response.status_code}", file=sys.stderr)
-
-    send_mix(count)
-    tracemalloc.start(12)
-    snapshots = [tracemalloc.take_snapshot()]
-    for _ in range(2):
-        send_mix(count)
-        snapshots.append(tracemalloc.take_snapshot())
-    for before, after in itertools.pairwise(snapshots):
-        print(f"--- after {count} more requests", file=sys.stderr)
-        for stat in after.compare_to(before, "traceback")[:8]:
-            print(f"{stat.size_diff / 1024:+.0f} KiB {stat.count_diff:+d} blocks", file=sys.stderr)
-            for line in stat.traceback.format(limit=8):
-                print("   ", line, file=sys.stderr)
-    return {"traced_mb": tracemalloc.get_traced_memory()[0] / 1e6}
 
 
 def main() -> int:
@@ -390,7 +399,7 @@ def main() -> int:
     def in_process() -> None:
         with tempfile.TemporaryDirectory(prefix="ensemble-soak-") as tmp:
             env, site = build_site(Path(tmp), free_port())
-            print(measure_in_child("soak:profile", env, {"site": site, "n": args.profile}))
+            print(measure_in_child("soakprofile:profile", env, {"site": site, "n": args.profile}))
 
     return run("make soak", in_process if args.profile else soak)
 

@@ -136,6 +136,9 @@ def test_serve_runs_the_site_and_the_worker_and_ctrl_c_stops_both(served):
 
     children = _descendants(process.pid)
     assert len(children) >= 3  # granian, its worker process, the task worker
+    for pid in children:  # each with malloc's arenas bounded (serve.py says why)
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environ
 
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     output, _ = process.communicate(timeout=60)

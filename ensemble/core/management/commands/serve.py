@@ -65,6 +65,10 @@ class Command(BaseCommand):
         self.prepare()
         # Before the children read their settings: links follow --host and --port too.
         env = {**os.environ, "HOST": host, "PORT": str(port)}
+        # glibc gives each thread that allocates its own malloc arena (up to 8 per core);
+        # with WEB_THREADS threads a web process then keeps 10-15 MB more heap (make soak,
+        # docs/benchmarks.md). Two arenas are enough: the GIL serialises most allocations.
+        env.setdefault("MALLOC_ARENA_MAX", "2")
         site = settings.SITE_URL if settings.SITE_URL_IS_SET else listen_url(host, port)
         starters = {"web": lambda: self.start_web(host, port, workers, reload, env)}
         if not no_worker:
