@@ -45,7 +45,7 @@ def write_photo(path: Path, size: tuple[int, int] = JPEG_SIZE) -> Path:
     """
     from PIL import Image, ImageDraw
 
-    from ensemble.records.media.samples.images import XMP, private_exif
+    from ensemble.records.tests.samples.images import XMP, private_exif
 
     width, height = size
     small = (width // 8, height // 8)
@@ -72,7 +72,7 @@ def write_photo(path: Path, size: tuple[int, int] = JPEG_SIZE) -> Path:
 
 def write_clip(path: Path, seconds: float) -> Path:
     """1080p30 MPEG-4 Part 2 video with Opus audio in Matroska: needs an H.264 preview."""
-    from ensemble.records.media.samples.av import write_video
+    from ensemble.records.tests.samples.av import write_video
 
     return write_video(
         path, seconds=seconds, size=CLIP_SIZE, fps=CLIP_FPS, codec="mpeg4", container="mkv"

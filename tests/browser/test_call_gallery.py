@@ -14,8 +14,8 @@ from ensemble.accounts.testing import PASSWORD, make_user
 from ensemble.projects import productions, services
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records import services as records
-from ensemble.records.media.samples.av import write_audio
 from ensemble.records.testing import make_record
+from ensemble.records.tests.samples.av import write_audio
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

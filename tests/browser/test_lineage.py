@@ -20,9 +20,9 @@ from playwright.sync_api import Locator, Page, expect
 from ensemble.accounts.testing import PASSWORD
 from ensemble.lineage.models import Source
 from ensemble.lineage.services import add_source
-from ensemble.records.media.samples.images import picture
 from ensemble.records.models import Record
 from ensemble.records.testing import make_record
+from ensemble.records.tests.samples.images import picture
 from tests.browser.conftest import TaskWorker
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

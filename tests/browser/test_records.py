@@ -19,9 +19,9 @@ import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
 from ensemble.accounts.testing import PASSWORD
-from ensemble.records.media.samples.av import write_audio, write_video
-from ensemble.records.media.samples.images import picture
 from ensemble.records.models import Record
+from ensemble.records.tests.samples.av import write_audio, write_video
+from ensemble.records.tests.samples.images import picture
 from tests.browser.conftest import TaskWorker
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

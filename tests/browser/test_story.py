@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from ensemble.accounts.testing import PASSWORD, make_user
 from ensemble.projects.models import Call, Entry, Project
-from ensemble.records.media.samples.images import picture
 from ensemble.records.testing import make_record
+from ensemble.records.tests.samples.images import picture
 from tests.browser.conftest import TaskWorker
 
 TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ensemble.core.tests.serving import Served, alive, descendants
-from ensemble.records.media.samples import av as av_samples
+from ensemble.records.tests.samples import av as av_samples
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from ensemble.lineage.testing import bare_record
 from ensemble.projects import gallery, productions, services
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records import services as records
-from ensemble.records.media.samples.av import write_audio
 from ensemble.records.testing import make_record
+from ensemble.records.tests.samples.av import write_audio
 
 pytestmark = pytest.mark.django_db
 

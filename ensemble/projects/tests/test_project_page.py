@@ -11,8 +11,8 @@ from ensemble.core.testing import image_bytes
 from ensemble.projects import services
 from ensemble.projects.models import ProjectResource, StatusUpdate
 from ensemble.projects.testing import make_project
-from ensemble.records.media.samples import images
 from ensemble.records.testing import make_record
+from ensemble.records.tests.samples import images
 
 pytestmark = pytest.mark.django_db
 

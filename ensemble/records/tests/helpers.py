@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from ensemble.records.media.samples import av as av_samples
 from ensemble.records.models import Record, Version
+from ensemble.records.tests.samples import av as av_samples
 
 
 def video_bytes(tmp_path: Path, **options: object) -> bytes:

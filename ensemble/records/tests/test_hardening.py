@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from ensemble.core.testing import image_bytes
 from ensemble.records import processing, services, storage
-from ensemble.records.media.samples import images
 from ensemble.records.models import Record, Version
 from ensemble.records.testing import make_record
+from ensemble.records.tests.samples import images
 
 pytestmark = pytest.mark.django_db
 

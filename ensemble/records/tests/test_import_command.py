@@ -13,8 +13,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ensemble.core.testing import image_bytes
-from ensemble.records.media.samples.av import write_audio
 from ensemble.records.models import Record, Version
+from ensemble.records.tests.samples.av import write_audio
 
 POEM = "# Low tide\n\nThe sea *keeps* what it is given,\nand gives back **stones**.\n"
 SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n'

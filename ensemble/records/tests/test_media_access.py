@@ -9,9 +9,9 @@ from django.core import signing
 from PIL import Image
 
 from ensemble.records import links, services
-from ensemble.records.media.samples import images
 from ensemble.records.present import media_for
 from ensemble.records.testing import make_record, upload
+from ensemble.records.tests.samples import images
 
 pytestmark = pytest.mark.django_db
 

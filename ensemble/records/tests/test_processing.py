@@ -199,7 +199,7 @@ def test_a_worker_killed_mid_job_does_not_lose_the_job(tmp_path):
     script = (
         "from pathlib import Path\n"
         "from ensemble.accounts.testing import make_user\n"
-        "from ensemble.records.media.samples.av import write_video\n"
+        "from ensemble.records.tests.samples.av import write_video\n"
         "from ensemble.records import services\n"
         "from django.core.files import File\n"
         f"path = write_video(Path({str(tmp_path)!r}) / 'long.mkv', seconds=60, size=(640, 480),"

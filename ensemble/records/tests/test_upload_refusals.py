@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ensemble.core.testing import image_bytes
-from ensemble.records.media.samples import images
 from ensemble.records.models import Record
 from ensemble.records.tests.helpers import assert_nothing_stored, video_bytes
+from ensemble.records.tests.samples import images
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from PIL import Image
 from ensemble.records.media.avfile import Probe
 from ensemble.records.media.base import Detected, Limits, MediaError, Result
 from ensemble.records.media.processors import audio
-from ensemble.records.media.samples import av as samples
+from ensemble.records.tests.samples import av as samples
 
 # sample container -> (demuxer sniff would name, mime)
 FORMATS = {

@@ -28,7 +28,7 @@ from ensemble.records.media.avfile import (
     probe,
 )
 from ensemble.records.media.base import Detected, Limits, MediaError
-from ensemble.records.media.samples import av as samples
+from ensemble.records.tests.samples import av as samples
 
 
 def found(fmt: str, mime: str = "application/octet-stream") -> Detected:

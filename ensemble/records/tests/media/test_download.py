@@ -10,7 +10,7 @@ import pytest
 from ensemble.records.media.avfile import codec_name, stream_rotation, video_stream
 from ensemble.records.media.base import Detected, Limits, RenditionFile
 from ensemble.records.media.processors import audio, video
-from ensemble.records.media.samples import av as samples
+from ensemble.records.tests.samples import av as samples
 
 PRIVATE = [b"48.8584", b"Secret title", b"Shot at home", b"\xa9xyz", b"Lavf6"]
 # sample container -> (demuxer sniff would name, mime), as in sniff.detect

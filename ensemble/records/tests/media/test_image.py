@@ -9,7 +9,7 @@ from PIL import Image, ImageFile
 from ensemble.records.media import sniff, strip
 from ensemble.records.media.base import Limits, MediaError
 from ensemble.records.media.processors import image
-from ensemble.records.media.samples import images as samples
+from ensemble.records.tests.samples import images as samples
 
 
 def process(tmp_path, data: bytes, limits: Limits | None = None, name: str = "upload"):

@@ -7,7 +7,7 @@ import pytest
 
 from ensemble.records.media import sniff
 from ensemble.records.media.base import MediaError
-from ensemble.records.media.samples import images as samples
+from ensemble.records.tests.samples import images as samples
 
 
 def detect(tmp_path, data: bytes, name: str = "upload.bin"):

@@ -13,7 +13,7 @@ from PIL import Image
 from ensemble.records.media.avfile import Probe, probe
 from ensemble.records.media.base import Detected, Limits, MediaError, Result
 from ensemble.records.media.processors import video
-from ensemble.records.media.samples import av as samples
+from ensemble.records.tests.samples import av as samples
 
 FORMATS = {
     "mp4": ("mov", "video/mp4"),
