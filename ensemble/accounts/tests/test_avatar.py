@@ -277,6 +277,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
 """
 
 
+@pytest.mark.slow  # starts Python to measure its memory alone
 def test_a_big_jpeg_is_decoded_at_reduced_scale(tmp_path):
     """Peak memory of one avatar, measured in a fresh process (Pillow's memory is C's)."""
     import subprocess
