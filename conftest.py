@@ -1,5 +1,6 @@
 """Fixtures for the whole suite: the named cast and the task runner."""
 
+import itertools
 from types import SimpleNamespace
 
 import pytest
@@ -60,11 +61,19 @@ def rate_clock(monkeypatch):
     return clock
 
 
+_test_number = itertools.count(1)
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Each test writes media and record files into its own folders."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.RECORDS_ROOT = tmp_path / "records"
+def _media_root(settings, tmp_path_factory):
+    """Each test writes media and record files into its own folders.
+
+    Made when first written to, not up front: most tests write none, and a folder per
+    test (as `tmp_path` makes) is thousands of folders to make and later delete a run.
+    """
+    folder = tmp_path_factory.getbasetemp() / "media-roots" / str(next(_test_number))
+    settings.MEDIA_ROOT = folder / "media"
+    settings.RECORDS_ROOT = folder / "records"
 
 
 @pytest.fixture(autouse=True)
