@@ -1,6 +1,7 @@
 """Fixtures for the whole suite: the named cast and the task runner."""
 
 import itertools
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -8,6 +9,29 @@ import pytest
 from ensemble.accounts.testing import make_user
 from ensemble.core import ratelimit
 from ensemble.core.testing import run_tasks
+
+# Folders and modules whose every test carries a mark, known without importing them. A run
+# whose -m leaves that mark out does not import them at all, for importing is what costs:
+# the fuzz builds its ~200 tests as it is collected, the browser tests load Playwright.
+WHOLLY_MARKED = {
+    "tests/browser": "browser",  # marked by tests/browser/conftest.py
+    "ensemble/core/tests/test_openapi_fuzz.py": "slow",
+}
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if not collection_path.is_relative_to(config.rootpath):
+        return None
+    mark = WHOLLY_MARKED.get(collection_path.relative_to(config.rootpath).as_posix())
+    return True if mark and _left_out(config.getoption("markexpr"), mark) else None
+
+
+def _left_out(markexpr: str, mark: str) -> bool:
+    """Whether `-m markexpr` leaves out every test marked `mark`: when the expression is
+    a plain conjunction (no brackets, no `or`) with `not mark` in it."""
+    if "(" in markexpr or " or " in f" {markexpr} ":
+        return False
+    return f"not {mark}" in (term.strip() for term in markexpr.split(" and "))
 
 
 @pytest.fixture
