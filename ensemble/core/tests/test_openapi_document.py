@@ -49,11 +49,12 @@ class _Recorder:
         return RecordingGenerator
 
 
-@pytest.fixture
-def recorded(monkeypatch):
+@pytest.fixture(scope="module")  # both tests read the one build (half a second)
+def recorded():
     recorder = _Recorder()
-    monkeypatch.setattr(ninja.openapi.schema, "NinjaGenerateJsonSchema", recorder.generator())
-    document = api.build_openapi_schema(api.get_root_path({}))  # built now, not cached
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ninja.openapi.schema, "NinjaGenerateJsonSchema", recorder.generator())
+        document = api.build_openapi_schema(api.get_root_path({}))  # built now, not cached
     return recorder, document
 
 
