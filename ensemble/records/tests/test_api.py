@@ -31,10 +31,9 @@ HLS = b"#EXTM3U\n#EXT-X-VERSION:3\n#EXTINF:1.0,\nhttp://127.0.0.1:9/x.ts\n#EXT-X
 POEM = "# Tide\n\nThe sea *keeps* what it is given.\n"
 
 
-@pytest.fixture(autouse=True)
-def records_root(settings, tmp_path):
-    """Each test keeps record files in its own folder (settings only give one per run)."""
-    settings.RECORDS_ROOT = tmp_path / "records"
+@pytest.fixture
+def records_root(settings):
+    """This test's own record folder (conftest.py gives each test one)."""
     return settings.RECORDS_ROOT
 
 
