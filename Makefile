@@ -48,8 +48,8 @@ worker: $(VENV)/.base-installed
 test: $(VENV)/.dev-installed browser
 	$(BIN)/python -m pytest $(ARGS)
 
-# The quick loop while editing: no browser needed, and none of the tests marked slow
-# (they start processes, build the demo, or fuzz; see pyproject.toml's markers).
+# The quick loop while editing: no browser needed, and none of the tests marked slow (half
+# a second or more by design: processes, the demo, fuzzing, huge inputs; pyproject.toml).
 test-fast: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m "not browser and not slow" $(ARGS)
 

@@ -230,6 +230,7 @@ def test_oversized_file_is_refused_and_the_old_avatar_stays(
     )
 
 
+@pytest.mark.slow  # a 400-megapixel image on purpose
 def test_decompression_bomb_is_refused_and_the_old_avatar_stays(
     alice_client, alice, alice_with_avatar
 ):
