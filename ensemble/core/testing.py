@@ -27,7 +27,9 @@ def rows_for_the_module(django_db_blocker: Any) -> Iterator[None]:
     """Rows a module's tests share, made once inside a transaction rolled back after its
     last test. Each test still runs in a savepoint of its own (pytest-django's `db`), so
     what one test changes the next never sees. For rows that cost more to make than the
-    tests reading them: a released production for each of a hundred endpoints.
+    tests reading them: a released production for each of a hundred endpoints. Not for
+    tests that run tasks: the first would also run the on-commit callbacks left waiting by
+    the shared rows, and the tests after it would not.
 
         @pytest.fixture(scope="module")
         def world(django_db_setup, django_db_blocker):
