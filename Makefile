@@ -11,6 +11,7 @@ help:
 	@echo "make run     serve Ensemble on http://127.0.0.1:8000 (PORT=8790 make run for another port)"
 	@echo "make dev     the same with autoreload (runserver + worker)"
 	@echo "make test    run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make test-fast   the quick loop: no browser, nothing marked slow (about a minute)"
 	@echo "make check   ruff, migrations check, mypy"
 	@echo "make bench   measure serving speed into docs/benchmarks.md"
 	@echo "make bench-records / bench-lineage   media and lineage benchmarks"
@@ -47,9 +48,10 @@ worker: $(VENV)/.base-installed
 test: $(VENV)/.dev-installed browser
 	$(BIN)/python -m pytest $(ARGS)
 
-# Everything except the browser tests, for a quick loop (no browser needed).
+# The quick loop while editing: no browser needed, and none of the tests marked slow (half
+# a second or more by design: processes, the demo, fuzzing, huge inputs; pyproject.toml).
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -m "not browser" $(ARGS)
+	$(BIN)/python -m pytest -m "not browser and not slow" $(ARGS)
 
 # Chromium for the browser tests: the system's, or installed now, or a message saying
 # what to install (tests/browser/chromium.py).

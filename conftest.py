@@ -1,5 +1,7 @@
 """Fixtures for the whole suite: the named cast and the task runner."""
 
+import itertools
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -7,6 +9,29 @@ import pytest
 from ensemble.accounts.testing import make_user
 from ensemble.core import ratelimit
 from ensemble.core.testing import run_tasks
+
+# Folders and modules whose every test carries a mark, known without importing them. A run
+# whose -m leaves that mark out does not import them at all, for importing is what costs:
+# the fuzz builds its ~200 tests as it is collected, the browser tests load Playwright.
+WHOLLY_MARKED = {
+    "tests/browser": "browser",  # marked by tests/browser/conftest.py
+    "ensemble/core/tests/test_openapi_fuzz.py": "slow",
+}
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if not collection_path.is_relative_to(config.rootpath):
+        return None
+    mark = WHOLLY_MARKED.get(collection_path.relative_to(config.rootpath).as_posix())
+    return True if mark and _left_out(config.getoption("markexpr"), mark) else None
+
+
+def _left_out(markexpr: str, mark: str) -> bool:
+    """Whether `-m markexpr` leaves out every test marked `mark`: when the expression is
+    a plain conjunction (no brackets, no `or`) with `not mark` in it."""
+    if "(" in markexpr or " or " in f" {markexpr} ":
+        return False
+    return f"not {mark}" in (term.strip() for term in markexpr.split(" and "))
 
 
 @pytest.fixture
@@ -60,11 +85,19 @@ def rate_clock(monkeypatch):
     return clock
 
 
+_test_number = itertools.count(1)
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Each test writes media and record files into its own folders."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.RECORDS_ROOT = tmp_path / "records"
+def _media_root(settings, tmp_path_factory):
+    """Each test writes media and record files into its own folders.
+
+    Made when first written to, not up front: most tests write none, and a folder per
+    test (as `tmp_path` makes) is thousands of folders to make and later delete a run.
+    """
+    folder = tmp_path_factory.getbasetemp() / "media-roots" / str(next(_test_number))
+    settings.MEDIA_ROOT = folder / "media"
+    settings.RECORDS_ROOT = folder / "records"
 
 
 @pytest.fixture(autouse=True)

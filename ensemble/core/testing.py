@@ -7,6 +7,9 @@ import the same functions. Factories for an app's models live in that app's test
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django_tasks_db.management.commands.db_worker import Worker
@@ -17,6 +20,25 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48), color: str =
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, fmt)
     return out.getvalue()
+
+
+@contextmanager
+def rows_for_the_module(django_db_blocker: Any) -> Iterator[None]:
+    """Rows a module's tests share, made once inside a transaction rolled back after its
+    last test. Each test still runs in a savepoint of its own (pytest-django's `db`), so
+    what one test changes the next never sees. For rows that cost more to make than the
+    tests reading them: a released production for each of a hundred endpoints. Not for
+    tests that run tasks: the first would also run the on-commit callbacks left waiting by
+    the shared rows, and the tests after it would not.
+
+        @pytest.fixture(scope="module")
+        def world(django_db_setup, django_db_blocker):
+            with rows_for_the_module(django_db_blocker):
+                yield released_production(...)
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def run_on_commit_callbacks(using: str = DEFAULT_DB_ALIAS) -> int:

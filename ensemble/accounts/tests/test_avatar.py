@@ -230,6 +230,7 @@ def test_oversized_file_is_refused_and_the_old_avatar_stays(
     )
 
 
+@pytest.mark.slow  # a 400-megapixel image on purpose
 def test_decompression_bomb_is_refused_and_the_old_avatar_stays(
     alice_client, alice, alice_with_avatar
 ):
@@ -277,6 +278,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
 """
 
 
+@pytest.mark.slow  # starts Python to measure its memory alone
 def test_a_big_jpeg_is_decoded_at_reduced_scale(tmp_path):
     """Peak memory of one avatar, measured in a fresh process (Pillow's memory is C's)."""
     import subprocess

@@ -53,6 +53,7 @@ def test_each_email_is_a_readable_file_and_its_link_is_printed_whole(
     assert files[0].name in text
 
 
+@pytest.mark.slow  # starts Python to import the settings afresh
 def test_debug_without_email_url_writes_into_var_mail(tmp_path):
     def mailer(**environ: str) -> str:
         clean = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "VAR_DIR": str(tmp_path), **environ}

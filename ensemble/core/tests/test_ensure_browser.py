@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs bin/ensure-browser, which starts Python and Playwright
+
 SCRIPT = Path(__file__).resolve().parents[3] / "bin" / "ensure-browser"
 
 

@@ -107,17 +107,20 @@ def _settings_import(**environ: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # starts Python to import the settings afresh
 def test_production_refuses_the_development_secret_key():
     result = _settings_import(DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY is the development default" in result.stderr
 
 
+@pytest.mark.slow  # starts Python to import the settings afresh
 def test_development_starts_with_the_default_key_and_production_with_a_real_one():
     assert _settings_import(DEBUG="true").returncode == 0
     assert _settings_import(DEBUG="false", SECRET_KEY="x" * 50).returncode == 0
 
 
+@pytest.mark.slow  # starts Python to import the settings afresh
 def test_a_short_secret_key_is_refused():
     result = _settings_import(DEBUG="false", SECRET_KEY="short")
     assert "at least 32 characters" in result.stderr

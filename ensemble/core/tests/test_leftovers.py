@@ -18,6 +18,8 @@ from django.test import override_settings
 from ensemble.core import sweepers
 from ensemble.core.tests.serving import Served, descendants
 
+pytestmark = pytest.mark.slow  # starts `ensemble serve` and kills a web process
+
 HOUR = 60 * 60
 
 

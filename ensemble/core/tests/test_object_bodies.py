@@ -5,14 +5,18 @@ JSON. `POST /api/v1/lists '"AAA"'` once made a list called "Aaa"."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 
+from ensemble.accounts.testing import make_user
 from ensemble.accounts.tests.api_helpers import assert_error
 from ensemble.api import api
 from ensemble.community.models import RecordList
 from ensemble.core.json_bodies import NOT_AN_OBJECT
+from ensemble.core.testing import rows_for_the_module
 from ensemble.payments.testing import released_production
 
 pytestmark = pytest.mark.django_db
@@ -31,18 +35,37 @@ def _row_counts() -> dict[str, int]:
     return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.managed}
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
+    """A released production whose ids fill the paths, made once for the module, not for
+    each of its ~35 tests: what a test changes is rolled back with its savepoint."""
+    with rows_for_the_module(django_db_blocker):
+        alice = make_user("alice", display_name="Alice Archer")
+        bob = make_user("bob", display_name="Bob Brass")
+        made = released_production(alice, bob, make_user("carol"))
+        entry = made.project.calls.first().entries.first()
+        yield SimpleNamespace(
+            alice=alice,
+            ids={
+                "record_id": made.film.pk,
+                "call_id": entry.call_id,
+                "entry_id": entry.pk,
+                "production_id": made.production.pk,
+                "slug": made.project.slug,
+                "username": "alice",
+            },
+        )
+
+
 @pytest.fixture
-def ids(alice, bob, carol):
-    made = released_production(alice, bob, carol)
-    entry = made.project.calls.first().entries.first()
-    return {
-        "record_id": made.film.pk,
-        "call_id": entry.call_id,
-        "entry_id": entry.pk,
-        "production_id": made.production.pk,
-        "slug": made.project.slug,
-        "username": "alice",
-    }
+def alice(shared):
+    """The module's alice: the cast's own fixture would make a second one."""
+    return shared.alice
+
+
+@pytest.fixture
+def ids(shared):
+    return shared.ids
 
 
 def test_there_are_json_endpoints_to_check():

@@ -49,11 +49,12 @@ class _Recorder:
         return RecordingGenerator
 
 
-@pytest.fixture
-def recorded(monkeypatch):
+@pytest.fixture(scope="module")  # both tests read the one build (half a second)
+def recorded():
     recorder = _Recorder()
-    monkeypatch.setattr(ninja.openapi.schema, "NinjaGenerateJsonSchema", recorder.generator())
-    document = api.get_openapi_schema()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ninja.openapi.schema, "NinjaGenerateJsonSchema", recorder.generator())
+        document = api.build_openapi_schema(api.get_root_path({}))  # built now, not cached
     return recorder, document
 
 
@@ -133,3 +134,12 @@ def test_credits_document_their_json_ld_media_type(client, db):
     assert content["application/ld+json"]["schema"]["properties"]["@context"] == {
         "const": "https://schema.org"
     }
+
+
+def test_the_description_is_built_once_and_each_caller_gets_a_copy_of_its_own(client, db):
+    first = api.get_openapi_schema()
+    built = api.build_openapi_schema(api.get_root_path({}))
+    first["paths"].clear()
+
+    assert api.get_openapi_schema() == built
+    assert client.get("/api/v1/openapi.json").json()["paths"].keys() == built["paths"].keys()

@@ -39,7 +39,7 @@ from ensemble.payments.services import pools, proposals
 from ensemble.payments.testing import released_production
 from ensemble.records import services as records
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # fuzzes every operation: minutes
 
 CHECKS = [
     not_a_server_error,

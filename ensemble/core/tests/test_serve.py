@@ -21,6 +21,8 @@ from typing import IO
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts `ensemble serve` (web and worker processes)
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

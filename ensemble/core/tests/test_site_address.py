@@ -7,6 +7,8 @@ import subprocess
 import sys
 from io import StringIO
 
+import pytest
+
 from ensemble.accounts.testing import make_user
 from ensemble.core import env
 from ensemble.core.management.commands.serve import Command as Serve
@@ -32,6 +34,7 @@ def _settings(**environ: str) -> dict:
     return {"site": site, "hosts": hosts, "origins": origins}
 
 
+@pytest.mark.slow  # starts Python to import the settings afresh
 def test_the_default_address_follows_the_port():
     found = _settings(PORT="8790")
     assert found["site"] == "http://127.0.0.1:8790"
@@ -40,6 +43,7 @@ def test_the_default_address_follows_the_port():
     assert _settings()["site"] == "http://127.0.0.1:8000"
 
 
+@pytest.mark.slow  # starts Python to import the settings afresh
 def test_listening_on_every_interface_links_to_the_machines_network_address():
     found = _settings(HOST="0.0.0.0", PORT="8790")  # noqa: S104 - what a live show sets
     lan = env.lan_address()
@@ -50,6 +54,7 @@ def test_listening_on_every_interface_links_to_the_machines_network_address():
     assert {"127.0.0.1", "localhost"} <= set(found["hosts"])
 
 
+@pytest.mark.slow  # starts Python to import the settings afresh
 def test_site_url_when_set_wins_over_where_it_listens():
     found = _settings(SITE_URL="https://ensemble.example.org", PORT="8790")
     assert found["site"] == "https://ensemble.example.org"

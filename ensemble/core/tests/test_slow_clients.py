@@ -15,6 +15,8 @@ import pytest
 
 from ensemble.core.tests.serving import Served
 
+pytestmark = pytest.mark.slow  # starts `ensemble serve` and waits out its body timeouts
+
 BODY_TIMEOUT = 3
 
 

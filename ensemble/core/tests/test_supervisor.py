@@ -18,6 +18,8 @@ import pytest
 from ensemble.core.tests.serving import Served, alive, descendants
 from ensemble.records.tests.samples import av as av_samples
 
+pytestmark = pytest.mark.slow  # starts `ensemble serve` and kills its workers
+
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Served]:

@@ -58,6 +58,7 @@ def test_a_failed_task_is_logged_once_at_error_with_its_traceback(db, caplog):
     assert "on fire" in str(record.exc_info[1])
 
 
+@pytest.mark.slow  # starts `ensemble migrate`, `shell` and `worker`
 def test_the_worker_console_shows_only_the_failure_once(tmp_path: Path):
     """`ensemble worker` with `make run`'s settings (DEBUG on, where Django adds a console
     handler of its own): five tasks that worked print nothing, the failed one one line."""

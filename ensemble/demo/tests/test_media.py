@@ -89,6 +89,7 @@ def test_an_unknown_background_kind_is_refused():
         media.background("spaceship", 1)
 
 
+@pytest.mark.slow  # synthesizes and encodes the demo's sound and video
 def test_an_animation_test_is_silent_h264_of_the_length_asked():
     clip = decode(media.animation_test(2, seconds=1.0))
     assert clip.codecs == {"video": "h264"}
@@ -97,6 +98,7 @@ def test_an_animation_test_is_silent_h264_of_the_length_asked():
     assert clip.video_seconds == pytest.approx(1.0, abs=0.1)
 
 
+@pytest.mark.slow  # synthesizes and encodes the demo's sound and video
 def test_a_reading_video_has_pictures_and_room_sound():
     clip = decode(media.reading_video(4, seconds=2.0))
     assert clip.codecs == {"video": "h264", "audio": "aac"}
@@ -105,6 +107,7 @@ def test_a_reading_video_has_pictures_and_room_sound():
     assert clip.audio_seconds == pytest.approx(2.0, abs=0.5)
 
 
+@pytest.mark.slow  # synthesizes and encodes the demo's sound and video
 def test_clips_and_music_come_out_byte_for_byte_the_same_every_time():
     assert media.reading_video(5, seconds=1.0) == media.reading_video(5, seconds=1.0)
     assert media.animation_test(5, seconds=1.0) == media.animation_test(5, seconds=1.0)
@@ -112,6 +115,7 @@ def test_clips_and_music_come_out_byte_for_byte_the_same_every_time():
 
 
 @pytest.mark.parametrize("instrument", [None, *media.INSTRUMENTS])
+@pytest.mark.slow  # synthesizes and encodes the demo's sound and video
 def test_the_score_and_each_part_are_aac_of_the_length_asked(instrument):
     data = media.score(3.0) if instrument is None else media.part(instrument, 3.0)
     sound = decode(data)
@@ -119,6 +123,7 @@ def test_the_score_and_each_part_are_aac_of_the_length_asked(instrument):
     assert sound.audio_seconds == pytest.approx(3.0, abs=0.5)
 
 
+@pytest.mark.slow  # synthesizes and encodes the demo's sound and video
 def test_the_parts_sound_unlike_each_other_and_the_score():
     recordings = [media.score(2.0)] + [media.part(name, 2.0) for name in media.INSTRUMENTS]
     assert len({digest(data) for data in recordings}) == 4
@@ -130,6 +135,7 @@ def test_an_unknown_instrument_is_refused():
 
 
 @pytest.mark.parametrize(("score_seconds", "pictures"), [(2.0, 3), (9.0, 1)])
+@pytest.mark.slow  # synthesizes and encodes the demo's sound and video
 def test_the_film_is_cards_and_pictures_with_the_score_looped_or_cut_to_fit(
     score_seconds, pictures
 ):
@@ -166,11 +172,13 @@ def demo_set() -> dict[str, list[bytes]]:
     }
 
 
+@pytest.mark.slow  # a whole demo's media
 def test_a_whole_demo_set_stays_far_below_300_mb(demo_set):
     total = sum(len(data) for files in demo_set.values() for data in files)
     assert total < 30_000_000
 
 
+@pytest.mark.slow  # a whole demo's media
 def test_the_145_characters_are_clearly_different_from_each_other(demo_set):
     characters = demo_set["characters"]
     assert len({digest(data) for data in characters}) == 145
@@ -184,6 +192,7 @@ def test_the_145_characters_are_clearly_different_from_each_other(demo_set):
     assert closest > 0.04 * 255
 
 
+@pytest.mark.slow  # a whole demo's media
 def test_the_phone_videos_are_twenty_views_of_the_reading(demo_set):
     clips = [decode(data) for data in demo_set["reading videos"]]
     assert len({digest(data) for data in demo_set["reading videos"]}) == 20
@@ -191,6 +200,7 @@ def test_the_phone_videos_are_twenty_views_of_the_reading(demo_set):
     assert {clip.size for clip in clips} == {(480, 270), (270, 480)}  # some held upright
 
 
+@pytest.mark.slow  # a whole demo's media
 def test_the_demo_film_shows_each_picture_for_a_second_and_a_half(demo_set):
     clip = decode(demo_set["film"][0])
     assert clip.video_seconds == pytest.approx(2 * 2.0 + 8 * 1.5, abs=0.1)

@@ -28,6 +28,7 @@ from ensemble.records.models import Record, Version
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # builds the demo
 def test_the_demo_builds_the_whole_story_through_the_services(client, settings):
     settings.DEBUG = True
     # The story sets its own windows and deadlines: an operator's odd setting changes

@@ -126,6 +126,7 @@ SETTINGS = settings(
 )
 
 
+@pytest.mark.slow  # dozens of generated graphs, each through the database
 @SETTINGS
 @given(
     edges=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=15),

@@ -50,6 +50,7 @@ def nodes():
     return make
 
 
+@pytest.mark.slow  # dozens of generated graphs, each through the database
 @pytest.mark.django_db
 @PROPERTY
 @given(attempts=pairs)
@@ -69,6 +70,7 @@ def test_insertions_never_make_a_cycle_and_exactly_the_cycles_are_refused(nodes,
         assert i not in reference_reachable(accepted, i, up=True)
 
 
+@pytest.mark.slow  # dozens of generated graphs, each through the database
 @pytest.mark.django_db
 @PROPERTY
 @given(attempts=pairs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,6 +32,7 @@ def proposals(draw):
     )
 
 
+@pytest.mark.slow  # hundreds of generated examples on purpose
 @PROPERTY
 @given(proposals(), POOLS)
 def test_the_explained_parts_of_every_line_sum_exactly_to_the_line(inputs, pool):

@@ -126,6 +126,7 @@ POOLS = st.integers(0, 10**9)
 PROPERTY = settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 
 
+@pytest.mark.slow  # hundreds of generated examples on purpose
 @PROPERTY
 @given(lineages(), POOLS)
 def test_lines_sum_exactly_to_the_pool_and_none_is_negative(inputs, pool):
@@ -135,6 +136,7 @@ def test_lines_sum_exactly_to_the_pool_and_none_is_negative(inputs, pool):
     assert all(c >= 0 for c in result.cents.values())
 
 
+@pytest.mark.slow  # hundreds of generated examples on purpose
 @PROPERTY
 @given(lineages(), POOLS, st.randoms(use_true_random=False))
 def test_the_order_edges_and_people_were_added_changes_nothing(inputs, pool, rnd):
@@ -155,6 +157,7 @@ def test_the_order_edges_and_people_were_added_changes_nothing(inputs, pool, rnd
     assert split(other, pool).cents == split(inputs, pool).cents
 
 
+@pytest.mark.slow  # hundreds of generated examples on purpose
 @PROPERTY
 @given(lineages(), st.data())
 def test_raising_an_edges_weight_never_lowers_what_that_source_receives(inputs, data):
@@ -178,6 +181,7 @@ def test_raising_an_edges_weight_never_lowers_what_that_source_receives(inputs, 
     assert after >= before
 
 
+@pytest.mark.slow  # hundreds of generated examples on purpose
 @PROPERTY
 @given(lineages(), POOLS, st.data())
 def test_a_waiver_never_lowers_anyone_elses_share(inputs, pool, data):
@@ -207,6 +211,7 @@ def test_a_waiver_never_lowers_anyone_elses_share(inputs, pool, data):
             assert waived.cents[person] >= result.cents[person] - 1
 
 
+@pytest.mark.slow  # hundreds of generated examples on purpose
 @PROPERTY
 @given(lineages(), POOLS)
 def test_every_line_is_within_a_cent_of_its_exact_share(inputs, pool):
@@ -215,6 +220,7 @@ def test_every_line_is_within_a_cent_of_its_exact_share(inputs, pool):
         assert abs(cents - result.exact[person] * pool) < 1
 
 
+@pytest.mark.slow  # hundreds of generated examples on purpose
 @PROPERTY
 @given(lineages(), POOLS)
 def test_the_same_inputs_always_give_the_same_cents(inputs, pool):

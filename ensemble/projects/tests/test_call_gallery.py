@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from ensemble.accounts.testing import make_user
 from ensemble.lineage.testing import bare_record
 from ensemble.projects import gallery, productions, services
-from ensemble.projects.testing import make_call, make_project
+from ensemble.projects.testing import make_call, make_entry, make_project
 from ensemble.records import services as records
 from ensemble.records.testing import make_record
 from ensemble.records.tests.samples.av import write_audio
@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def project(alice):
     return make_project(alice)
-
-
-def enter(call, person, **fields):
-    fields.setdefault("kind", "image")
-    return services.submit_entry(call, by=person, record=bare_record(person, **fields))
 
 
 def titles_in_order(html: str, *titles: str) -> list[str]:
@@ -44,10 +39,10 @@ def test_a_resolved_call_shows_the_selected_work_first_and_the_production_using_
 ):
     call = make_call(project, max_entries_per_person=50)
     dave = make_user("dave", display_name="Dave Dunn")
-    winner = enter(call, dave, title="The winning turnip")
-    close = enter(call, bob, title="A close second")
+    winner = make_entry(call, dave, title="The winning turnip")
+    close = make_entry(call, bob, title="A close second")
     for n in range(30):
-        enter(call, carol, title=f"Mr Pell, take {n}")
+        make_entry(call, carol, title=f"Mr Pell, take {n}")
     services.decide([winner, close], by=alice, state="shortlisted")
     services.decide([winner], by=alice, state="selected")
     film = make_record(alice, title="The film")  # a draft, for now
@@ -78,7 +73,7 @@ def test_a_production_using_the_selection_through_another_work_is_linked(
     alice, bob, project, client
 ):
     call = make_call(project)
-    drawing = enter(call, bob, title="The character")
+    drawing = make_entry(call, bob, title="The character")
     services.decide([drawing], by=alice, state="selected")
     animation = bare_record(alice, kind="video", title="The animation")
     film = bare_record(alice, kind="video", title="The film")
@@ -108,7 +103,7 @@ def test_cards_show_thumbnails_players_and_excerpts(alice, bob, project, client,
 
 def test_the_rest_goes_a_page_at_a_time_and_a_bad_cursor_starts_again(alice, bob, project, client):
     call = make_call(project, max_entries_per_person=100)
-    made = [enter(call, bob, title=f"Turnip no. {n:02}") for n in range(gallery.PAGE_SIZE + 5)]
+    made = [make_entry(call, bob, title=f"Turnip no. {n:02}") for n in range(gallery.PAGE_SIZE + 5)]
     services.decide([made[0]], by=alice, state="shortlisted")
     first = client.get(call.get_absolute_url()).content.decode()
     assert "Turnip no. 00" in first  # featured
@@ -134,7 +129,7 @@ def test_the_call_page_costs_the_same_queries_for_3_or_60_entries(alice, bob, pr
 
     def add(count: int) -> None:
         person = make_user()
-        made = [enter(call, person) for _ in range(count)]
+        made = [make_entry(call, person) for _ in range(count)]
         mine = services.submit_entry(call, by=bob, record=bare_record(bob, kind="image"))
         services.decide([made[0], mine], by=alice, state="shortlisted", note="Nice.")
         services.decide([made[1]], by=alice, state="selected", note="This one.")
@@ -159,11 +154,11 @@ def lineage_link(film, record):
 
 def test_privacy_is_kept_in_the_gallery(alice, bob, carol, project, client):
     sealed = make_call(project, sealed=True)
-    enter(sealed, bob, title="Bob's sealed turnip")
-    enter(sealed, carol, title="Carol's sealed turnip")
+    make_entry(sealed, bob, title="Bob's sealed turnip")
+    make_entry(sealed, carol, title="Carol's sealed turnip")
     blind = make_call(project, blind_review=True)
-    enter(blind, bob, title="Bob's blind turnip")
-    gone = enter(blind, carol, title="Carol's withdrawn turnip")
+    make_entry(blind, bob, title="Bob's blind turnip")
+    gone = make_entry(blind, carol, title="Carol's withdrawn turnip")
     services.withdraw_entry(gone, by=carol)
 
     def page(call, user=None) -> str:
@@ -187,84 +182,3 @@ def test_privacy_is_kept_in_the_gallery(alice, bob, carol, project, client):
     # Nor anyone else while the call is open: a reviewer could read them signed out.
     assert "Bob Brass" not in page(blind)
     assert "Bob Brass" in page(blind, bob)  # his own
-
-
-# ---------------------------------------------------------------- browse and API by call
-
-
-@pytest.fixture
-def calls(alice, bob, carol, project):
-    """An open call with two entries (one withdrawn), a sealed one, and a call of a
-    draft project (only its leaders see it)."""
-    open_call = make_call(project, title="Open call")
-    enter(open_call, bob, title="Bob's entry")
-    services.withdraw_entry(enter(open_call, carol, title="Carol's withdrawn"), by=carol)
-    bare_record(bob, kind="image", title="Bob's other work")
-    sealed = make_call(project, title="Sealed call", sealed=True)
-    enter(sealed, bob, title="Bob's sealed entry")
-    enter(sealed, carol, title="Carol's sealed entry")
-    draft = services.create_project(alice, title="Secret plans")
-    secret = make_call(draft, title="Secret call")
-    services.add_leader(draft, by=alice, user=bob)
-    services.submit_entry(secret, by=bob, record=bare_record(bob, title="Bob's secret entry"))
-    return {"open": open_call, "sealed": sealed, "secret": secret}
-
-
-def browse_titles(client, value: str) -> set[str]:
-    response = client.get("/records/", {"call": value})
-    assert response.status_code == 200
-    html = response.content.decode().replace("&#x27;", "'")
-    return {t for t in re.findall(r'class="record-card__title">([^<]+)<', html)}
-
-
-def api_titles(client, value) -> set[str]:
-    response = client.get("/api/v1/records", {"call": value})
-    assert response.status_code == 200, response.content
-    return {r["title"] for r in response.json()["items"]}
-
-
-def test_browse_and_the_api_filter_by_call_as_the_call_page_shows_it(
-    alice, bob, carol, client, calls
-):
-    for titles in (browse_titles, api_titles):
-        client.logout()
-        assert titles(client, str(calls["open"].pk)) == {"Bob's entry"}
-        assert titles(client, str(calls["sealed"].pk)) == set()
-        assert titles(client, str(calls["secret"].pk)) == set()
-        client.force_login(carol)
-        assert titles(client, str(calls["sealed"].pk)) == {"Carol's sealed entry"}
-        assert titles(client, str(calls["secret"].pk)) == set()
-        client.force_login(alice)
-        assert titles(client, str(calls["sealed"].pk)) == {
-            "Bob's sealed entry",
-            "Carol's sealed entry",
-        }
-        assert titles(client, str(calls["open"].pk)) == {"Bob's entry", "Carol's withdrawn"}
-        client.force_login(bob)  # a leader of the draft project
-        assert titles(client, str(calls["secret"].pk)) == {"Bob's secret entry"}
-
-
-def test_the_call_filter_keeps_its_value_when_browse_goes_to_the_next_page(bob, client, calls):
-    call = calls["open"]
-    for n in range(30):
-        enter(call, make_user(), title=f"Entry {n}")
-    html = client.get("/records/", {"call": call.pk}).content.decode()
-    assert f"call={call.pk}&amp;cursor=" in html
-
-
-@pytest.mark.parametrize(
-    "value", ["abc", "-1", "0", "1.5", "９", "99999999999999999999999", "424242"]
-)
-def test_a_bad_call_on_browse_is_an_empty_page(client, calls, value):
-    assert browse_titles(client, value) == set()
-
-
-@pytest.mark.parametrize("value", ["abc", "-1", "0", "1.5", "99999999999999999999999"])
-def test_a_bad_call_in_the_api_is_a_422(client, calls, value):
-    response = client.get("/api/v1/records", {"call": value})
-    assert response.status_code == 422
-
-
-def test_an_unknown_call_in_the_api_is_an_empty_list(client, calls):
-    assert api_titles(client, 424242) == set()
-    assert api_titles(client, 2**63 - 1) == set()

@@ -25,12 +25,6 @@ DECLINED = "cocreator_declined"
 
 
 @pytest.fixture(autouse=True)
-def records_root(settings, tmp_path):
-    settings.RECORDS_ROOT = tmp_path / "records"
-    return settings.RECORDS_ROOT
-
-
-@pytest.fixture(autouse=True)
 def cast(alice, bob, carol):
     """Everyone exists in every test: inviting "bob" must find him."""
 

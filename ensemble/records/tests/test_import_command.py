@@ -21,9 +21,9 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n
 SCRIPT = "#!/bin/sh\nrm -rf ~\n"
 
 
-@pytest.fixture(autouse=True)
-def records_root(settings, tmp_path):
-    settings.RECORDS_ROOT = tmp_path / "records"
+@pytest.fixture
+def records_root(settings):
+    """This test's own record folder (conftest.py gives each test one)."""
     return settings.RECORDS_ROOT
 
 

@@ -191,6 +191,7 @@ def _start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.slow  # starts two workers and waits out the stalled heartbeat
 @pytest.mark.django_db(transaction=False)
 def test_a_worker_killed_mid_job_does_not_lose_the_job(tmp_path):
     var_dir = tmp_path / "var"

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from ensemble.projects.models import Call, Project
 from ensemble.records.models import Record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds the demo
 
 
 @pytest.fixture(scope="module")

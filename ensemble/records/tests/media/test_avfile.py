@@ -275,6 +275,7 @@ def many_tracks(path: Path, audio: int, video: int = 0) -> Path:
     return path
 
 
+@pytest.mark.slow  # starts Python to measure its memory alone
 def test_hundreds_of_tracks_are_refused_in_bounded_memory(tmp_path: Path) -> None:
     """The review's file: 590 KB, 990 AAC tracks; probing it used to take ~760 MB.
 

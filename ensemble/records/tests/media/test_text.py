@@ -96,6 +96,7 @@ def test_other_files_carry_only_their_label(tmp_path):
     ],
     ids=["dash-star-a", "brackets", "stars", "underscore-a", "tags"],
 )
+@pytest.mark.slow  # seconds of parsing on purpose
 def test_adversarial_markup_is_processed_in_linear_time(tmp_path, body):
     """Shapes that made the old regular expressions backtrack quadratically.
 

@@ -88,6 +88,7 @@ def test_other_videos_get_an_h264_aac_preview(tmp_path: Path, container: str, co
     assert duration == pytest.approx(0.5, abs=0.05)
 
 
+@pytest.mark.slow  # transcodes a 1080p original on purpose
 def test_a_1080p_original_is_previewed_at_720p(tmp_path: Path) -> None:
     path = small(tmp_path / "v.mov", container="mov", size=(1920, 1080))
     result = run(path, "mov", tmp_path)

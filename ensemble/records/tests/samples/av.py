@@ -14,6 +14,7 @@ import array
 import math
 from collections.abc import Iterator
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -199,6 +200,7 @@ def _write_tone(
     out.mux(stream.encode(None))
 
 
+@cache  # 44,100 sines in Python: the same second for every file a test run writes
 def _tone(rate: int, channels: int) -> bytes:
     """One second of 440 Hz at half scale, interleaved s16: a whole number of cycles."""
     samples = array.array("h")
