@@ -12,6 +12,7 @@ against the bulk-loaded site).
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from typing import Any
 
@@ -111,7 +112,8 @@ def queries(spec: dict[str, Any]) -> dict[str, Any]:
             times.append((time.perf_counter() - start) * 1000)
         out[page["key"]] = {"queries": count, "ms": statistics.median(times)}
         print(
-            f"  {page['key']:<32} {count:>4} queries  {out[page['key']]['ms']:8.1f} ms",
+            f"  {page['key']:<34} {count:>4} queries  {out[page['key']]['ms']:8.1f} ms",
+            file=sys.stderr,
             flush=True,
         )
     return out
