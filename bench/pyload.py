@@ -2,11 +2,11 @@
 
 Like `wrk -tP -cN -dS --latency`: P worker processes (this file, run as a script), each
 holding its share of N keep-alive connections open for S seconds with asyncio, each
-connection sending the same GET as soon as the previous answer is read. Requests unanswered when
-time is up are dropped (their waits kept as latencies). Every answer is
+connection sending the same GET as soon as the previous answer is read. Every answer is
 read whole (Content-Length or chunked), its status counted and its latency kept, so a
-broken endpoint cannot pass for a fast one. The parent merges the workers' figures into
-a `loadgen.Result`.
+broken endpoint cannot pass for a fast one. Requests in flight when time is up are
+awaited (up to GRACE_S) but not counted as done; their latencies count. The parent
+merges the workers' figures into a `loadgen.Result`.
 
 Python spends far more CPU per request than wrk's C, on the cores the server needs: on a
 small machine it caps what the server can show, most for the cheapest URL (the floor).
@@ -29,6 +29,9 @@ from harness import BenchError, percentile
 from loadgen import Result
 
 SCRIPT = str(Path(__file__).resolve())
+# How long requests in flight when time is up may still take: their answers drain the
+# server (a closed connection would not stop their work) before the next run starts.
+GRACE_S = 60
 NAME = "Python asyncio (bench/pyload.py)"
 
 
@@ -74,13 +77,15 @@ async def _connection(
         while (start := time.perf_counter()) < until:
             writer.write(request)
             try:
-                status, _, keep = await asyncio.wait_for(read_response(reader), until - start)
+                answer = read_response(reader)
+                status, _, keep = await asyncio.wait_for(answer, until + GRACE_S - start)
             except TimeoutError:
-                # Unanswered when time is up: not a completed request, but its wait so far
-                # counts in the latencies (a lower bound), as a slow page's tail must show.
+                # Unanswered even after the grace: its wait so far is a lower bound.
                 out["unfinished"].append((time.perf_counter() - start) * 1000)
                 break
-            out["latencies"].append((time.perf_counter() - start) * 1000)
+            now = time.perf_counter()
+            # Answered after time was up: not done within the run, but a real latency.
+            out["latencies" if now <= until else "late"].append((now - start) * 1000)
             out["statuses"][str(status)] = out["statuses"].get(str(status), 0) + 1
             if not keep:
                 writer.close()
@@ -94,13 +99,14 @@ async def _worker(url: str, connections: int, seconds: float, headers: dict[str,
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     request = request_bytes(parts.netloc, path or "/", headers)
-    out: dict[str, Any] = {"latencies": [], "unfinished": [], "statuses": {}, "errors": []}
+    out: dict[str, Any] = {"latencies": [], "late": [], "unfinished": [], "statuses": {}}
+    out["errors"] = []
     start = time.perf_counter()
     tasks = [_connection(host, port, request, start + seconds, out) for _ in range(connections)]
     for result in await asyncio.gather(*tasks, return_exceptions=True):
         if isinstance(result, BaseException):
             out["errors"].append(f"{type(result).__name__}: {result}")
-    out["elapsed"] = time.perf_counter() - start
+    out["elapsed"] = seconds
     return out
 
 
@@ -128,7 +134,7 @@ def run_python(
     ]
     outs = []
     for worker in workers:
-        stdout, stderr = worker.communicate(timeout=seconds + 60)
+        stdout, stderr = worker.communicate(timeout=seconds + GRACE_S + 60)
         if worker.returncode != 0:
             raise BenchError(f"The load generator failed on {endpoint}:\n{stderr}")
         outs.append(json.loads(stdout))
@@ -137,9 +143,9 @@ def run_python(
 
 def merge(outs: list[dict[str, Any]], *, endpoint: str, connections: int) -> Result:
     """The workers' figures as one run (BenchError on any error or non-200 answer). The
-    requests still unanswered when time was up are not counted as done, but their waits
-    are among the latencies: a page too slow to answer within the run shows 0 req/s and
-    a p99 of the whole run, rather than failing it."""
+    requests answered after time was up are not counted as done, but their latencies
+    are among the percentiles: a page too slow to answer within the run shows 0 req/s
+    and its real latency, rather than failing the run."""
     errors = [e for out in outs for e in out["errors"]]
     statuses: dict[str, int] = {}
     for out in outs:
@@ -152,7 +158,7 @@ def merge(outs: list[dict[str, Any]], *, endpoint: str, connections: int) -> Res
             f"{len(errors)} socket errors {errors[:3]}"
         )
     done = [ms for out in outs for ms in out["latencies"]]
-    latencies = done + [ms for out in outs for ms in out["unfinished"]]
+    latencies = done + [ms for out in outs for key in ("late", "unfinished") for ms in out[key]]
     return Result(
         endpoint=endpoint,
         connections=connections,

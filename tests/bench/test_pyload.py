@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,7 +14,7 @@ from pyload import read_response, request_bytes, run_python
 
 class Handler(BaseHTTPRequestHandler):
     """/ok: 200 with a length; /chunked: 200 in chunks; /close: 200, then closes;
-    /missing: 404. Keep-alive, as the real server does."""
+    /slow: 200 after 1.5 s; /missing: 404. Keep-alive, as the real server does."""
 
     protocol_version = "HTTP/1.1"
 
@@ -26,6 +27,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
             self.wfile.write(b"0\r\n\r\n")
             return
+        if self.path == "/slow":
+            time.sleep(1.5)
         body = b"not here" if self.path == "/missing" else b"ok"
         self.send_response(404 if self.path == "/missing" else 200)
         self.send_header("Content-Length", str(len(body)))
@@ -91,3 +94,13 @@ def test_any_answer_but_200_fails_the_run():
         run_python(
             f"http://127.0.0.1:{port}/missing", endpoint="/missing", connections=2, seconds=1
         )
+
+
+def test_answers_after_time_is_up_are_awaited_not_counted_but_their_latency_is():
+    with server() as port:
+        result = run_python(
+            f"http://127.0.0.1:{port}/slow", endpoint="/slow", connections=2, seconds=1
+        )
+    assert result.requests == 0
+    assert result.requests_per_second == 0
+    assert result.p50_ms >= 1400
