@@ -18,7 +18,8 @@ Steps, for each database (`--db sqlite|postgres|both`):
    PAGES_SECONDS seconds (wrk if installed, else bench/pyload.py); /healthz, the floor,
    first and last, each row's ratio taken to their mean.
 5. Rewrite the `bench:pages-sqlite` / `bench:pages-postgres` section of docs/benchmarks.md
-   (BENCH_DOC names another page). `--quick`: 20,000 records, 2 s a row, no warm-up load.
+   (BENCH_DOC names another page). `--quick`: 20,000 records, 2 s a row, no warm-up
+   load; it only prints unless BENCH_DOC names a page to write.
 """
 
 from __future__ import annotations
@@ -181,7 +182,9 @@ def run_database(
 def main() -> int:
     parser = arguments(__doc__, quick=f"{QUICK_RECORDS:,} records, 2 s a row")
     args = parser.parse_args()
-    page = Page("make bench-pages", "bench/pages.py", skeleton=SKELETON)
+    # A quick run writes only to a page named by BENCH_DOC (a scratch copy), else prints.
+    write = not args.quick or bool(os.environ.get("BENCH_DOC"))
+    page = Page("make bench-pages", "bench/pages.py", write=write, skeleton=SKELETON)
 
     def bench() -> None:
         records = QUICK_RECORDS if args.quick else env_count("PAGES_RECORDS", 1_000_000)

@@ -32,7 +32,7 @@ comparison. First bar (issue 17): every row ≥ 0.07 of the floor with p99 ≤ 2
 make bench-pages                                        # both databases, rewrites the sections
 .venv/bin/python bench/pages.py --db sqlite             # one database
 PAGES_RECORDS=100000 .venv/bin/python bench/pages.py    # a smaller site
-.venv/bin/python bench/pages.py --quick --db sqlite     # 20,000 records, 2 s a row (~3 minutes)
+.venv/bin/python bench/pages.py --quick --db sqlite     # 20,000 records, 2 s a row (~7 minutes); prints only
 ```
 
 ### Pages, SQLite
@@ -58,6 +58,7 @@ def rows(
     in_process: dict[str, Any],
     results: dict[str, Result],
     floor: float,
+    seconds: int,
 ) -> list[tuple[object, ...]]:
     out: list[tuple[object, ...]] = []
     for page in pages:
@@ -77,7 +78,7 @@ def rows(
                 page["key"],
                 f"`{page['path']}`",
                 who_text(page),
-                f"{r.requests_per_second:,.0f}",
+                f"{r.requests_per_second:,.0f}" if r.requests else f"0 (none in {seconds} s)",
                 ratio_text(ratio),
                 ms(r.p50_ms),
                 ms(r.p99_ms),
@@ -110,7 +111,7 @@ def section(
         load_before=page.load_before,
     )
     laps = facts["laps"]
-    table_rows = rows(pages, in_process, results, floor)
+    table_rows = rows(pages, in_process, results, floor, seconds)
     below = sum(1 for row in table_rows if row[-1] == "**below**")
     caveat = (
         f" {PYLOAD} is the load generator (wrk is not installed): it spends more CPU per "
