@@ -30,6 +30,7 @@ import shutil
 import sys
 import time
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from community_load import load_with_documents
@@ -120,24 +121,37 @@ def load_all(
     port: int,
     pages: list[dict[str, Any]],
     credentials: dict[str, Any],
+    log: Path,
     *,
     seconds: int,
     warmup: int,
-) -> dict[str, Result]:
+) -> dict[str, Result | str]:
     """Each page loaded in turn (after `warmup` seconds of the same), the floor first and
-    last; failures are BenchError."""
+    last. A row that failed under load (an error answer) is its message with the server's
+    log of that row, and the next row runs: one broken page must not cost the others'
+    figures (the run still fails, after writing them)."""
     from pages_child import headers
 
     generate = run_wrk if shutil.which("wrk") else run_python
-    results: dict[str, Result] = {}
+    results: dict[str, Result | str] = {}
     floor = next(p for p in pages if p["path"] == FLOOR)
     order = [floor, *(p for p in pages if p is not floor), {**floor, "key": "floor (end)"}]
     for page in order:
         url = f"http://127.0.0.1:{port}{page['path']}"
         kw = {"endpoint": page["key"], "headers": headers(page, credentials)}
-        if warmup:
-            generate(url, connections=CONNECTIONS, seconds=warmup, **kw)
-        result = generate(url, connections=CONNECTIONS, seconds=seconds, **kw)
+        logged = log.stat().st_size
+        try:
+            if warmup:
+                generate(url, connections=CONNECTIONS, seconds=warmup, **kw)
+            result = generate(url, connections=CONNECTIONS, seconds=seconds, **kw)
+        except BenchError as error:
+            with log.open(errors="replace") as text:
+                text.seek(logged)
+                tail = text.read().strip().splitlines()[-12:]
+            results[page["key"]] = f"{error}\n" + "\n".join(tail)
+            print(f"  {page['key']:<32} FAILED: {results[page['key']]}", flush=True)
+            settle(port)
+            continue
         results[page["key"]] = result
         settle(port)
         print(
@@ -171,12 +185,18 @@ def run_database(
             check_served(port, pages, facts["credentials"])
             generator = "wrk" if shutil.which("wrk") else PYLOAD
             print(f"Served ({generator}, {CONNECTIONS} connections, {seconds} s):", flush=True)
-            results = load_all(port, pages, facts["credentials"], seconds=seconds, warmup=warmup)
+            log = db.folder / "server.log"
+            results = load_all(
+                port, pages, facts["credentials"], log, seconds=seconds, warmup=warmup
+            )
     facts.update(size_mb=size_mb, laps=dict(laps), generator=generator)
     facts["granian"] = version("granian")
     facts["django"] = version("django")
     body = section(page, site, pages, facts, in_process, results, seconds=seconds)
     page.publish(f"pages-{engine}", body)
+    failed = [key for key, result in results.items() if isinstance(result, str)]
+    if failed:
+        raise BenchError(f"{len(failed)} rows failed under load: {', '.join(failed)}")
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness import BenchError
 from loadgen import Result
 from pages_data import COMMENTS, Site
 from pages_list import FLOOR
@@ -32,7 +33,7 @@ comparison. First bar (issue 17): every row ≥ 0.07 of the floor with p99 ≤ 2
 make bench-pages                                        # both databases, rewrites the sections
 .venv/bin/python bench/pages.py --db sqlite             # one database
 PAGES_RECORDS=100000 .venv/bin/python bench/pages.py    # a smaller site
-.venv/bin/python bench/pages.py --quick --db sqlite     # 20,000 records, 2 s a row (~7 minutes); prints only
+.venv/bin/python bench/pages.py --quick --db sqlite     # 20,000 records, 2 s a row; prints only
 ```
 
 ### Pages, SQLite
@@ -56,13 +57,17 @@ def who_text(page: dict[str, Any]) -> str:
 def rows(
     pages: list[dict[str, Any]],
     in_process: dict[str, Any],
-    results: dict[str, Result],
+    results: dict[str, Result | str],
     floor: float,
     seconds: int,
 ) -> list[tuple[object, ...]]:
     out: list[tuple[object, ...]] = []
     for page in pages:
         r, q = results[page["key"]], in_process[page["key"]]
+        if isinstance(r, str):  # failed under load: its first line says how
+            cells = (f"**failed**: {r.splitlines()[0]}", "", "", "", "", q["queries"], ms(q["ms"]))
+            out.append((page["key"], f"`{page['path']}`", who_text(page), *cells, "**below**"))
+            continue
         ratio = r.requests_per_second / floor
         bar = (
             ""
@@ -96,11 +101,13 @@ def section(
     pages: list[dict[str, Any]],
     facts: dict[str, Any],
     in_process: dict[str, Any],
-    results: dict[str, Result],
+    results: dict[str, Result | str],
     *,
     seconds: int,
 ) -> str:
     start, end = results[pages[0]["key"]], results["floor (end)"]
+    if isinstance(start, str) or isinstance(end, str):
+        raise BenchError(f"The floor failed under load: {start if isinstance(start, str) else end}")
     floor = (start.requests_per_second + end.requests_per_second) / 2
     generator = facts["generator"]
     machine = machine_line(
