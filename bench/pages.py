@@ -45,6 +45,7 @@ from harness import (
     get,
     measure_in_child,
     migrate,
+    process_tree,
     run,
     serving,
     throwaway,
@@ -102,18 +103,28 @@ def check_served(port: int, pages: list[dict[str, Any]], credentials: dict[str, 
         check(page["key"], status, body, page["expect"])
 
 
-def settle(port: int, *, fast_ms: float = 50, in_a_row: int = 5, within_s: float = 120) -> None:
-    """Wait until the server answers the floor quickly `in_a_row` times: nothing of the
-    last row may still be running (each answer may land on either worker)."""
-    deadline, fast = time.monotonic() + within_s, 0
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of `pid` and all its descendants so far."""
+    ticks = 0
+    for process in process_tree(pid):
+        with contextlib.suppress(OSError, IndexError, ValueError):  # gone meanwhile
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def settle(port: int, server: int, *, idle: float = 0.1, within_s: float = 180) -> None:
+    """Wait until the server is idle (under `idle` of a core for half a second) and
+    answers the floor: requests a row left behind (given up on, or queued after an
+    error) are still being served, and must not slow the next row."""
+    deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
-        start = time.perf_counter()
-        with contextlib.suppress(OSError):  # timed out: still busy
-            ok = get(port, FLOOR, {})[0] == 200
-            fast = fast + 1 if ok and (time.perf_counter() - start) * 1000 < fast_ms else 0
-            if fast == in_a_row:
-                return
-        time.sleep(0.1)
+        before = cpu_seconds(server)
+        time.sleep(0.5)
+        if cpu_seconds(server) - before < idle * 0.5:
+            with contextlib.suppress(OSError):  # timed out: still busy
+                if get(port, FLOOR, {})[0] == 200:
+                    return
     raise BenchError(f"The server was still busy {within_s:.0f} s after a row.")
 
 
@@ -122,6 +133,7 @@ def load_all(
     pages: list[dict[str, Any]],
     credentials: dict[str, Any],
     log: Path,
+    server: int,
     *,
     seconds: int,
     warmup: int,
@@ -150,10 +162,10 @@ def load_all(
                 tail = text.read().strip().splitlines()[-12:]
             results[page["key"]] = f"{error}\n" + "\n".join(tail)
             print(f"  {page['key']:<32} FAILED: {results[page['key']]}", flush=True)
-            settle(port)
+            settle(port, server)
             continue
         results[page["key"]] = result
-        settle(port)
+        settle(port, server)
         print(
             f"  {page['key']:<32} {result.requests_per_second:8,.0f} req/s  "
             f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms",
@@ -181,13 +193,13 @@ def run_database(
         spec = {"pages": pages, "credentials": facts["credentials"], "host": host, "runs": runs}
         print("In process (test client):", flush=True)
         in_process = measure_in_child("pages_child:queries", db.env, spec)
-        with serving(db.env, port, db.folder / "server.log"):
+        with serving(db.env, port, db.folder / "server.log") as server:
             check_served(port, pages, facts["credentials"])
             generator = "wrk" if shutil.which("wrk") else PYLOAD
             print(f"Served ({generator}, {CONNECTIONS} connections, {seconds} s):", flush=True)
             log = db.folder / "server.log"
             results = load_all(
-                port, pages, facts["credentials"], log, seconds=seconds, warmup=warmup
+                port, pages, facts["credentials"], log, server.pid, seconds=seconds, warmup=warmup
             )
     facts.update(size_mb=size_mb, laps=dict(laps), generator=generator)
     facts["granian"] = version("granian")
