@@ -204,7 +204,7 @@ def run_database(
     facts.update(size_mb=size_mb, laps=dict(laps), generator=generator)
     facts["granian"] = version("granian")
     facts["django"] = version("django")
-    body = section(page, site, pages, facts, in_process, results, seconds=seconds)
+    body = section(page, site, pages, facts, in_process, results, seconds=seconds, warmup=warmup)
     page.publish(f"pages-{engine}", body)
     failed = [key for key, result in results.items() if isinstance(result, str)]
     if failed:

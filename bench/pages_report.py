@@ -104,6 +104,7 @@ def section(
     results: dict[str, Result | str],
     *,
     seconds: int,
+    warmup: int,
 ) -> str:
     start, end = results[pages[0]["key"]], results["floor (end)"]
     if isinstance(start, str) or isinstance(end, str):
@@ -118,6 +119,7 @@ def section(
         load_before=page.load_before,
     )
     laps = facts["laps"]
+    warmed = f"{warmup} s of the same" if warmup else "the checks' calls (no warm-up load)"
     table_rows = rows(pages, in_process, results, floor, seconds)
     below = sum(1 for row in table_rows if row[-1] == "**below**")
     caveat = (
@@ -138,7 +140,7 @@ def section(
         f"sources); {facts['notifications']} notifications for the reader. Loaded in "
         f"{sum(laps.values()):.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in laps.items())}), "
         f"{facts['size_mb']:,.0f} MB.\n\n"
-        f"Each row: {seconds} s at 32 connections after a warm-up; the floor (`{FLOOR}`) "
+        f"Each row: {seconds} s at 32 connections after {warmed}; the floor (`{FLOOR}`) "
         f"first and last ({start.requests_per_second:,.0f} and {end.requests_per_second:,.0f} "
         f"req/s), each ratio to their mean. Queries and time in process: Django's test "
         f"client, the median of a few calls.{caveat} {below} of {len(pages) - 1} rows are "
