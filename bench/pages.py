@@ -39,13 +39,13 @@ from harness import (
     Database,
     Laps,
     arguments,
+    cpu_seconds,
     engines,
     env_count,
     free_port,
     get,
     measure_in_child,
     migrate,
-    process_tree,
     run,
     serving,
     throwaway,
@@ -100,16 +100,6 @@ def check_served(port: int, pages: list[dict[str, Any]], credentials: dict[str, 
     for page in pages:
         status, body = get(port, page["path"], headers(page, credentials))
         check(page["key"], status, body, page["expect"])
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) of `pid` and all its descendants so far."""
-    ticks = 0
-    for process in process_tree(pid):
-        with contextlib.suppress(OSError, IndexError, ValueError):  # gone meanwhile
-            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def settle(port: int, server: int, *, idle: float = 0.1, within_s: float = 180) -> None:
