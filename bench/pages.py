@@ -210,6 +210,8 @@ def main() -> int:
         records = QUICK_RECORDS if args.quick else env_count("PAGES_RECORDS", 1_000_000)
         if args.quick and "PAGES_RECORDS" in os.environ:
             raise BenchError("Give --quick or PAGES_RECORDS, not both.")
+        if records < QUICK_RECORDS:  # graphgen's deepest record needs 5,000 sources to cite
+            raise BenchError(f"PAGES_RECORDS must be at least {QUICK_RECORDS:,}.")
         seconds = 2 if args.quick else env_count("PAGES_SECONDS", 8)
         warmup = 0 if args.quick else 2  # quick: the checks warmed every page
         print(f"Generating {records:,} records", flush=True)
