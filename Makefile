@@ -14,6 +14,7 @@ help:
 	@echo "make test-fast   the quick loop: no browser, nothing marked slow (about a minute)"
 	@echo "make check   ruff, migrations check, mypy"
 	@echo "make bench   measure serving speed into docs/benchmarks.md"
+	@echo "make bench-pages   every page people visit, served, at 1,000,000 records (PAGES_RECORDS)"
 	@echo "make bench-records / bench-lineage   media and lineage benchmarks"
 	@echo "make soak    10 minutes of mixed load, memory of every process (SOAK_SECONDS=120)"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
@@ -79,6 +80,14 @@ lock: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py
+
+# Every page people visit and its API, anonymous and signed in, served by `ensemble serve`
+# on a generated site of PAGES_RECORDS records (default 1,000,000), SQLite and PostgreSQL
+# (bench/pages.py; needs PostgreSQL at 127.0.0.1:5432, user postgres). To replace `make
+# bench` as the serving benchmark (issue 17); `--quick` is 20,000 records.
+.PHONY: bench-pages
+bench-pages: $(VENV)/.dev-installed
+	$(BIN)/python bench/pages.py
 
 # Uploads and media processing against reference runs (bench/records.py; ~6 minutes).
 .PHONY: bench-records

@@ -104,11 +104,19 @@ def table_rows(w: World, table: str, suffix: str) -> Iterator[tuple]:
 def load(w: World, db: Database, laps: Laps) -> float:
     """Load the world into `db`, timing "rows", "index", "fulltext" and "analyze"; the
     database's size in MB."""
+    return load_with_documents(db, TABLES, lambda table, sfx: table_rows(w, table, sfx), laps)
+
+
+def load_with_documents(
+    db: Database, tables: bulkload.Tables, rows: bulkload.Rows, laps: Laps
+) -> float:
+    """Load `tables` (search_document among them) into `db` with the full-text index
+    filled in bulk, timing "rows", "index", "fulltext" and "analyze"; the size in MB."""
     if db.engine == "sqlite":
         bulkload.load_sqlite(
             db.path,
-            TABLES,
-            lambda table, suffix: table_rows(w, table, suffix),
+            tables,
+            rows,
             laps,
             rebuild_indexes=True,
             fulltext=lambda sqlite: sqlite.execute(
@@ -116,15 +124,15 @@ def load(w: World, db: Database, laps: Laps) -> float:
             ),
         )
         return db.path.stat().st_size / 1e6
-    return load_postgres(w, db.dsn, laps)
+    return load_postgres(db.dsn, tables, rows, laps)
 
 
-def load_postgres(w: World, dsn: str, laps: Laps) -> float:
+def load_postgres(dsn: str, tables: bulkload.Tables, rows: bulkload.Rows, laps: Laps) -> float:
     import psycopg
 
     with psycopg.connect(dsn) as db:
-        bulkload.check_postgres(db, TABLES)
-        indexes = bulkload.fast_postgres(db, TABLES)
+        bulkload.check_postgres(db, tables)
+        indexes = bulkload.fast_postgres(db, tables)
         fulltext = [(name, sql) for name, sql in indexes if "USING gin" in sql]
         if len(fulltext) != 1:
             raise BenchError(f"Expected one GIN index on search_document, found {fulltext}")
@@ -139,11 +147,11 @@ def load_postgres(w: World, dsn: str, laps: Laps) -> float:
                 "title text, body text, tags text, subkind text, public boolean, "
                 "updated_at timestamptz)"
             )
-            for table, cols in TABLES.items():
+            for table, cols in tables.items():
                 target = "bench_document" if table == "search_document" else table
-                bulkload.copy_rows(db, target, cols, table_rows(w, table, "+00"), escape=True)
+                bulkload.copy_rows(db, target, cols, rows(table, "+00"), escape=True)
         with laps("fulltext"):
-            doc_cols = ",".join(TABLES["search_document"])
+            doc_cols = ",".join(tables["search_document"])
             db.execute(
                 f"INSERT INTO search_document ({doc_cols}, vector) "  # noqa: S608 (constants)
                 f"SELECT {doc_cols}, {VECTOR} FROM bench_document ORDER BY id"
@@ -151,7 +159,7 @@ def load_postgres(w: World, dsn: str, laps: Laps) -> float:
             db.execute("DROP TABLE bench_document")
             for _, sql in fulltext:
                 db.execute(sql)
-        bulkload.set_sequences(db, TABLES)
+        bulkload.set_sequences(db, tables)
         db.commit()
         with laps("index"):
             for _, sql in indexes:

@@ -9,7 +9,8 @@ what it found, bulkload.py fills the databases.
 - `measure_in_child`: a function of a benchmark run in a fresh process with Django set up
   against that database (bench/child.py), its result back as JSON.
 - `serving`: the real server (`ensemble serve`) on a free port, stopped however the run
-  ends; `process_tree` and `rss_mb` read its processes' memory from /proc.
+  ends; `process_tree`, `rss_mb` and `cpu_seconds` read its processes' memory and CPU
+  time from /proc.
 - `Laps`, `interleaved`, `summary`: timing, with rounds interleaved so that a burst of
   other work on a shared machine hits every row a bit rather than one row a lot.
 - `arguments` and `run`: the command line every database benchmark takes, and one way a
@@ -309,6 +310,16 @@ def rss_mb(pid: int) -> tuple[float, float] | None:
     if "VmRSS" not in values:
         return None
     return values["VmRSS"], values.get("RssAnon", values["VmRSS"])
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of `pid` and all its descendants so far."""
+    ticks = 0
+    for process in process_tree(pid):
+        with contextlib.suppress(OSError, IndexError, ValueError):  # gone meanwhile
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # --- the clock -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """bench/harness.py: environments, throwaway databases, the measuring child, the clock."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -171,3 +172,19 @@ def test_a_server_that_dies_during_the_run_fails_it(fake_ensemble):
 
     with pytest.raises(BenchError, match="died during the run"):
         run_while_it_dies()
+
+
+def test_cpu_seconds_count_a_process_and_its_children():
+    # The parent waits; only its child spins, so the time can only come from the child.
+    spin = "import subprocess, sys; subprocess.run([sys.executable, '-c', 'while True: pass'])"
+    parent = subprocess.Popen([sys.executable, "-c", spin], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 20
+        while len(process_tree(parent.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        before = harness.cpu_seconds(parent.pid)
+        time.sleep(0.5)
+        assert harness.cpu_seconds(parent.pid) - before > 0.1
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()
