@@ -57,10 +57,17 @@ def _walk_sql(direction: Direction, *, with_depth: bool, uses_only: bool) -> str
 def steered() -> Iterator[CursorWrapper]:
     """A cursor for graph queries. On PostgreSQL, inside a transaction that rules out
     merge and hash joins: its estimates for recursive queries are wildly high, and with
-    them it scans whole tables where following the indexes costs milliseconds."""
+    them it scans whole tables where following the indexes costs milliseconds.
+
+    SQLite needs no steering and gets no transaction: ours are IMMEDIATE (settings), so
+    one would take the write lock, and at 32 connections the deepest lineage's reads
+    queued behind each other until "database is locked" (make bench-pages)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off")
         yield cursor
 
 

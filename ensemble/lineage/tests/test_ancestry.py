@@ -99,3 +99,13 @@ def test_ancestors_among_names_only_the_ancestors_in_one_statement(alice, bob):
     assert found == [up[2].pk]
     assert len(statements) == 1
     assert graph.ancestors_among(film.pk, []) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="about SQLite's write lock")
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_graph_reads_take_no_write_lock():
+    """Our SQLite transactions are IMMEDIATE: one around a lineage read would take the
+    write lock, and readers of a deep lineage queued behind each other until "database
+    is locked" (make bench-pages)."""
+    with graph.steered():
+        assert not connection.in_atomic_block
