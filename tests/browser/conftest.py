@@ -164,37 +164,49 @@ def smtp_inbox(settings: object) -> Iterator[Inbox]:
     controller.stop()
 
 
-# The test database is SQLite in memory, which the live server shares with the test as one
-# connection: the worker thread uses it too, and a lock lets one of them (a request or a
-# batch of tasks) use it at a time, so their transactions never interleave.
+@pytest.fixture(scope="session", autouse=True)
+def turns(live_server: Any) -> Iterator[threading.Lock]:
+    """The lock that lets one request at a time use the database.
+
+    On SQLite the test database is in memory, and the live server's threads share the
+    test's one connection: two requests at once (a gallery's thumbnails) used it together
+    and sqlite3 answered "bad parameter or other API misuse", a 500. So requests take
+    turns, and the task worker below takes the same turns. PostgreSQL gives each thread its
+    own connection, but the turns are kept there too, so a test runs the same on both.
+    """
+    lock = threading.Lock()
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+
+    def one_at_a_time(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        with lock:  # the response body (a file, at most) is sent after
+            return app(environ, start_response)
+
+    httpd.set_app(one_at_a_time)
+    yield lock
+    httpd.set_app(app)
+
+
+# The task worker uses the shared connection too, and waits for its turn with the requests
+# (a batch of tasks at a time), so their transactions never interleave.
 class TaskWorker:
     """`ensemble worker` in a thread: runs the queued tasks every 0.3 s until stopped."""
 
-    def __init__(self, live_server: Any) -> None:
-        self.lock = threading.Lock()  # held by one request, or one run of the tasks
+    def __init__(self, live_server: Any, turns: threading.Lock) -> None:
+        self.lock = turns  # held by one request, or one run of the tasks
         self.active = threading.Event()
         self.active.set()
         self.errors: list[BaseException] = []
         self._stop = threading.Event()
         self._shared = dict(live_server.thread.connections_override)
-        self._httpd = live_server.thread.httpd
-        self._app = self._httpd.get_app()
         self._thread = threading.Thread(target=self._loop, name="task-worker", daemon=True)
 
     def start(self) -> None:
-        app = self._app
-
-        def one_at_a_time(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-            with self.lock:  # the response body (a file, at most) is sent after
-                return app(environ, start_response)
-
-        self._httpd.set_app(one_at_a_time)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=60)
-        self._httpd.set_app(self._app)
         assert not self._thread.is_alive(), "The task worker did not stop"
 
     def _loop(self) -> None:
@@ -236,8 +248,8 @@ class TaskWorker:
 
 
 @pytest.fixture
-def worker(live_server: Any) -> Iterator[TaskWorker]:
-    worker = TaskWorker(live_server)
+def worker(live_server: Any, turns: threading.Lock) -> Iterator[TaskWorker]:
+    worker = TaskWorker(live_server, turns)
     worker.start()
     yield worker
     worker.stop()
