@@ -77,11 +77,13 @@ def child_env(tmp_path):
     return env
 
 
+@pytest.mark.slow  # starts processes
 def test_the_child_runs_the_function_with_django_set_up_and_answers_json(child_env):
     result = measure_in_child("probe:echo", child_env, {"runs": [1, 2]}, show_progress=False)
     assert result == {"got": {"runs": [1, 2]}, "debug": False}
 
 
+@pytest.mark.slow  # starts processes
 def test_a_failing_child_fails_the_run_with_its_error(child_env):
     with pytest.raises(BenchError, match="measured nothing"):
         measure_in_child("probe:fail", child_env, {}, show_progress=False)
@@ -174,6 +176,7 @@ def test_a_server_that_dies_during_the_run_fails_it(fake_ensemble):
         run_while_it_dies()
 
 
+@pytest.mark.slow  # starts processes
 def test_cpu_seconds_count_a_process_and_its_children():
     # The parent waits; only its child spins, so the time can only come from the child.
     spin = "import subprocess, sys; subprocess.run([sys.executable, '-c', 'while True: pass'])"

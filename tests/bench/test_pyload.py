@@ -13,6 +13,8 @@ import pytest
 from harness import BenchError
 from pyload import read_response, request_bytes, run_python
 
+pytestmark = pytest.mark.slow  # HTTP servers, and load-generating processes for seconds
+
 
 class Handler(BaseHTTPRequestHandler):
     """/ok: 200 with a length; /chunked: 200 in chunks; /close: 200, then closes;

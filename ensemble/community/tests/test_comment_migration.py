@@ -114,6 +114,7 @@ def _old_site(apps, story, call, proposal, alice, bob, carol):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.slow  # migrates the database back and forth
 def test_every_comment_and_its_notifications_come_through_and_back(alice, bob, carol, settings):
     settings.PAYMENT_COMMENT_SECONDS = 3600
     story = released_production(alice, bob, carol)
