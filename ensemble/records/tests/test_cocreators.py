@@ -6,104 +6,33 @@ who sees what, not how they signed in; one test checks the same with a bearer to
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 
 from ensemble.accounts.services import create_access_token
-from ensemble.accounts.tests.api_helpers import assert_error, bearer, post_json
+from ensemble.accounts.tests.api_helpers import assert_error, bearer
 from ensemble.notifications.models import Notification
 from ensemble.records.models import CoCreator
 from ensemble.records.testing import make_record
-
-# The notification kinds the records app registers (ensemble/records/notifications.py).
-INVITED = "cocreator_invited"
-ACCEPTED = "cocreator_accepted"
-DECLINED = "cocreator_declined"
+from ensemble.records.tests.cocreator_support import (
+    ACCEPTED,
+    DECLINED,
+    INVITED,
+    answer,
+    api,
+    credit_line,
+    invite,
+    invited,
+    media_statuses,
+    media_urls,
+    page,
+    sees_draft,
+)
 
 
 @pytest.fixture(autouse=True)
 def cast(alice, bob, carol):
     """Everyone exists in every test: inviting "bob" must find him."""
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def as_alice(alice):
-    return signed_in(alice)
-
-
-@pytest.fixture
-def as_bob(bob):
-    return signed_in(bob)
-
-
-@pytest.fixture
-def as_carol(carol):
-    return signed_in(carol)
-
-
-@pytest.fixture
-def draft(alice):
-    """Alice's processed, unpublished record."""
-    return make_record(alice, title="Harbour sketch")
-
-
-def api(record, suffix: str = "") -> str:
-    return f"/api/v1/records/{record.pk}{suffix}"
-
-
-def page(record, suffix: str = "") -> str:
-    return f"/records/{record.pk}{suffix}"
-
-
-def invite(client, record, username: str):
-    return post_json(client, api(record, "/cocreators"), {"username": username})
-
-
-def answer(client, record, cocreator_id: int, verb: str):
-    return client.post(api(record, f"/cocreators/{cocreator_id}/{verb}"))
-
-
-def invited(client, record, username: str = "bob") -> int:
-    response = invite(client, record, username)
-    assert response.status_code == 201, response.content
-    return response.json()["id"]
-
-
-def credit_line(response) -> str:
-    """The "by Alice and Bob" line of a record page."""
-    match = re.search(r'<p class="record__creators">(.*?)</p>', response.content.decode(), re.S)
-    assert match, "no credit line on the page"
-    return match[1]
-
-
-def media_urls(client, record) -> list[str]:
-    media = client.get(api(record)).json()["media"]
-    return [media[role] for role in ("thumb", "image", "download")]
-
-
-def sees_draft(client, record) -> bool:
-    """Page, API and media agree: all 200, or all 404."""
-    statuses = {client.get(page(record)).status_code, client.get(api(record)).status_code}
-    assert len(statuses) == 1, statuses
-    return statuses == {200}
-
-
-def media_statuses(client, urls) -> set[int]:
-    statuses = set()
-    for media_url in urls:
-        response = client.get(media_url)
-        statuses.add(response.status_code)
-        response.getvalue()  # reading it to the end closes the file (not .close(): see test_api)
-    return statuses
 
 
 # Inviting (API)
@@ -347,128 +276,4 @@ def test_anonymous_cannot_invite_or_answer(as_alice, draft):
 
     assert_error(invite(anonymous, draft, "carol"), 401, "not_authenticated")
     assert_error(answer(anonymous, draft, cocreator_id, "accept"), 401, "not_authenticated")
-    assert CoCreator.objects.get().state == "invited"
-
-
-# The web page's buttons
-
-
-def flashed(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.mark.django_db
-def test_invite_button_invites_and_redirects_to_the_record(as_alice, draft, bob):
-    response = as_alice.post(page(draft, "/cocreators"), {"username": "@bob"})
-
-    assert response.status_code == 302
-    assert response["Location"] == page(draft)
-    assert CoCreator.objects.get(record=draft).user == bob
-    assert "Invited @bob as a co-creator." in flashed(response)
-    assert Notification.objects.filter(recipient=bob, kind=INVITED).exists()
-
-
-@pytest.mark.django_db
-def test_invite_button_with_an_unknown_username_says_so(as_alice, draft):
-    response = as_alice.post(page(draft, "/cocreators"), {"username": "nobody"}, follow=True)
-
-    assert response.status_code == 200
-    assert "There is no member called @nobody." in response.content.decode()
-    assert not CoCreator.objects.exists()
-
-
-@pytest.mark.django_db
-def test_invite_button_refuses_inviting_yourself(as_alice, draft):
-    response = as_alice.post(page(draft, "/cocreators"), {"username": "alice"})
-
-    assert response.status_code == 302
-    assert any("owner" in message for message in flashed(response))
-    assert not CoCreator.objects.exists()
-
-
-@pytest.mark.django_db
-def test_invite_button_is_for_the_owner_only(as_bob, as_carol, alice, draft):
-    record = make_record(alice, publish=True)
-
-    assert as_carol.post(page(record, "/cocreators"), {"username": "bob"}).status_code == 403
-    assert as_carol.post(page(draft, "/cocreators"), {"username": "bob"}).status_code == 404
-    assert Client().post(page(draft, "/cocreators"), {"username": "bob"}).status_code == 302
-    assert not CoCreator.objects.exists()
-
-
-@pytest.mark.django_db
-def test_accept_button_credits_the_invitee(as_alice, as_bob, draft):
-    cocreator_id = invited(as_alice, draft)
-
-    response = as_bob.post(page(draft, f"/cocreators/{cocreator_id}/accept"))
-
-    assert response.status_code == 302
-    assert response["Location"] == page(draft)
-    assert CoCreator.objects.get().state == "accepted"
-    assert "Bob Brass" in credit_line(as_bob.get(page(draft)))
-
-
-@pytest.mark.django_db
-def test_decline_button_sends_the_invitee_away_from_the_draft(as_alice, as_bob, draft):
-    cocreator_id = invited(as_alice, draft)
-
-    response = as_bob.post(page(draft, f"/cocreators/{cocreator_id}/decline"))
-
-    assert response.status_code == 302
-    assert response["Location"] == "/records/"
-    assert CoCreator.objects.get().state == "declined"
-    assert as_bob.get(page(draft)).status_code == 404
-
-
-@pytest.mark.django_db
-def test_remove_button_lets_the_owner_withdraw_an_invitation(as_alice, as_bob, draft):
-    cocreator_id = invited(as_alice, draft)
-
-    response = as_alice.post(page(draft, f"/cocreators/{cocreator_id}/remove"))
-
-    assert response.status_code == 302
-    assert response["Location"] == page(draft)
-    assert not CoCreator.objects.exists()
-    assert as_bob.get(page(draft)).status_code == 404
-
-
-@pytest.mark.django_db
-def test_accepting_twice_with_the_button_says_it_was_answered(as_alice, as_bob, draft):
-    cocreator_id = invited(as_alice, draft)
-    as_bob.post(page(draft, f"/cocreators/{cocreator_id}/accept"))
-
-    response = as_bob.post(page(draft, f"/cocreators/{cocreator_id}/accept"))
-
-    assert response.status_code == 302
-    assert "This invitation was already answered." in flashed(response)
-
-
-@pytest.mark.django_db
-def test_someone_elses_invitation_button_is_404(as_alice, as_carol, draft):
-    cocreator_id = invited(as_alice, draft)
-
-    response = as_carol.post(page(draft, f"/cocreators/{cocreator_id}/accept"))
-
-    assert response.status_code == 404
-    assert CoCreator.objects.get().state == "invited"
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("verb", ["approve", "delete", "ACCEPT"])
-def test_unknown_verbs_are_404(as_alice, as_bob, draft, verb):
-    cocreator_id = invited(as_alice, draft)
-
-    response = as_bob.post(page(draft, f"/cocreators/{cocreator_id}/{verb}"))
-
-    assert response.status_code == 404
-    assert CoCreator.objects.get().state == "invited"
-
-
-@pytest.mark.django_db
-def test_answer_buttons_only_take_posts(as_alice, as_bob, draft):
-    cocreator_id = invited(as_alice, draft)
-
-    response = as_bob.get(page(draft, f"/cocreators/{cocreator_id}/accept"))
-
-    assert response.status_code == 405
     assert CoCreator.objects.get().state == "invited"
