@@ -125,6 +125,40 @@ def record(
     )
 
 
+PICTURE_METADATA = '{"width": 3000, "height": 2000, "plays_in_browser": true, "animated": false}'
+
+
+def ready_picture(vid: int, name: str, at: str, owner: int) -> tuple:
+    """A row of records_version: record `vid`'s first version, a processed 3000×2000 JPEG
+    uploaded as `name` by `owner` (its renditions are rows of records_rendition)."""
+    return (
+        vid,
+        1,
+        "",
+        at,
+        f"bench-{vid:08d}",
+        "original.jpg",
+        name,
+        2_400_000 + vid,
+        f"{vid:064x}",
+        "JPEG",
+        "image/jpeg",
+        "JPEG image",
+        "jpg",
+        "ready",
+        "",
+        100,
+        1,
+        at,
+        at,
+        PICTURE_METADATA,
+        "",
+        None,
+        vid,
+        owner,
+    )
+
+
 def source(n: int, kind: str, note: str, at: str, by: int, derived: int, cited: int) -> tuple:
     """A row of lineage_source: `derived` cites `cited` (whole, no version named)."""
     return n, kind, note, "", None, None, "accord", at, by, derived, cited, None

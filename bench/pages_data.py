@@ -222,35 +222,8 @@ def table_rows(site: Site, table: str, suffix: str) -> Iterator[tuple]:
 
 
 def version_rows(g: Graph, of: Callable[[int], str]) -> Iterator[tuple]:
-    metadata = '{"width": 3000, "height": 2000, "plays_in_browser": true, "animated": false}'
     for r in range(1, g.records + 1):
-        made = of(r)
-        yield (
-            r,
-            1,
-            "",
-            made,
-            f"bench-{r:08d}",
-            "original.jpg",
-            f"picture-{r}.jpg",
-            2_400_000 + r,
-            f"{r:064x}",
-            "JPEG",
-            "image/jpeg",
-            "JPEG image",
-            "jpg",
-            "ready",
-            "",
-            100,
-            1,
-            made,
-            made,
-            metadata,
-            "",
-            None,
-            r,
-            g.owner[r],
-        )
+        yield bulkload.ready_picture(r, f"picture-{r}.jpg", of(r), g.owner[r])
 
 
 def document_rows(site: Site, of: Callable[[int], str]) -> Iterator[tuple]:

@@ -129,35 +129,9 @@ def table_rows(d: Data, table: str, suffix: str) -> Iterator[tuple]:
             title = f"{ADJECTIVES[i % 8]} {NOUNS[i // 8 % 8]} {i}"
             yield bulkload.record(i, "image", title, made, d.entrant[i], versions=1, current=i)
     elif table == "records_version":
-        metadata = '{"width": 3000, "height": 2000, "plays_in_browser": true, "animated": false}'
         for i in range(1, ENTRIES + 1):
             made = stamp(BASE + timedelta(minutes=i), suffix)
-            yield (
-                i,
-                1,
-                "",
-                made,
-                f"bench-{i:08d}",
-                "original.jpg",
-                f"sketch-{i}.jpg",
-                2_400_000 + i,
-                f"{i:064x}",
-                "JPEG",
-                "image/jpeg",
-                "JPEG image",
-                "jpg",
-                "ready",
-                "",
-                100,
-                1,
-                made,
-                made,
-                metadata,
-                "",
-                None,
-                i,
-                d.entrant[i],
-            )
+            yield bulkload.ready_picture(i, f"sketch-{i}.jpg", made, d.entrant[i])
     elif table == "records_rendition":
         for i in range(1, ENTRIES + 1):
             yield 2 * i - 1, "thumb_small", "thumb_small.webp", "image/webp", 24_000, 480, 320, i

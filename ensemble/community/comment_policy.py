@@ -20,6 +20,7 @@ payments registers its own for payment proposals (`payments/comment_policy.py`).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model
@@ -35,22 +36,23 @@ if TYPE_CHECKING:
     from ensemble.community.models import Comment
 
 
-class CommentPolicy:
+class CommentPolicy(ABC):
     """The rules of comments on one kind of subject (see the module)."""
 
+    @abstractmethod
     def can_see(self, user: Any, subject: Any) -> bool:
-        raise NotImplementedError
+        """Who may read the comments, comment, and be told of a mention."""
 
     def check_open(self, subject: Any) -> None:
         """Refuse (409) if the subject takes no comments, edits or deletions now."""
+        return None  # a community page takes them at any time
 
     def answering(self, by: User, subject: Any, comment: Comment) -> Comment:
         """The comment a reply to `comment` joins (one level: an answer to an answer
         joins its thread), or a refusal."""
         if not comment.is_on(subject) or comment.deleted_at is not None:
             raise Refused("Answer a comment on the same page.", field="reply_to")
-        parent = comment.reply_to if comment.reply_to_id is not None else None
-        return parent or comment
+        return comment.reply_to or comment
 
     def told(self, subject: Any) -> list[User]:
         """Who hears of every comment on the subject (`comment_on_yours`)."""
