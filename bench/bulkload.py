@@ -125,6 +125,12 @@ def record(
     )
 
 
+# The columns of records_version, in the order `ready_picture` gives them.
+VERSION = words(
+    "id number change_note created_at folder original_file original_name size sha256 fmt "
+    "mime label extension state failure_reason progress attempts heartbeat_at ready_at "
+    "metadata body_html purged_at record_id uploaded_by_id"
+)
 PICTURE_METADATA = '{"width": 3000, "height": 2000, "plays_in_browser": true, "animated": false}'
 
 

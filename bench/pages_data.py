@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import bulkload
 import graphgen
-from bulkload import RECORD, words
+from bulkload import RECORD, VERSION, words
 from graphgen import Graph, title
 
 SEED = 17
@@ -36,11 +36,7 @@ TABLES = {
     "records_record_tags": graphgen.TABLES["records_record_tags"],
     "records_cocreator": graphgen.TABLES["records_cocreator"],
     "lineage_source": graphgen.TABLES["lineage_source"],
-    "records_version": words(
-        "id number change_note created_at folder original_file original_name size sha256 fmt "
-        "mime label extension state failure_reason progress attempts heartbeat_at ready_at "
-        "metadata body_html purged_at record_id uploaded_by_id"
-    ),
+    "records_version": VERSION,
     "records_rendition": words("id role file content_type size width height version_id"),
     "projects_project": words(
         "id slug title description description_html status created_at updated_at cover_id "

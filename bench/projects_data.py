@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import bulkload
-from bulkload import RECORD, USER, words
+from bulkload import RECORD, USER, VERSION, words
 
 SEED = 5
 MEMBERS = 2000
@@ -36,11 +36,7 @@ SCORE_WEIGHTS = (55, 25, 12, 8)
 TABLES = {
     "accounts_user": USER,
     "records_record": RECORD,
-    "records_version": words(
-        "id number change_note created_at folder original_file original_name size sha256 fmt "
-        "mime label extension state failure_reason progress attempts heartbeat_at ready_at "
-        "metadata body_html purged_at record_id uploaded_by_id"
-    ),
+    "records_version": VERSION,
     "records_rendition": words("id role file content_type size width height version_id"),
     "projects_project": words(
         "id slug title description description_html status created_at updated_at cover_id "
