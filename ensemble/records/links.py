@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.conf import settings
 from django.core import signing
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
 
 from ensemble.records.models import Version
@@ -44,8 +46,28 @@ def _expiry(public: bool, now: float) -> int:
 def media_url(
     version: Version, role: str, *, public: bool, attachment: bool = False, name: str = ""
 ) -> str:
-    payload = [version.folder, role, int(attachment), _expiry(public, time.time())]
-    token = signing.dumps(payload, salt=_SALT, compress=True)
+    return _signed_url(
+        version.folder,
+        role,
+        attachment,
+        _expiry(public, time.time()),
+        name,
+        get_script_prefix(),
+        settings.SECRET_KEY,
+    )
+
+
+@lru_cache(maxsize=8192)
+def _signed_url(
+    folder: str, role: str, attachment: bool, expires: int, name: str, prefix: str, key: str
+) -> str:
+    """Signing and reversing cost ~0.15 ms a link, and a list page shows 80 of them
+    (docs/benchmarks.md): the same link is made once per process until its expiry
+    step changes. Every argument the URL depends on is in the key (the prefix and the
+    secret key too, which tests override); the token it holds is valid until `expires`
+    whenever it was signed, so a remembered one is as good as a new one."""
+    del prefix, key  # parts of the cache key only: reverse() and signing read them
+    token = signing.dumps([folder, role, int(attachment), expires], salt=_SALT, compress=True)
     stem, dot, ext = (name or role).rpartition(".")
     pretty = slugify(stem or ext)[:60] or role
     pretty += f".{slugify(ext)[:10]}" if dot and stem else ""
