@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so every answer it keeps or serves gets the headers above afresh.
+    "ensemble.core.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "ensemble.urls"
@@ -129,6 +131,25 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's cache: local memory in each process by default; CACHE_URL=redis://host:6379/0
+# shares one Redis among all processes (and keeps what they cached across restarts).
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address.")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_ENTRIES", 1000, minimum=100)},
+        }
+    )
+}
+# How long a page kept for visitors who are not signed in may be served at most
+# (ensemble/core/pagecache.py; writes renew it sooner). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
 
 TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate"))
 TASKS = {

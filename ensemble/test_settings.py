@@ -25,3 +25,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Off in tests: a test's writes are rolled back, never committed, so they would not renew
+# the visitors' page cache; ensemble/core/tests/test_pagecache.py turns it on.
+PAGE_CACHE_SECONDS = 0
