@@ -47,6 +47,7 @@ worker: $(VENV)/.base-installed
 	$(BIN)/ensemble worker
 
 test: $(VENV)/.dev-installed browser
+	@bin/ensure-redis
 	$(BIN)/python -m pytest $(ARGS)
 
 # The quick loop while editing: no browser needed, and none of the tests marked slow (half

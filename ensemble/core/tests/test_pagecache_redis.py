@@ -1,0 +1,74 @@
+"""The page cache with Redis as the cache (CACHE_URL), as production shares it among
+processes: a real redis-server of the test's own, on a free port."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.test import Client
+
+from ensemble.records.models import Record
+from ensemble.records.testing import make_record
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is missing: `apt-get install redis-server` (.ci/run does).")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url) -> redis.Redis:
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+    settings.PAGE_CACHE_SECONDS = 60
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    return client
+
+
+def test_pages_are_kept_in_redis_and_renewed_by_a_committed_write(
+    redis_cache, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        poem = make_record(alice, text="Gulls", title="Harbour poem", publish=True)
+    path = f"/records/{poem.pk}"
+    assert Client().get(path)["X-Page-Cache"] == "miss"
+    assert any(b"pagecache:" in key for key in redis_cache.keys())
+    assert Client().get(path)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        Record.objects.filter(pk=poem.pk).update(title="Quay poem")
+    fresh = Client().get(path)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert b"Quay poem" in fresh.content
