@@ -76,6 +76,8 @@ def run_wrk(
         f"-c{connections}",
         f"-d{seconds}s",
         "--latency",
+        "--timeout",  # wrk's 2 s would count a slow page's answers as socket errors
+        "30s",
     ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
@@ -127,8 +129,9 @@ def _percentile(percent: int, output: str) -> float:
     """A line of the "Latency Distribution" block, in ms.
 
     Anchored to the start of a line: the "+/- Stdev" column above can end in "50%" too.
+    wrk pads whole seconds ("1.86s ") to the width of "1.86ms".
     """
-    return _milliseconds(_search(rf"(?m)^\s+{percent}%\s+(\S+)$", output))
+    return _milliseconds(_search(rf"(?m)^\s+{percent}%\s+(\S+)[ \t]*$", output))
 
 
 def _milliseconds(value: str) -> float:
