@@ -71,8 +71,11 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
     chosen work first with the productions that use it; the entrant's own entries with
     the leaders' notes to them. A fixed number of queries whatever the entries."""
     call = call_for(request, call_id)
+    is_leader = services.is_leader(request.user, call.project)
     try:
-        shown = gallery.gallery(call, request.user, cursor=request.GET.get("cursor"))
+        shown = gallery.gallery(
+            call, request.user, leader=is_leader, cursor=request.GET.get("cursor")
+        )
     except BadCursor:
         return redirect(call)
     eligible: list[Record] = []
@@ -82,7 +85,6 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
         if call.accepted_kinds:
             mine = mine.filter(kind__in=call.accepted_kinds)
         eligible = list(mine[:50])
-    is_leader = services.is_leader(request.user, call.project)
     return render(
         request,
         "projects/call.html",
@@ -94,7 +96,7 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
             "max_bytes": largest_upload(),
             "gallery": shown,
             "paged": bool(request.GET.get("cursor")),  # past the first entries
-            "mine": gallery.own_entries(call, request.user),
+            "mine": gallery.own_entries(call, request.user, leader=is_leader),
             "names_hidden": services.names_hidden_from(request.user, call),
             "sealed": call.is_sealed_now and not is_leader,
             "is_leader": is_leader,
