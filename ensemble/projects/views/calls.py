@@ -78,10 +78,13 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
         )
     except BadCursor:
         return redirect(call)
+    # Entering (your records to enter, the upload form) is shown to members while the
+    # call takes entries: for anyone else its queries are not made.
+    entering = request.user.is_authenticated and call.accepts_entries
     eligible: list[Record] = []
-    if request.user.is_authenticated and call.accepts_entries:
+    if entering:
         entered = Entry.objects.filter(call=call).values_list("record_id", flat=True)
-        mine = Record.objects.public().by(request.user).exclude(pk__in=entered)
+        mine = Record.objects.public().by(member(request)).exclude(pk__in=entered)
         if call.accepted_kinds:
             mine = mine.filter(kind__in=call.accepted_kinds)
         eligible = list(mine[:50])
@@ -90,7 +93,9 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
         "projects/call.html",
         {
             "call": call,
-            "upload_form": EntryUploadForm(resources=entry_uploads.resources_of(call)),
+            "upload_form": EntryUploadForm(resources=entry_uploads.resources_of(call))
+            if entering
+            else None,
             "waiting": entry_uploads.waiting_for(call, request.user),
             "event_url": events.event_url(call) if is_leader else "",
             "max_bytes": largest_upload(),
