@@ -166,7 +166,11 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     revision = proposals.current(found)
     currency = found.pool.currency
     everyone = Line.objects.filter(revision=revision).order_by("-amount", "user_id")
-    page = Paginator(everyone.select_related("user"), LINES_PAGE).get_page(request.GET.get("page"))
+    # What a line shows: no exact fraction, no record list, no whole member rows.
+    listed = everyone.select_related("user").only(
+        "revision_id", "user_id", "amount", "note", "user__username", "user__display_name"
+    )
+    page = Paginator(listed, LINES_PAGE).get_page(request.GET.get("page"))
     lines = present.line_rows(found, revision, list(page))
     # The chart needs every amount but no explanation: names and amounts only.
     picture = chart.split_chart(

@@ -14,6 +14,7 @@ from ensemble.accounts.testing import make_user
 from ensemble.community.services import feed, follows
 from ensemble.lineage import services as lineage
 from ensemble.lineage.testing import bare_record
+from ensemble.projects import productions
 from ensemble.projects import services as projects
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records.models import Record
@@ -102,6 +103,54 @@ def test_the_feed_costs_the_same_queries_for_1_or_50_people_followed(alice):
             feed.page(alice)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_page_and_the_api_show_every_kind_in_the_same_queries_for_1_or_4_of_each(
+    alice, bob, carol, client
+):
+    """Each kind's rows are loaded with only the columns shown: a column left out would
+    cost a query per item here."""
+    follows.follow_person(alice, bob)
+    project = make_project(carol, title="Turnip film")
+    follows.follow_project(alice, project)
+    mine = bare_record(alice, kind="text", title="My poem")
+    client.force_login(alice)
+
+    def add_one_of_each(n: int) -> None:
+        bare_record(bob, kind="image", title=f"Drawing {n}")
+        remix = bare_record(carol, kind="audio", title=f"Poem, sung {n}")
+        lineage.add_source(remix, mine, by=carol, note="Sang it.")
+        projects.post_update(project, by=carol, body=f"News {n}")
+        make_call(project, title=f"Call {n}")
+        film = bare_record(carol, kind="video", title=f"Film {n}")
+        production, _ = productions.make_production(project, by=carol, record=film)
+        productions.release(production, by=carol)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/feed").status_code == 200
+        with CaptureQueriesContext(connection) as api:
+            body = client.get("/api/v1/feed").json()
+        assert {i["kind"] for i in body["items"]} == {
+            "record",
+            "remix",
+            "update",
+            "call",
+            "release",
+        }
+        return len(page), len(api)
+
+    add_one_of_each(0)
+    few = queries()
+    for n in range(1, 4):
+        add_one_of_each(n)
+    assert queries() == few
+    html = client.get("/feed").content.decode()
+    for shown in ("Drawing 3", "built on your “My poem”", "News 3", "Call 3", "Film 3"):
+        assert shown in html
+    titles = [i["title"] for i in client.get("/api/v1/feed").json()["items"]]
+    assert "Released: Film 3" in titles
+    assert "Poem, sung 3 (remixes My poem)" in titles
 
 
 def test_the_feed_page_and_api_with_a_bad_cursor(alice, bob, client):

@@ -26,10 +26,9 @@ def project_for(request: HttpRequest, slug: str) -> Project:
 
 
 def call_for(request: HttpRequest, call_id: int) -> Call:
-    call = get_object_or_404(
-        Call.objects.select_related("project__owner").prefetch_related("resource_links"),
-        pk=call_id,
-    )
+    # Not its resources: only `call_out` reads them (a query either way), and the entry
+    # endpoints would pay for a prefetch they never read.
+    call = get_object_or_404(Call.objects.select_related("project__owner"), pk=call_id)
     if call.project is not None and not services.can_view_project(
         http.api_viewer(request), call.project
     ):

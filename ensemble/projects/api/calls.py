@@ -288,10 +288,12 @@ def list_entries(
     the leaders' notes with their decisions, on your own entries (on all, for leaders)."""
     call = call_for(request, call_id)
     viewer = http.api_viewer(request)
-    entries = services.visible_entries(call, viewer)
+    leader = services.is_leader(viewer, call.project)
+    entries = services.visible_entries(call, viewer, leader=leader)
     if state:
         entries = entries.filter(state=state)
-    entries = gallery.for_cards(entries, gallery.notes_prefetch(call, viewer))
+    notes = gallery.notes_prefetch(call, viewer, leader=leader)
+    entries = gallery.for_cards(entries, viewer, notes, text=True)
     page = paginate(entries, cursor=cursor, limit=limit)
     hide = services.names_hidden_from(viewer, call)
     return {

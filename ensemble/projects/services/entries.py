@@ -156,11 +156,15 @@ def score(entry: Entry, *, by: User, value: int) -> Score:
 # ---------------------------------------------------------------- who sees entries
 
 
-def visible_entries(call: Call, viewer: Any) -> Any:
+def visible_entries(call: Call, viewer: Any, *, leader: bool | None = None) -> Any:
     """The call's entries this viewer may see: all of them for leaders; the entrant's
-    own while a sealed call is open; everyone's (withdrawn aside) otherwise."""
-    entries = Entry.objects.filter(call=call).select_related("record__owner", "entrant")
-    if is_leader(viewer, call.project):
+    own while a sealed call is open; everyone's (withdrawn aside) otherwise. `leader`:
+    whether the viewer leads the call's project, when the caller knows already (else it
+    is looked up). Which entries, not what is shown of them: see `gallery.for_cards`."""
+    entries = Entry.objects.filter(call=call)
+    if leader is None:
+        leader = is_leader(viewer, call.project)
+    if leader:
         return entries
     entries = entries.exclude(state=Entry.State.WITHDRAWN)
     if call.is_sealed_now:

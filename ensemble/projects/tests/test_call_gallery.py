@@ -119,13 +119,16 @@ def test_the_rest_goes_a_page_at_a_time_and_a_bad_cursor_starts_again(alice, bob
     assert (response.status_code, response["Location"]) == (302, call.get_absolute_url())
 
 
-@pytest.mark.parametrize("who", ["anonymous", "entrant", "leader"])
-def test_the_call_page_costs_the_same_queries_for_3_or_60_entries(alice, bob, project, client, who):
+@pytest.mark.parametrize("who", ["anonymous", "entrant", "owner", "leader"])
+def test_the_call_page_costs_the_same_queries_for_3_or_60_entries(
+    alice, bob, carol, project, client, who
+):
     call = make_call(project, max_entries_per_person=100)
     film = bare_record(alice, kind="video", title="The film")
     productions.make_production(project, by=alice, record=film)
+    services.add_leader(project, by=alice, user=carol)
     if who != "anonymous":
-        client.force_login({"entrant": bob, "leader": alice}[who])
+        client.force_login({"entrant": bob, "owner": alice, "leader": carol}[who])
 
     def add(count: int) -> None:
         person = make_user()

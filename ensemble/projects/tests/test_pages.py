@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -107,6 +108,27 @@ def test_the_review_page_costs_the_same_queries_for_page_1_and_page_3(alice, cli
         return len(captured)
 
     assert queries(1) == queries(3)
+
+
+def test_the_review_pager_counts_what_the_filter_shows(alice, client):
+    call = make_call(make_project(alice), max_entries_per_person=100)
+    person = make_user("painter")
+    made = [
+        services.submit_entry(call, by=person, record=bare_record(person, kind="image"))
+        for _ in range(100)
+    ]
+    services.decide(made[:50], by=alice, state="shortlisted")
+    client.force_login(alice)
+
+    def pager(query: str) -> str:
+        html = client.get(f"/calls/{call.pk}/review{query}").content.decode()
+        found = re.search(r"Page \d+ of \d+", html)
+        return found.group(0) if found else ""
+
+    assert pager("") == "Page 1 of 3"  # 100 entries, 48 a page
+    assert pager("?page=9") == "Page 3 of 3"
+    assert pager("?state=shortlisted&page=2") == "Page 2 of 2"
+    assert pager("?state=declined") == ""
 
 
 def test_a_call_from_the_page_can_take_a_stage_and_the_projects_resources(alice, alice_client):

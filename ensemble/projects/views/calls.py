@@ -71,30 +71,37 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
     chosen work first with the productions that use it; the entrant's own entries with
     the leaders' notes to them. A fixed number of queries whatever the entries."""
     call = call_for(request, call_id)
+    is_leader = services.is_leader(request.user, call.project)
     try:
-        shown = gallery.gallery(call, request.user, cursor=request.GET.get("cursor"))
+        shown = gallery.gallery(
+            call, request.user, leader=is_leader, cursor=request.GET.get("cursor")
+        )
     except BadCursor:
         return redirect(call)
+    # Entering (your records to enter, the upload form) is shown to members while the
+    # call takes entries: for anyone else its queries are not made.
+    entering = request.user.is_authenticated and call.accepts_entries
     eligible: list[Record] = []
-    if request.user.is_authenticated and call.accepts_entries:
+    if entering:
         entered = Entry.objects.filter(call=call).values_list("record_id", flat=True)
-        mine = Record.objects.public().by(request.user).exclude(pk__in=entered)
+        mine = Record.objects.public().by(member(request)).exclude(pk__in=entered)
         if call.accepted_kinds:
             mine = mine.filter(kind__in=call.accepted_kinds)
         eligible = list(mine[:50])
-    is_leader = services.is_leader(request.user, call.project)
     return render(
         request,
         "projects/call.html",
         {
             "call": call,
-            "upload_form": EntryUploadForm(resources=entry_uploads.resources_of(call)),
+            "upload_form": EntryUploadForm(resources=entry_uploads.resources_of(call))
+            if entering
+            else None,
             "waiting": entry_uploads.waiting_for(call, request.user),
             "event_url": events.event_url(call) if is_leader else "",
             "max_bytes": largest_upload(),
             "gallery": shown,
             "paged": bool(request.GET.get("cursor")),  # past the first entries
-            "mine": gallery.own_entries(call, request.user),
+            "mine": gallery.own_entries(call, request.user, leader=is_leader),
             "names_hidden": services.names_hidden_from(request.user, call),
             "sealed": call.is_sealed_now and not is_leader,
             "is_leader": is_leader,

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from ensemble.accounts.http import member
 from ensemble.core.params import whole
 from ensemble.core.refusals import Refused, not_found_if_forbidden
-from ensemble.projects import services
+from ensemble.projects import gallery, services
 from ensemble.projects.forms import DecisionForm
 from ensemble.projects.models import Call, Entry
 from ensemble.projects.views.base import call_for
@@ -46,14 +46,16 @@ def review(request: HttpRequest, call_id: int) -> HttpResponse:
     if not services.is_leader(request.user, call.project):
         raise Http404
     state, _ = _grid(request)
+    tally = _tally(call)
     # Page over ids alone (an index scan), then load just this page's entries: joining
     # all 5,000 entries to their records before sorting cost 30 ms on the 50th page.
     ids = Entry.objects.filter(call=call).order_by("score_count", "id")
     if state:
         ids = ids.filter(state=state)
-    page = Paginator(ids.values_list("id", flat=True), REVIEW_PAGE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(ids.values_list("id", flat=True), REVIEW_PAGE)
+    # How many there are is in the tally already: no second count of them.
+    paginator.count = sum(n for value, _, n in tally if not state or value == state)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "projects/review.html",
@@ -63,7 +65,7 @@ def review(request: HttpRequest, call_id: int) -> HttpResponse:
             "page": page,
             "state": state,
             "here": _query(state, page.number),
-            "tally": _tally(call),
+            "tally": tally,
             "names_hidden": services.names_hidden_from(request.user, call),
             "form": DecisionForm(),
         },
@@ -159,11 +161,7 @@ def _cards(
 ) -> list[tuple[Entry, Media, str]]:
     """These entries of the call in this order, loaded in three queries, each with its
     card's media and the sentence to show on it."""
-    loaded = (
-        Entry.objects.filter(call=call, pk__in=ids)
-        .select_related("record__owner", "record__current_version", "entrant")
-        .prefetch_related("record__current_version__renditions", "record__cocreators")
-    )
+    loaded = gallery.for_cards(Entry.objects.filter(call=call, pk__in=ids), request.user, text=True)
     by_id = {e.pk: e for e in loaded}
     entries = [by_id[pk] for pk in ids if pk in by_id]
     return [
