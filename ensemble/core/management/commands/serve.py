@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from ensemble.core import dbstats
 from ensemble.core.env import WILDCARD_HOSTS, listen_url
 
 
@@ -122,6 +123,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if settings.DEMO_ON_EMPTY:  # ENSEMBLE_DEMO: the demo, into an empty database only
             call_command("demo", if_empty=True)
+        dbstats.refresh_statistics()  # after migrations and the demo: their indexes too
 
     def answers(self, host: str, port: int, site: str) -> bool:
         """Whether the web server answers yet (with anything: it is up)."""
