@@ -28,6 +28,10 @@ def _username_and_name(who: Any) -> tuple[str, str]:
     return username, name or username
 
 
+def _profile(username: str) -> str:
+    return reverse("accounts:profile", args=[username])
+
+
 @register.simple_tag
 def person(who: Any, link: bool = True) -> SafeString | str:
     """ "Display Name @username", the name linking to the profile; "@username" alone
@@ -37,15 +41,14 @@ def person(who: Any, link: bool = True) -> SafeString | str:
     username, name = _username_and_name(who)
     if not username:
         return format_html("{}", name)
-    url = reverse("accounts:profile", args=[username])
     if name == username:
         if link:
-            return format_html('<a href="{}">@{}</a>', url, username)
+            return format_html('<a href="{}">@{}</a>', _profile(username), username)
         return format_html("@{}", username)
     if link:
         return format_html(
             '<a href="{}">{}</a> <span class="person__handle muted">@{}</span>',
-            url,
+            _profile(username),
             name,
             username,
         )
