@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404
 
+from ensemble.core.prefetch import related
 from ensemble.records.models import CoCreator, Record
 
 _SEES_DRAFTS = (CoCreator.State.INVITED, CoCreator.State.ACCEPTED)
@@ -19,7 +20,7 @@ def _member_id(user: Any) -> int | None:
 
 def cocreator_states(record: Record) -> dict[int, str]:
     """user id → invitation state, from the prefetched co-creators when there are some."""
-    return {c.user_id: c.state for c in record.cocreators.all()}
+    return {c.user_id: c.state for c in related(record, "cocreators")}
 
 
 def can_view(user: Any, record: Record) -> bool:

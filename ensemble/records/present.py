@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q, Subquery
 
+from ensemble.core.prefetch import related
 from ensemble.records import access
 from ensemble.records.links import media_url
 from ensemble.records.models import CoCreator, Record, Version
@@ -77,7 +78,7 @@ def media_for(
     if version is None or record.is_deleted or version.purged_at is not None:
         return media
     public = record.is_public
-    renditions = {r.role: r for r in version.renditions.all()}
+    renditions = {r.role: r for r in related(version, "renditions")}
 
     def url(role: str, *, attachment: bool = False, name: str = "") -> str:
         return media_url(version, role, public=public, attachment=attachment, name=name)
