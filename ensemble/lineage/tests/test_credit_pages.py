@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ensemble.accounts.testing import make_user
-from ensemble.lineage import api, credits, services
+from ensemble.lineage import credits, services
+from ensemble.lineage.api.credits import CreditsOut
 from ensemble.lineage.testing import bare_record
 from ensemble.records import services as records
 
@@ -110,7 +111,7 @@ def test_the_json_is_what_the_schema_says(alice, bob, client):
     records.delete_record(song, by=bob)
 
     body = client.get(f"/api/v1/records/{film.pk}/credits").json()
-    assert api.CreditsOut.model_validate(body).model_dump(mode="json") == body
+    assert CreditsOut.model_validate(body).model_dump(mode="json") == body
     assert [s["key"] for s in body["sections"]] == ["work", "direct", "indirect"]
     assert body["sections"][1]["roles"][0]["people"][0]["records"] == [
         {"id": song.pk, "title": "Song", "removed": True}
