@@ -219,6 +219,7 @@ def _public_roll(record_id: int, generation: int) -> CreditRoll:
 
 PEOPLE_PER_PAGE = 40  # on the credits page: the JSON and JSON-LD name everyone at once
 RECORDS_PER_PERSON = 6  # named beside a person on the page; the rest are counted
+MAX_PAGES = 1_000  # 40,000 people: three times the biggest lineage at a million records
 
 
 @dataclass

@@ -234,7 +234,8 @@ def credits_page(request: HttpRequest, record_id: int) -> HttpResponse:
     number = 1 if raw is None else whole(raw)
     if not number:  # not a page number: the first page
         return redirect(request.path)
-    roll = credits.cached_roll_page(record.pk, request.user, number)
+    # Each page number asked for is kept a while: a bound keeps odd ones from piling up.
+    roll = credits.cached_roll_page(record.pk, request.user, min(number, credits.MAX_PAGES))
     if roll.number != number:  # past the last page: the last
         return redirect(f"{request.path}?page={roll.number}")
     context: dict[str, Any] = {"record": record, "roll": roll}
