@@ -97,9 +97,10 @@ def nearest(
     each, and whether the walk stopped before reaching all of them.
 
     The walk is breadth first on both engines (SQLite's queue is first in, first out;
-    PostgreSQL steps a level at a time), so rows come nearest first and an id's first
-    row has its fewest steps. With `limit` it stops early: a 5,000-source record's tree
-    reads 1,000 rows instead of all 10,800 ancestors within 3 steps (41 ms)."""
+    PostgreSQL steps a level at a time), so rows come nearest first and what `limit`
+    leaves out is never nearer than what came. It stops there: a 5,000-source record's
+    tree reads 1,000 rows instead of all 10,800 ancestors within 3 steps (41 ms). An id
+    reached at several distances comes once for each; the fewest is kept."""
     sql = _walk_sql(direction, with_depth=True, uses_only=False) + " SELECT id, depth FROM walk"
     params = [record_id, depth]
     if limit is not None:
