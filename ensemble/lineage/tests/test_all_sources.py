@@ -239,3 +239,23 @@ def test_the_record_page_costs_the_same_queries_for_3_or_30_sources(alice, bob, 
         cite_many(part, bob, 3, prefix=f"Root of {part.pk}")
     assert Source.objects.filter(derived=film).count() == 30
     assert queries() == few
+
+
+def test_the_sources_page_and_api_cost_the_same_queries_for_3_or_30_sources(
+    alice, bob, carol, client
+):
+    film = bare_record(alice, title="Film")
+    client.force_login(carol)
+
+    def queries() -> tuple[int, int]:
+        counted = []
+        for path in (f"/records/{film.pk}/sources/all", f"/api/v1/records/{film.pk}/sources"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(path).status_code == 200
+            counted.append(len(captured))
+        return counted[0], counted[1]
+
+    cite_many(film, bob, 3)
+    few = queries()
+    cite_many(film, make_user("dave"), 27, prefix="More")
+    assert queries() == few
