@@ -27,7 +27,7 @@ from ensemble.records.models.record import record_number
 
 def record_context(record: Record, viewer: Any) -> dict[str, Any]:
     """What the record page's lineage fragments show this viewer."""
-    sources = present.sources_for(record, viewer)
+    sources = present.sources_summary(record, viewer)
     return {
         "sources": sources,
         "used_in": present.used_in_summary(record, viewer),

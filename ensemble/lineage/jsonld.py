@@ -20,6 +20,25 @@ SCHEMA_TYPES = {
 }
 
 
+# What `work` answers, for the API's description (`GET /records/{id}/credits?format=jsonld`).
+SCHEMA = {
+    "type": "object",
+    "required": ["@context", "@type", "@id", "name", "creator", "license", "isBasedOn"],
+    "properties": {
+        "@context": {"const": "https://schema.org"},
+        "@type": {"type": "string"},
+        "@id": {"type": "string", "format": "uri"},
+        "name": {"type": "string"},
+        "url": {"type": "string", "format": "uri"},
+        "creator": {"type": "array", "items": {"type": "object"}},
+        "license": {"type": "string"},
+        "dateCreated": {"type": "string", "format": "date-time"},
+        "isBasedOn": {"type": "array", "items": {"type": "object"}},
+        "contributor": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
 def _url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 

@@ -165,7 +165,9 @@ def update_source(
             raise Refused("The part can be at most 200 characters.", field="part")
         edge.part = checked_text(part.strip(), field="part", label="part")
     edge.start_seconds, edge.end_seconds = clean_range(start_seconds, end_seconds)
-    edge.save(update_fields=["note", "part", "start_seconds", "end_seconds"])
+    with transaction.atomic():
+        edge.save(update_fields=["note", "part", "start_seconds", "end_seconds"])
+        generations.bump("credits")  # the note is the source's description in JSON-LD
     return edge
 
 

@@ -6,6 +6,8 @@ app_name = "lineage"
 
 urlpatterns = [
     path("records/<id:record_id>/sources", views.cite, name="cite"),
+    # The list of all sources (GET); `…/sources` itself takes a new citation (POST).
+    path("records/<id:record_id>/sources/all", views.sources_page, name="sources"),
     path("records/<id:record_id>/sources/<id:source_id>/remove", views.uncite, name="uncite"),
     path(
         "records/<id:record_id>/sources/<id:source_id>/edit",

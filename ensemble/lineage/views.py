@@ -77,7 +77,7 @@ def edit_citation(request: HttpRequest, record_id: int, source_id: int) -> HttpR
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(str(e) for e in errors))
-        return redirect(f"{record.get_absolute_url()}#sources")
+        return _back_to_sources(request, record)
     data = form.cleaned_data
     try:
         services.update_source(
@@ -92,7 +92,7 @@ def edit_citation(request: HttpRequest, record_id: int, source_id: int) -> HttpR
         show_refusal(request, error)
     else:
         messages.success(request, "The citation was changed.")
-    return redirect(f"{record.get_absolute_url()}#sources")
+    return _back_to_sources(request, record)
 
 
 @login_required
@@ -105,6 +105,13 @@ def uncite(request: HttpRequest, record_id: int, source_id: int) -> HttpResponse
     except Refused:
         raise Http404 from None
     messages.success(request, "The source was removed.")
+    return _back_to_sources(request, record)
+
+
+def _back_to_sources(request: HttpRequest, record: Record) -> HttpResponse:
+    """Back where the citation was changed: the page of all sources, or the record's."""
+    if request.POST.get("back") == "sources":
+        return redirect("lineage:sources", record.pk)
     return redirect(f"{record.get_absolute_url()}#sources")
 
 
@@ -141,6 +148,7 @@ def tree_page(request: HttpRequest, record_id: int) -> HttpResponse:
     down = _steps(request.GET.get("down"), default=3)
     nodes, edges, truncated = present.neighbourhood(record, request.user, up=up, down=down)
     picture = tree.layout(nodes, edges)
+    present.add_thumbs([box.node for box in picture.boxes])
     above = sorted((n for n in nodes if n.depth < 0), key=lambda n: (-n.depth, n.record.title))
     below = sorted((n for n in nodes if n.depth > 0), key=lambda n: (n.depth, n.record.title))
     return render(
@@ -160,6 +168,33 @@ def tree_page(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 USED_IN_PAGE = 24
+SOURCES_PAGE = 24
+
+
+def sources_page(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Every source of a record (that the viewer may see), newest first, page by page,
+    each with its attribution to copy: the record page and the credits name only the
+    first few. The owner edits or removes citations here too."""
+    record = _visible_record(request, record_id)
+    edges = present.sources(record, request.user)
+    try:
+        page = paginate(edges, cursor=request.GET.get("cursor"), limit=SOURCES_PAGE)
+    except BadCursor:
+        return redirect(request.path)
+    count = present.count_capped(edges)
+    return render(
+        request,
+        "lineage/sources.html",
+        {
+            "record": record,
+            "attributions": [_attribution(edge) for edge in page.items],
+            "next_cursor": page.next_cursor,
+            "count": count,
+            "capped": count >= present.COUNT_CAP,
+            "later_page": bool(request.GET.get("cursor")),
+            "is_owner": access.is_owner(request.user, record) and not record.is_deleted,
+        },
+    )
 
 
 def used_in_page(request: HttpRequest, record_id: int) -> HttpResponse:
@@ -192,16 +227,24 @@ def _steps(raw: str | None, *, default: int) -> int:
 
 
 def credits_page(request: HttpRequest, record_id: int) -> HttpResponse:
-    """The printable credit roll of a record."""
+    """The printable credit roll of a record, PEOPLE_PER_PAGE people a page (`?page=N`),
+    and the attribution to copy for its newest sources (all of them on the sources page)."""
     record = _visible_record(request, record_id)
-    roll = credits.cached_credit_roll(record.pk, request.user)
-    sources = present.sources_for(record, request.user)
-    attributions = [_attribution(edge) for edge in sources]
-    return render(
-        request,
-        "lineage/credits.html",
-        {"record": record, "roll": roll, "attributions": attributions},
-    )
+    raw = request.GET.get("page")
+    number = 1 if raw is None else whole(raw)
+    if not number:  # not a page number: the first page
+        return redirect(request.path)
+    # Each page number asked for is kept a while: a bound keeps odd ones from piling up.
+    roll = credits.cached_roll_page(record.pk, request.user, min(number, credits.MAX_PAGES))
+    if roll.number != number:  # past the last page: the last
+        return redirect(f"{request.path}?page={roll.number}")
+    context: dict[str, Any] = {"record": record, "roll": roll}
+    if number == 1:
+        edges = present.sources(record, request.user)
+        context["attributions"] = [_attribution(e) for e in edges[: present.SOURCES_SHOWN]]
+        context["source_count"] = present.count_capped(edges)
+        context["capped"] = context["source_count"] >= present.COUNT_CAP
+    return render(request, "lineage/credits.html", context)
 
 
 def _attribution(edge: Source) -> dict[str, Any]:

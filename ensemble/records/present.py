@@ -15,7 +15,7 @@ from django.db.models import Q, Subquery
 from ensemble.core.prefetch import related
 from ensemble.records import access
 from ensemble.records.links import media_url
-from ensemble.records.models import CoCreator, Record, Version
+from ensemble.records.models import CoCreator, Record, Rendition, Version
 
 
 @dataclass
@@ -153,4 +153,26 @@ def record_page(record: Record, viewer: Any) -> dict[str, Any]:
         "credited": [c for c in cocreators if c.state == "accepted"],
         "pending": [c for c in cocreators if c.state == "invited"],
         "my_invite": mine[0] if mine else None,
+    }
+
+
+def thumbs_of(records: list[Record]) -> dict[int, str]:
+    """Record id → the URL of its card thumbnail, for many records at once (a remix tree
+    shows up to 500): two statements reading only the versions and thumbnails needed,
+    where `card_media` on each read every rendition of every version (~60 ms for 500).
+    The rule is `media_for`'s: the current version of a live record, ready, its files
+    not purged, with a small thumbnail."""
+    live = {r.current_version_id: r for r in records if r.current_version_id and not r.is_deleted}
+    files = dict(
+        Rendition.objects.filter(
+            version_id__in=list(live),
+            role="thumb_small",
+            version__state=Version.State.READY,
+            version__purged_at__isnull=True,
+        ).values_list("version_id", "file")
+    )
+    versions = Version.objects.filter(pk__in=list(files)).only("pk", "folder")
+    return {
+        live[v.pk].pk: media_url(v, "thumb_small", public=live[v.pk].is_public, name=files[v.pk])
+        for v in versions
     }

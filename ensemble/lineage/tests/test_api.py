@@ -37,7 +37,8 @@ def test_citing_a_source_through_the_api(alice, bob, alice_client):
     assert body["source"]["title"] == "Song"
     assert (body["kind"], body["part"], body["source_licence"]) == ("uses", "vocals", "cc-by-4.0")
     listed = alice_client.get(f"/api/v1/records/{remix.pk}/sources").json()
-    assert [s["source"]["id"] for s in listed] == [song.pk]
+    assert [s["source"]["id"] for s in listed["items"]] == [song.pk]
+    assert (listed["count"], listed["next_cursor"]) == (1, None)
 
 
 def test_a_cycle_through_the_api_is_a_409_naming_the_path(alice, alice_client):
@@ -96,7 +97,8 @@ def test_removing_a_source(alice, bob, alice_client):
     cite(remix, song)
     response = alice_client.delete(f"/api/v1/records/{remix.pk}/sources/{song.pk}")
     assert response.status_code == 204
-    assert alice_client.get(f"/api/v1/records/{remix.pk}/sources").json() == []
+    listed = alice_client.get(f"/api/v1/records/{remix.pk}/sources").json()
+    assert (listed["items"], listed["count"]) == ([], 0)
 
 
 def test_lineage_nodes_and_edges_leave_out_drafts_others_cannot_see(alice, bob, client):

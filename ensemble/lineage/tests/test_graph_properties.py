@@ -97,3 +97,49 @@ def test_ancestors_and_descendants_agree_with_the_reference(nodes, attempts):
             (d, s) for d, s in accepted if d in up | {i}
         }
         assert {index[pk] for pk in graph.ancestors_among(record.pk, list(index))} == up
+
+
+def reference_steps(edges: set[tuple[int, int]], start: int, up: bool, depth: int) -> dict:
+    """Breadth-first: node → the fewest steps from `start`, up to `depth`."""
+    steps: dict[int, int] = {}
+    frontier = [start]
+    for step in range(1, depth + 1):
+        frontier = [
+            (s if up else d) for d, s in edges for node in frontier if (d if up else s) == node
+        ]
+        for node in frontier:
+            steps.setdefault(node, step)
+    return steps
+
+
+@pytest.mark.slow  # dozens of generated graphs, each through the database
+@pytest.mark.django_db
+@PROPERTY
+@given(attempts=pairs, limit=st.integers(1, 12))
+def test_nearest_walks_and_roots_agree_with_the_reference(nodes, attempts, limit):
+    records = nodes()
+    index = {r.pk: i for i, r in enumerate(records)}
+    accepted: set[tuple[int, int]] = set()
+    for d, s in attempts:
+        if d == s or (d, s) in accepted or d in reference_reachable(accepted, s, up=True):
+            continue
+        services.add_source(records[d], records[s], by=records[d].owner, note="n")
+        accepted.add((d, s))
+    for i, record in enumerate(records):
+        for direction, up in (("ancestors", True), ("descendants", False)):
+            expected = reference_steps(accepted, i, up, 3)
+            found, cut = graph.nearest(record.pk, direction, depth=3, limit=None)
+            assert ({index[pk]: n for pk, n in found.items()}, cut) == (expected, False)
+            found, cut = graph.nearest(record.pk, direction, depth=3, limit=limit)
+            near = {index[pk]: n for pk, n in found.items()}
+            assert all(expected[node] == n for node, n in near.items())  # the fewest steps
+            if not cut:
+                assert near == expected
+            else:  # nearest first: nothing left out is nearer than what came
+                assert max(near.values()) <= min(
+                    (n for node, n in expected.items() if node not in near), default=3
+                )
+        up = reference_reachable(accepted, i, up=True)
+        direct = {s for d, s in accepted if d == i}
+        roots = sorted(records[n].pk for n in up - direct if not any(d == n for d, _ in accepted))
+        assert graph.roots_above(record.pk, limit=3) == roots[:3]

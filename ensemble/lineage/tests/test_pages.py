@@ -137,6 +137,30 @@ def test_a_huge_fan_in_collapses_into_a_more_box(alice, bob, client):
     assert html.count('class="tree__node') == 12  # 11 sources and the film
 
 
+def test_the_tree_and_its_api_cost_the_same_queries_for_5_or_50_sources(alice, bob, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    film = bare_record(alice, title="Film")
+
+    def queries(path) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    def both() -> tuple[int, int]:
+        return queries(f"/records/{film.pk}/tree"), queries(f"/api/v1/records/{film.pk}/lineage")
+
+    for n in range(5):
+        cite(film, bare_record(bob, title=f"Part {n}"))
+    few = both()
+    for n in range(45):
+        part = bare_record(bob, title=f"More {n}")
+        cite(film, part)
+        cite(bare_record(bob, title=f"Use of {n}"), part)
+    assert both() == few
+
+
 def test_the_tree_never_shows_drafts_of_others(alice, bob, client):
     film = bare_record(alice, title="Film")
     cite(film, bare_record(alice, title="Secret sketch", public=False))
