@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from ensemble.community.services import trending
 from ensemble.lineage.graph import never_remixed
 from ensemble.projects.services import entered_in
-from ensemble.records.models import Record
+from ensemble.records.models import Record, Tag
 
 Order = Callable[[QuerySet[Record]], QuerySet[Record]]
 
@@ -42,3 +42,17 @@ def narrowed(
 def ordered(records: QuerySet[Record], sort: str) -> QuerySet[Record]:
     """`records` in the order named by one of `ORDERS`."""
     return ORDERS[sort][1](records)
+
+
+def tags_in_use(limit: int = 20) -> QuerySet[Tag, str]:
+    """The first `limit` tag names, alphabetically, that a public record carries. One
+    probe per tag, which stops at its first such record: joining every tagged record and
+    then keeping distinct names read 250,000 rows at a million records (0.4 s a page)."""
+    carried = Record.tags.through.objects.filter(
+        tag_id=OuterRef("pk"),
+        record__visibility=Record.Visibility.PUBLIC,
+        record__deleted_at__isnull=True,
+    )
+    return (
+        Tag.objects.filter(Exists(carried)).order_by("name").values_list("name", flat=True)[:limit]
+    )

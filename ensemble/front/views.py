@@ -28,7 +28,7 @@ from ensemble.lineage import fragments as lineage
 from ensemble.records import services
 from ensemble.records.forms import TextRecordForm, UploadForm
 from ensemble.records.intake import title_from_name
-from ensemble.records.models import Licence, Record, Tag
+from ensemble.records.models import Licence, Record
 from ensemble.records.present import card_media, record_page
 from ensemble.records.uploads import largest_upload, upload_was_refused
 from ensemble.records.views import record_for_viewer
@@ -96,9 +96,7 @@ def browse(request: HttpRequest) -> HttpResponse:
             "never_remixed": never_remixed,
             "never_remixed_label": query.NEVER_REMIXED_LABEL,
             "query": {k: v for k, v in filters.items() if v},
-            "popular_tags": Tag.objects.filter(records__visibility="public")
-            .values_list("name", flat=True)
-            .distinct()[:20],
+            "popular_tags": query.tags_in_use(),
         },
     )
 
