@@ -27,7 +27,8 @@ READER = 1  # signs in; leads the projects it measures; publishes the most
 ENTRIES = 5_000
 COMMENTS = 1_000
 FOLLOWED = 200
-TREND_SHARE = 100  # one record in this many has a trend score
+TREND_SHARE = 100  # one record in this many has a trend score,
+TREND_ROWS = 1_000  # up to community's trending.KEEP, all `recompute` ever stores
 TABLES = {
     "accounts_user": graphgen.TABLES["accounts_user"],
     "accounts_memberskill": graphgen.TABLES["accounts_memberskill"],
@@ -211,7 +212,8 @@ def table_rows(site: Site, table: str, suffix: str) -> Iterator[tuple]:
         for n, person in enumerate(range(2, min(FOLLOWED, site.members - 1) + 2), 1):
             yield n, of(0), READER, person, None
     elif table == "community_recordtrend":
-        for n, r in enumerate(range(g.records, 0, -TREND_SHARE), 1):
+        scored = range(g.records, 0, -TREND_SHARE)[:TREND_ROWS]
+        for n, r in enumerate(scored, 1):
             yield n, 1000.0 / n, of(g.records), r
     elif table == "search_document":
         yield from document_rows(site, of)
