@@ -62,6 +62,9 @@ _WRITE = re.compile(
 )
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "MERGE")
 _OPT_OUT = ("private", "no-cache", "no-store")
+# Answers that are never worth keeping: the health check must cost nothing and say
+# whether this process answers, not what a cache holds.
+_PASSED_BY = frozenset({"/healthz"})
 
 
 _migrating = False  # the generation's table may not exist yet; post_migrate renews all
@@ -126,6 +129,7 @@ def _anonymous(request: HttpRequest) -> bool:
     cookies = request.COOKIES
     return (
         request.method == "GET"
+        and request.path not in _PASSED_BY
         and settings.SESSION_COOKIE_NAME not in cookies
         and "messages" not in cookies
         and "HTTP_AUTHORIZATION" not in request.META

@@ -190,6 +190,13 @@ def test_the_written_table_is_read_from_the_statement(sql, table):
     assert match.group(1) == table
 
 
+def test_the_health_check_is_never_kept(django_assert_num_queries):
+    with django_assert_num_queries(0):  # not even the generation: it must cost nothing
+        answer = visit("/healthz")
+    assert answer.status_code == 200
+    assert "X-Page-Cache" not in answer
+
+
 def test_off_when_page_cache_seconds_is_zero(poem, settings):
     settings.PAGE_CACHE_SECONDS = 0
     visit(f"/records/{poem.pk}")
