@@ -20,15 +20,17 @@ counts one change of the `pages` generation when its transaction commits, and th
 holds the generation: a record made private, a comment removed or a title edited is
 never served from the cache after the commit that made it. Tables that no anonymous page
 shows (sessions, notifications, tokens, rate counters, tasks) are not watched, so a
-visit, which may write some of them, does not empty the cache. Entries also expire after
-PAGE_CACHE_SECONDS, for what changes with time alone ("3 minutes ago", trending, a call
-closing).
+visit, which may write some of them, does not empty the cache. A page is also rendered
+again once it is PAGE_CACHE_SECONDS old, for what changes with time alone ("3 minutes
+ago", trending, a call closing): by the first request to find it aged, while the others
+are served the aged one meanwhile (never one a write has changed: that has a new key).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -62,6 +64,7 @@ _WRITE = re.compile(
 )
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "MERGE")
 _OPT_OUT = ("private", "no-cache", "no-store")
+RENEWING_SECONDS = 30
 # Answers that are never worth keeping: the health check must cost nothing and say
 # whether this process answers, not what a cache holds.
 _PASSED_BY = frozenset({"/healthz"})
@@ -175,18 +178,32 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = _key(request, generations.current(FAMILY))
         kept = cache.get(key)
-        if kept is not None:
+        if kept is not None and (_now() < kept["fresh_until"] or not _renewing(key)):
             response = HttpResponse(kept["content"], status=200)
             for name, value in kept["headers"]:
                 response[name] = value
-            response["X-Page-Cache"] = "hit"
+            response["X-Page-Cache"] = "hit" if _now() < kept["fresh_until"] else "stale"
         else:
             response = self.get_response(request)
             if not _shareable(request, response):
                 return response
             headers = [(n, v) for n, v in response.items() if n.lower() != "x-page-cache"]
-            cache.set(key, {"content": response.content, "headers": headers}, seconds)
+            page = {"content": response.content, "headers": headers}
+            cache.set(key, {**page, "fresh_until": _now() + seconds}, seconds * 2)
+            cache.delete(f"{key}:renewing")
             response["X-Page-Cache"] = "miss"
         # A shared HTTP cache must not hand this visitor's page to a member either.
         patch_vary_headers(response, ("Cookie", "Authorization"))
         return response
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _renewing(key: str) -> bool:
+    """Whether this request renders an aged page again: the first to ask does, while
+    the others get the aged one (written under the same generation, so no write has
+    changed it) instead of all rendering it at once (a popular page's p99 went to 1.7 s
+    every minute, docs/benchmarks.md). Held at most RENEWING_SECONDS, if it fails."""
+    return bool(cache.add(f"{key}:renewing", 1, RENEWING_SECONDS))

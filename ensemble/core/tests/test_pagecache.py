@@ -7,8 +7,9 @@ rolled-back transaction would otherwise never reach."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from ensemble.accounts.services import create_access_token
 from ensemble.accounts.tests.api_helpers import bearer
@@ -188,6 +189,24 @@ def test_the_written_table_is_read_from_the_statement(sql, table):
     match = pagecache._WRITE.search(sql)
     assert match is not None
     assert match.group(1) == table
+
+
+def test_an_aged_page_is_rendered_again_by_one_request_while_others_get_it(
+    poem, monkeypatch, settings
+):
+    clock = [1_000_000.0]
+    monkeypatch.setattr(pagecache, "_now", lambda: clock[0])
+    path = f"/records/{poem.pk}"
+    assert visit(path)["X-Page-Cache"] == "miss"
+    clock[0] += settings.PAGE_CACHE_SECONDS + 1
+    asked = RequestFactory().get(path)
+    key = pagecache._key(asked, generations.current(pagecache.FAMILY))
+    assert cache.get(key) is not None
+    assert cache.add(f"{key}:renewing", 1)  # as if another request were rendering it
+    assert visit(path)["X-Page-Cache"] == "stale"
+    cache.delete(f"{key}:renewing")
+    assert visit(path)["X-Page-Cache"] == "miss"  # this one renders it again
+    assert visit(path)["X-Page-Cache"] == "hit"
 
 
 def test_the_health_check_is_never_kept(django_assert_num_queries):
