@@ -22,8 +22,9 @@ never served from the cache after the commit that made it. Tables that no anonym
 shows (sessions, notifications, tokens, rate counters, tasks) are not watched, so a
 visit, which may write some of them, does not empty the cache. A page is also rendered
 again once it is PAGE_CACHE_SECONDS old, for what changes with time alone ("3 minutes
-ago", trending, a call closing): by the first request to find it aged, while the others
-are served the aged one meanwhile (never one a write has changed: that has a new key).
+ago", trending, a call closing). Either way one request renders it: the others asking
+meanwhile wait for it (a missing page) or get the aged one (never one a write changed:
+that has a new key).
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ _WRITE = re.compile(
 )
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "MERGE")
 _OPT_OUT = ("private", "no-cache", "no-store")
-RENEWING_SECONDS = 30
+CLAIM_SECONDS = 30  # one request renders a page; held this long at most if it dies
+AWAIT_SECONDS = 2.0  # others wait this long for it, then render their own
+AWAIT_STEP = 0.01
 # Answers that are never worth keeping: the health check must cost nothing and say
 # whether this process answers, not what a cache holds.
 _PASSED_BY = frozenset({"/healthz"})
@@ -178,32 +181,65 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = _key(request, generations.current(FAMILY))
         kept = cache.get(key)
-        if kept is not None and (_now() < kept["fresh_until"] or not _renewing(key)):
+        claimed = False
+        if kept is None:  # missing: render it, or wait for the request rendering it
+            claimed = _claim(key)
+            kept = None if claimed else _awaited(key)
+        elif not kept.get("unshared") and _now() >= kept["fresh_until"]:
+            claimed = _claim(key)  # aged: render it again, unless another request does
+        if kept is not None and kept.get("unshared"):
+            return self.get_response(request)
+        if kept is not None and not claimed:
             response = HttpResponse(kept["content"], status=200)
             for name, value in kept["headers"]:
                 response[name] = value
             response["X-Page-Cache"] = "hit" if _now() < kept["fresh_until"] else "stale"
         else:
+            response = self._render(request, key, seconds, claimed=claimed)
+        # A shared HTTP cache must not hand this visitor's page to a member either.
+        patch_vary_headers(response, ("Cookie", "Authorization"))
+        return response
+
+    def _render(
+        self, request: HttpRequest, key: str, seconds: int, *, claimed: bool
+    ) -> HttpResponse:
+        """Render the page and keep it, or remember for a while that this address is
+        not one to share (the others asking then render their own, without waiting)."""
+        try:
             response = self.get_response(request)
             if not _shareable(request, response):
+                cache.set(key, {"unshared": True}, seconds)
                 return response
             headers = [(n, v) for n, v in response.items() if n.lower() != "x-page-cache"]
             page = {"content": response.content, "headers": headers}
             cache.set(key, {**page, "fresh_until": _now() + seconds}, seconds * 2)
-            cache.delete(f"{key}:renewing")
             response["X-Page-Cache"] = "miss"
-        # A shared HTTP cache must not hand this visitor's page to a member either.
-        patch_vary_headers(response, ("Cookie", "Authorization"))
-        return response
+            return response
+        finally:
+            if claimed:
+                cache.delete(f"{key}:rendering")
 
 
 def _now() -> float:
     return time.time()
 
 
-def _renewing(key: str) -> bool:
-    """Whether this request renders an aged page again: the first to ask does, while
-    the others get the aged one (written under the same generation, so no write has
-    changed it) instead of all rendering it at once (a popular page's p99 went to 1.7 s
-    every minute, docs/benchmarks.md). Held at most RENEWING_SECONDS, if it fails."""
-    return bool(cache.add(f"{key}:renewing", 1, RENEWING_SECONDS))
+def _claim(key: str) -> bool:
+    """Whether this request is the one to render the page, missing or aged: the first to
+    ask is. Meanwhile the others wait for a missing page (`_awaited`) and are served an
+    aged one (kept under the same generation, so no write has changed it), instead of
+    all rendering it at once: the deepest lineage's credits, rendered by 32 requests
+    together, had a p99 of 3.6 s (docs/benchmarks.md). Held at most CLAIM_SECONDS."""
+    return bool(cache.add(f"{key}:rendering", 1, CLAIM_SECONDS))
+
+
+def _awaited(key: str) -> dict[str, Any] | None:
+    """The page another request is rendering, once kept; None after AWAIT_SECONDS (the
+    request then renders its own)."""
+    deadline = time.monotonic() + AWAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(AWAIT_STEP)
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    return None

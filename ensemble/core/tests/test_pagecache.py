@@ -6,6 +6,8 @@ rolled-back transaction would otherwise never reach."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -202,11 +204,49 @@ def test_an_aged_page_is_rendered_again_by_one_request_while_others_get_it(
     asked = RequestFactory().get(path)
     key = pagecache._key(asked, generations.current(pagecache.FAMILY))
     assert cache.get(key) is not None
-    assert cache.add(f"{key}:renewing", 1)  # as if another request were rendering it
+    assert cache.add(f"{key}:rendering", 1)  # as if another request were rendering it
     assert visit(path)["X-Page-Cache"] == "stale"
-    cache.delete(f"{key}:renewing")
+    cache.delete(f"{key}:rendering")
     assert visit(path)["X-Page-Cache"] == "miss"  # this one renders it again
     assert visit(path)["X-Page-Cache"] == "hit"
+
+
+def _key_of(path: str) -> str:
+    return pagecache._key(RequestFactory().get(path), generations.current(pagecache.FAMILY))
+
+
+def test_a_page_being_rendered_is_waited_for_not_rendered_again(poem, monkeypatch):
+    path = f"/records/{poem.pk}"
+    key = _key_of(path)
+    assert cache.add(f"{key}:rendering", 1)  # another request renders it…
+    other = {"content": b"rendered by the other", "headers": [], "fresh_until": 2e9}
+    timer = threading.Timer(0.05, cache.set, args=(key, other, 60))  # …and keeps it
+    timer.start()
+    answer = visit(path)
+    timer.join()
+    assert answer.content == b"rendered by the other"
+    assert answer["X-Page-Cache"] == "hit"
+
+
+def test_a_request_that_waited_in_vain_renders_its_own(poem, monkeypatch):
+    monkeypatch.setattr(pagecache, "AWAIT_SECONDS", 0.05)
+    path = f"/records/{poem.pk}"
+    assert cache.add(f"{_key_of(path)}:rendering", 1)  # held by a request that died
+    answer = visit(path)
+    assert answer["X-Page-Cache"] == "miss"
+    assert b"Harbour poem" in answer.content
+
+
+def test_an_address_not_to_share_is_rendered_without_waiting(monkeypatch):
+    first = visit("/accounts/login/")  # a form: not shared, and remembered as such
+    assert "X-Page-Cache" not in first
+    assert cache.add(f"{_key_of('/accounts/login/')}:rendering", 1)
+
+    def never(key: str) -> None:
+        raise AssertionError("waited for a page that is never kept")
+
+    monkeypatch.setattr(pagecache, "_awaited", never)
+    assert visit("/accounts/login/").status_code == 200
 
 
 def test_the_health_check_is_never_kept(django_assert_num_queries):
