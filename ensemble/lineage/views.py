@@ -167,8 +167,24 @@ def tree_page(request: HttpRequest, record_id: int) -> HttpResponse:
     )
 
 
-USED_IN_PAGE = 24
-SOURCES_PAGE = 24
+CITATIONS_PAGE = 24  # sources or uses a page
+
+
+def _citations_page(request: HttpRequest, edges: Any) -> dict[str, Any] | None:
+    """One page of citations (newest first, by cursor) and how many there are, for the
+    sources and "used in" pages; None for a cursor that is not ours."""
+    try:
+        page = paginate(edges, cursor=request.GET.get("cursor"), limit=CITATIONS_PAGE)
+    except BadCursor:
+        return None
+    count = present.count_capped(edges)
+    return {
+        "edges": page.items,
+        "next_cursor": page.next_cursor,
+        "count": count,
+        "capped": count >= present.COUNT_CAP,
+        "later_page": bool(request.GET.get("cursor")),
+    }
 
 
 def sources_page(request: HttpRequest, record_id: int) -> HttpResponse:
@@ -176,49 +192,22 @@ def sources_page(request: HttpRequest, record_id: int) -> HttpResponse:
     each with its attribution to copy: the record page and the credits name only the
     first few. The owner edits or removes citations here too."""
     record = _visible_record(request, record_id)
-    edges = present.sources(record, request.user)
-    try:
-        page = paginate(edges, cursor=request.GET.get("cursor"), limit=SOURCES_PAGE)
-    except BadCursor:
+    shown = _citations_page(request, present.sources(record, request.user))
+    if shown is None:
         return redirect(request.path)
-    count = present.count_capped(edges)
-    return render(
-        request,
-        "lineage/sources.html",
-        {
-            "record": record,
-            "attributions": [_attribution(edge) for edge in page.items],
-            "next_cursor": page.next_cursor,
-            "count": count,
-            "capped": count >= present.COUNT_CAP,
-            "later_page": bool(request.GET.get("cursor")),
-            "is_owner": access.is_owner(request.user, record) and not record.is_deleted,
-        },
-    )
+    shown["attributions"] = [_attribution(edge) for edge in shown.pop("edges")]
+    shown["is_owner"] = access.is_owner(request.user, record) and not record.is_deleted
+    return render(request, "lineage/sources.html", {"record": record, **shown})
 
 
 def used_in_page(request: HttpRequest, record_id: int) -> HttpResponse:
     """Every work using a record (that the viewer may see), newest first, page by page:
     the record page names only the first few."""
     record = _visible_record(request, record_id)
-    edges = present.used_in(record, request.user)
-    try:
-        page = paginate(edges, cursor=request.GET.get("cursor"), limit=USED_IN_PAGE)
-    except BadCursor:
+    shown = _citations_page(request, present.used_in(record, request.user))
+    if shown is None:
         return redirect(request.path)
-    count = present.count_capped(edges)
-    return render(
-        request,
-        "lineage/used_in.html",
-        {
-            "record": record,
-            "edges": page.items,
-            "next_cursor": page.next_cursor,
-            "count": count,
-            "capped": count >= present.COUNT_CAP,
-            "later_page": bool(request.GET.get("cursor")),
-        },
-    )
+    return render(request, "lineage/used_in.html", {"record": record, **shown})
 
 
 def _steps(raw: str | None, *, default: int) -> int:

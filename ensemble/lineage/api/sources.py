@@ -1,5 +1,6 @@
 """Sources (what a record uses or was inspired by) and "used in" (the works using it)."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -77,13 +78,7 @@ def list_sources(
     `count_capped_at`."""
     record = visible_record(request, record_id)
     edges = present.sources(record, http.api_viewer(request))
-    page = paginate(edges, cursor=cursor, limit=limit)
-    return {
-        "items": [source_out(e) for e in page.items],
-        "next_cursor": page.next_cursor,
-        "count": present.count_capped(edges),
-        "count_capped_at": COUNT_CAP,
-    }
+    return _citations_page(edges, cursor, limit, source_out)
 
 
 @router.post("/records/{record_id}/sources", response={201: SourceOut, **ERRORS})
@@ -137,20 +132,29 @@ def list_used_in(
     `count_capped_at`."""
     record = visible_record(request, record_id)
     edges = present.used_in(record, http.api_viewer(request))
+    return _citations_page(edges, cursor, limit, use_out)
+
+
+def use_out(edge: Source) -> dict[str, Any]:
+    return {
+        "record": ref(edge.derived),
+        "kind": edge.kind,
+        "note": edge.note,
+        "part": edge.part,
+        "start_seconds": edge.start_seconds,
+        "end_seconds": edge.end_seconds,
+        "created_at": edge.created_at,
+    }
+
+
+def _citations_page(
+    edges: Any, cursor: str | None, limit: int, shape: Callable[[Source], dict[str, Any]]
+) -> dict[str, Any]:
+    """One page of citations by cursor, each as `shape` gives it, and how many in all
+    (the sources and "used in" lists)."""
     page = paginate(edges, cursor=cursor, limit=limit)
     return {
-        "items": [
-            {
-                "record": ref(e.derived),
-                "kind": e.kind,
-                "note": e.note,
-                "part": e.part,
-                "start_seconds": e.start_seconds,
-                "end_seconds": e.end_seconds,
-                "created_at": e.created_at,
-            }
-            for e in page.items
-        ],
+        "items": [shape(e) for e in page.items],
         "next_cursor": page.next_cursor,
         "count": present.count_capped(edges),
         "count_capped_at": COUNT_CAP,
