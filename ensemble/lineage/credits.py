@@ -222,6 +222,37 @@ RECORDS_PER_PERSON = 6  # named beside a person on the page; the rest are counte
 MAX_PAGES = 1_000  # 40,000 people: three times the biggest lineage at a million records
 
 
+def sections_data(roll: CreditRoll, *, user_ids: bool = False) -> list[dict[str, Any]]:
+    """The roll's sections as plain data: what the API answers (no user ids) and what a
+    release stores (`user_ids=True`)."""
+    return [
+        {
+            "key": section.key,
+            "title": section.title,
+            "roles": [
+                {
+                    "role": role,
+                    "heading": heading,
+                    "people": [
+                        {
+                            **({"user_id": p.user_id} if user_ids else {}),
+                            "username": p.username,
+                            "name": p.name,
+                            "records": [
+                                {"id": r.id, "title": r.title, "removed": r.removed}
+                                for r in p.records
+                            ],
+                        }
+                        for p in people
+                    ],
+                }
+                for role, heading, people in section.groups
+            ],
+        }
+        for section in roll.sections
+    ]
+
+
 @dataclass
 class RollPage:
     """One page of a credit roll, for the credits page: a big production credits

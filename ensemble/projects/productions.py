@@ -58,35 +58,6 @@ def make_production(project: Project, *, by: User, record: Record) -> tuple[Prod
     return production, problems
 
 
-def _serialize(roll: credits.CreditRoll) -> list[dict[str, Any]]:
-    return [
-        {
-            "key": section.key,
-            "title": section.title,
-            "roles": [
-                {
-                    "role": role,
-                    "heading": heading,
-                    "people": [
-                        {
-                            "user_id": p.user_id,
-                            "username": p.username,
-                            "name": p.name,
-                            "records": [
-                                {"id": r.id, "title": r.title, "removed": r.removed}
-                                for r in p.records
-                            ],
-                        }
-                        for p in people
-                    ],
-                }
-                for role, heading, people in section.groups
-            ],
-        }
-        for section in roll.sections
-    ]
-
-
 def release(production: Production, *, by: User) -> Release:
     project = production.project
     require_leader(by, project, what="release productions")
@@ -123,7 +94,7 @@ def release(production: Production, *, by: User) -> Release:
             production=production,
             number=number,
             released_by=by,
-            credits=_serialize(roll),
+            credits=credits.sections_data(roll, user_ids=True),
             thanks=sorted(thanks.values(), key=lambda p: p["name"].lower()),
             contribution_count=contributions,
             people_count=people,

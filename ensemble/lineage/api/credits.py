@@ -89,31 +89,7 @@ def _credits_out(record: Record, roll: credits.CreditRoll) -> dict[str, Any]:
         "record": ref(record),
         "record_count": roll.record_count,
         "people_count": roll.people_count,
-        "sections": [
-            {
-                "key": s.key,
-                "title": s.title,
-                "roles": [
-                    {
-                        "role": role,
-                        "heading": heading,
-                        "people": [
-                            {
-                                "username": p.username,
-                                "name": p.name,
-                                "records": [
-                                    {"id": r.id, "title": r.title, "removed": r.removed}
-                                    for r in p.records
-                                ],
-                            }
-                            for p in people
-                        ],
-                    }
-                    for role, heading, people in s.groups
-                ],
-            }
-            for s in roll.sections
-        ],
+        "sections": credits.sections_data(roll),
     }
 
 
