@@ -150,6 +150,9 @@ CACHES = {
 # How long a page kept for visitors who are not signed in may be served at most
 # (ensemble/core/pagecache.py; writes renew it sooner). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
+# How long a part of a page every member sees alike (a comment thread) is kept at most
+# (ensemble/core/fragments.py; writes renew it sooner). 0 turns fragments off.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300, minimum=0)
 
 TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate"))
 TASKS = {

@@ -26,5 +26,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Off in tests: a test's writes are rolled back, never committed, so they would not renew
-# the visitors' page cache; ensemble/core/tests/test_pagecache.py turns it on.
+# the visitors' page cache; ensemble/core/tests/test_pagecache.py turns it on. Members'
+# shared fragments likewise: ensemble/core/tests/test_fragments.py turns them on.
 PAGE_CACHE_SECONDS = 0
+FRAGMENT_CACHE_SECONDS = 0

@@ -124,8 +124,9 @@ def older_comments(request: HttpRequest, kind: str, target_id: str) -> HttpRespo
     target = _target(kind, target_id)
     if not comments.can_see(request.user, target):
         raise Http404
-    shown = community_tags.comments_context(target, whole(request.GET.get("before")))
-    return render(request, "community/_comments.html#page", shown)
+    return HttpResponse(
+        community_tags.thread_html(request, target, whole(request.GET.get("before")))
+    )
 
 
 def _own_comment(request: HttpRequest, comment_id: int) -> Comment:

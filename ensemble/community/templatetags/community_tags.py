@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from ensemble.community.models import RecordList
 from ensemble.community.services import comments, follows, hearts, profile
+from ensemble.core import fragments
 from ensemble.core.params import whole
 
 register = template.Library()
@@ -39,17 +41,34 @@ def follow_button(context: template.Context, person: Any = None, project: Any = 
     )
 
 
-def comments_context(target: Any, before: int | None) -> dict[str, Any]:
-    """One page of a thread: the newest comments, or those before `?comments_before=`."""
-    top, older = comments.thread_page(target, before=before)
+def thread_html(request: HttpRequest, target: Any, before: int | None) -> SafeString:
+    """One page of `target`'s thread, the newest comments or those before `before`, as
+    the viewer sees it: a fragment rendered once for every member (and once for every
+    visitor), its authors excepted, who get "edit or delete" on theirs (core.fragments)."""
     kind = type(target).__name__.lower()
-    return {"thread": top, "older": older, "before": before, "target": target, "kind": kind}
+
+    def render(viewer: Any) -> fragments.Shared:
+        top, older = comments.thread_page(target, before=before)
+        shown = {"thread": top, "older": older, "before": before, "target": target, "kind": kind}
+        html = render_to_string(
+            "community/_thread.html", {**fragments.context_for(viewer), **shown}
+        )
+        authors = {c.author_id for c in top} | {a.author_id for c in top for a in c.answers}  # type: ignore[attr-defined]
+        return fragments.Shared(html, frozenset(authors))
+
+    return fragments.shared(request, "thread", kind, target.pk, before or "", render=render)
 
 
 @register.simple_tag(takes_context=True)
 def comments_for(context: template.Context, target: Any) -> SafeString:
     request = context["request"]
-    shown = comments_context(target, whole(request.GET.get("comments_before")))
+    before = whole(request.GET.get("comments_before"))
+    shown = {
+        "thread_html": thread_html(request, target, before),
+        "before": before,
+        "target": target,
+        "kind": type(target).__name__.lower(),
+    }
     return _render("community/_comments.html", shown, request)
 
 

@@ -1,0 +1,125 @@
+"""Parts of members' pages that every member sees alike, rendered once and kept.
+
+Visitors' whole pages come from the page cache (core.pagecache); a member's page cannot,
+since it carries their name, their forms and what they alone may see. Most of it does
+not, though: a comment thread, a gallery of entries. Such a part is rendered once for a
+stand-in, "a member, nobody in particular" (`ANY_MEMBER`: signed in, no id, no name, no
+rights), and kept under the `pages` generation, so a write to what it shows renews it,
+as for visitors' pages. Two things make it safe by construction:
+
+- It is rendered without the request and with the stand-in as `user`: nothing of the
+  member asking can get into it. The only per-member value it may hold is the CSRF
+  token of its forms, rendered as a placeholder (a keyed hash: no member can write it
+  into content) and filled in for each request.
+- The rendering names the members for whom it is not right (`Shared.not_for`: the
+  authors of the comments it shows, who get "edit or delete" on theirs); they, and any
+  viewer the caller says may see more (`personal=True`), get theirs rendered afresh.
+
+FRAGMENT_CACHE_SECONDS (default 300; 0 turns it off, as the tests do unless they test
+it) bounds what changes with time alone. Visitors get fragments too, rendered for
+`AnonymousUser`, for pages the page cache cannot keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils.crypto import salted_hmac
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from ensemble.core import generations
+from ensemble.core.pagecache import FAMILY
+
+
+class AnyMember:
+    """Who a shared fragment is rendered for: signed in, and nobody in particular.
+    Whatever else a template asks of it (a name, an id, a right) is missing, so it
+    renders as nothing."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_staff = False
+    is_superuser = False
+    pk = None
+    id = None
+
+    def __bool__(self) -> bool:
+        return True
+
+
+ANY_MEMBER = AnyMember()
+
+
+@dataclass(frozen=True)
+class Shared:
+    html: str
+    not_for: frozenset[int] = frozenset()  # members who must get theirs rendered afresh
+
+
+class _Placeholder:
+    @cached_property
+    def value(self) -> str:
+        # Keyed by SECRET_KEY: the same in every process (a shared cache), and no
+        # member can know it to plant it in a comment and have a token filled in there.
+        keyed = salted_hmac("ensemble.core.fragments", "csrf", algorithm="sha256")
+        return "csrf-" + keyed.hexdigest()[:32]
+
+
+CSRF = _Placeholder()
+
+
+def context_for(viewer: Any) -> dict[str, Any]:
+    """The template context a fragment is rendered with: the viewer (the stand-in, or
+    the member who gets theirs) and the CSRF placeholder, filled in by `shared`."""
+    return {"user": viewer, "csrf_token": CSRF.value}
+
+
+def shared(
+    request: HttpRequest,
+    name: str,
+    *keys: object,
+    render: Callable[[Any], Shared],
+    personal: bool = False,
+) -> SafeString:
+    """The fragment `name` for `keys`, as `request`'s viewer sees it. `render(viewer)`
+    makes it for a viewer (`ANY_MEMBER`, `AnonymousUser()` or the member asking), with
+    `context_for(viewer)` as its template context; `personal`: this viewer may see more
+    than any member (a leader, an owner), so theirs is rendered and not kept."""
+    user = request.user
+    member = user.is_authenticated
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if personal or not seconds:
+        return _filled(render(user).html, request)
+    key = _key(request, name, keys, "member" if member else "visitor")
+    made: Shared | None = cache.get(key)
+    if made is None:
+        made = render(ANY_MEMBER if member else AnonymousUser())
+        cache.set(key, made, seconds)
+    if member and user.pk in made.not_for:
+        made = render(user)
+    return _filled(made.html, request)
+
+
+def _key(request: HttpRequest, name: str, keys: tuple[object, ...], who: str) -> str:
+    # One read of the generation per request, however many fragments the page has.
+    generation = getattr(request, "_pages_generation", None)
+    if generation is None:
+        generation = generations.current(FAMILY)
+        request._pages_generation = generation  # type: ignore[attr-defined]
+    parts = ":".join(str(k) for k in keys)
+    return f"fragment:{generation}:{get_language()}:{who}:{name}:{parts}"
+
+
+def _filled(html: str, request: HttpRequest) -> SafeString:
+    if CSRF.value in html:
+        html = html.replace(CSRF.value, get_token(request))
+    return mark_safe(html)  # noqa: S308 - rendered by our templates, which escape

@@ -1,0 +1,173 @@
+"""Members' shared fragments (core/fragments.py), through the part that uses them first:
+a record's comment thread. A fragment is kept for every member alike, so the tests are
+about who must not get it: its authors, who see "edit or delete" on their comments; a
+member's CSRF token, which must be their own; and a write, after which nobody gets the
+old one. Writes are committed as the site commits them (`committed`), so that the
+generation is renewed as it is outside a test."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client, override_settings
+
+from ensemble.accounts.testing import make_user
+from ensemble.community.services import comments
+from ensemble.core import fragments
+from ensemble.core.testing import run_on_commit_callbacks
+from ensemble.records.testing import make_record
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
+
+
+@pytest.fixture(autouse=True)
+def _fragments_on(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+
+
+def committed(change):
+    """`change` as its own committed transaction: what came before it is committed first,
+    and both commits run their on-commit work (the generation's renewal) and forget it."""
+    run_on_commit_callbacks()
+    done = change()
+    run_on_commit_callbacks()
+    return done
+
+
+@pytest.fixture
+def dave(db):
+    return make_user("dave")
+
+
+@pytest.fixture
+def poem(alice, bob):
+    def make():
+        record = make_record(alice, text="Salt on the window", title="Harbour poem", publish=True)
+        comments.add(bob, record, "Bob's first thought")
+        comments.add(alice, record, "Alice answers")
+        return record
+
+    return committed(make)
+
+
+def page_as(user, path):
+    client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        client.force_login(user)
+    return client, client.get(path)
+
+
+def test_a_member_gets_the_thread_kept_for_every_member(poem, carol, django_assert_num_queries):
+    _, first = page_as(carol, f"/records/{poem.pk}")
+    assert b"first thought" in first.content
+    assert b"Edit or delete" not in first.content  # carol wrote none of them
+    _, again = page_as(carol, f"/records/{poem.pk}")
+    assert again.content.count(b"Your reply") == 2
+    assert fragments.CSRF.value.encode() not in again.content
+
+
+def test_the_kept_thread_saves_its_queries(poem, carol, dave, django_assert_max_num_queries):
+    page_as(carol, f"/records/{poem.pk}")  # kept now
+    client = Client()
+    client.force_login(dave)
+    with django_assert_max_num_queries(100) as kept:
+        client.get(f"/records/{poem.pk}")
+    fragments_off = Client()
+    fragments_off.force_login(dave)
+    with (
+        override_settings(FRAGMENT_CACHE_SECONDS=0),
+        django_assert_max_num_queries(100) as rendered,
+    ):
+        fragments_off.get(f"/records/{poem.pk}")
+    # The thread's two statements (comments, replies) are not made; the generation is.
+    assert len(kept) == len(rendered) - 1
+
+
+def test_each_member_gets_their_own_csrf_token_and_it_works(poem, carol, dave):
+    page_as(carol, f"/records/{poem.pk}")  # kept with carol's request
+    client, page = page_as(dave, f"/records/{poem.pk}")
+    reply_form = re.search(
+        rb'value="([^"]+)">\s*<input type="hidden" name="target"[^\n]*reply_to', page.content
+    )
+    assert reply_form is not None
+    reply_to = poem_comment_id(poem)
+    posted = client.post(
+        "/comments",
+        {
+            "target": "record",
+            "target_id": poem.pk,
+            "reply_to": reply_to,
+            "body": "Dave agrees",
+            "csrfmiddlewaretoken": reply_form.group(1).decode(),
+        },
+    )
+    assert posted.status_code == 302  # not 403: the token in the kept reply form is dave's
+
+
+def poem_comment_id(poem):
+    return comments.Comment.objects.on(poem).order_by("pk").first().pk
+
+
+def test_an_author_gets_edit_on_their_own_comment_not_the_kept_one(poem, bob, carol):
+    page_as(carol, f"/records/{poem.pk}")
+    _, page = page_as(bob, f"/records/{poem.pk}")
+    assert page.content.count(b"Edit or delete") == 1  # his, not alice's
+    assert b"Bob&#x27;s first thought</textarea>" in page.content
+
+
+def test_a_new_comment_is_seen_at_once(poem, carol, dave):
+    page_as(carol, f"/records/{poem.pk}")
+    committed(lambda: comments.add(dave, poem, "Dave was here"))
+    _, page = page_as(carol, f"/records/{poem.pk}")
+    assert b"Dave was here" in page.content
+
+
+def test_a_deleted_comment_is_gone_at_once(poem, bob, carol):
+    page_as(carol, f"/records/{poem.pk}")
+    first = comments.Comment.objects.on(poem).get(author=bob)
+    committed(lambda: comments.delete(first, by=bob))
+    _, page = page_as(carol, f"/records/{poem.pk}")
+    assert b"first thought" not in page.content
+
+
+def test_visitors_and_members_are_kept_apart(poem, carol):
+    page_as(carol, f"/records/{poem.pk}")  # the members' thread, with reply forms, kept
+    _, visitor = page_as(None, f"/records/{poem.pk}")
+    assert b"first thought" in visitor.content
+    assert b"Your reply" not in visitor.content
+    assert b"csrfmiddlewaretoken" not in visitor.content
+    assert "csrftoken" not in visitor.cookies  # still a page the page cache may keep
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "carol", None])
+def test_the_page_is_the_same_with_and_without_fragments(poem, who, request, settings):
+    """Whoever asks, and whatever was kept before (carol's, then theirs): the page they
+    get is the one rendered without fragments, but for the CSRF token's mask."""
+    user = request.getfixturevalue(who) if who else None
+    page_as(request.getfixturevalue("carol"), f"/records/{poem.pk}")
+    _, kept = page_as(user, f"/records/{poem.pk}")
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    _, rendered = page_as(user, f"/records/{poem.pk}")
+    assert TOKEN.sub(rb"\1T", kept.content) == TOKEN.sub(rb"\1T", rendered.content)
+
+
+def test_older_comments_come_from_the_same_fragments(poem, carol, settings):
+    older = comments.Comment.objects.on(poem).order_by("pk").last().pk
+    _, page = page_as(carol, f"/comments/on/record/{poem.pk}?before={older}")
+    assert page.status_code == 200
+    assert b"first thought" in page.content
+    assert b"Alice answers" not in page.content
+    assert fragments.CSRF.value.encode() not in page.content
+
+
+def test_the_placeholder_cannot_be_planted(poem, dave, carol):
+    """A comment holding the placeholder's text gets no token filled in: its value is a
+    keyed hash no member can know, and the text is escaped like any other."""
+    planted = "csrf-" + "0" * 32
+    assert planted != fragments.CSRF.value
+    committed(lambda: comments.add(dave, poem, planted))
+    _, page = page_as(carol, f"/records/{poem.pk}")
+    assert planted.encode() in page.content
