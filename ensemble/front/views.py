@@ -190,7 +190,7 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
         return render(request, "records/tombstone.html", {"record": record}, status=410)
     viewer = request.user
     context = record_page(record, viewer)
-    context["lineage"] = lineage.record_context(record, viewer)
+    context["lineage"] = lineage.record_parts(request, record, is_owner=context["is_owner"])
     shows_calls = record.is_public and viewer.pk == record.owner_id
     context["suggested_calls"] = suggest.calls_for(record) if shows_calls else []
     return render(request, "front/record.html", context)

@@ -59,14 +59,50 @@ def _visible_to(viewer: Any, via: str) -> Q:
     seen = (alive & Q(**{f"{at}visibility": Record.Visibility.PUBLIC})) | Q(
         **{f"{at}deleted_at__isnull": False, f"{at}published_at__isnull": False}
     )
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return seen
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or viewer.pk is None:
+        return seen  # a visitor, or "any member" (core.fragments): no drafts of theirs
     invited = CoCreator.objects.filter(
         record_id=OuterRef(f"{via}_id" if via else "pk"),
         user_id=viewer.pk,
         state__in=(CoCreator.State.INVITED, CoCreator.State.ACCEPTED),
     )
     return seen | Q(**{f"{at}owner_id": viewer.pk}) | (alive & Q(Exists(invited)))
+
+
+DRAFTS_CHECKED = 200  # a member with more drafts gets their own lineage lists
+
+
+def drafts_in_lineage(viewer: Any, record: Record) -> bool:
+    """Whether the record's lineage lists would show this member more than any member:
+    one of the drafts they own or are invited to co-create is among its sources, the
+    works using it, or the roots its credit line names. At most three statements, one
+    for a member with no drafts (most): the drafts (those with no `published_at`: a
+    record is never made a draft again), then the edges and roots touching them."""
+    if not getattr(viewer, "is_authenticated", False) or viewer.pk is None:
+        return False
+    owned = (
+        Record.objects.filter(owner_id=viewer.pk, published_at__isnull=True)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    invited = (
+        CoCreator.objects.filter(
+            user_id=viewer.pk,
+            state__in=(CoCreator.State.INVITED, CoCreator.State.ACCEPTED),
+            record__published_at__isnull=True,
+        )
+        .order_by()
+        .values_list("record_id", flat=True)
+    )
+    drafts = set(owned.union(invited)[: DRAFTS_CHECKED + 1])
+    if not drafts:
+        return False
+    if len(drafts) > DRAFTS_CHECKED or drafts & set(_roots_above(record.pk)):
+        return True
+    ids = list(drafts)
+    edges = Source.objects.filter(derived=record, source_id__in=ids).order_by().values("pk")
+    uses = Source.objects.filter(source=record, derived_id__in=ids).order_by().values("pk")
+    return edges.union(uses).exists()
 
 
 def sources(record: Record, viewer: Any) -> QuerySet[Source]:

@@ -16,6 +16,8 @@ from ensemble.accounts.testing import make_user
 from ensemble.community.services import comments
 from ensemble.core import fragments
 from ensemble.core.testing import run_on_commit_callbacks
+from ensemble.lineage import present
+from ensemble.lineage import services as lineage
 from ensemble.records.testing import make_record
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +71,7 @@ def test_a_member_gets_the_thread_kept_for_every_member(poem, carol, django_asse
     assert fragments.CSRF.value.encode() not in again.content
 
 
-def test_the_kept_thread_saves_its_queries(poem, carol, dave, django_assert_max_num_queries):
+def test_the_kept_parts_save_their_queries(poem, carol, dave, django_assert_max_num_queries):
     page_as(carol, f"/records/{poem.pk}")  # kept now
     client = Client()
     client.force_login(dave)
@@ -82,8 +84,9 @@ def test_the_kept_thread_saves_its_queries(poem, carol, dave, django_assert_max_
         django_assert_max_num_queries(100) as rendered,
     ):
         fragments_off.get(f"/records/{poem.pk}")
-    # The thread's two statements (comments, replies) are not made; the generation is.
-    assert len(kept) == len(rendered) - 1
+    # The thread's two statements (comments, replies) and the lineage panel's are not
+    # made; the generation's and the check for dave's drafts are.
+    assert len(kept) <= len(rendered) - 3
 
 
 def test_each_member_gets_their_own_csrf_token_and_it_works(poem, carol, dave):
@@ -171,3 +174,66 @@ def test_the_placeholder_cannot_be_planted(poem, dave, carol):
     committed(lambda: comments.add(dave, poem, planted))
     _, page = page_as(carol, f"/records/{poem.pk}")
     assert planted.encode() in page.content
+
+
+# --- the record page's lineage: its credit line and panel ---------------------------
+
+
+@pytest.fixture
+def remixed(poem, bob, carol):
+    """Bob's public remix of the poem, and Carol's draft remix, which only she may see."""
+
+    def make():
+        public = make_record(bob, text="Salt, again", title="Bob's remix", publish=True)
+        lineage.add_source(public, poem, by=bob, note="the first line")
+        draft = make_record(carol, text="Half done", title="Carol's secret draft")
+        lineage.add_source(draft, poem, by=carol, note="the rhythm")
+        return public, draft
+
+    return committed(make)
+
+
+def test_members_share_the_lineage_but_not_a_draft_in_it(poem, remixed, carol, dave):
+    _, for_dave = page_as(dave, f"/records/{poem.pk}")  # kept for every member
+    assert b"Bob&#x27;s remix" in for_dave.content
+    assert b"Carol&#x27;s secret draft" not in for_dave.content
+    _, for_carol = page_as(carol, f"/records/{poem.pk}")
+    assert b"Carol&#x27;s secret draft" in for_carol.content  # hers, rendered for her
+    _, for_dave_again = page_as(dave, f"/records/{poem.pk}")
+    assert b"Carol&#x27;s secret draft" not in for_dave_again.content
+
+
+def test_the_owner_gets_the_citation_tools(poem, remixed, alice, dave):
+    page_as(dave, f"/records/{poem.pk}")
+    _, for_alice = page_as(alice, f"/records/{poem.pk}")
+    assert b"Cite a source" in for_alice.content
+    _, for_dave = page_as(dave, f"/records/{poem.pk}")
+    assert b"Cite a source" not in for_dave.content
+
+
+def test_a_new_citation_is_seen_at_once(poem, remixed, bob, dave):
+    page_as(dave, f"/records/{poem.pk}")
+
+    def cite():
+        other = make_record(bob, text="Salt, once more", title="Bob's second", publish=True)
+        lineage.add_source(other, poem, by=bob, note="the last line")
+
+    committed(cite)
+    _, page = page_as(dave, f"/records/{poem.pk}")
+    assert b"Bob&#x27;s second" in page.content
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "carol", "dave", None])
+def test_the_lineage_is_the_same_with_and_without_fragments(poem, remixed, who, request, settings):
+    user = request.getfixturevalue(who) if who else None
+    page_as(request.getfixturevalue("dave"), f"/records/{poem.pk}")
+    _, kept = page_as(user, f"/records/{poem.pk}")
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    _, rendered = page_as(user, f"/records/{poem.pk}")
+    assert TOKEN.sub(rb"\1T", kept.content) == TOKEN.sub(rb"\1T", rendered.content)
+
+
+def test_drafts_in_lineage_reads_a_members_drafts_only(poem, remixed, carol, dave):
+    assert present.drafts_in_lineage(carol, poem)
+    assert not present.drafts_in_lineage(dave, poem)
+    assert not present.drafts_in_lineage(fragments.ANY_MEMBER, poem)

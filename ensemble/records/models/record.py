@@ -173,6 +173,13 @@ class Record(models.Model):
                 name="record_owner_published",
                 condition=Q(visibility="public") & Q(deleted_at__isnull=True),
             ),
+            # A member's drafts (never published: a record is never made a draft again),
+            # which lineage lists show them alone (lineage.present.drafts_in_lineage):
+            # through the owner's index, finding them read all 10,000 records of a
+            # prolific member (11 ms).
+            models.Index(
+                fields=["owner"], name="record_owner_drafts", condition=Q(published_at__isnull=True)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
