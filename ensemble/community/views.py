@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -18,10 +19,12 @@ from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
 from ensemble.community.services import comments, discover, feed, follows, hearts, lists, trending
 from ensemble.community.templatetags import community_tags
+from ensemble.core import fragments
 from ensemble.core.params import whole
 from ensemble.core.ratelimit import RateLimited, limited, too_many
 from ensemble.core.refusals import Refused, show_refusal
 from ensemble.projects.models import Call, Project
+from ensemble.projects.services import matching
 from ensemble.records import access
 from ensemble.records.models import Record
 from ensemble.records.present import card_media
@@ -233,14 +236,29 @@ def home_feed(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The front page: what was released, what is trending, which calls are open."""
-    found = trending.trending(12)
+    """The front page: what was released, what is trending, which calls are open. Kept
+    for everyone alike (core.fragments): the calls for all who list the same skills,
+    which put the calls asking for them first."""
+    skills = matching.member_skills(request.user)
+
+    def calls(viewer: Any) -> fragments.Shared:
+        shown = {**fragments.context_for(viewer), "calls": discover.open_calls(skills=skills)}
+        return fragments.Shared(render_to_string("community/_home_calls.html", shown))
+
+    def showcase(viewer: Any) -> fragments.Shared:
+        found = trending.trending(12)
+        shown = {
+            **fragments.context_for(viewer),
+            "releases": discover.releases(),
+            "trending": [(r, card_media(r.current_version, r, viewer)) for r in found],
+        }
+        return fragments.Shared(render_to_string("community/_showcase.html", shown))
+
     return render(
         request,
         "community/home.html",
         {
-            "releases": discover.releases(),
-            "trending": [(r, card_media(r.current_version, r, request.user)) for r in found],
-            "calls": discover.open_calls(request.user),
+            "showcase": fragments.shared(request, "home-showcase", render=showcase),
+            "calls": fragments.shared(request, "home-calls", *sorted(skills), render=calls),
         },
     )

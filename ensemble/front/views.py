@@ -8,17 +8,20 @@ stay in `records.views`.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.services import suggest
+from ensemble.core import fragments
 from ensemble.core.pagination import BadCursor, numbered, paginate
 from ensemble.core.params import page_number
 from ensemble.core.ratelimit import limited
@@ -38,37 +41,56 @@ PAGE_SIZE = 24
 
 def browse(request: HttpRequest) -> HttpResponse:
     """Public records in a grid, newest first, filtered by kind, tag and licence, by
-    "never remixed" and by a call's entries, or sorted by trending."""
+    "never remixed" and by a call's entries, or sorted by trending. The filters and the
+    grid are the same for every member (and every visitor) asking with the same query,
+    and kept so (core.fragments); but for a call's entries, which a member may see
+    differently (a leader all, an entrant their own in a sealed call)."""
+    params = request.GET
+    digest = hashlib.blake2b(params.urlencode().encode(), digest_size=16).hexdigest()
+
+    def render_results(viewer: Any) -> fragments.Shared:
+        shown = {**fragments.context_for(viewer), **_browse_results(params, viewer)}
+        return fragments.Shared(render_to_string("front/_browse_results.html", shown))
+
+    personal = bool(params.get("call")) and request.user.is_authenticated
+    try:
+        results = fragments.shared(
+            request, "browse", digest, render=render_results, personal=personal
+        )
+    except BadCursor:
+        return redirect(request.path)
+    return render(request, "front/browse.html", {"results": results})
+
+
+def _browse_results(params: Any, viewer: Any) -> dict[str, Any]:
+    """The filters' values and choices and one page of cards, for `params` (the query
+    string). Raises BadCursor for a cursor that is not ours."""
     records = Record.objects.public().for_cards()
-    kind = request.GET.get("kind", "")
-    tag = request.GET.get("tag", "").strip().lower()
-    licence = request.GET.get("licence", "")
-    owner = request.GET.get("owner", "").strip().lstrip("@")
+    kind = params.get("kind", "")
+    tag = params.get("tag", "").strip().lower()
+    licence = params.get("licence", "")
+    owner = params.get("owner", "").strip().lstrip("@")
     if owner:
         records = records.filter(owner__in=User.objects.with_username(owner))
-    never_remixed = request.GET.get("never_remixed") in ("1", "true", "on")
-    call = request.GET.get("call", "").strip()[:40]
+    never_remixed = params.get("never_remixed") in ("1", "true", "on")
+    call = params.get("call", "").strip()[:40]
     found = query.narrowed(
         records.narrowed(kind=kind, tag=tag, licence=licence),
         never_remixed_only=never_remixed,
         call=call,
-        viewer=request.user,
+        viewer=viewer,
     )
-    sort = request.GET.get("sort", "")
+    sort = params.get("sort", "")
     next_cursor, next_page = None, None
     if sort in query.ORDERS:
         # Another order than newest: pages by number (a cursor holds only an id).
-        number = page_number(request.GET.get("page"), last=500)
+        number = page_number(params.get("page"), last=500)
         items, more = numbered(query.ordered(found, sort), page=number, size=PAGE_SIZE)
         next_page = number + 1 if more else None
     else:
         sort = ""
-        try:
-            page = paginate(found, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
-        except BadCursor:
-            return redirect(request.path)
+        page = paginate(found, cursor=params.get("cursor"), limit=PAGE_SIZE)
         items, next_cursor = list(page.items), page.next_cursor
-    cards = [(r, card_media(r.current_version, r, request.user)) for r in items]
     filters = {
         "kind": kind,
         "tag": tag,
@@ -78,27 +100,23 @@ def browse(request: HttpRequest) -> HttpResponse:
         "never_remixed": "1" if never_remixed else "",
         "call": call,
     }
-    return render(
-        request,
-        "front/browse.html",
-        {
-            "cards": cards,
-            "next_cursor": next_cursor,
-            "next_page": next_page,
-            "sort": sort,
-            "orders": [(name, label) for name, (label, _) in query.ORDERS.items()],
-            "kinds": Record.Kind.choices,
-            "licences": Licence.choices,
-            "kind": kind,
-            "tag": tag,
-            "licence": licence,
-            "owner": owner,
-            "never_remixed": never_remixed,
-            "never_remixed_label": query.NEVER_REMIXED_LABEL,
-            "query": {k: v for k, v in filters.items() if v},
-            "popular_tags": query.tags_in_use(),
-        },
-    )
+    return {
+        "cards": [(r, card_media(r.current_version, r, viewer)) for r in items],
+        "next_cursor": next_cursor,
+        "next_page": next_page,
+        "sort": sort,
+        "orders": [(name, label) for name, (label, _) in query.ORDERS.items()],
+        "kinds": Record.Kind.choices,
+        "licences": Licence.choices,
+        "kind": kind,
+        "tag": tag,
+        "licence": licence,
+        "owner": owner,
+        "never_remixed": never_remixed,
+        "never_remixed_label": query.NEVER_REMIXED_LABEL,
+        "query": {k: v for k, v in filters.items() if v},
+        "popular_tags": query.tags_in_use(),
+    }
 
 
 def _sources_fields(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]]:

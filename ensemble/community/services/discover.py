@@ -18,8 +18,10 @@ def releases(limit: int = 6) -> list[Release]:
     )
 
 
-def open_calls(user: Any = None, *, limit: int = 6) -> list[Call]:
-    """Open calls closing soonest; for a member, those asking for their skills first
-    (`projects.services.matching`)."""
-    calls = matching.mark_suited(matching.open_calls(), matching.member_skills(user))
+def open_calls(user: Any = None, *, skills: set[str] | None = None, limit: int = 6) -> list[Call]:
+    """Open calls closing soonest; those asking for a member's skills first (`skills`,
+    or those `user` lists: `projects.services.matching`)."""
+    if skills is None:
+        skills = matching.member_skills(user)
+    calls = matching.mark_suited(matching.open_calls(), skills)
     return list(calls.order_by("-for_you", "deadline", "id")[:limit])

@@ -1,0 +1,132 @@
+"""Shared fragments (core/fragments.py) on browse and the front page: kept for everyone
+asking alike, and not for whom they would be wrong: a member filtering by a call's
+entries (which they may see differently), a member whose skills order the open calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ensemble.accounts.testing import make_user
+from ensemble.core.testing import run_on_commit_callbacks
+from ensemble.projects.models import Call
+from ensemble.projects.services import submit_entry
+from ensemble.projects.testing import make_call, make_project
+from ensemble.records.testing import make_record
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
+
+
+@pytest.fixture(autouse=True)
+def _fragments_on(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+
+
+def committed(change):
+    run_on_commit_callbacks()
+    done = change()
+    run_on_commit_callbacks()
+    return done
+
+
+def get(user, path):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client.get(path)
+
+
+def same_page(user, path, settings) -> None:
+    kept = get(user, path)
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    rendered = get(user, path)
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    assert kept.status_code == rendered.status_code == 200
+    assert TOKEN.sub(rb"\1T", kept.content) == TOKEN.sub(rb"\1T", rendered.content)
+
+
+@pytest.fixture
+def shelf(alice):
+    return committed(
+        lambda: [
+            make_record(alice, text=f"Line {n}", title=f"Poem number {n}", publish=True)
+            for n in range(3)
+        ]
+    )
+
+
+@pytest.mark.parametrize("path", ["/records/", "/records/?kind=text", "/records/?sort=trending"])
+def test_browse_is_the_same_kept_or_not(shelf, alice, carol, path, settings):
+    get(carol, path)  # kept for members
+    get(None, path)  # and for visitors
+    for who in (alice, carol, None):
+        same_page(who, path, settings)
+
+
+def test_browse_shows_a_new_record_at_once(shelf, alice, carol):
+    assert b"Poem number 2" in get(carol, "/records/").content
+    committed(lambda: make_record(alice, text="New", title="Fresh poem", publish=True))
+    assert b"Fresh poem" in get(carol, "/records/").content
+
+
+def test_a_bad_cursor_still_starts_again(shelf, carol):
+    answer = get(carol, "/records/?cursor=forged")
+    assert answer.status_code == 302
+
+
+@pytest.fixture
+def sealed_call(alice, bob, carol):
+    """A sealed call (entries hidden until it closes) with an entry from bob and carol."""
+
+    def make():
+        call = make_call(make_project(alice), title="Sealed", sealed=True)
+        for who in (bob, carol):
+            record = make_record(
+                who, text=f"{who.username} enters", title=f"Entry of {who}", publish=True
+            )
+            submit_entry(call, by=who, record=record)
+        return call
+
+    return committed(make)
+
+
+def test_a_calls_entries_are_not_shared_between_members(sealed_call, alice, bob, carol):
+    path = f"/records/?call={sealed_call.pk}"
+    assert b"Entry of bob" in get(bob, path).content
+    for_carol = get(carol, path).content
+    assert b"Entry of carol" in for_carol
+    assert b"Entry of bob" not in for_carol  # sealed: an entrant sees their own
+    leader = get(alice, path).content
+    assert b"Entry of bob" in leader
+    assert b"Entry of carol" in leader
+
+
+def test_open_calls_are_kept_per_set_of_skills(alice, settings):
+    def make():
+        project = make_project(alice)
+        soon = timezone.now() + dt.timedelta(days=2)
+        make_call(project, title="Write the script", deadline=soon)
+        make_call(
+            project,
+            title="The turnip man",
+            skills=["illustration"],
+            deadline=soon + dt.timedelta(days=7),
+        )
+        illustrator = make_user("ill")
+        illustrator.set_skills(["illustration"])
+        return illustrator, make_user("writer")
+
+    illustrator, writer = committed(make)
+    first = get(writer, "/").content
+    assert first.index(b"Write the script") < first.index(b"The turnip man")
+    mine = get(illustrator, "/").content
+    assert mine.index(b"The turnip man") < mine.index(b"Write the script")
+    for who in (illustrator, writer, None):
+        same_page(who, "/", settings)
+    assert Call.objects.count() == 2
