@@ -92,10 +92,13 @@ def bench_env(folder: Path, database_url: str, **extra: str) -> dict[str, str]:
     """As an operator runs it: DEBUG off, a random key, everything under `folder`.
 
     DJANGO_SETTINGS_MODULE is honoured, so a settings change can be measured before it
-    is made."""
+    is made. The repository's root comes first on PYTHONPATH: the site served and
+    measured is this checkout's `ensemble` (in a git worktree, not the one the editable
+    install points at), and bench-only modules import as `bench.…` (naive_settings)."""
     env = os.environ.copy()
     env.setdefault("DJANGO_SETTINGS_MODULE", "ensemble.settings")
     env.update(
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         SECRET_KEY=secrets.token_urlsafe(50),
         DEBUG="false",
         VAR_DIR=str(folder),

@@ -12,7 +12,9 @@ Steps, for each database (`--db sqlite|postgres|both`):
    services in a child process (bench/pages_child.py), a production with its pool and
    a finalised proposal, notifications, and a session and a token for two members.
 3. In process (test client): each page answers 200 with its text, then its queries are
-   counted and its time taken.
+   counted and its time taken. The site runs with bench/naive_settings.py: its own
+   settings plus one page of naive Django (bench/naive_urls.py), measured as the first
+   rows after the floor, anonymous and signed in, for reference.
 4. `ensemble serve --no-worker`: each URL answers 200 with its text over HTTP (the run
    fails loudly otherwise), is warmed up, then loaded at CONNECTIONS connections for
    PAGES_SECONDS seconds (wrk if installed, else bench/pyload.py); /healthz, the floor,
@@ -60,6 +62,17 @@ from report import Page
 
 CONNECTIONS = 32
 QUICK_RECORDS = 20_000
+SETTINGS = "bench.naive_settings"  # the site's settings, and naive Django's page
+
+
+def settings_env() -> dict[str, str]:
+    """The site served with SETTINGS over the settings this run was given (its
+    DJANGO_SETTINGS_MODULE, else ensemble.settings), so a settings change is still
+    measured as it would be served, and beside naive Django."""
+    given = os.environ.get("DJANGO_SETTINGS_MODULE") or "ensemble.settings"
+    if given == SETTINGS:  # named again: its base is whatever it was given
+        given = os.environ.get("BENCH_BASE_SETTINGS") or "ensemble.settings"
+    return {"DJANGO_SETTINGS_MODULE": SETTINGS, "BENCH_BASE_SETTINGS": given}
 
 
 def content_type(db: Database, app: str, model: str) -> int:
@@ -169,7 +182,7 @@ def run_database(
     """Measure `site` on one database and write its section; the rows that failed."""
     port = free_port()
     host = f"127.0.0.1:{port}"
-    with throwaway(engine, "pages", SITE_URL=f"http://{host}") as db:
+    with throwaway(engine, "pages", SITE_URL=f"http://{host}", **settings_env()) as db:
         print(f"{engine}: loading into {db.where}", flush=True)
         laps = Laps(migrate=migrate(db.env, static=True))
         site.content_type = content_type(db, "records", "record")

@@ -1,6 +1,8 @@
 """The pages bench/pages.py measures: every page people visit and the API endpoints that
 match them, each with who asks (anonymous, or a member signed in by session cookie or
-bearer token) and a piece of text its 200 answer must hold."""
+bearer token) and a piece of text its 200 answer must hold; first, after the floor, the
+reference rows: naive Django's list page (bench/naive_urls.py), measured as the others
+but not one of the site's pages (the report holds them to no bar)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from graphgen import title
 from pages_data import READER, Site
 
 FLOOR = "/healthz"
+NAIVE = "/bench/naive-list"  # bench/naive_urls.py
 PAGE_END = "</html>"  # a page rendered to its end (the text is checked where one is known)
 BROWSE = (
     ("", "newest"),
@@ -25,19 +28,37 @@ SEARCH_WORD = "portrait"  # in one title in 19 (graphgen's nouns)
 
 
 def pages_for(site: Site, facts: dict[str, Any]) -> list[dict[str, Any]]:
-    """[{key, path, expect, who, how}] in the order measured."""
+    """[{key, path, expect, who, how, reference}] in the order measured."""
     ordinary, used, deepest = site.ordinary, site.used, site.deepest
     project, proposal, pool = facts["project"], facts["proposal"], facts["pool"]
     out: list[dict[str, Any]] = []
 
-    def add(key: str, path: str, expect: str, who: str = "anonymous", how: str = "") -> None:
-        out.append({"key": key, "path": path, "expect": expect, "who": who, "how": how})
+    def add(
+        key: str,
+        path: str,
+        expect: str,
+        who: str = "anonymous",
+        how: str = "",
+        *,
+        reference: bool = False,
+    ) -> None:
+        out.append(dict(key=key, path=path, expect=expect, who=who, how=how, reference=reference))
 
     def both(key: str, path: str, expect: str) -> None:
         add(f"{key} (anonymous)", path, expect)
         add(f"{key} (signed in)", path, expect, "reader", "session")
 
     add("/healthz (floor)", FLOOR, "ok")
+    reader = facts["credentials"]["reader"]["username"]
+    add("naive Django list (reference)", NAIVE, "Not signed in", reference=True)
+    add(
+        "naive Django list, signed in (reference)",
+        NAIVE,
+        f"Signed in as @{reader}",
+        "reader",
+        "session",
+        reference=True,
+    )
     both("home", "/", PAGE_END)
     add("feed", "/feed", PAGE_END, "reader", "session")
     both("record, ordinary", f"/records/{ordinary}", title(ordinary))

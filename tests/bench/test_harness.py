@@ -9,6 +9,7 @@ import time
 import harness
 import pytest
 from harness import (
+    ROOT,
     BenchError,
     Laps,
     bench_env,
@@ -46,6 +47,14 @@ def test_the_environment_is_an_operators(tmp_path):
     assert env["SITE_URL"] == "http://testserver"
     assert env["LOG_LEVEL"] == "INFO"
     assert env["SECRET_KEY"] != bench_env(tmp_path, "sqlite:///x.sqlite3")["SECRET_KEY"]
+
+
+def test_the_site_is_this_checkouts_and_bench_modules_import(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    env = bench_env(tmp_path, "sqlite:///x.sqlite3")
+    assert env["PYTHONPATH"].split(os.pathsep) == [str(ROOT), "/elsewhere"]
+    monkeypatch.delenv("PYTHONPATH")
+    assert bench_env(tmp_path, "sqlite:///x.sqlite3")["PYTHONPATH"] == str(ROOT)
 
 
 def test_a_throwaway_sqlite_database_lives_in_a_folder_gone_afterwards():
