@@ -29,13 +29,19 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from ensemble.core import fragments
 from ensemble.core.pagination import paginate
+from ensemble.core.prefetch import related
 from ensemble.lineage import graph
 from ensemble.projects import services
 from ensemble.projects.models import Call, Decision, Entry, Production
 from ensemble.records import access
+from ensemble.records.models import CoCreator, Record
 from ensemble.records.present import Media, card_media
 
 FEATURED = 48  # selected and shortlisted cards shown above the rest
@@ -241,3 +247,60 @@ def own_entries(call: Call, viewer: Any, *, leader: bool) -> list[Card]:
         .order_by("-id")[:100]
     )
     return [Card(e, Media(), entry_notes(e)) for e in mine]
+
+
+def entries_html(
+    request: HttpRequest, call: Call, *, leader: bool, cursor: str | None
+) -> SafeString:
+    """The call page's entries section as this viewer sees it: kept for all the
+    project's leaders alike, and for all other members alike (core.fragments). Rendered
+    afresh for whom it is not right: an entrant or creator of a card shown (their own
+    name under blind review, their own copy to play), a creator of one of the project's
+    productions (a draft of theirs may be listed), and a member who is no leader in a
+    sealed call (who sees only their own entries). Raises BadCursor like `gallery`."""
+
+    def render(viewer: Any) -> fragments.Shared:
+        shown = gallery(call, viewer, leader=leader, cursor=cursor)
+        context = {
+            **fragments.context_for(viewer),
+            "call": call,
+            "gallery": shown,
+            "paged": bool(cursor),  # past the first entries
+            "names_hidden": services.names_hidden_from(viewer, call),
+            "sealed": call.is_sealed_now and not leader,
+            "is_leader": leader,
+        }
+        html = render_to_string("projects/_call_entries.html", context)
+        if not viewer.is_authenticated:  # what visitors get is never a member's
+            return fragments.Shared(html)
+        return fragments.Shared(html, _people_in(call, [*shown.featured, *shown.rest]))
+
+    member = request.user.is_authenticated
+    return fragments.shared(
+        request,
+        "call-entries",
+        call.pk,
+        "leaders" if leader else "others",
+        cursor or "",
+        render=render,
+        personal=member and call.is_sealed_now and not leader,
+    )
+
+
+def _people_in(call: Call, cards: list[Card]) -> frozenset[int]:
+    """Who a card or a production could show differently: entrants, the records'
+    creators (owners and co-creators), and the creators of the project's newest
+    productions (one query, made only when the entries are rendered)."""
+    people: set[int] = set()
+    for card in cards:
+        record = card.entry.record
+        people.update((card.entry.entrant_id, record.owner_id))
+        people.update(c.user_id for c in related(record, "cocreators"))
+    if call.project_id is not None:
+        newest = Production.objects.filter(project_id=call.project_id).order_by("-id")
+        records = newest.values("record_id")[:PRODUCTIONS]
+        people.update(Record.objects.filter(pk__in=records).values_list("owner_id", flat=True))
+        people.update(
+            CoCreator.objects.filter(record_id__in=records).values_list("user_id", flat=True)
+        )
+    return frozenset(people)

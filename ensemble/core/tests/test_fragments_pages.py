@@ -14,7 +14,7 @@ from django.utils import timezone
 from ensemble.accounts.testing import make_user
 from ensemble.core.testing import run_on_commit_callbacks
 from ensemble.projects.models import Call
-from ensemble.projects.services import submit_entry
+from ensemble.projects.services import decide, submit_entry
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records.testing import make_record
 
@@ -130,3 +130,47 @@ def test_open_calls_are_kept_per_set_of_skills(alice, settings):
     for who in (illustrator, writer, None):
         same_page(who, "/", settings)
     assert Call.objects.count() == 2
+
+
+# --- a call's entries ------------------------------------------------------------------
+
+
+@pytest.fixture
+def blind_call(alice, bob, carol):
+    """A blind call of alice's: bob's entry, shortlisted with a note only he and the
+    leaders may read, and carol's."""
+
+    def make():
+        call = make_call(make_project(alice), blind_review=True)
+        entries = []
+        for who in (bob, carol):
+            record = make_record(who, text="Words", title=f"Entry of {who}", publish=True)
+            entries.append(submit_entry(call, by=who, record=record))
+        decide(entries[:1], by=alice, state="shortlisted", note="A note for bob alone")
+        return call
+
+    return committed(make)
+
+
+def test_a_calls_entries_are_kept_per_class_of_viewer(blind_call, alice, bob, carol, settings):
+    path = f"/calls/{blind_call.pk}"
+    dave = make_user("dave")
+    get(dave, path)  # kept for the members who lead nothing here
+    leader = get(alice, path).content
+    assert b"A note for bob alone" in leader  # the leaders' own rendering
+    other = get(make_user("erin"), path).content
+    assert b"A note for bob alone" not in other
+    assert b"Entry of bob" in other
+    assert b"/@bob/" not in other  # blind: no names
+    own = get(bob, path).content.decode()
+    assert "A note for bob alone" in own  # his own, under "your entries"
+    for who in (alice, bob, carol, dave, None):
+        same_page(who, path, settings)
+
+
+def test_a_sealed_calls_entries_stay_with_their_entrants(sealed_call, bob, carol, alice):
+    path = f"/calls/{sealed_call.pk}"
+    get(alice, path)  # the leaders' rendering, kept
+    for_carol = get(carol, path).content
+    assert b"Entry of bob" not in for_carol
+    assert b"Entry of carol" in for_carol

@@ -73,8 +73,8 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
     call = call_for(request, call_id)
     is_leader = services.is_leader(request.user, call.project)
     try:
-        shown = gallery.gallery(
-            call, request.user, leader=is_leader, cursor=request.GET.get("cursor")
+        entries = gallery.entries_html(
+            request, call, leader=is_leader, cursor=request.GET.get("cursor")
         )
     except BadCursor:
         return redirect(call)
@@ -99,11 +99,8 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
             "waiting": entry_uploads.waiting_for(call, request.user),
             "event_url": events.event_url(call) if is_leader else "",
             "max_bytes": largest_upload(),
-            "gallery": shown,
-            "paged": bool(request.GET.get("cursor")),  # past the first entries
+            "entries": entries,
             "mine": gallery.own_entries(call, request.user, leader=is_leader),
-            "names_hidden": services.names_hidden_from(request.user, call),
-            "sealed": call.is_sealed_now and not is_leader,
             "is_leader": is_leader,
             "eligible": eligible,
         },
