@@ -13,7 +13,9 @@ _SEES_DRAFTS = (CoCreator.State.INVITED, CoCreator.State.ACCEPTED)
 
 
 def _member_id(user: Any) -> int | None:
-    if user is None or not getattr(user, "is_authenticated", False):
+    """The member's id; None for a visitor, and for "any member", the stand-in shared
+    fragments are rendered for (core.fragments), who owns and co-creates nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or user.pk is None:
         return None
     return int(user.pk)
 

@@ -12,10 +12,13 @@ from django.test import Client
 from django.utils import timezone
 
 from ensemble.accounts.testing import make_user
+from ensemble.core import fragments
 from ensemble.core.testing import run_on_commit_callbacks
 from ensemble.projects.models import Call
 from ensemble.projects.services import decide, submit_entry
 from ensemble.projects.testing import make_call, make_project
+from ensemble.records import access
+from ensemble.records.present import media_for
 from ensemble.records.testing import make_record
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +177,15 @@ def test_a_sealed_calls_entries_stay_with_their_entrants(sealed_call, bob, carol
     for_carol = get(carol, path).content
     assert b"Entry of bob" not in for_carol
     assert b"Entry of carol" in for_carol
+
+
+def test_any_member_owns_and_may_see_nothing_of_anyones(shelf, alice):
+    """The stand-in has no id: the rules of records treat it as owning and co-creating
+    nothing, like a visitor, where `int(None)` once waited for the first audio entry."""
+    record = shelf[0]
+    draft = committed(lambda: make_record(alice, text="Not yet", title="Draft"))
+    assert not access.is_creator(fragments.ANY_MEMBER, record)
+    assert not access.is_owner(fragments.ANY_MEMBER, record)
+    assert access.can_view(fragments.ANY_MEMBER, record)
+    assert not access.can_view(fragments.ANY_MEMBER, draft)
+    assert media_for(record.current_version, record, fragments.ANY_MEMBER).download
