@@ -14,6 +14,9 @@ as for visitors' pages. Two things make it safe by construction:
 - The rendering names the members for whom it is not right (`Shared.not_for`: the
   authors of the comments it shows, who get "edit or delete" on theirs); they, and any
   viewer the caller says may see more (`personal=True`), get theirs rendered afresh.
+- What differs for every member inside a kept part (their heart, their lists) is a hole:
+  `{% hole "heart" %}` (`{% load holes %}`) marks its place, and the caller gives
+  `holes={"heart": lambda: …}`, filled in for each request like the token.
 
 FRAGMENT_CACHE_SECONDS (default 300; 0 turns it off, as the tests do unless they test
 it) bounds what changes with time alone. Visitors get fragments too, rendered for
@@ -22,13 +25,15 @@ it) bounds what changes with time alone. Visitors get fragments too, rendered fo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
@@ -77,6 +82,14 @@ class _Placeholder:
 CSRF = _Placeholder()
 
 
+def hole(name: str) -> str:
+    """The mark of a hole named `name` (`{% hole %}`), keyed like the token."""
+    return f"<!--hole:{name}:{CSRF.value}-->"
+
+
+_HOLE = re.compile(r"<!--hole:([a-z-]+):csrf-[0-9a-f]{32}-->")
+
+
 def context_for(viewer: Any) -> dict[str, Any]:
     """The template context a fragment is rendered with: the viewer (the stand-in, or
     the member who gets theirs) and the CSRF placeholder, filled in by `shared`."""
@@ -89,16 +102,18 @@ def shared(
     *keys: object,
     render: Callable[[Any], Shared],
     personal: bool = False,
+    holes: Mapping[str, Callable[[], str]] | None = None,
 ) -> SafeString:
     """The fragment `name` for `keys`, as `request`'s viewer sees it. `render(viewer)`
     makes it for a viewer (`ANY_MEMBER`, `AnonymousUser()` or the member asking), with
     `context_for(viewer)` as its template context; `personal`: this viewer may see more
-    than any member (a leader, an owner), so theirs is rendered and not kept."""
+    than any member (a leader, an owner), so theirs is rendered and not kept; `holes`,
+    what fills each `{% hole %}` for this request."""
     user = request.user
     member = user.is_authenticated
     seconds = settings.FRAGMENT_CACHE_SECONDS
     if personal or not seconds:
-        return _filled(render(user).html, request)
+        return _filled(render(user).html, request, holes)
     key = _key(request, name, keys, "member" if member else "visitor")
     made: Shared | None = cache.get(key)
     if made is None:
@@ -106,7 +121,7 @@ def shared(
         cache.set(key, made, seconds)
     if member and user.pk in made.not_for:
         made = render(user)
-    return _filled(made.html, request)
+    return _filled(made.html, request, holes)
 
 
 def _key(request: HttpRequest, name: str, keys: tuple[object, ...], who: str) -> str:
@@ -119,7 +134,17 @@ def _key(request: HttpRequest, name: str, keys: tuple[object, ...], who: str) ->
     return f"fragment:{generation}:{get_language()}:{who}:{name}:{parts}"
 
 
-def _filled(html: str, request: HttpRequest) -> SafeString:
+def _filled(
+    html: str, request: HttpRequest, holes: Mapping[str, Callable[[], str]] | None
+) -> SafeString:
+    if "<!--hole:" in html:
+        html = _HOLE.sub(lambda m: _hole_filled(m.group(1), holes), html)
     if CSRF.value in html:
         html = html.replace(CSRF.value, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by our templates, which escape
+
+
+def _hole_filled(name: str, holes: Mapping[str, Callable[[], str]] | None) -> str:
+    if holes is None or name not in holes:
+        raise ImproperlyConfigured(f"Nothing fills the hole {name!r} of a shared fragment.")
+    return str(holes[name]())

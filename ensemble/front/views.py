@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.services import suggest
+from ensemble.community.templatetags import community_tags
 from ensemble.core import fragments
 from ensemble.core.pagination import BadCursor, numbered, paginate
 from ensemble.core.params import page_number
@@ -28,7 +29,7 @@ from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused
 from ensemble.front import browse as query
 from ensemble.lineage import fragments as lineage
-from ensemble.records import services
+from ensemble.records import access, services
 from ensemble.records.forms import TextRecordForm, UploadForm
 from ensemble.records.intake import title_from_name
 from ensemble.records.models import Licence, Record
@@ -202,13 +203,30 @@ def write(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, record_id: int) -> HttpResponse:
     """The record page: records' viewer, versions and owner tools; lineage's credit line,
     sources, "used in" and remix button; community's heart, lists, comments and, for
-    its owner, open calls it could enter."""
-    record = record_for_viewer(request, record_id)
+    its owner, open calls it could enter. Kept for every member alike (core.fragments)
+    but for whom it differs: its creators and invited co-creators (tools, downloads, the
+    invitation) and a member with a draft in its lineage; each member's heart, lists and
+    comments form are holes in it."""
+    record = record_for_viewer(request, record_id, whole=False)
     if record.is_deleted:
         return render(request, "records/tombstone.html", {"record": record}, status=410)
     viewer = request.user
-    context = record_page(record, viewer)
-    context["lineage"] = lineage.record_parts(request, record, is_owner=context["is_owner"])
-    shows_calls = record.is_public and viewer.pk == record.owner_id
-    context["suggested_calls"] = suggest.calls_for(record) if shows_calls else []
-    return render(request, "front/record.html", context)
+
+    def body(who: Any) -> fragments.Shared:
+        context = record_page(record, who)
+        context["lineage"] = lineage.record_context(record, who)
+        shows_calls = record.is_public and who.pk == record.owner_id
+        context["suggested_calls"] = suggest.calls_for(record) if shows_calls else []
+        shown = {**fragments.context_for(who), **context}
+        return fragments.Shared(render_to_string("front/_record_body.html", shown))
+
+    personal = access.touches(viewer, record) or lineage.drafts_in_lineage(viewer, record)
+    holes = {
+        "heart": lambda: community_tags.heart_html(request, record),
+        "lists": lambda: community_tags.add_to_list_html(request, record),
+        "comments": lambda: community_tags.comments_html(request, record),
+    }
+    shown = fragments.shared(
+        request, "record", record.pk, render=body, personal=personal, holes=holes
+    )
+    return render(request, "front/record.html", {"record": record, "body": shown})

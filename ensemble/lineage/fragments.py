@@ -13,11 +13,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 
 from ensemble.accounts.http import member
-from ensemble.core import fragments
 from ensemble.core.params import whole
 from ensemble.core.refusals import Refused
 from ensemble.lineage import licences, present, services
@@ -39,37 +36,9 @@ def record_context(record: Record, viewer: Any) -> dict[str, Any]:
     }
 
 
-def record_parts(request: HttpRequest, record: Record, *, is_owner: bool) -> dict[str, SafeString]:
-    """The record page's credit line (`byline`) and lineage panel (`panel`) as the viewer
-    sees them: kept for every member alike (core.fragments) but for its owner, who gets
-    the citation tools, and a member one of whose drafts is in the lineage."""
-    made: dict[int, dict[str, Any]] = {}
-
-    def context(viewer: Any) -> dict[str, Any]:
-        if id(viewer) not in made:  # both parts from one reading, when both are made
-            made[id(viewer)] = record_context(record, viewer)
-        shown = made[id(viewer)]
-        return {
-            **fragments.context_for(viewer),
-            **shown,
-            "form": shown["cite_form"],
-            "record": record,
-            "is_owner": is_owner,
-        }
-
-    def byline(viewer: Any) -> fragments.Shared:
-        return fragments.Shared(render_to_string("lineage/_byline.html", context(viewer)))
-
-    def panel(viewer: Any) -> fragments.Shared:
-        return fragments.Shared(render_to_string("lineage/_panel.html", context(viewer)))
-
-    personal = is_owner or present.drafts_in_lineage(request.user, record)
-    return {
-        part: fragments.shared(
-            request, f"lineage-{part}", record.pk, render=make, personal=personal
-        )
-        for part, make in (("byline", byline), ("panel", panel))
-    }
+def drafts_in_lineage(viewer: Any, record: Record) -> bool:
+    """Whether the record's lineage would show this member more than any member."""
+    return present.drafts_in_lineage(viewer, record)
 
 
 def _remixed(request: HttpRequest) -> Record | None:

@@ -53,6 +53,14 @@ def is_creator(user: Any, record: Record) -> bool:
     return uid == record.owner_id or cocreator_states(record).get(uid) == "accepted"
 
 
+def touches(user: Any, record: Record) -> bool:
+    """Whether the record's page shows this member something it shows no other: its
+    owner, and anyone invited to co-create it, whatever they answered (from the
+    prefetched co-creators)."""
+    uid = _member_id(user)
+    return uid is not None and (uid == record.owner_id or uid in cocreator_states(record))
+
+
 def is_owner(user: Any, record: Record) -> bool:
     return _member_id(user) == record.owner_id
 

@@ -32,16 +32,19 @@ from ensemble.records.uploads import upload_was_refused
 PAGE_SIZE = 24
 
 
-def record_for_viewer(request: HttpRequest, record_id: int) -> Record:
-    """The record if this requester may see it (tombstones are shown as such); else 404."""
-    record = get_object_or_404(
-        Record.objects.select_related("owner", "current_version").prefetch_related(
-            Prefetch("cocreators", queryset=CoCreator.objects.select_related("user")),
-            "tags",
-            "current_version__renditions",
-        ),
-        pk=record_id,
+def record_for_viewer(request: HttpRequest, record_id: int, *, whole: bool = True) -> Record:
+    """The record if this requester may see it (tombstones are shown as such); else 404.
+    With its owner and co-creators (who may see it); `whole`: with its current version's
+    renditions and its tags too, for a page that shows them (a page that may come from
+    a kept fragment reads them when it renders)."""
+    rows = Record.objects.select_related("owner").prefetch_related(
+        Prefetch("cocreators", queryset=CoCreator.objects.select_related("user"))
     )
+    if whole:
+        rows = rows.select_related("current_version").prefetch_related(
+            "tags", "current_version__renditions"
+        )
+    record = get_object_or_404(rows, pk=record_id)
     if not access.can_view_or_tombstone(request.user, record):
         raise Http404
     return record

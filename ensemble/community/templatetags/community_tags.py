@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,12 +20,20 @@ register = template.Library()
 
 
 def _render(name: str, context: dict[str, Any], request: Any) -> SafeString:
-    return mark_safe(render_to_string(name, context, request=request))  # noqa: S308 - escaped there
+    """These parts use the viewer, the request and the CSRF token alone: given those,
+    not the context processors, which the page has run already (once per part was a
+    third of a record page's parts for a member). The token is made only where a form
+    uses it: a visitor's part without one leaves the page one the page cache keeps."""
+    given = {"request": request, "user": request.user, **csrf(request)}  # a lazy token
+    return mark_safe(render_to_string(name, {**given, **context}))  # noqa: S308 - escaped there
 
 
 @register.simple_tag(takes_context=True)
 def heart_button(context: template.Context, record: Any) -> SafeString:
-    request = context["request"]
+    return heart_html(context["request"], record)
+
+
+def heart_html(request: HttpRequest, record: Any) -> SafeString:
     hearted = record.pk in hearts.has_hearted(request.user, [record.pk])
     return _render("community/_heart.html", {"record": record, "hearted": hearted}, request)
 
@@ -61,7 +70,12 @@ def thread_html(request: HttpRequest, target: Any, before: int | None) -> SafeSt
 
 @register.simple_tag(takes_context=True)
 def comments_for(context: template.Context, target: Any) -> SafeString:
-    request = context["request"]
+    return comments_html(context["request"], target)
+
+
+def comments_html(request: HttpRequest, target: Any) -> SafeString:
+    """`target`'s comments section: the page of its thread `?comments_before=` asks for,
+    and the form to add one (or a way to sign in)."""
     before = whole(request.GET.get("comments_before"))
     shown = {
         "thread_html": thread_html(request, target, before),
@@ -74,7 +88,10 @@ def comments_for(context: template.Context, target: Any) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def add_to_list(context: template.Context, record: Any) -> SafeString:
-    request = context["request"]
+    return add_to_list_html(context["request"], record)
+
+
+def add_to_list_html(request: HttpRequest, record: Any) -> SafeString:
     if not request.user.is_authenticated or not record.is_public:
         return SafeString("")
     mine = list(RecordList.objects.filter(owner=request.user).values("pk", "title")[:50])
