@@ -10,11 +10,15 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from gmpy2 import mpq
 
 from ensemble.accounts.models import User
 from ensemble.core.money import format_money
 from ensemble.lineage.models import Source
+from ensemble.payments import chart
 from ensemble.payments.models import Line, Proposal, Revision
 from ensemble.payments.services import explain, proposals
 from ensemble.payments.services.explain import Part
@@ -207,3 +211,39 @@ def split_settings(proposal: Proposal, revision: Revision) -> list[dict[str, str
             }
         )
     return items
+
+
+LINES_PAGE = 100
+
+
+def lines_html(proposal: Proposal, revision: Revision, page_number: int) -> str:
+    """The proposal page's split: how it was set, the chart, and one page of lines with
+    why. A function of the revision and the page alone, whoever reads it (the view
+    keeps it for everyone: core.fragments)."""
+    currency = proposal.pool.currency
+    everyone = Line.objects.filter(revision=revision).order_by("-amount", "user_id")
+    # What a line shows: no exact fraction, no record list, no whole member rows.
+    listed = everyone.select_related("user").only(
+        "revision_id", "user_id", "amount", "note", "user__username", "user__display_name"
+    )
+    page = Paginator(listed, LINES_PAGE).get_page(page_number)
+    # The chart needs every amount but no explanation: names and amounts only.
+    picture = chart.split_chart(
+        [
+            (display or username, amount)
+            for display, username, amount in everyone.values_list(
+                "user__display_name", "user__username", "amount"
+            )
+        ],
+        currency,
+        title=f"How {format_money(proposal.amount, currency)} is split",
+    )
+    shown = {
+        "proposal": proposal,
+        "revision": revision,
+        "lines": line_rows(proposal, revision, list(page)),
+        "page": page,
+        "chart": mark_safe(picture),  # noqa: S308 - built with escape()
+        "split_settings": split_settings(proposal, revision),
+    }
+    return render_to_string("payments/_proposal_lines.html", shown)

@@ -7,11 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -19,13 +17,14 @@ from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment
 from ensemble.community.services import comments
+from ensemble.core import fragments
 from ensemble.core.money import format_money
 from ensemble.core.params import whole
 from ensemble.core.ratelimit import RateLimited, limited, too_many
 from ensemble.core.refusals import Refused, show_refusal
-from ensemble.payments import chart, present
+from ensemble.payments import present
 from ensemble.payments.forms import AdjustForm, EntryForm, PoolForm, minor_units
-from ensemble.payments.models import Line, Payout, Pool, Proposal
+from ensemble.payments.models import Payout, Pool, Proposal
 from ensemble.payments.services import ledger, pools, proposals
 from ensemble.payments.services.access import is_admin, is_pool_leader
 from ensemble.projects import services as projects
@@ -157,31 +156,19 @@ def make_proposal(request: HttpRequest, pool_id: int) -> HttpResponse:
     return redirect("payments:proposal", proposal.pk)
 
 
-LINES_PAGE = 100
-
-
 @never_cache
 def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     found = _proposal(request, proposal_id)
     revision = proposals.current(found)
     currency = found.pool.currency
-    everyone = Line.objects.filter(revision=revision).order_by("-amount", "user_id")
-    # What a line shows: no exact fraction, no record list, no whole member rows.
-    listed = everyone.select_related("user").only(
-        "revision_id", "user_id", "amount", "note", "user__username", "user__display_name"
-    )
-    page = Paginator(listed, LINES_PAGE).get_page(request.GET.get("page"))
-    lines = present.line_rows(found, revision, list(page))
-    # The chart needs every amount but no explanation: names and amounts only.
-    picture = chart.split_chart(
-        [
-            (display or username, amount)
-            for display, username, amount in everyone.values_list(
-                "user__display_name", "user__username", "amount"
-            )
-        ],
-        currency,
-        title=f"How {format_money(found.amount, currency)} is split",
+    number = min(whole(request.GET.get("page")) or 1, 100_000)  # a key: a bounded number
+    lines = fragments.shared(
+        request,
+        "proposal-lines",
+        found.pk,
+        revision.pk,
+        number,
+        render=lambda _: fragments.Shared(present.lines_html(found, revision, number)),
     )
     compared = None
     if "a" in request.GET and "b" in request.GET:
@@ -200,10 +187,7 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "revision": revision,
             "lines": lines,
             "currency": currency,
-            "page": page,
             "amount": format_money(found.amount, currency),
-            "chart": mark_safe(picture),  # noqa: S308 - built with escape()
-            "split_settings": present.split_settings(found, revision),
             "revisions": found.revisions.select_related("made_by"),
             "compared": compared,
             "comments": shown,

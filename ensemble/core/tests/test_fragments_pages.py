@@ -14,6 +14,8 @@ from django.utils import timezone
 from ensemble.accounts.testing import make_user
 from ensemble.core import fragments
 from ensemble.core.testing import run_on_commit_callbacks
+from ensemble.payments.services import pools, proposals
+from ensemble.payments.testing import released_production
 from ensemble.projects.models import Call
 from ensemble.projects.services import decide, submit_entry
 from ensemble.projects.testing import make_call, make_project
@@ -189,3 +191,31 @@ def test_any_member_owns_and_may_see_nothing_of_anyones(shelf, alice):
     assert access.can_view(fragments.ANY_MEMBER, record)
     assert not access.can_view(fragments.ANY_MEMBER, draft)
     assert media_for(record.current_version, record, fragments.ANY_MEMBER).download
+
+
+# --- a proposal's lines ----------------------------------------------------------------
+
+
+def test_a_proposals_lines_are_kept_for_everyone_and_renewed_by_a_revision(
+    alice, bob, carol, settings
+):
+    def make():
+        story = released_production(alice, bob, carol)
+        pool = pools.create_pool(
+            story.production, by=alice, kind="fixed_budget", currency="EUR", budget=100_000
+        )
+        proposal = proposals.make_proposal(pool, by=alice)
+        proposals.publish(proposal, by=alice)
+        return proposal
+
+    proposal = committed(make)
+    path = f"/proposals/{proposal.pk}"
+    first = get(carol, path).content  # kept
+    assert b"Every line, and why" in first
+    for who in (alice, bob, carol, None):
+        same_page(who, path, settings)
+    committed(
+        lambda: proposals.revise(proposal, by=alice, changes={"editor_share_bp": 500}, reason="A")
+    )
+    assert b"revision 2" in get(carol, path).content
+    same_page(carol, path, settings)
