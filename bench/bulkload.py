@@ -49,7 +49,7 @@ RECORD = words(
 )
 SOURCE = words(
     "id kind note part start_seconds end_seconds source_licence created_at created_by_id "
-    "derived_id source_id source_version_id"
+    "derived_id source_id source_version_id source_owner_id"
 )
 
 
@@ -165,9 +165,12 @@ def ready_picture(vid: int, name: str, at: str, owner: int) -> tuple:
     )
 
 
-def source(n: int, kind: str, note: str, at: str, by: int, derived: int, cited: int) -> tuple:
-    """A row of lineage_source: `derived` cites `cited` (whole, no version named)."""
-    return n, kind, note, "", None, None, "accord", at, by, derived, cited, None
+def source(
+    n: int, kind: str, note: str, at: str, by: int, derived: int, cited: int, cited_owner: int
+) -> tuple:
+    """A row of lineage_source: `derived` cites `cited` (whole, no version named), whose
+    owner is `cited_owner` (the edge keeps it for the home feed)."""
+    return n, kind, note, "", None, None, "accord", at, by, derived, cited, None, cited_owner
 
 
 class Stamps:

@@ -79,7 +79,7 @@ def table_rows(w: World, table: str, suffix: str) -> Iterator[tuple]:
     elif table == "lineage_source":
         for n, (d, s) in enumerate(w.edges, 1):
             kind = "inspired_by" if n % 5 == 0 else "uses"
-            yield bulkload.source(n, kind, "", at(d * STEP), w.owner[d], d, s)
+            yield bulkload.source(n, kind, "", at(d * STEP), w.owner[d], d, s, w.owner[s])
     elif table == "community_follow":
         for n, (u, p) in enumerate(w.follows, 1):
             yield n, at(joined(u) + 3600), u, p, None

@@ -388,8 +388,8 @@ def table_rows(g: Graph, table: str, suffix: str) -> Iterator[tuple]:
             start, end = offsets[r], offsets[r + 1]
             if start == end:
                 continue
-            made, by = of(r), g.owner[r]
+            made, by, owner = of(r), g.owner[r], g.owner
             for cited in sources[start:end]:
                 n += 1
                 kind = "inspired_by" if n % 5 == 0 else "uses"
-                yield bulkload.source(n, kind, "n", made, by, r, cited)
+                yield bulkload.source(n, kind, "n", made, by, r, cited, owner[cited])

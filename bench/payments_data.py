@@ -219,4 +219,5 @@ def table_rows(lineages: list[Lineage], table: str, suffix: str) -> Iterator[tup
                 note = selected if local == 0 else "n"
                 for cited_local, kind in cited:
                     n += 1
-                    yield bulkload.source(n, kind, note, at, by, r, lineage.id(cited_local))
+                    source, source_owner = lineage.id(cited_local), lineage.owner[cited_local]
+                    yield bulkload.source(n, kind, note, at, by, r, source, source_owner)

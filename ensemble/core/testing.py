@@ -1,4 +1,4 @@
-"""Helpers for tests: generated media and a synchronous task runner.
+"""Helpers for tests: generated media, a synchronous task runner, query plans.
 
 Lives in the package (not in conftest) so every app's tests and the browser tests can
 import the same functions. Factories for an app's models live in that app's testing.py.
@@ -92,3 +92,18 @@ def run_tasks(using: str = DEFAULT_DB_ALIAS) -> int:
         task_result.refresh_from_db()
         if task_result.status == "FAILED":
             raise AssertionError(f"Task {task_result.task_path} failed:\n{task_result.traceback}")
+
+
+def query_plan(queryset: Any) -> str:
+    """What the database says it would do for `queryset`, as one string to search for an
+    index's name (or a sort: SQLite's "TEMP B-TREE", PostgreSQL's "Sort")."""
+    connection = connections[queryset.db]
+    sql, params = queryset.query.sql_with_params()
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A tiny test table is cheaper to scan; ask whether the index *can* serve.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " ".join(str(row) for row in cursor.fetchall())

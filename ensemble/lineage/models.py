@@ -26,6 +26,19 @@ class Source(models.Model):
     source = models.ForeignKey(
         "records.Record", on_delete=models.PROTECT, related_name="derived_edges"
     )
+    # The source record's owner, copied onto the edge so that "the newest remixes of
+    # this member's work" (the home feed) walks one index, `lineage_source_owner_new`,
+    # instead of gathering and sorting every edge into their records (30,436 for a
+    # member with 9,937 records on the bench graph: 0.1–0.2 s on SQLite, 0.4–0.8 s on
+    # PostgreSQL, each page). It stays correct because a record's owner is never
+    # reassigned: no service, form, API, command or migration changes `Record.owner`
+    # after the record is made (a member who leaves is made inactive; their records
+    # stay theirs). Whatever one day changes an owner must change this column with it.
+    # PROTECT, as `Record.owner`: a member with records cannot be deleted either way.
+    # No index of its own: the feed's leads with it.
+    source_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.USES)
     note = models.CharField(max_length=500)
     part = models.CharField(max_length=200, blank=True)  # a stem, a layer, a character
@@ -58,6 +71,11 @@ class Source(models.Model):
         indexes = [
             # Walking down the graph (descendants, "used in"): covering, no table lookups.
             models.Index(fields=["source", "derived"], name="lineage_source_down"),
+            # The home feed's "remixes of your work": one member's edges by time then id,
+            # the feed's exact order, walked backwards from the newest (or the cursor).
+            models.Index(
+                fields=["source_owner", "created_at", "id"], name="lineage_source_owner_new"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -114,6 +114,7 @@ def add_source(
         edge = Source.objects.create(
             derived=derived,
             source=source,
+            source_owner_id=source.owner_id,  # for the home feed (see the model)
             kind=kind,
             note=note,
             part=part.strip(),

@@ -29,7 +29,8 @@ def test_rows_of_the_shared_tables_fill_every_column():
     assert row["username_skeleton"] == "allce"
     draft = dict(zip(RECORD, record(7, "image", "Sketch", "at", 1, public=False), strict=True))
     assert (draft["visibility"], draft["published_at"]) == ("draft", None)
-    assert len(source(1, "uses", "", "at", 1, 7, 3)) == len(SOURCE)
+    edge = dict(zip(SOURCE, source(1, "uses", "", "at", 1, 7, 3, 2), strict=True))
+    assert (edge["derived_id"], edge["source_id"], edge["source_owner_id"]) == (7, 3, 2)
 
 
 def test_stamps_count_seconds_from_a_midnight_either_way():

@@ -1,21 +1,9 @@
 """Case-insensitive lookups of members use the unique indexes on LOWER(username/email)."""
 
 import pytest
-from django.db import connection, transaction
 
 from ensemble.accounts.models import User
-
-
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A tiny test table is cheaper to scan; ask whether the index *can* serve.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + sql, params)
-        else:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        return " ".join(str(row) for row in cursor.fetchall())
+from ensemble.core.testing import query_plan
 
 
 @pytest.mark.parametrize(
@@ -26,7 +14,7 @@ def _plan(queryset) -> str:
     ],
 )
 def test_lookups_by_name_and_email_use_the_unique_index(db, queryset, index):
-    assert index in _plan(queryset())
+    assert index in query_plan(queryset())
 
 
 def test_lookups_ignore_case_on_both_sides(alice):

@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from ensemble.accounts.testing import make_user
 from ensemble.community.services import feed, follows
+from ensemble.core.testing import query_plan
 from ensemble.lineage import services as lineage
 from ensemble.lineage.testing import bare_record
 from ensemble.projects import productions
 from ensemble.projects import services as projects
 from ensemble.projects.testing import make_call, make_project
+from ensemble.records import services as records
 from ensemble.records.models import Record
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,41 @@ def test_a_remix_of_yours_by_someone_you_follow_appears_once(alice, bob):
     lineage.add_source(theirs, mine, by=bob, note="Used it.")
     items, _ = feed.page(alice)
     assert [i.kind for i in items] == ["remix"]
+
+
+def test_remixes_of_your_work_by_others_show_if_public_and_not_removed(alice, bob, carol):
+    mine = bare_record(alice, kind="text", title="Mine")
+    theirs = bare_record(bob, kind="text", title="Bob's")
+    made = {}
+    for title, owner, public in [
+        ("Sung", carol, True),
+        ("My own remix", alice, True),
+        ("A draft remix", bob, False),
+        ("Removed remix", carol, True),
+    ]:
+        made[title] = bare_record(owner, kind="audio", title=title, public=public)
+        lineage.add_source(made[title], mine, by=owner, note="Used it.")
+    records.delete_record(made["Removed remix"], by=carol)
+    lineage.add_source(bare_record(carol, title="Not of mine"), theirs, by=carol, note="n")
+    items, _ = feed.page(alice)
+    assert [(i.kind, i.obj.derived.title) for i in items] == [("remix", "Sung")]
+    items, _ = feed.page(bob)  # each member hears of remixes of their own work only
+    assert [(i.kind, i.obj.derived.title) for i in items] == [("remix", "Not of mine")]
+
+
+def test_remixes_of_your_work_are_read_newest_first_from_the_index_without_a_sort(alice, bob):
+    """However many edges lead into a member's work, a page is a walk of the index of
+    (source's owner, time, id) that stops after it; a sort would gather every edge."""
+    mine = bare_record(alice, kind="text", title="Mine")
+    for n in range(3):
+        lineage.add_source(bare_record(bob, title=f"Remix {n}"), mine, by=bob, note="n")
+    qs, field = feed.queries(alice)["remix"]
+    last = (timezone.now(), feed.KINDS.index("remix"), 10**9)
+    for cursor in (None, last):
+        plan = query_plan(feed.newest_ids(qs, field, "remix", cursor, feed.PAGE))
+        assert "lineage_source_owner_new" in plan
+        assert "TEMP B-TREE" not in plan  # SQLite's sort
+        assert "Sort" not in plan  # PostgreSQL's
 
 
 def test_pages_follow_each_other_without_repeats_or_gaps(alice):

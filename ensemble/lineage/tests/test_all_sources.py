@@ -195,7 +195,13 @@ def test_the_sql_filters_agree_with_who_may_see_a_record(alice, bob, carol):
     removed_draft = bare_record(bob, title="removed draft", public=False)
     works = [public, draft, invited, accepted, declined, removed_public, removed_draft]
     for work in works:
-        Source.objects.create(derived=film, source=work, note="used", source_licence="accord")
+        Source.objects.create(
+            derived=film,
+            source=work,
+            source_owner=work.owner,
+            note="used",
+            source_licence="accord",
+        )
     CoCreator.objects.create(record=invited, user=carol)
     CoCreator.objects.create(
         record=accepted, user=carol, state=CoCreator.State.ACCEPTED, responded_at=now

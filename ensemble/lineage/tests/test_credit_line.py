@@ -90,7 +90,13 @@ def test_a_root_inspired_by_something_is_still_a_root(alice, bob, carol, client)
 def draft_cited(derived, draft):
     """A citation of someone else's draft (cited while bob shared it, say): written
     directly, as `add_source` refuses a draft its citer cannot see."""
-    Source.objects.create(derived=derived, source=draft, note="used", source_licence="accord")
+    Source.objects.create(
+        derived=derived,
+        source=draft,
+        source_owner=draft.owner,
+        note="used",
+        source_licence="accord",
+    )
 
 
 def test_drafts_of_others_are_neither_named_nor_counted(alice, bob, client):

@@ -32,6 +32,15 @@ def test_a_citation_keeps_what_was_used_and_under_which_terms(alice, bob):
     assert graph.reachable(poem.pk, "descendants") == [reading.pk]
 
 
+def test_a_citation_keeps_whose_work_the_source_is(alice, bob):
+    """The home feed finds remixes of a member's work by the edge's own copy of it."""
+    poem = bare_record(bob, title="Turnip poem")
+    reading = bare_record(alice, title="Reading")
+    edge = cite(reading, poem)
+    assert edge.source_owner_id == bob.pk
+    assert Source.objects.get(pk=edge.pk).source_owner == bob
+
+
 def test_a_record_cannot_cite_itself(alice):
     work = bare_record(alice)
     with pytest.raises(Refused, match="its own source"):
