@@ -78,6 +78,11 @@ class _Placeholder:
         keyed = salted_hmac("ensemble.core.fragments", "csrf", algorithm="sha256")
         return "csrf-" + keyed.hexdigest()[:32]
 
+    @cached_property
+    def holes(self) -> re.Pattern[str]:
+        """The marks of holes (`hole`): ours alone, with the keyed value."""
+        return re.compile(r"<!--hole:([a-z-]+):" + re.escape(self.value) + "-->")
+
 
 CSRF = _Placeholder()
 
@@ -85,9 +90,6 @@ CSRF = _Placeholder()
 def hole(name: str) -> str:
     """The mark of a hole named `name` (`{% hole %}`), keyed like the token."""
     return f"<!--hole:{name}:{CSRF.value}-->"
-
-
-_HOLE = re.compile(r"<!--hole:([a-z-]+):csrf-[0-9a-f]{32}-->")
 
 
 def context_for(viewer: Any) -> dict[str, Any]:
@@ -137,11 +139,17 @@ def _key(request: HttpRequest, name: str, keys: tuple[object, ...], who: str) ->
 def _filled(
     html: str, request: HttpRequest, holes: Mapping[str, Callable[[], str]] | None
 ) -> SafeString:
-    if "<!--hole:" in html:
-        html = _HOLE.sub(lambda m: _hole_filled(m.group(1), holes), html)
-    if CSRF.value in html:
-        html = html.replace(CSRF.value, get_token(request))
-    return mark_safe(html)  # noqa: S308 - rendered by our templates, which escape
+    """The kept HTML with this request's token and holes filled in. Split at the holes
+    first, so what fills a hole (rendered for this member) is never read again."""
+    pieces = CSRF.holes.split(html) if "<!--hole:" in html else [html]
+    texts, names = pieces[::2], pieces[1::2]
+    # Only a form that is there makes a token: a visitor's page without one stays one
+    # the page cache keeps.
+    token = get_token(request) if any(CSRF.value in t for t in texts) else ""
+    filled = [texts[0].replace(CSRF.value, token)]
+    for name, text in zip(names, texts[1:], strict=True):
+        filled += [_hole_filled(name, holes), text.replace(CSRF.value, token)]
+    return mark_safe("".join(filled))  # noqa: S308 - rendered by our templates, which escape
 
 
 def _hole_filled(name: str, holes: Mapping[str, Callable[[], str]] | None) -> str:

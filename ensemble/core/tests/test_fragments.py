@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
 from ensemble.accounts.testing import make_user
@@ -237,3 +238,31 @@ def test_drafts_in_lineage_reads_a_members_drafts_only(poem, remixed, carol, dav
     assert present.drafts_in_lineage(carol, poem)
     assert not present.drafts_in_lineage(dave, poem)
     assert not present.drafts_in_lineage(fragments.ANY_MEMBER, poem)
+
+
+# --- holes -------------------------------------------------------------------------------
+
+
+def test_holes_are_filled_and_marks_not_ours_are_left_alone(rf, carol):
+    request = rf.get("/")
+    request.user = carol
+    planted = "<!--hole:heart:csrf-" + "0" * 32 + "-->"
+    kept = f"<p>{fragments.hole('heart')}</p>{planted}<i>{fragments.CSRF.value}</i>"
+    shown = fragments.shared(
+        request,
+        "test-holes",
+        render=lambda who: fragments.Shared(kept),
+        holes={"heart": lambda: "<b>yours</b>"},
+    )
+    assert shown.startswith("<p><b>yours</b></p>")
+    assert planted in shown  # a mark without the keyed value is text, not a hole
+    assert fragments.CSRF.value not in shown
+
+
+def test_a_hole_nothing_fills_is_an_error_not_a_silent_gap(rf, carol):
+    request = rf.get("/")
+    request.user = carol
+    with pytest.raises(ImproperlyConfigured, match="heart"):
+        fragments.shared(
+            request, "test-unfilled", render=lambda who: fragments.Shared(fragments.hole("heart"))
+        )
