@@ -5,15 +5,13 @@ entries (which they may see differently), a member whose skills order the open c
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from ensemble.accounts.testing import make_user
 from ensemble.core import fragments
-from ensemble.core.testing import run_on_commit_callbacks
+from ensemble.core.tests.fragmenting import committed, get, same_page
 from ensemble.payments.services import pools, proposals
 from ensemble.payments.testing import released_production
 from ensemble.projects.models import Call
@@ -25,35 +23,10 @@ from ensemble.records.testing import make_record
 
 pytestmark = pytest.mark.django_db
 
-TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
-
 
 @pytest.fixture(autouse=True)
 def _fragments_on(settings):
     settings.FRAGMENT_CACHE_SECONDS = 300
-
-
-def committed(change):
-    run_on_commit_callbacks()
-    done = change()
-    run_on_commit_callbacks()
-    return done
-
-
-def get(user, path):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client.get(path)
-
-
-def same_page(user, path, settings) -> None:
-    kept = get(user, path)
-    settings.FRAGMENT_CACHE_SECONDS = 0
-    rendered = get(user, path)
-    settings.FRAGMENT_CACHE_SECONDS = 300
-    assert kept.status_code == rendered.status_code == 200
-    assert TOKEN.sub(rb"\1T", kept.content) == TOKEN.sub(rb"\1T", rendered.content)
 
 
 @pytest.fixture
