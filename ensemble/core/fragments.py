@@ -57,9 +57,6 @@ class AnyMember:
     pk = None
     id = None
 
-    def __bool__(self) -> bool:
-        return True
-
 
 ANY_MEMBER = AnyMember()
 

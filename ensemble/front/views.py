@@ -29,6 +29,7 @@ from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused
 from ensemble.front import browse as query
 from ensemble.lineage import fragments as lineage
+from ensemble.lineage import present as lineage_present
 from ensemble.records import access, services
 from ensemble.records.forms import TextRecordForm, UploadForm
 from ensemble.records.intake import title_from_name
@@ -220,7 +221,7 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
         shown = {**fragments.context_for(who), **context}
         return fragments.Shared(render_to_string("front/_record_body.html", shown))
 
-    personal = access.touches(viewer, record) or lineage.drafts_in_lineage(viewer, record)
+    personal = access.touches(viewer, record) or lineage_present.drafts_in_lineage(viewer, record)
     holes = {
         "heart": lambda: community_tags.heart_html(request, record),
         "lists": lambda: community_tags.add_to_list_html(request, record),

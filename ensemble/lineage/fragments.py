@@ -36,11 +36,6 @@ def record_context(record: Record, viewer: Any) -> dict[str, Any]:
     }
 
 
-def drafts_in_lineage(viewer: Any, record: Record) -> bool:
-    """Whether the record's lineage would show this member more than any member."""
-    return present.drafts_in_lineage(viewer, record)
-
-
 def _remixed(request: HttpRequest) -> Record | None:
     raw = request.GET.get("remix_of") or request.POST.get("remix_of") or ""
     record_id = whole(raw)

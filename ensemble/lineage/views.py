@@ -18,7 +18,7 @@ from ensemble.accounts.http import member
 from ensemble.core.pagination import BadCursor, paginate
 from ensemble.core.params import whole
 from ensemble.core.refusals import Refused, show_refusal
-from ensemble.lineage import credits, licences, present, services, tree
+from ensemble.lineage import credit_pages, licences, present, services, tree
 from ensemble.lineage.forms import CiteForm, EditCitationForm
 from ensemble.lineage.models import Source
 from ensemble.records import access
@@ -224,7 +224,9 @@ def credits_page(request: HttpRequest, record_id: int) -> HttpResponse:
     if not number:  # not a page number: the first page
         return redirect(request.path)
     # Each page number asked for is kept a while: a bound keeps odd ones from piling up.
-    roll = credits.cached_roll_page(record.pk, request.user, min(number, credits.MAX_PAGES))
+    roll = credit_pages.cached_roll_page(
+        record.pk, request.user, min(number, credit_pages.MAX_PAGES)
+    )
     if roll.number != number:  # past the last page: the last
         return redirect(f"{request.path}?page={roll.number}")
     context: dict[str, Any] = {"record": record, "roll": roll}

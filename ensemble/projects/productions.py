@@ -18,7 +18,7 @@ from django.db.models import Max
 
 from ensemble.accounts.models import User
 from ensemble.core.refusals import Refused
-from ensemble.lineage import credits, graph
+from ensemble.lineage import credit_pages, credits, graph
 from ensemble.lineage import services as lineage
 from ensemble.notifications.services import notify_many
 from ensemble.projects.models import Entry, Production, Project, Release, ReleaseCredit
@@ -94,7 +94,7 @@ def release(production: Production, *, by: User) -> Release:
             production=production,
             number=number,
             released_by=by,
-            credits=credits.sections_data(roll, user_ids=True),
+            credits=credit_pages.sections_data(roll, user_ids=True),
             thanks=sorted(thanks.values(), key=lambda p: p["name"].lower()),
             contribution_count=contributions,
             people_count=people,

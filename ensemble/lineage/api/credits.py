@@ -11,7 +11,7 @@ from ninja import Schema
 from ensemble.accounts import http
 from ensemble.core.api import ERRORS_OR_GONE as ERRORS
 from ensemble.core.ids import Id
-from ensemble.lineage import credits, jsonld, licences, present
+from ensemble.lineage import credit_pages, credits, jsonld, licences, present
 from ensemble.lineage.api.base import RecordRef, ref, router, visible_record
 from ensemble.lineage.models import Source
 from ensemble.records.models import Licence, Record
@@ -89,7 +89,7 @@ def _credits_out(record: Record, roll: credits.CreditRoll) -> dict[str, Any]:
         "record": ref(record),
         "record_count": roll.record_count,
         "people_count": roll.people_count,
-        "sections": credits.sections_data(roll),
+        "sections": credit_pages.sections_data(roll),
     }
 
 

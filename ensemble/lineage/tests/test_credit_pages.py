@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ensemble.accounts.testing import make_user
-from ensemble.lineage import credits, services
+from ensemble.lineage import credit_pages, services
 from ensemble.lineage.api.credits import CreditsOut
 from ensemble.lineage.testing import bare_record
 from ensemble.records import services as records
@@ -42,7 +42,7 @@ def test_the_credits_page_shows_a_page_of_people_at_a_time(alice, client):
     first = client.get(path).content.decode()
     assert "46 people across 46 records" in first
     assert "Page 1 of 2" in first
-    assert roll_of(first).count("<li>") == credits.PEOPLE_PER_PAGE
+    assert roll_of(first).count("<li>") == credit_pages.PEOPLE_PER_PAGE
     assert 'rel="next" href="?page=2"' in first
     assert first.count('class="attribution"') == 12  # the newest sources'
     assert f'href="/records/{film.pk}/sources/all">All 45 sources' in first
@@ -68,7 +68,7 @@ def test_a_person_credited_for_many_records_has_the_rest_counted(alice, bob, cli
     for n in range(9):
         cite(film, bare_record(bob, title=f"Take {n}"))
     html = client.get(f"/records/{film.pk}/credits").content.decode()
-    assert roll_of(html).count("Take ") == credits.RECORDS_PER_PERSON
+    assert roll_of(html).count("Take ") == credit_pages.RECORDS_PER_PERSON
     assert "and 3 more records" in html
     body = client.get(f"/api/v1/records/{film.pk}/credits").json()
     assert len(body["sections"][1]["roles"][0]["people"][0]["records"]) == 9  # all in JSON
