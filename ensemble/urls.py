@@ -9,7 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", core_views.api_not_found),
-    path("", include("ensemble.accounts.urls")),
+    path("", include("ensemble.front.accounts_urls")),  # `accounts:…`: with the profile page
     path("", include("ensemble.notifications.urls")),
     path("", include("ensemble.front.urls")),  # `records:…`: front's pages and records' own
     path("", include("ensemble.lineage.urls")),

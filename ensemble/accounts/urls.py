@@ -1,9 +1,10 @@
+"""Accounts' own pages. Mounted by `front/accounts_urls.py` in the `accounts` namespace,
+beside the profile page, which shows several apps (`accounts:profile`)."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ensemble.accounts import passwords, views
-
-app_name = "accounts"
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
@@ -40,5 +41,4 @@ urlpatterns = [
     ),
     path("settings/tokens/", views.tokens, name="tokens"),
     path("settings/tokens/<id:token_id>/revoke/", views.revoke_token, name="revoke_token"),
-    path("@<str:username>/", views.profile, name="profile"),
 ]

@@ -26,7 +26,6 @@ from ensemble.accounts.forms import (
     TokenForm,
 )
 from ensemble.accounts.http import member
-from ensemble.accounts.models import User
 from ensemble.accounts.tokens import (
     BadVerificationLink,
     read_email_change_token,
@@ -156,15 +155,6 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
             services.send_verification_email(user)
         messages.success(request, f"We sent a new verification link to {user.email}.")
     return redirect(_safe_next(request))
-
-
-def profile(request: HttpRequest, username: str) -> HttpResponse:
-    person = get_object_or_404(
-        User.objects.with_username(username).prefetch_related("skill_rows"), is_active=True
-    )
-    if person.username != username:
-        return redirect(person, permanent=True)
-    return render(request, "accounts/profile.html", {"member": person})
 
 
 @login_required

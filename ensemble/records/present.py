@@ -176,3 +176,29 @@ def thumbs_of(records: list[Record]) -> dict[int, str]:
         live[v.pk].pk: media_url(v, "thumb_small", public=live[v.pk].is_public, name=files[v.pk])
         for v in versions
     }
+
+
+PORTFOLIO_SIZE = 12
+
+
+def _accepted(record: Record) -> set[int]:
+    return {uid for uid, state in access.cocreator_states(record).items() if state == "accepted"}
+
+
+def portfolio(owner: Any, viewer: Any) -> dict[str, Any]:
+    """A profile's newest records of `owner`: public ones, and drafts too when they look
+    themselves; `creators`, who may play an original where others play the copy (the
+    owner and the accepted co-creators of those shown)."""
+    records = Record.objects.alive().by(owner).for_cards()
+    mine = getattr(viewer, "pk", None) is not None and viewer.pk == owner.pk
+    if not mine:
+        records = records.filter(visibility=Record.Visibility.PUBLIC)
+    items = list(records[: PORTFOLIO_SIZE + 1])
+    shown = items[:PORTFOLIO_SIZE]
+    return {
+        "cards": [(r, card_media(r.current_version, r, viewer)) for r in shown],
+        "more": len(items) > PORTFOLIO_SIZE,
+        "owner": owner,
+        "mine": mine,
+        "creators": frozenset({owner.pk} | {uid for r in shown for uid in _accepted(r)}),
+    }

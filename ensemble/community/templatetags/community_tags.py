@@ -1,5 +1,6 @@
 """Buttons and threads other apps' pages show: `{% heart_button record %}`,
-`{% follow_button person=member %}` or `project=…`, `{% comments_for target %}`."""
+`{% follow_button person=member %}` or `project=…`, `{% comments_for target %}`; and the
+same as functions of the request, for the pages that fill them into kept parts (front)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from ensemble.community.models import RecordList
-from ensemble.community.services import comments, follows, hearts, profile
+from ensemble.community.services import comments, follows, hearts
 from ensemble.core import fragments
 from ensemble.core.params import whole
 
@@ -40,7 +41,11 @@ def heart_html(request: HttpRequest, record: Any) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def follow_button(context: template.Context, person: Any = None, project: Any = None) -> SafeString:
-    request = context["request"]
+    return follow_html(context["request"], person=person, project=project)
+
+
+def follow_html(request: HttpRequest, *, person: Any = None, project: Any = None) -> SafeString:
+    """Follow or unfollow a person or a project; nothing on your own profile."""
     user = request.user
     if person is not None and getattr(user, "pk", None) == person.pk:
         return SafeString("")
@@ -96,11 +101,3 @@ def add_to_list_html(request: HttpRequest, record: Any) -> SafeString:
         return SafeString("")
     mine = list(RecordList.objects.filter(owner=request.user).values("pk", "title")[:50])
     return _render("community/_add_to_list.html", {"record": record, "lists": mine}, request)
-
-
-@register.simple_tag(takes_context=True)
-def profile_extras(context: template.Context, member: Any) -> SafeString:
-    """A profile's community side: followers and following, lists, contributions to
-    projects (entries the viewer may see) and credits received."""
-    request = context["request"]
-    return _render("community/_profile_extras.html", profile.extras(member, request.user), request)
