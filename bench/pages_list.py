@@ -71,7 +71,15 @@ def pages_for(site: Site, facts: dict[str, Any]) -> list[dict[str, Any]]:
         add(f"browse, {name}", f"/records/{query}", PAGE_END)
     add("browse, newest (signed in)", "/records/", PAGE_END, "reader", "session")
     add("search", f"/search?q={SEARCH_WORD}", PAGE_END)
-    both("profile", f"/@member{READER}/", f"Member {READER}")
+    both("profile", f"/@member{READER}/", f"Member {READER}")  # signed in: the reader's own
+    other = READER + 1  # what members mostly visit: someone else's
+    add(
+        "profile, another's (signed in)",
+        f"/@member{other}/",
+        f"Member {other}",
+        "reader",
+        "session",
+    )
     both("project, 5,000 entries", "/projects/project-1/", "Project 1")
     add("project, production", f"/projects/{project}/", PAGE_END)
     add("open calls", "/calls/", PAGE_END)
