@@ -1,12 +1,12 @@
+"""Projects' own pages. Mounted by `front/projects_urls.py` in the `projects` namespace,
+beside the project page, which shows several apps (`projects:detail`)."""
+
 from django.urls import path
 
 from ensemble.projects.views import calls, events, open_calls, projects, review
 
-app_name = "projects"
-
 urlpatterns = [
     path("projects/new", projects.new_project, name="new"),
-    path("projects/<slug:slug>/", projects.detail, name="detail"),
     path("projects/<slug:slug>/status", projects.project_status, name="status"),
     path("projects/<slug:slug>/leaders", projects.add_leader, name="add_leader"),
     path("projects/<slug:slug>/calls/new", calls.new_call, name="new_call"),

@@ -1,4 +1,5 @@
-"""Project pages: create, the project page, leaders, stages, updates, resources, productions."""
+"""Project pages: create, leaders, stages, updates, resources, productions. The project
+page itself shows several apps and is composed in front (front/project.py)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,9 @@ from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused, show_refusal
 from ensemble.projects import productions, resources, services
 from ensemble.projects.forms import ProjectForm
-from ensemble.projects.models import Call, Production, Project, Stage
+from ensemble.projects.models import Production
 from ensemble.projects.views.base import project_for
-from ensemble.records import access
 from ensemble.records.models import Record
-from ensemble.records.present import media_for
 
 
 @login_required
@@ -41,42 +40,6 @@ def new_project(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Project created as a draft: open it when you are ready.")
             return redirect(project)
     return render(request, "projects/new.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    project = project_for(request, slug)
-    calls = Call.objects.filter(project=project).order_by("status", "deadline")
-    production = (
-        Production.objects.filter(project=project)
-        .select_related("record__owner", "record__current_version")
-        .first()
-    )
-    release = production.releases.first() if production else None
-    # The production plays on the page for whoever may see the record (public once released).
-    shown = production is not None and access.can_view(request.user, production.record)
-    version = production.record.current_version if shown and production else None
-    return render(
-        request,
-        "projects/detail.html",
-        {
-            "project": project,
-            "calls": calls,
-            "is_leader": services.is_leader(request.user, project),
-            "is_owner": request.user.is_authenticated and request.user.pk == project.owner_id,
-            "leaders": project.leaders.select_related("user"),
-            "statuses": Project.Status.choices,
-            "production": production,
-            "release": release,
-            "production_shown": shown,
-            "production_version": version,
-            "production_media": media_for(version, production.record, request.user)
-            if version and production
-            else None,
-            "updates": project.updates.select_related("author")[:10],
-            "resources": resources.resources_of(project),
-            "stage_states": Stage.State.choices,
-        },
-    )
 
 
 @login_required
