@@ -53,6 +53,19 @@ def carol(db):
 
 
 @pytest.fixture
+def dave(db):
+    """Another outsider, for when one is not enough."""
+    return make_user("dave")
+
+
+@pytest.fixture
+def fragments_on(settings):
+    """Members' shared fragments kept, as a served site keeps them (core/fragments.py;
+    test_settings turns them off, as it does the page cache)."""
+    settings.FRAGMENT_CACHE_SECONDS = 300
+
+
+@pytest.fixture
 def mod(db):
     """A moderator."""
     return make_user("mod", is_staff=True)

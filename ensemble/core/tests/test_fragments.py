@@ -13,7 +13,6 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
-from ensemble.accounts.testing import make_user
 from ensemble.community.services import comments
 from ensemble.core import fragments
 from ensemble.core.tests.fragmenting import committed, same_page
@@ -21,17 +20,7 @@ from ensemble.lineage import present
 from ensemble.lineage import services as lineage
 from ensemble.records.testing import make_record
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fragments_on(settings):
-    settings.FRAGMENT_CACHE_SECONDS = 300
-
-
-@pytest.fixture
-def dave(db):
-    return make_user("dave")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments_on")]
 
 
 @pytest.fixture

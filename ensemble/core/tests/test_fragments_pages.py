@@ -21,12 +21,7 @@ from ensemble.records import access
 from ensemble.records.present import media_for
 from ensemble.records.testing import make_record
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fragments_on(settings):
-    settings.FRAGMENT_CACHE_SECONDS = 300
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments_on")]
 
 
 @pytest.fixture

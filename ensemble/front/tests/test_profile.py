@@ -9,7 +9,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ensemble.accounts.testing import make_user
 from ensemble.community.services import follows
 from ensemble.core import fragments
 from ensemble.core.tests.fragmenting import committed, get, same_page
@@ -17,19 +16,9 @@ from ensemble.records import services as records
 from ensemble.records.present import portfolio
 from ensemble.records.testing import make_record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments_on")]
 
 EDIT = b'<a class="btn btn--small" href="/settings/profile/">Edit profile</a>'  # not the menu's
-
-
-@pytest.fixture(autouse=True)
-def _fragments_on(settings):
-    settings.FRAGMENT_CACHE_SECONDS = 300
-
-
-@pytest.fixture
-def dave(db):
-    return make_user("dave")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ensemble.accounts.testing import make_user
 from ensemble.community.services import comments, follows
 from ensemble.core.tests.fragmenting import committed, get, same_page
 from ensemble.lineage.testing import bare_record
@@ -20,19 +19,9 @@ from ensemble.projects import services as projects
 from ensemble.projects.testing import make_project
 from ensemble.records import services as records
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments_on")]
 
 LEADERS_FORM = b'<label for="update-body">Post an update</label>'  # a leaders' form
-
-
-@pytest.fixture(autouse=True)
-def _fragments_on(settings):
-    settings.FRAGMENT_CACHE_SECONDS = 300
-
-
-@pytest.fixture
-def dave(db):
-    return make_user("dave")
 
 
 @pytest.fixture
