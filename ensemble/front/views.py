@@ -34,7 +34,7 @@ from ensemble.records import access, services
 from ensemble.records.forms import TextRecordForm, UploadForm
 from ensemble.records.intake import title_from_name
 from ensemble.records.models import Licence, Record
-from ensemble.records.present import card_media, record_page
+from ensemble.records.present import card_media, creators_of, record_page
 from ensemble.records.uploads import largest_upload, upload_was_refused
 from ensemble.records.views import record_for_viewer
 
@@ -46,13 +46,15 @@ def browse(request: HttpRequest) -> HttpResponse:
     "never remixed" and by a call's entries, or sorted by trending. The filters and the
     grid are the same for every member (and every visitor) asking with the same query,
     and kept so (core.fragments); but for a call's entries, which a member may see
-    differently (a leader all, an entrant their own in a sealed call)."""
+    differently (a leader all, an entrant their own in a sealed call), and for the
+    creators of the records shown, whose cards may play an original."""
     params = request.GET
     digest = hashlib.blake2b(params.urlencode().encode(), digest_size=16).hexdigest()
 
     def render_results(viewer: Any) -> fragments.Shared:
         shown = {**fragments.context_for(viewer), **_browse_results(params, viewer)}
-        return fragments.Shared(render_to_string("front/_browse_results.html", shown))
+        html = render_to_string("front/_browse_results.html", shown)
+        return fragments.Shared(html, not_for=creators_of([r for r, _ in shown["cards"]]))
 
     personal = bool(params.get("call")) and request.user.is_authenticated
     try:

@@ -181,8 +181,16 @@ def thumbs_of(records: list[Record]) -> dict[int, str]:
 PORTFOLIO_SIZE = 12
 
 
-def _accepted(record: Record) -> set[int]:
-    return {uid for uid, state in access.cocreator_states(record).items() if state == "accepted"}
+def creators_of(records: list[Record]) -> frozenset[int]:
+    """The owners and accepted co-creators of these records (co-creators prefetched):
+    who may see their cards differently from any other member (`media_for` plays an
+    audio or video original for them, and the copy for others)."""
+    ids: set[int] = set()
+    for record in records:
+        ids.add(record.owner_id)
+        states = access.cocreator_states(record)
+        ids.update(uid for uid, state in states.items() if state == "accepted")
+    return frozenset(ids)
 
 
 def portfolio(owner: Any, viewer: Any) -> dict[str, Any]:
@@ -200,5 +208,5 @@ def portfolio(owner: Any, viewer: Any) -> dict[str, Any]:
         "more": len(items) > PORTFOLIO_SIZE,
         "owner": owner,
         "mine": mine,
-        "creators": frozenset({owner.pk} | {uid for r in shown for uid in _accepted(r)}),
+        "creators": creators_of(shown) | {owner.pk},
     }

@@ -8,7 +8,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from ensemble.core.testing import run_on_commit_callbacks
 
@@ -41,3 +43,12 @@ def same_page(user: Any, path: str, settings: Any) -> None:
     settings.FRAGMENT_CACHE_SECONDS = 300
     assert kept.status_code == rendered.status_code == 200
     assert TOKEN.sub(rb"\1T", kept.content) == TOKEN.sub(rb"\1T", rendered.content)
+
+
+def statements(user: Any, path: str) -> int:
+    """How many SQL statements asking for `path` costs `user` now."""
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as done:
+        assert client.get(path).status_code == 200
+    return len(done)

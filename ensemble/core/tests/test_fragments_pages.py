@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from ensemble.accounts.testing import make_user
 from ensemble.core import fragments
-from ensemble.core.tests.fragmenting import committed, get, same_page
+from ensemble.core.tests.fragmenting import committed, get, same_page, statements
 from ensemble.payments.services import pools, proposals
 from ensemble.payments.testing import released_production
 from ensemble.projects.models import Call
 from ensemble.projects.services import decide, submit_entry
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records import access
+from ensemble.records import services as records
 from ensemble.records.present import media_for
 from ensemble.records.testing import make_record
 
@@ -40,6 +41,21 @@ def test_browse_is_the_same_kept_or_not(shelf, alice, carol, path, settings):
     get(None, path)  # and for visitors
     for who in (alice, carol, None):
         same_page(who, path, settings)
+
+
+def test_browse_is_rendered_for_the_creators_of_the_records_it_shows(shelf, alice, bob, carol):
+    """An audio or video card may play the original for its creators, the copy for
+    others (`media_for`): they never get the kept page."""
+
+    def invite():
+        invited = records.invite_cocreator(shelf[0], by=alice, user=bob)
+        records.answer_invitation(invited, by=bob, accept=True)
+
+    committed(invite)
+    get(carol, "/records/")  # kept
+    kept = statements(carol, "/records/")
+    assert statements(alice, "/records/") > kept
+    assert statements(bob, "/records/") > kept
 
 
 def test_browse_shows_a_new_record_at_once(shelf, alice, carol):

@@ -5,13 +5,10 @@ accepted co-creators of the records it shows; the follow button is filled per re
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from ensemble.community.services import follows
 from ensemble.core import fragments
-from ensemble.core.tests.fragmenting import committed, get, same_page
+from ensemble.core.tests.fragmenting import committed, get, same_page, statements
 from ensemble.records import services as records
 from ensemble.records.present import portfolio
 from ensemble.records.testing import make_record
@@ -55,22 +52,14 @@ def test_a_draft_stays_with_its_owner_whoever_came_first(shelf, alice, carol):
     assert EDIT not in again
 
 
-def queries(user) -> int:
-    """What asking for alice's profile costs `user` now, in statements."""
-    client = Client()
-    client.force_login(user)
-    with CaptureQueriesContext(connection) as done:
-        assert client.get("/@alice/").status_code == 200
-    return len(done)
-
-
 def test_the_owner_and_accepted_co_creators_get_their_own(shelf, alice, bob, carol, dave):
     """They may play an original where others play the copy: never the kept one."""
     shown = portfolio(alice, fragments.ANY_MEMBER)
     assert shown["creators"] == {alice.pk, bob.pk}
     assert not shown["mine"]
     get(carol, "/@alice/")  # kept
-    assert queries(bob) > queries(dave)  # bob's is rendered for him, dave's is the kept one
+    # bob's is rendered for him, dave's is the kept one
+    assert statements(bob, "/@alice/") > statements(dave, "/@alice/")
     assert b"Her draft" not in get(bob, "/@alice/").content
 
 
@@ -90,9 +79,9 @@ def test_a_new_record_shows_at_once(shelf, alice, carol):
 
 def test_a_kept_profile_costs_a_few_queries_however_much_it_shows(shelf, alice, carol):
     get(carol, "/@alice/")  # kept
-    few = queries(carol)
+    few = statements(carol, "/@alice/")
     committed(lambda: [make_record(alice, text="x", title=f"M{n}", publish=True) for n in range(5)])
     get(carol, "/@alice/")  # kept again, after the change
-    assert queries(carol) == few
+    assert statements(carol, "/@alice/") == few
     # session, member, the person, the generation, the follow button, the unread count
     assert few <= 6
