@@ -16,7 +16,6 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 
 from ensemble.community.templatetags import community_tags
 from ensemble.core import fragments
@@ -30,17 +29,15 @@ from ensemble.records.present import media_for
 
 def project_page(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_for(request, slug)
-    shown_to_all = project.is_visible_to_everyone
 
     def body(who: Any) -> fragments.Shared:
         context = _context(project, who)
         html = render_to_string("front/_project.html", {**fragments.context_for(who), **context})
-        return fragments.Shared(html, not_for=_differs_for(project, context["production"]))
+        return fragments.Shared(html, not_for=_differs_for(context))
 
+    # The template marks both only on a project everyone may see.
     holes = {
-        "follow": lambda: (
-            community_tags.follow_html(request, project=project) if shown_to_all else SafeString("")
-        ),
+        "follow": lambda: community_tags.follow_html(request, project=project),
         "comments": lambda: community_tags.comments_html(request, project),
     }
     shown = fragments.shared(request, "project", project.pk, render=body, holes=holes)
@@ -65,7 +62,7 @@ def _context(project: Project, who: Any) -> dict[str, Any]:
         "calls": Call.objects.filter(project=project).order_by("status", "deadline"),
         "is_leader": leader,
         "is_owner": who.pk is not None and who.pk == project.owner_id,
-        "leaders": project.leaders.select_related("user"),
+        "leaders": list(project.leaders.select_related("user")),
         "statuses": Project.Status.choices,
         "production": production,
         "release": release,
@@ -80,10 +77,11 @@ def _context(project: Project, who: Any) -> dict[str, Any]:
     }
 
 
-def _differs_for(project: Project, production: Production | None) -> frozenset[int]:
+def _differs_for(context: dict[str, Any]) -> frozenset[int]:
     """Who gets the page rendered for them: the owner and leaders, and whoever the
-    production's record shows more (its owner, invited and accepted co-creators)."""
-    ids = {project.owner_id, *project.leaders.values_list("user_id", flat=True)}
+    production's record shows more (its owner, anyone invited to co-create it)."""
+    project, production = context["project"], context["production"]
+    ids = {project.owner_id, *(leader.user_id for leader in context["leaders"])}
     if production is not None:
         ids |= {production.record.owner_id, *access.cocreator_states(production.record)}
     return frozenset(ids)

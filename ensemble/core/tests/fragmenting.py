@@ -27,11 +27,15 @@ def committed[T](change: Callable[[], T]) -> T:
     return done
 
 
-def get(user: Any, path: str) -> Any:
+def _client(user: Any) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)
-    return client.get(path)
+    return client
+
+
+def get(user: Any, path: str) -> Any:
+    return _client(user).get(path)
 
 
 def same_page(user: Any, path: str, settings: Any) -> None:
@@ -47,8 +51,7 @@ def same_page(user: Any, path: str, settings: Any) -> None:
 
 def statements(user: Any, path: str) -> int:
     """How many SQL statements asking for `path` costs `user` now."""
-    client = Client()
-    client.force_login(user)
+    client = _client(user)
     with CaptureQueriesContext(connection) as done:
         assert client.get(path).status_code == 200
     return len(done)

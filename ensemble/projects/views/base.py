@@ -10,9 +10,7 @@ from ensemble.projects.models import Call, Project
 
 
 def project_for(request: HttpRequest, slug: str) -> Project:
-    project = get_object_or_404(
-        Project.objects.select_related("owner").prefetch_related("stages"), slug=slug
-    )
+    project = get_object_or_404(Project.objects.select_related("owner"), slug=slug)
     if not services.can_view_project(request.user, project):
         raise Http404
     return project
