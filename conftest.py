@@ -67,8 +67,12 @@ def fragments_on(settings):
 
 @pytest.fixture
 def mod(db):
-    """A moderator."""
-    return make_user("mod", is_staff=True)
+    """A moderator (the role `ensemble moderators grant` gives; staff too, as before)."""
+    from ensemble.moderation import services as moderation
+
+    user = make_user("mod", is_staff=True)
+    moderation.grant(user)
+    return user
 
 
 @pytest.fixture

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ensemble.payments",
     "ensemble.community",
     "ensemble.search",
+    "ensemble.moderation",
     "ensemble.front",
     "ensemble.demo",
 ]
@@ -288,6 +289,10 @@ RATE_LIMITS = {
             "update": (20, 60 * 60),
             "update_ip": (100, 60 * 60),
             "token_ip": (60, 60 * 60),
+            "report": (20, 60 * 60),
+            "report_ip": (100, 60 * 60),
+            "report_message": (30, 60 * 60),
+            "report_message_ip": (150, 60 * 60),
             # Mention and reply emails to one member about one thread (the rest wait
             # for the digest).
             "thread_email": (1, 15 * 60),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("ensemble.payments.urls")),
     path("", include("ensemble.community.urls")),
     path("", include("ensemble.search.urls")),
+    path("", include("ensemble.moderation.urls")),
     # Public media (avatars). Record media goes through signed links (records.media_views).
     re_path(r"^media/(?P<path>avatars/[A-Za-z0-9_.-]+)$", core_views.public_media),
 ]

@@ -113,6 +113,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Its words were removed by moderators (moderation), not by whoever wrote them.
+    removed_by_moderators = models.BooleanField(default=False)
     # The id this comment had as a `payments.Comment` before the two comment tables
     # became this one (issue 16): its page keeps that anchor too, so that links in
     # emails sent before still land on it. Empty for every other comment.

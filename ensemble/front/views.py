@@ -30,6 +30,8 @@ from ensemble.core.refusals import Refused
 from ensemble.front import browse as query
 from ensemble.lineage import fragments as lineage
 from ensemble.lineage import present as lineage_present
+from ensemble.moderation import services as moderation
+from ensemble.moderation.models import Kind
 from ensemble.records import access, services
 from ensemble.records.forms import TextRecordForm, UploadForm
 from ensemble.records.intake import title_from_name
@@ -212,7 +214,9 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
     comments form are holes in it."""
     record = record_for_viewer(request, record_id, whole=False)
     if record.is_deleted:
-        return render(request, "records/tombstone.html", {"record": record}, status=410)
+        removal = moderation.removal_of(Kind.RECORD, record.pk)
+        shown = {"record": record, "removal": removal}
+        return render(request, "records/tombstone.html", shown, status=410)
     viewer = request.user
 
     def body(who: Any) -> fragments.Shared:

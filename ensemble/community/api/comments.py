@@ -41,6 +41,7 @@ class CommentOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     deleted: bool
+    removed_by_moderators: bool
 
 
 def _call(request: HttpRequest, call_id: int) -> Call:
@@ -60,6 +61,7 @@ def comment_out(c: Comment) -> dict[str, Any]:
         "created_at": c.created_at,
         "edited_at": c.edited_at,
         "deleted": deleted,
+        "removed_by_moderators": c.removed_by_moderators,
     }
 
 

@@ -171,6 +171,17 @@ def delete(comment: Comment, *, by: User) -> None:
     comment.save(update_fields=["body", "body_html", "deleted_at"])
 
 
+def take_down(comment: Comment) -> dict[str, str]:
+    """Moderators remove the words (the moderation app decides who may); the comment
+    keeps its place in its thread, shown as removed by moderators. What it said, for the
+    audit log."""
+    before = {"body": comment.body}
+    comment.body, comment.body_html, comment.deleted_at = "", "", timezone.now()
+    comment.removed_by_moderators = True
+    comment.save(update_fields=["body", "body_html", "deleted_at", "removed_by_moderators"])
+    return before
+
+
 PAGE_SIZE = 20  # threads (a comment with its replies) per page, newest first
 MAX_REPLIES = 50  # the newest replies shown under one comment on a page
 FLAT_PAGE_SIZE = 50  # comments per page where replies are not nested (a proposal's)

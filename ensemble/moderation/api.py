@@ -1,0 +1,251 @@
+"""Reports and moderation in the API: file a report, follow yours and write on them;
+for moderators, the queue, decisions and the log. The same services as the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from ensemble.accounts.http import member
+from ensemble.core import ratelimit
+from ensemble.core.api import ERRORS, choices_schema
+from ensemble.core.ids import Id
+from ensemble.core.json_in import JsonIn, Lax
+from ensemble.core.pagination import paginate
+from ensemble.moderation import services
+from ensemble.moderation.models import AuditEntry, Kind, Report, ReportMessage
+
+router = Router(tags=["moderation"])
+
+ReportKind = Annotated[Kind, Lax, choices_schema(Kind, "ReportKind")]
+ReportReason = Annotated[Report.Reason, Lax, choices_schema(Report.Reason, "ReportReason")]
+ReportState = Annotated[Report.State, Lax, choices_schema(Report.State, "ReportState")]
+ModerationAction = Annotated[
+    AuditEntry.Action, Lax, choices_schema(AuditEntry.Action, "ModerationAction")
+]
+
+
+class ReportIn(JsonIn):
+    kind: ReportKind
+    target_id: Id
+    reason: ReportReason
+    text: str
+    original_record: Id | None = None  # for `rights`: the original, on this site
+    original_url: str = ""  # or where it was first published
+
+
+class MessageIn(JsonIn):
+    body: str
+
+
+class DecisionIn(JsonIn):
+    action: ModerationAction
+    note: str
+
+
+class MessageOut(Schema):
+    id: int
+    from_moderator: bool
+    author: str | None  # a moderator's name is for moderators only
+    body: str
+    created_at: datetime
+
+
+class ReportOut(Schema):
+    id: int
+    kind: str
+    target_id: int
+    target_label: str
+    reason: str
+    text: str
+    original_record: int | None
+    original_url: str
+    state: str
+    outcome: str
+    created_at: datetime
+    decided_at: datetime | None
+    reporter: str | None  # moderators only
+    target_owner: str | None  # moderators only
+
+
+class ReportPage(Schema):
+    items: list[ReportOut]
+    next_cursor: str | None
+
+
+class AuditOut(Schema):
+    id: int
+    actor: str | None
+    action: str
+    kind: str
+    target_id: int
+    target_owner: str | None
+    report: int | None
+    note: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    created_at: datetime
+
+
+class AuditPage(Schema):
+    items: list[AuditOut]
+    next_cursor: str | None
+
+
+def _name(user: Any) -> str | None:
+    return user.username if user is not None else None
+
+
+def report_out(r: Report, *, moderating: bool) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "kind": r.kind,
+        "target_id": r.target_id,
+        "target_label": r.target_label,
+        "reason": r.reason,
+        "text": r.text,
+        "original_record": r.original_record_id,
+        "original_url": r.original_url,
+        "state": r.state,
+        "outcome": r.outcome,
+        "created_at": r.created_at,
+        "decided_at": r.decided_at,
+        "reporter": _name(r.reporter) if moderating else None,
+        "target_owner": _name(r.target_owner) if moderating else None,
+    }
+
+
+def message_out(m: ReportMessage, *, moderating: bool) -> dict[str, Any]:
+    shown = moderating or not m.from_moderator
+    return {
+        "id": m.pk,
+        "from_moderator": m.from_moderator,
+        "author": _name(m.author) if shown else None,
+        "body": m.body,
+        "created_at": m.created_at,
+    }
+
+
+def _moderator(request: HttpRequest) -> Any:
+    user = member(request)
+    if not services.is_moderator(user):
+        raise Http404
+    return user
+
+
+@router.post("/reports", response={201: ReportOut, **ERRORS})
+def file_report(request: HttpRequest, body: ReportIn) -> Status:
+    """Report a record, comment, member, project or call you can see. A `rights` report
+    names the original (`original_record` or `original_url`). One open report per
+    member and thing (409); never your own things (422)."""
+    ratelimit.limit_write(request, "report")
+    made = services.file_report(
+        member(request),
+        body.kind,
+        body.target_id,
+        reason=body.reason,
+        text=body.text,
+        original_record=body.original_record,
+        original_url=body.original_url,
+    )
+    return Status(201, report_out(made, moderating=False))
+
+
+@router.get("/reports", response={200: ReportPage, **ERRORS})
+def my_reports(
+    request: HttpRequest, cursor: str | None = None, limit: int = Query(20, ge=1, le=100)
+) -> dict[str, Any]:
+    """Your reports, newest first, with their state and outcome."""
+    page = paginate(Report.objects.filter(reporter=member(request)), cursor=cursor, limit=limit)
+    return {
+        "items": [report_out(r, moderating=False) for r in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.get("/reports/{report_id}", response={200: ReportOut, **ERRORS})
+def report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
+    """A report of yours, or any report for a moderator."""
+    user = member(request)
+    return report_out(services.report_for(user, report_id), moderating=services.is_moderator(user))
+
+
+@router.get("/reports/{report_id}/messages", response={200: list[MessageOut], **ERRORS})
+def report_messages(request: HttpRequest, report_id: Id) -> list[dict[str, Any]]:
+    user = member(request)
+    found = services.report_for(user, report_id)
+    moderating = services.is_moderator(user)
+    rows = found.messages.select_related("author")
+    return [message_out(m, moderating=moderating) for m in rows]
+
+
+@router.post("/reports/{report_id}/messages", response={201: MessageOut, **ERRORS})
+def write_message(request: HttpRequest, report_id: Id, body: MessageIn) -> Status:
+    """Write on a report: its reporter, or a moderator (the reporter is told)."""
+    ratelimit.limit_write(request, "report_message")
+    user = member(request)
+    made = services.add_message(services.report_for(user, report_id), by=user, body=body.body)
+    return Status(201, message_out(made, moderating=services.is_moderator(user)))
+
+
+@router.get("/moderation/reports", response={200: ReportPage, **ERRORS})
+def moderation_queue(
+    request: HttpRequest,
+    state: str = "open",
+    reason: str = "",
+    kind: str = "",
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),
+) -> dict[str, Any]:
+    """Moderators: reports by state (`open` unless asked; `all`), reason and kind,
+    newest first, cursor-paginated (the queue page shows them oldest first)."""
+    _moderator(request)
+    page = paginate(
+        services.queue(state=state, reason=reason, kind=kind), cursor=cursor, limit=limit
+    )
+    return {
+        "items": [report_out(r, moderating=True) for r in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.post("/moderation/reports/{report_id}/decision", response={200: ReportOut, **ERRORS})
+def decide(request: HttpRequest, report_id: Id, body: DecisionIn) -> dict[str, Any]:
+    """Moderators: `dismiss` the report, or `remove` what it is about (records and
+    comments so far). `note` is the reason the owner and the reporter are told."""
+    user = _moderator(request)
+    found = services.report_for(user, report_id)
+    decided = services.decide(found, by=user, action=body.action, note=body.note)
+    return report_out(decided, moderating=True)
+
+
+@router.get("/moderation/log", response={200: AuditPage, **ERRORS})
+def moderation_log(
+    request: HttpRequest, cursor: str | None = None, limit: int = Query(20, ge=1, le=100)
+) -> dict[str, Any]:
+    """Moderators: every moderation action, newest first (append-only)."""
+    _moderator(request)
+    rows = AuditEntry.objects.select_related("actor", "target_owner")
+    page = paginate(rows, cursor=cursor, limit=limit)
+    return {
+        "items": [
+            {
+                "id": a.pk,
+                "actor": _name(a.actor),
+                "action": a.action,
+                "kind": a.kind,
+                "target_id": a.target_id,
+                "target_owner": _name(a.target_owner),
+                "report": a.report_id,
+                "note": a.note,
+                "before": a.before,
+                "after": a.after,
+                "created_at": a.created_at,
+            }
+            for a in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }

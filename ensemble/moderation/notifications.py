@@ -1,0 +1,68 @@
+"""Notification kinds the moderation app sends (registered from ModerationConfig.ready).
+
+None of them names who reported: the owner of a removed thing is told what and why,
+never by whom it was reported."""
+
+from django.urls import reverse
+
+from ensemble.core.markdown import escape_markdown
+from ensemble.notifications.kinds import Delivery, Kind, register
+
+
+def _label(n):  # type: ignore[no-untyped-def]
+    return escape_markdown(n.about.target_label) if n.about else "something you reported"
+
+
+def _outcome(n):  # type: ignore[no-untyped-def]
+    if n.about is None:
+        return "Your report was decided."
+    said = "upheld" if n.about.state == "upheld" else "dismissed"
+    return f"Your report on {_label(n)} was {said}: {escape_markdown(n.about.outcome)}"
+
+
+def _removed(n):  # type: ignore[no-untyped-def]
+    if n.about is None:
+        return "Moderators removed something of yours."
+    kind = n.about.get_kind_display().lower()
+    return f"Moderators removed your {kind}: {escape_markdown(n.about.outcome)}"
+
+
+register(
+    Kind(
+        key="report_decided",
+        label="A report you made is decided",
+        default=Delivery.EMAIL,
+        link=lambda n: n.about.get_absolute_url() if n.about else reverse("moderation:mine"),
+        describe=_outcome,
+    )
+)
+register(
+    Kind(
+        key="report_message",
+        label="A moderator writes about your report",
+        default=Delivery.EMAIL,
+        link=lambda n: n.about.get_absolute_url() if n.about else reverse("moderation:mine"),
+        describe=lambda n: f"A moderator wrote about your report on {_label(n)}.",
+    )
+)
+register(
+    Kind(
+        key="content_removed",
+        label="Moderators remove something of yours",
+        default=Delivery.EMAIL,
+        link=lambda n: reverse("moderation:mine") + "#actions",
+        describe=_removed,
+    )
+)
+register(
+    Kind(
+        key="source_removed",
+        label="A work yours is built on is removed",
+        default=Delivery.IN_APP,
+        link=lambda n: n.about.get_absolute_url() if n.about else reverse("home"),
+        describe=lambda n: (
+            "Moderators removed a work yours is built on; yours still names it as a source "
+            "and its creator keeps their credit."
+        ),
+    )
+)
