@@ -215,8 +215,8 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
     record = record_for_viewer(request, record_id, whole=False)
     if record.is_deleted:
         removal = moderation.removal_of(Kind.RECORD, record.pk)
-        shown = {"record": record, "removal": removal}
-        return render(request, "records/tombstone.html", shown, status=410)
+        context = {"record": record, "removal": removal}
+        return render(request, "records/tombstone.html", context, status=410)
     viewer = request.user
 
     def body(who: Any) -> fragments.Shared:

@@ -280,7 +280,7 @@ def _remove(target: targets.Target, by: User, note: str, report: Report) -> list
         state=Report.State.UPHELD, decided_by=by, decided_at=timezone.now(), outcome=note
     )
     upheld = [report, *Report.objects.select_related("reporter").filter(pk__in=others)]
-    owner = User.objects.filter(pk=target.owner_id).first()
+    owner = User.objects.filter(pk=target.owner_id).first() if target.owner_id else None
     if owner is not None:
         notify(owner, "content_removed", about=report, actor=None)
     if target.kind == Kind.RECORD:

@@ -57,7 +57,7 @@ def _project(obj: Project) -> Target:
 
 
 def _call(obj: Call) -> Target:
-    owner = obj.project.owner_id if obj.project_id else obj.created_by_id
+    owner = obj.project.owner_id if obj.project is not None else obj.created_by_id
     return Target(Kind.CALL, obj, owner, obj.title, obj.get_absolute_url())
 
 
