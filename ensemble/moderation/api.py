@@ -99,7 +99,10 @@ def _name(user: Any) -> str | None:
     return user.username if user is not None else None
 
 
-def report_out(r: Report, *, moderating: bool) -> dict[str, Any]:
+def report_out(r: Report, *, moderating: bool, viewer: Any = None) -> dict[str, Any]:
+    """A report as its reader may see it: who reported, and whose thing it is, only for
+    moderators, and never for a moderator reading a report about their own work."""
+    moderating = moderating and getattr(viewer, "pk", None) != r.target_owner_id
     return {
         "id": r.pk,
         "kind": r.kind,
@@ -170,7 +173,8 @@ def my_reports(
 def report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     """A report of yours, or any report for a moderator."""
     user = member(request)
-    return report_out(services.report_for(user, report_id), moderating=services.is_moderator(user))
+    found = services.report_for(user, report_id)
+    return report_out(found, moderating=services.is_moderator(user), viewer=user)
 
 
 @router.get("/reports/{report_id}/messages", response={200: list[MessageOut], **ERRORS})
@@ -202,12 +206,12 @@ def moderation_queue(
 ) -> dict[str, Any]:
     """Moderators: reports by state (`open` unless asked; `all`), reason and kind,
     newest first, cursor-paginated (the queue page shows them oldest first)."""
-    _moderator(request)
+    user = _moderator(request)
     page = paginate(
         services.queue(state=state, reason=reason, kind=kind), cursor=cursor, limit=limit
     )
     return {
-        "items": [report_out(r, moderating=True) for r in page.items],
+        "items": [report_out(r, moderating=True, viewer=user) for r in page.items],
         "next_cursor": page.next_cursor,
     }
 
@@ -219,7 +223,7 @@ def decide(request: HttpRequest, report_id: Id, body: DecisionIn) -> dict[str, A
     user = _moderator(request)
     found = services.report_for(user, report_id)
     decided = services.decide(found, by=user, action=body.action, note=body.note)
-    return report_out(decided, moderating=True)
+    return report_out(decided, moderating=True, viewer=user)
 
 
 @router.get("/moderation/log", response={200: AuditPage, **ERRORS})

@@ -150,11 +150,13 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         DISMISS = "dismiss", "Dismissed a report"
         REMOVE = "remove", "Removed"
+        RESTORE = "restore", "Restored on appeal"
+        KEEP = "keep", "Kept removed on appeal"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     target_id = models.PositiveBigIntegerField()
     target_owner = models.ForeignKey(
@@ -193,3 +195,53 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("The audit log is append-only: its entries are never deleted.")
+
+
+class Appeal(models.Model):
+    """The owner's one appeal against a moderation action on their thing, decided by
+    another moderator than the one who acted."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        GRANTED = "granted", "Granted: given back"
+        DENIED = "denied", "Denied"
+
+    # One appeal per action: the database refuses a second (PROTECT: the log keeps both).
+    action = models.OneToOneField(AuditEntry, on_delete=models.PROTECT, related_name="appeal")
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="appeals"
+    )
+    text = models.TextField(max_length=TEXT_LENGTH)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.TextField(max_length=TEXT_LENGTH, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="open") | Q(decided_at__isnull=False),
+                name="appeal_decided_has_a_time",
+            ),
+        ]
+        indexes = [
+            # The moderators' list of appeals, oldest first.
+            models.Index(fields=["state", "id"], name="appeal_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"appeal {self.pk} against {self.action}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation:appeal", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN

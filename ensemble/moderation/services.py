@@ -145,7 +145,8 @@ def add_message(report: Report, *, by: User, body: str) -> ReportMessage:
         report=report, author=by, body=body, from_moderator=report.reporter_id != by.pk
     )
     if message.from_moderator and report.reporter is not None:
-        notify(report.reporter, "report_message", about=report, actor=by)
+        # Moderators act as the team: the reporter is not told which of them wrote.
+        notify(report.reporter, "report_message", about=report)
     return message
 
 
@@ -186,6 +187,8 @@ def decide(report: Report, *, by: User, action: str, note: str) -> Report:
     if action not in AuditEntry.Action.values:
         raise Refused("Choose what to do: dismiss, or remove.", field="action")
     note = _text(note, field="note", label="reason")
+    if not report.is_open:  # also checked as it is closed: two moderators at once
+        raise _decided()
     if report.target_owner_id == by.pk:
         raise Refused(
             "This is about your own work: another moderator decides it.", status=403, code="own"
@@ -214,7 +217,7 @@ def decide(report: Report, *, by: User, action: str, note: str) -> Report:
             told = _remove(target, by, note, report)
     for each in told:
         if each.reporter is not None:
-            notify(each.reporter, "report_decided", about=each, actor=by)
+            notify(each.reporter, "report_decided", about=each)  # by the team, unnamed
     report.refresh_from_db()
     return report
 
@@ -226,8 +229,12 @@ def _close(report: Report, by: User, action: str, note: str) -> Report:
         state=state, decided_by=by, decided_at=timezone.now(), outcome=note
     )
     if not changed:
-        raise Refused("This report was decided already.", status=409, code="decided")
+        raise _decided()
     return report
+
+
+def _decided() -> Refused:
+    return Refused("This report was decided already.", status=409, code="decided")
 
 
 def _audit(

@@ -105,6 +105,8 @@ def _report_page(
             audit=list(found.audit.select_related("actor")),
             decision_form=decision_form,
             own=request.user.pk in (found.target_owner_id, found.reporter_id),
+            # Whose work is reported never learns who reported it, moderators included.
+            about_me=request.user.pk == found.target_owner_id,
         )
     return render(request, "moderation/report_page.html", context, status=status)
 

@@ -186,3 +186,18 @@ def test_messages_go_both_ways_on_the_report_page(client, alice, bob, carol, mod
     assert "More context here." in seen
     assert "Looking now." in seen
     assert "@mod" not in seen
+
+
+def test_a_moderator_never_learns_who_reported_their_own_work(client, carol, mod):
+    made = file(carol, bare_record(mod, title="The moderators poem"))
+    signed_in(client, mod)
+    queue = client.get(reverse("moderation:queue")).content.decode()
+    assert "The moderators poem" in queue
+    assert "@carol" not in queue
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "Reported by" not in page
+    assert "another moderator decides it" in page
+    api = client.get(f"/api/v1/reports/{made.pk}").json()
+    assert api["reporter"] is None
+    listed = client.get("/api/v1/moderation/reports").json()["items"]
+    assert [r["reporter"] for r in listed] == [None]
