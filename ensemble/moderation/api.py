@@ -4,7 +4,7 @@ for moderators, the queue, decisions and the log. The same services as the pages
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -15,17 +15,14 @@ from ensemble.core.api import ERRORS, choices_schema
 from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn, Lax
 from ensemble.core.pagination import paginate
-from ensemble.moderation import services
-from ensemble.moderation.models import AuditEntry, Kind, Report, ReportMessage
+from ensemble.moderation import appeals, services
+from ensemble.moderation.models import Appeal, AuditEntry, Kind, Report, ReportMessage
 
 router = Router(tags=["moderation"])
 
 ReportKind = Annotated[Kind, Lax, choices_schema(Kind, "ReportKind")]
 ReportReason = Annotated[Report.Reason, Lax, choices_schema(Report.Reason, "ReportReason")]
 ReportState = Annotated[Report.State, Lax, choices_schema(Report.State, "ReportState")]
-ModerationAction = Annotated[
-    AuditEntry.Action, Lax, choices_schema(AuditEntry.Action, "ModerationAction")
-]
 
 
 class ReportIn(JsonIn):
@@ -42,7 +39,7 @@ class MessageIn(JsonIn):
 
 
 class DecisionIn(JsonIn):
-    action: ModerationAction
+    action: Literal["dismiss", "remove"]
     note: str
 
 
@@ -253,3 +250,113 @@ def moderation_log(
         ],
         "next_cursor": page.next_cursor,
     }
+
+
+class AppealIn(JsonIn):
+    text: str
+
+
+class AppealDecisionIn(JsonIn):
+    grant: bool  # true: give it back; false: it stays removed
+    note: str
+
+
+class AppealOut(Schema):
+    id: int
+    action: int  # the audit entry appealed against
+    text: str
+    state: str
+    outcome: str
+    created_at: datetime
+    decided_at: datetime | None
+    appellant: str | None  # moderators only
+
+
+class ActionOut(Schema):
+    id: int
+    action: str
+    kind: str
+    target_id: int
+    note: str
+    title: str | None  # a removed record's title, as it was
+    created_at: datetime
+    appeal: AppealOut | None
+
+
+def appeal_out(a: Appeal, *, moderating: bool) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "action": a.action_id,
+        "text": a.text,
+        "state": a.state,
+        "outcome": a.outcome,
+        "created_at": a.created_at,
+        "decided_at": a.decided_at,
+        "appellant": _name(a.appellant) if moderating else None,
+    }
+
+
+@router.get("/moderation/actions", response={200: list[ActionOut], **ERRORS})
+def actions_on_mine(request: HttpRequest) -> list[dict[str, Any]]:
+    """What moderators did to your things (never who reported them), newest first, the
+    100 newest, each with your appeal if you made one."""
+    rows = (
+        AuditEntry.objects.concerning(member(request))
+        .exclude(action=AuditEntry.Action.DISMISS)
+        .select_related("appeal")[:100]
+    )
+    return [
+        {
+            "id": a.pk,
+            "action": a.action,
+            "kind": a.kind,
+            "target_id": a.target_id,
+            "note": a.note,
+            "title": a.before.get("title"),
+            "created_at": a.created_at,
+            "appeal": appeal_out(a.appeal, moderating=False) if _has_appeal(a) else None,
+        }
+        for a in rows
+    ]
+
+
+def _has_appeal(entry: AuditEntry) -> bool:
+    try:
+        entry.appeal  # noqa: B018 - a reverse one-to-one raises when there is none
+    except Appeal.DoesNotExist:
+        return False
+    return True
+
+
+@router.post("/moderation/actions/{entry_id}/appeal", response={201: AppealOut, **ERRORS})
+def file_appeal(request: HttpRequest, entry_id: Id, body: AppealIn) -> Status:
+    """Appeal a removal of your thing, once (409 `duplicate`); another moderator decides."""
+    ratelimit.limit_write(request, "report_message")
+    user = member(request)
+    made = appeals.appeal(appeals.action_for(user, entry_id), by=user, text=body.text)
+    return Status(201, appeal_out(made, moderating=False))
+
+
+@router.get("/moderation/appeals", response={200: list[AppealOut], **ERRORS})
+def open_appeals(request: HttpRequest) -> list[dict[str, Any]]:
+    """Moderators: the appeals waiting, oldest first (the 100 oldest)."""
+    _moderator(request)
+    return [appeal_out(a, moderating=True) for a in appeals.open_appeals()[:100]]
+
+
+@router.get("/moderation/appeals/{appeal_id}", response={200: AppealOut, **ERRORS})
+def appeal_detail(request: HttpRequest, appeal_id: Id) -> dict[str, Any]:
+    """Your appeal, or any appeal for a moderator."""
+    user = member(request)
+    found = appeals.appeal_for(user, appeal_id)
+    return appeal_out(found, moderating=services.is_moderator(user))
+
+
+@router.post("/moderation/appeals/{appeal_id}/decision", response={200: AppealOut, **ERRORS})
+def decide_appeal(request: HttpRequest, appeal_id: Id, body: AppealDecisionIn) -> dict[str, Any]:
+    """Moderators other than the one who acted: `grant` gives the thing back as it was,
+    or not; `note` is the reason the owner is told (403 `own`, 409 `decided`)."""
+    user = _moderator(request)
+    found = appeals.appeal_for(user, appeal_id)
+    decided = appeals.decide(found, by=user, grant=body.grant, note=body.note)
+    return appeal_out(decided, moderating=True)

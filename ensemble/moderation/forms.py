@@ -44,3 +44,15 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT_LENGTH,
     )
+
+
+class AppealDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("grant", "Grant: give it back"), ("deny", "Deny: it stays removed")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Reason (the owner is told)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LENGTH,
+    )

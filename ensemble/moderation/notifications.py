@@ -66,3 +66,21 @@ register(
         ),
     )
 )
+
+
+def _appeal(n):  # type: ignore[no-untyped-def]
+    if n.about is None:
+        return "Your appeal was decided."
+    said = "granted: it is back" if n.about.state == "granted" else "denied"
+    return f"Your appeal was {said}. {escape_markdown(n.about.outcome)}"
+
+
+register(
+    Kind(
+        key="appeal_decided",
+        label="Your appeal is decided",
+        default=Delivery.EMAIL,
+        link=lambda n: reverse("moderation:mine") + "#actions",
+        describe=_appeal,
+    )
+)

@@ -29,6 +29,7 @@ from ensemble.records import access, takedown
 from ensemble.records.models import Record
 
 REMOVABLE = (Kind.RECORD, Kind.COMMENT)  # what "remove" acts on so far
+DECISIONS = (AuditEntry.Action.DISMISS, AuditEntry.Action.REMOVE)  # on a report
 
 
 def is_moderator(user: Any) -> bool:
@@ -37,7 +38,7 @@ def is_moderator(user: Any) -> bool:
     return isinstance(user, User) and user.is_active and user.has_perm("moderation.moderate")
 
 
-def _text(value: str, *, field: str, label: str, required: bool = True) -> str:
+def clean_text(value: str, *, field: str, label: str, required: bool = True) -> str:
     value = checked_text((value or "").strip(), field=field, label=label, multiline=True)
     if required and not value:
         raise Refused(f"Write the {label}: a sentence is enough.", field=field)
@@ -89,7 +90,7 @@ def file_report(
         raise Refused(f"You cannot report {what}.", status=422, code="own")
     if reason not in Report.Reason.values:
         raise Refused("Choose one of the reasons.", field="reason")
-    text = _text(text, field="text", label="report")
+    text = clean_text(text, field="text", label="report")
     record, url = None, ""
     if reason == Report.Reason.RIGHTS:
         record, url = _original(reporter, target, original_record, original_url)
@@ -140,7 +141,7 @@ def add_message(report: Report, *, by: User, body: str) -> ReportMessage:
     moderator = is_moderator(by)
     if report.reporter_id != by.pk and not moderator:
         raise Http404
-    body = _text(body, field="body", label="message")
+    body = clean_text(body, field="body", label="message")
     message = ReportMessage.objects.create(
         report=report, author=by, body=body, from_moderator=report.reporter_id != by.pk
     )
@@ -184,9 +185,9 @@ def decide(report: Report, *, by: User, action: str, note: str) -> Report:
     the same thing."""
     if not is_moderator(by):
         raise Http404
-    if action not in AuditEntry.Action.values:
+    if action not in DECISIONS:
         raise Refused("Choose what to do: dismiss, or remove.", field="action")
-    note = _text(note, field="note", label="reason")
+    note = clean_text(note, field="note", label="reason")
     if not report.is_open:  # also checked as it is closed: two moderators at once
         raise _decided()
     if report.target_owner_id == by.pk:
@@ -210,7 +211,7 @@ def decide(report: Report, *, by: User, action: str, note: str) -> Report:
     with transaction.atomic():
         decided = _close(report, by, action, note)
         if action == AuditEntry.Action.DISMISS:
-            _audit(by, action, report, note, target_owner=report.target_owner_id)
+            audit(by, action, report, note, target_owner=report.target_owner_id)
             told = [decided]
         else:
             assert target is not None  # checked above
@@ -237,7 +238,7 @@ def _decided() -> Refused:
     return Refused("This report was decided already.", status=409, code="decided")
 
 
-def _audit(
+def audit(
     by: User,
     action: str,
     report: Report,
@@ -269,7 +270,7 @@ def _remove(target: targets.Target, by: User, note: str, report: Report) -> list
     else:
         before = comments.take_down(target.obj)
         after = {"removed": True}
-    _audit(
+    audit(
         by,
         AuditEntry.Action.REMOVE,
         report,

@@ -12,4 +12,7 @@ urlpatterns = [
     path("moderation/", views.queue, name="queue"),
     path("moderation/reports/<id:report_id>/decide", views.decide, name="decide"),
     path("moderation/log", views.log, name="log"),
+    path("moderation/actions/<id:entry_id>/appeal", views.file_appeal, name="file_appeal"),
+    path("moderation/appeals/<id:appeal_id>", views.appeal_page, name="appeal"),
+    path("moderation/appeals/<id:appeal_id>/decide", views.decide_appeal, name="decide_appeal"),
 ]

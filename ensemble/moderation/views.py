@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -13,9 +14,9 @@ from ensemble.accounts.http import member
 from ensemble.core.params import whole
 from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused
-from ensemble.moderation import services, targets
-from ensemble.moderation.forms import DecisionForm, MessageForm, ReportForm
-from ensemble.moderation.models import AuditEntry, Kind, Report
+from ensemble.moderation import appeals, services, targets
+from ensemble.moderation.forms import AppealDecisionForm, DecisionForm, MessageForm, ReportForm
+from ensemble.moderation.models import Appeal, AuditEntry, Kind, Report
 
 QUEUE_PAGE = 50
 MINE = 100  # a member's reports and the actions on their things, newest first
@@ -65,7 +66,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     """The member's reports and their outcome; what moderators did to their things."""
     user = member(request)
     reports = Report.objects.filter(reporter=user).order_by("-id")[:MINE]
-    actions = AuditEntry.objects.concerning(user).exclude(action=AuditEntry.Action.DISMISS)
+    actions = (
+        AuditEntry.objects.concerning(user)
+        .exclude(action=AuditEntry.Action.DISMISS)
+        .select_related("appeal")
+    )
     return render(
         request,
         "moderation/mine.html",
@@ -73,6 +78,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "reports": list(reports),
             "actions": list(actions[:MINE]),
             "moderating": services.is_moderator(user),
+            "appealable": appeals.APPEALABLE,
         },
     )
 
@@ -143,6 +149,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "moderation/queue.html",
         {
+            "appeals": list(appeals.open_appeals()[:QUEUE_PAGE]),
             "reports": page[:QUEUE_PAGE],
             "more_after": page[QUEUE_PAGE - 1].pk if len(page) > QUEUE_PAGE else None,
             "state": state if state in Report.State.values else "",
@@ -191,3 +198,60 @@ def log(request: HttpRequest) -> HttpResponse:
             "more_before": page[QUEUE_PAGE - 1].pk if len(page) > QUEUE_PAGE else None,
         },
     )
+
+
+@login_required
+@require_POST
+@limited("report_message")
+def file_appeal(request: HttpRequest, entry_id: int) -> HttpResponse:
+    user = member(request)
+    entry = appeals.action_for(user, entry_id)
+    try:
+        made = appeals.appeal(entry, by=user, text=request.POST.get("text", ""))
+    except Refused as error:
+        messages.error(request, error.message)
+        return redirect(reverse("moderation:mine") + "#actions")
+    messages.success(request, "Your appeal is sent. Another moderator will decide it.")
+    return redirect(made)
+
+
+@login_required
+@never_cache
+def appeal_page(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    found = appeals.appeal_for(member(request), appeal_id)
+    return _appeal_page(request, found, AppealDecisionForm())
+
+
+def _appeal_page(
+    request: HttpRequest, found: Appeal, form: AppealDecisionForm, status: int = 200
+) -> HttpResponse:
+    moderating = services.is_moderator(request.user)
+    entry = found.action
+    context = {
+        "appeal": found,
+        "entry": entry,
+        "moderating": moderating,
+        "form": form,
+        # The moderator who acted, and the owner, never decide it.
+        "own": request.user.pk in (entry.actor_id, entry.target_owner_id),
+    }
+    return render(request, "moderation/appeal.html", context, status=status)
+
+
+@login_required
+@require_POST
+def decide_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    _moderator(request)
+    user = member(request)
+    found = appeals.appeal_for(user, appeal_id)
+    form = AppealDecisionForm(request.POST)
+    if form.is_valid():
+        grant = form.cleaned_data["decision"] == "grant"
+        try:
+            appeals.decide(found, by=user, grant=grant, note=form.cleaned_data["note"])
+        except Refused as error:
+            error.show_on(form)
+        else:
+            messages.success(request, "Decided. The owner is told.")
+            return redirect("moderation:queue")
+    return _appeal_page(request, found, form, status=400)

@@ -3,7 +3,7 @@
 Like a deletion it becomes a tombstone, still a node in lineage: what was built on it
 keeps it as a source, credit rolls keep its creators, nothing new may cite it, and no
 page, list, search or media link shows its content. Unlike a deletion, its files are
-kept (not served): an appeal that succeeds gives the record back as it was."""
+kept (not served): an appeal that succeeds gives the record back as it was (`restore`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from ensemble.core import generations
+from ensemble.core.markdown import render_markdown
 from ensemble.records import indexing
 from ensemble.records.models import Record
 
@@ -34,3 +35,18 @@ def take_down(record: Record) -> dict[str, Any]:
     generations.bump("credits")  # credit rolls name it afresh
     indexing.reindex(record)  # out of search, in the same transaction
     return before
+
+
+def restore(record: Record, before: dict[str, Any]) -> None:
+    """Give a taken-down record back as `take_down` found it (an appeal granted)."""
+    description = str(before.get("description", ""))
+    Record.objects.filter(pk=record.pk).update(
+        title=str(before.get("title") or record.title),
+        description=description,
+        description_html=render_markdown(description),
+        deleted_at=None,
+        updated_at=timezone.now(),
+    )
+    record.refresh_from_db()
+    generations.bump("credits")
+    indexing.reindex(record)

@@ -139,7 +139,7 @@ def test_a_reported_record_is_removed_and_keeps_its_place_in_lineage_and_credits
     moderator = contexts()
     sign_in(moderator, base, "mod")
     moderator.goto(f"{base}/moderation/")
-    expect(moderator.get_by_role("heading", name="Reports", level=1)).to_be_visible()
+    expect(moderator.get_by_role("heading", name="Moderation", level=1)).to_be_visible()
     row = moderator.get_by_role("row").filter(has_text=ALICE_TITLE)
     expect(row).to_have_count(1)
     expect(row.get_by_role("cell").nth(2)).to_have_text("Against the site's rules")

@@ -182,6 +182,13 @@ def take_down(comment: Comment) -> dict[str, str]:
     return before
 
 
+def restore(comment: Comment, body: str) -> None:
+    """Give back the words `take_down` removed (an appeal granted)."""
+    comment.body, comment.body_html = body, render_comment(body)
+    comment.deleted_at, comment.removed_by_moderators = None, False
+    comment.save(update_fields=["body", "body_html", "deleted_at", "removed_by_moderators"])
+
+
 PAGE_SIZE = 20  # threads (a comment with its replies) per page, newest first
 MAX_REPLIES = 50  # the newest replies shown under one comment on a page
 FLAT_PAGE_SIZE = 50  # comments per page where replies are not nested (a proposal's)
