@@ -7,7 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from ensemble.accounts import suspension
 from ensemble.accounts.services import user_for_token
+from ensemble.core.api import ApiError
 
 
 class TokenAuth(HttpBearer):
@@ -17,6 +19,8 @@ class TokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            if suspension.refuses(request, user):
+                raise ApiError(403, suspension.message(user), "suspended")
         return user
 
 

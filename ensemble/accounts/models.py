@@ -131,6 +131,12 @@ class User(AbstractUser):
     # which is one lookup on each of these columns.
     name_skeleton = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
     username_skeleton = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+    # Set by moderators (the moderation app). Suspended: reads, but writes nothing but an
+    # appeal until then (`accounts.suspension`). Banned: signed out and kept out
+    # (`is_active` off); the name stays on what they made, since credit is a fact.
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(max_length=2_000, blank=True)
+    banned_at = models.DateTimeField(null=True, blank=True)
 
     objects = EnsembleUserManager()  # type: ignore[misc]  # django-stubs types it a ClassVar
 
@@ -168,6 +174,10 @@ class User(AbstractUser):
         if self.display_name and self.display_name != self.username:
             return f"{self.display_name} (@{self.username})"
         return f"@{self.username}"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
     @property
     def email_verified(self) -> bool:

@@ -39,8 +39,9 @@ class MessageIn(JsonIn):
 
 
 class DecisionIn(JsonIn):
-    action: Literal["dismiss", "remove"]
+    action: Literal["dismiss", "remove", "warn", "suspend", "ban"]
     note: str
+    days: int | None = None  # for `suspend`: 1 to 365
 
 
 class MessageOut(Schema):
@@ -219,7 +220,7 @@ def decide(request: HttpRequest, report_id: Id, body: DecisionIn) -> dict[str, A
     comments so far). `note` is the reason the owner and the reporter are told."""
     user = _moderator(request)
     found = services.report_for(user, report_id)
-    decided = services.decide(found, by=user, action=body.action, note=body.note)
+    decided = services.decide(found, by=user, action=body.action, note=body.note, days=body.days)
     return report_out(decided, moderating=True, viewer=user)
 
 

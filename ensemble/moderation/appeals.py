@@ -1,7 +1,8 @@
-"""Appeals: the owner of a thing moderators removed asks once for it back; another
-moderator than the one who removed it decides. Granted, the thing is given back as it
-was (its files were kept); denied, it stays removed. Both are in the audit log, and the
-owner is told, by the moderators as a team."""
+"""Appeals: the owner of a thing moderators removed, or a member they suspended, asks
+once for it to be undone; another moderator than the one who acted decides. Granted,
+the thing is given back as it was (its files were kept) or the suspension ends; denied,
+it stands. Both are in the audit log, and the owner is told, by the moderators as a
+team. A banned member cannot sign in to appeal: they write to the operators."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.community.services import comments
 from ensemble.core.refusals import Refused
-from ensemble.moderation import services, targets
+from ensemble.moderation import sanctions, services, targets
 from ensemble.moderation.models import Appeal, AuditEntry, Kind
 from ensemble.notifications.services import notify
 from ensemble.records import takedown
 
-APPEALABLE = (AuditEntry.Action.REMOVE,)
+APPEALABLE = (AuditEntry.Action.REMOVE, AuditEntry.Action.SUSPEND)  # a ban: by email
 
 
 def action_for(user: User, entry_id: int) -> AuditEntry:
@@ -35,7 +36,7 @@ def appeal(entry: AuditEntry, *, by: User, text: str) -> Appeal:
     if entry.target_owner_id != by.pk:
         raise Http404
     if entry.action not in APPEALABLE:
-        raise Refused("Only a removal can be appealed.", code="not_appealable")
+        raise Refused("Only a removal or a suspension can be appealed.", code="not_appealable")
     text = services.clean_text(text, field="text", label="appeal")
     try:
         with transaction.atomic():  # the one-to-one decides between two at once
@@ -86,8 +87,8 @@ def decide(appeal: Appeal, *, by: User, grant: bool, note: str) -> Appeal:
             "This is your own work: another moderator decides it.", status=403, code="own"
         )
     target = targets.load(entry.kind, entry.target_id)
-    if grant and (target is None or not target.gone):
-        raise Refused("There is nothing to give back any more.", status=409, code="gone")
+    if grant and not _undoable(entry, target):
+        raise Refused("There is nothing to undo any more.", status=409, code="gone")
     state = Appeal.State.GRANTED if grant else Appeal.State.DENIED
     with transaction.atomic():
         # Conditional: of two moderators deciding at once, one changes the row.
@@ -99,7 +100,7 @@ def decide(appeal: Appeal, *, by: User, grant: bool, note: str) -> Appeal:
         before, after = {}, {}
         if grant:
             assert target is not None  # checked above
-            before, after = {"removed": True}, _give_back(target, entry)
+            before, after = entry.after, _give_back(target, entry)
         AuditEntry.objects.create(
             actor=by,
             action=AuditEntry.Action.RESTORE if grant else AuditEntry.Action.KEEP,
@@ -117,7 +118,19 @@ def decide(appeal: Appeal, *, by: User, grant: bool, note: str) -> Appeal:
     return appeal
 
 
+def _undoable(entry: AuditEntry, target: targets.Target | None) -> bool:
+    """Whether what `entry` did still holds: the thing still removed, the member still
+    suspended."""
+    if target is None:
+        return False
+    if entry.action == AuditEntry.Action.SUSPEND:
+        return bool(target.obj.is_suspended)
+    return target.gone
+
+
 def _give_back(target: targets.Target, entry: AuditEntry) -> dict[str, object]:
+    if entry.action == AuditEntry.Action.SUSPEND:
+        return sanctions.lift(target.obj)
     if target.kind == Kind.RECORD:
         takedown.restore(target.obj, entry.before)
         return {"title": target.obj.title, "removed": False}

@@ -36,8 +36,18 @@ class DecisionForm(forms.Form):
         choices=[
             (AuditEntry.Action.DISMISS, "Dismiss the report"),
             (AuditEntry.Action.REMOVE, "Remove it"),
+            (AuditEntry.Action.WARN, "Warn its owner"),
+            (AuditEntry.Action.SUSPEND, "Suspend its owner"),
+            (AuditEntry.Action.BAN, "Ban its owner"),
         ],
         widget=forms.RadioSelect,
+    )
+    days = forms.IntegerField(
+        label="Days, for a suspension",
+        required=False,
+        min_value=1,
+        max_value=365,
+        initial=7,
     )
     note = forms.CharField(
         label="Reason (the owner and the reporter are told)",

@@ -150,8 +150,11 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         DISMISS = "dismiss", "Dismissed a report"
         REMOVE = "remove", "Removed"
-        RESTORE = "restore", "Restored on appeal"
-        KEEP = "keep", "Kept removed on appeal"
+        WARN = "warn", "Warned"
+        SUSPEND = "suspend", "Suspended"
+        BAN = "ban", "Banned"
+        RESTORE = "restore", "Undone on appeal"
+        KEEP = "keep", "Upheld on appeal"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

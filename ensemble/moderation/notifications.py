@@ -84,3 +84,26 @@ register(
         describe=_appeal,
     )
 )
+
+
+def _sanction(n):  # type: ignore[no-untyped-def]
+    entry = n.about
+    if entry is None:
+        return "The moderators acted on your account."
+    said = {
+        "warn": "Moderators warn you",
+        "suspend": "Moderators suspended your account: you can read, appeal and sign out",
+        "ban": "Moderators banned your account",
+    }.get(entry.action, "Moderators acted on your account")
+    return f"{said}. Reason: {escape_markdown(entry.note)}"
+
+
+register(
+    Kind(
+        key="member_sanctioned",
+        label="Moderators warn, suspend or ban you",
+        default=Delivery.EMAIL,
+        link=lambda n: reverse("moderation:mine") + "#actions",
+        describe=_sanction,
+    )
+)

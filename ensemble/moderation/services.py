@@ -22,14 +22,18 @@ from ensemble.community.services import comments
 from ensemble.core.refusals import Refused
 from ensemble.core.text import checked_text
 from ensemble.lineage.models import Source
-from ensemble.moderation import targets
+from ensemble.moderation import sanctions, targets
 from ensemble.moderation.models import TEXT_LENGTH, AuditEntry, Kind, Report, ReportMessage
 from ensemble.notifications.services import notify, notify_many
 from ensemble.records import access, takedown
 from ensemble.records.models import Record
 
 REMOVABLE = (Kind.RECORD, Kind.COMMENT)  # what "remove" acts on so far
-DECISIONS = (AuditEntry.Action.DISMISS, AuditEntry.Action.REMOVE)  # on a report
+DECISIONS = (  # what a report may be decided with
+    AuditEntry.Action.DISMISS,
+    AuditEntry.Action.REMOVE,
+    *sanctions.ACTIONS,
+)
 
 
 def is_moderator(user: Any) -> bool:
@@ -179,14 +183,14 @@ def owner_history(report: Report) -> dict[str, int]:
     }
 
 
-def decide(report: Report, *, by: User, action: str, note: str) -> Report:
-    """Dismiss the report, or remove what it is about. `note` is the reason the owner
-    (for a removal) and the reporter are told. A removal upholds every open report on
-    the same thing."""
+def decide(report: Report, *, by: User, action: str, note: str, days: int | None = None) -> Report:
+    """Dismiss the report, remove what it is about, or warn, suspend (for `days`) or ban
+    its owner (`sanctions`). `note` is the reason the owner and the reporter are told. A
+    removal upholds every open report on the same thing."""
     if not is_moderator(by):
         raise Http404
     if action not in DECISIONS:
-        raise Refused("Choose what to do: dismiss, or remove.", field="action")
+        raise Refused("Choose what to do: dismiss, remove, warn, suspend or ban.", field="action")
     note = clean_text(note, field="note", label="reason")
     if not report.is_open:  # also checked as it is closed: two moderators at once
         raise _decided()
@@ -208,14 +212,19 @@ def decide(report: Report, *, by: User, action: str, note: str) -> Report:
             )
         if target is None or target.gone:
             raise Refused("It is gone already: dismiss the report.", status=409, code="gone")
+    member = sanctions.member_to_sanction(report, action, days)
     with transaction.atomic():
         decided = _close(report, by, action, note)
         if action == AuditEntry.Action.DISMISS:
             audit(by, action, report, note, target_owner=report.target_owner_id)
             told = [decided]
-        else:
+        elif action == AuditEntry.Action.REMOVE:
             assert target is not None  # checked above
             told = _remove(target, by, note, report)
+        else:
+            assert member is not None  # checked above
+            sanctions.apply(member, by=by, action=action, note=note, days=days, report=report)
+            told = [decided]
     for each in told:
         if each.reporter is not None:
             notify(each.reporter, "report_decided", about=each)  # by the team, unnamed

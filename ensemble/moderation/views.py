@@ -171,7 +171,13 @@ def decide(request: HttpRequest, report_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.decide(found, by=member(request), action=data["action"], note=data["note"])
+            services.decide(
+                found,
+                by=member(request),
+                action=data["action"],
+                note=data["note"],
+                days=data["days"],
+            )
         except Refused as error:
             error.show_on(form)
         else:

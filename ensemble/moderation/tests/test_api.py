@@ -679,7 +679,7 @@ def test_a_decision_needs_a_note(as_mod, filed):
 
 
 def test_an_unknown_action_is_refused(as_mod, filed):
-    response = decide(as_mod, filed.pk, "ban")
+    response = decide(as_mod, filed.pk, "obliterate")
 
     assert field_names(assert_error(response, 422, "invalid")) == {"action"}
     filed.refresh_from_db()
