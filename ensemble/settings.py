@@ -67,6 +67,7 @@ REQUEST_BODY_SLOTS = min(
 REQUEST_BODIES_PER_ADDRESS = env_int("REQUEST_BODIES_PER_ADDRESS", 4, minimum=1)
 
 INSTALLED_APPS = [
+    "django.contrib.admin",  # for operators: roles, bans, the audit log (read-only)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -290,6 +291,8 @@ RATE_LIMITS = {
             "update": (20, 60 * 60),
             "update_ip": (100, 60 * 60),
             "token_ip": (60, 60 * 60),
+            "block": (60, 60 * 60),
+            "block_ip": (300, 60 * 60),
             "report": (20, 60 * 60),
             "report_ip": (100, 60 * 60),
             "report_message": (30, 60 * 60),

@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path, re_path
 
 from ensemble.api import api
@@ -9,6 +10,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", core_views.api_not_found),
+    path(
+        "admin/", admin.site.urls
+    ),  # operators only (staff): accounts/admin.py, moderation/admin.py
     path("", include("ensemble.front.accounts_urls")),  # `accounts:…`: with the profile page
     path("", include("ensemble.notifications.urls")),
     path("", include("ensemble.front.urls")),  # `records:…`: front's pages and records' own

@@ -1,4 +1,4 @@
-"""Accounts API: sign up, get a token, read and edit yourself, read others."""
+"""Accounts API: sign up, get a token, read and edit yourself, read others, block."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
-from ensemble.accounts import indexing, services
+from ensemble.accounts import blocks, indexing, services
 from ensemble.accounts.forms import EmailChangeForm, ProfileForm, SignUpForm
 from ensemble.accounts.http import member
-from ensemble.accounts.models import Skill, User
+from ensemble.accounts.models import Block, Skill, User
 from ensemble.accounts.schemas import (
     EmailChangeIn,
     MeOut,
@@ -132,3 +132,37 @@ def user_detail(request: HttpRequest, username: str) -> User:
     return get_object_or_404(
         User.objects.with_username(username).prefetch_related("skill_rows"), is_active=True
     )
+
+
+class BlockOut(Schema):
+    blocking: bool
+
+
+def _member_named(username: str) -> User:
+    person = User.objects.with_username(username).filter(is_active=True).first()
+    if person is None:
+        raise ApiError(404, f"There is no member called @{username}.", "not_found")
+    return person
+
+
+@router.post("/users/{username}/block", response={200: BlockOut, **ERRORS})
+def block(request: HttpRequest, username: str) -> dict[str, bool]:
+    """Block a member: they cannot comment on, heart, follow, mention or enter the calls
+    of yours, and you do not see their comments. Private: they are not told."""
+    ratelimit.limit_write(request, "block")
+    blocks.block(member(request), _member_named(username))
+    return {"blocking": True}
+
+
+@router.delete("/users/{username}/block", response={200: BlockOut, **ERRORS})
+def unblock(request: HttpRequest, username: str) -> dict[str, bool]:
+    ratelimit.limit_write(request, "block")
+    blocks.unblock(member(request), _member_named(username))
+    return {"blocking": False}
+
+
+@router.get("/me/blocks", response={200: list[str], **ERRORS})
+def my_blocks(request: HttpRequest) -> list[str]:
+    """The usernames of the members you block, newest first (at most 500)."""
+    rows = Block.objects.filter(blocker=member(request)).order_by("-id")
+    return list(rows.values_list("blocked__username", flat=True)[:500])

@@ -137,6 +137,10 @@ class User(AbstractUser):
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.TextField(max_length=2_000, blank=True)
     banned_at = models.DateTimeField(null=True, blank=True)
+    # Whether this member blocks anyone (`Block`), kept by `accounts.blocks`: the pages
+    # that hide what blocked people wrote ask the blocks only of those who do, with no
+    # query for everyone else.
+    blocks_someone = models.BooleanField(default=False)
 
     objects = EnsembleUserManager()  # type: ignore[misc]  # django-stubs types it a ClassVar
 
@@ -265,3 +269,29 @@ class AccessToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Block(models.Model):
+    """A member (`blocker`) keeps another (`blocked`) away: the blocked one can no longer
+    comment on, heart, follow, mention or enter the calls of the blocker, and the blocker
+    sees nothing they write. Private: the blocked one is never told. Credits do not
+    change: credit is a fact, not a favour (`accounts.blocks`)."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="accounts_block_once"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="accounts_block_not_self"
+            ),
+        ]
+        indexes = [
+            # Who blocked this member: asked before they act towards someone.
+            models.Index(fields=["blocked", "blocker"], name="accounts_block_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"

@@ -4,7 +4,7 @@ beside the profile page, which shows several apps (`accounts:profile`)."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ensemble.accounts import passwords, views
+from ensemble.accounts import block_views, passwords, views
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
@@ -40,5 +40,7 @@ urlpatterns = [
         name="confirm_email_change",
     ),
     path("settings/tokens/", views.tokens, name="tokens"),
+    path("settings/blocked/", block_views.blocked, name="blocked"),
+    path("@<str:username>/block", block_views.block, name="block"),
     path("settings/tokens/<id:token_id>/revoke/", views.revoke_token, name="revoke_token"),
 ]

@@ -7,8 +7,10 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self) -> None:
+        from ensemble.accounts import blocks
         from ensemble.community import notifications  # noqa: F401 - registers the kinds
-        from ensemble.community.services import trending
+        from ensemble.community.services import follows, trending
         from ensemble.core import sweepers
 
+        blocks.on_block.append(follows.drop_follows_across)
         sweepers.register("community.trending", trending.sweep)

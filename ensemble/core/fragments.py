@@ -102,12 +102,15 @@ def shared(
     render: Callable[[Any], Shared],
     personal: bool = False,
     holes: Mapping[str, Callable[[], str]] | None = None,
+    hidden: frozenset[int] = frozenset(),
 ) -> SafeString:
     """The fragment `name` for `keys`, as `request`'s viewer sees it. `render(viewer)`
     makes it for a viewer (`ANY_MEMBER`, `AnonymousUser()` or the member asking), with
     `context_for(viewer)` as its template context; `personal`: this viewer may see more
     than any member (a leader, an owner), so theirs is rendered and not kept; `holes`,
-    what fills each `{% hole %}` for this request."""
+    what fills each `{% hole %}` for this request; `hidden`, members this viewer is not
+    to be shown (those they block): a fragment naming any of them in its `not_for` is
+    rendered for this viewer, who can then leave them out."""
     user = request.user
     member = user.is_authenticated
     seconds = settings.FRAGMENT_CACHE_SECONDS
@@ -118,7 +121,7 @@ def shared(
     if made is None:
         made = render(ANY_MEMBER if member else AnonymousUser())
         cache.set(key, made, seconds)
-    if member and user.pk in made.not_for:
+    if member and (user.pk in made.not_for or hidden & made.not_for):
         made = render(user)
     return _filled(made.html, request, holes)
 

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 
+from ensemble.accounts import block_views
 from ensemble.accounts.models import User
 from ensemble.community.services import profile as community_profile
 from ensemble.community.templatetags import community_tags
@@ -40,6 +41,9 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         return fragments.Shared(html, not_for=work["creators"])
 
     own = request.user.is_authenticated and request.user.pk == person.pk
-    holes = {"follow": lambda: community_tags.follow_html(request, person=person)}
+    holes = {
+        "follow": lambda: community_tags.follow_html(request, person=person),
+        "block": lambda: block_views.block_html(request, person),
+    }
     shown = fragments.shared(request, "profile", person.pk, render=body, personal=own, holes=holes)
     return render(request, "front/profile.html", {"member": person, "body": shown})

@@ -181,6 +181,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"
         indexes = [
             # What happened to one thing (a tombstone's reason, a thing's history).
             models.Index(fields=["kind", "target_id", "-id"], name="audit_target"),

@@ -24,7 +24,8 @@ def member_to_sanction(report: Report, action: str, days: int | None) -> User | 
     out of the way; None for an action that is not a sanction."""
     if action not in ACTIONS:
         return None
-    member = User.objects.filter(pk=report.target_owner_id).first()
+    owner = report.target_owner_id
+    member = User.objects.filter(pk=owner).first() if owner is not None else None
     if member is None or not member.is_active:
         raise Refused("This member's account is closed already.", status=409, code="gone")
     if member.is_superuser or member.has_perm("moderation.moderate"):

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from ensemble.accounts import blocks
 from ensemble.accounts.models import User
 from ensemble.community.comment_policy import policy_for
 from ensemble.community.models import Comment
@@ -52,10 +53,11 @@ def mentioned(body: str, subject: Any, author: User) -> list[User]:
     if not names:
         return []
     policy = policy_for(subject)
+    apart = blocks.either_way(author)  # no mention crosses a block, either way
     found = [
         u
         for u in User.objects.filter(username__in=list(names)[: MAX_MENTIONS * 2], is_active=True)
-        if u.pk != author.pk and policy.can_see(u, subject)
+        if u.pk != author.pk and u.pk not in apart and policy.can_see(u, subject)
     ]
     return found[:MAX_MENTIONS]
 
@@ -107,6 +109,10 @@ def add(author: User, subject: Any, body: str, *, reply_to: Comment | None = Non
     body = _clean(body)
     if reply_to is not None:
         reply_to = policy.answering(author, subject, reply_to)
+    owners = [u.pk for u in policy.told(subject)]
+    blocks.refuse_if_blocked(
+        [*owners, reply_to.author_id if reply_to else None], author, "comment here"
+    )
     people = mentioned(body, subject, author)
     if people:  # each person named is a notification (maybe an email): counted apart
         ratelimit.hit("mention", f"user:{author.pk}", cost=len(people))

@@ -18,6 +18,7 @@ from django.core import signing
 from django.db import connections
 from django.db.models import Q, QuerySet
 
+from ensemble.accounts import blocks
 from ensemble.core.pagination import BadCursor
 from ensemble.lineage.models import Source
 from ensemble.projects.models import Call, Project, Release, StatusUpdate
@@ -131,7 +132,7 @@ def queries(user: Any) -> dict[str, tuple[QuerySet[Any], str]]:
             # edge into your records (30,000 for a member with 10,000: 116 ms).
             Source.objects.filter(
                 source_owner=user, derived__visibility="public", derived__deleted_at__isnull=True
-            ).exclude(derived__owner=user),
+            ).exclude(derived__owner__in=[user.pk, *blocks.either_way(user)]),
             "created_at",
         ),
         "update": (

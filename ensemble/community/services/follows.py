@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
+from ensemble.accounts import blocks
 from ensemble.accounts.models import User
 from ensemble.community.models import Follow
 from ensemble.core.refusals import Refused
@@ -19,6 +21,7 @@ def follow_person(follower: User, person: User) -> bool:
         raise Refused("You cannot follow yourself.", status=409, code="self")
     if not person.is_active:
         raise Refused("There is no such member.", status=404, code="not_found")
+    blocks.refuse_if_blocked([person.pk], follower, "follow this member")
     try:
         with transaction.atomic():
             made = Follow.objects.create(follower=follower, person=person)
@@ -48,3 +51,10 @@ def follows(user: Any, *, person: User | None = None, project: Project | None = 
     if not getattr(user, "is_authenticated", False):
         return False
     return Follow.objects.filter(follower=user, person=person, project=project).exists()
+
+
+def drop_follows_across(blocker: User, blocked: User) -> None:
+    """A block ends follows both ways (`accounts.blocks.on_block`)."""
+    Follow.objects.filter(
+        Q(follower=blocker, person=blocked) | Q(follower=blocked, person=blocker)
+    ).delete()

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from ensemble.accounts import blocks
 from ensemble.accounts.models import User
 from ensemble.community.models import Heart
 from ensemble.core.refusals import Refused
@@ -21,6 +22,7 @@ def _hearable(user: User, record: Record) -> None:
         raise Refused("Drafts take no hearts: publish it first.", status=409, code="draft")
     if access.is_creator(user, record):
         raise Refused("You cannot heart your own work.", status=409, code="own_work")
+    blocks.refuse_if_blocked([record.owner_id], user, "heart this record")
 
 
 def heart(user: User, record: Record) -> bool:

@@ -12,6 +12,7 @@ from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from ensemble.accounts import blocks
 from ensemble.community.models import RecordList
 from ensemble.community.services import comments, follows, hearts
 from ensemble.core import fragments
@@ -60,17 +61,22 @@ def thread_html(request: HttpRequest, target: Any, before: int | None) -> SafeSt
     the viewer sees it: a fragment rendered once for every member (and once for every
     visitor), its authors excepted, who get "edit or delete" on theirs (core.fragments)."""
     kind = type(target).__name__.lower()
+    hidden = blocks.blocked_by(request.user)  # their comments are not shown to this member
 
     def render(viewer: Any) -> fragments.Shared:
         top, older = comments.thread_page(target, before=before)
         shown = {"thread": top, "older": older, "before": before, "target": target, "kind": kind}
+        if viewer.pk is not None and viewer.pk == request.user.pk:
+            shown["hidden"] = hidden
         html = render_to_string(
             "community/_thread.html", {**fragments.context_for(viewer), **shown}
         )
         authors = {c.author_id for c in top} | {a.author_id for c in top for a in c.answers}  # type: ignore[attr-defined]
         return fragments.Shared(html, frozenset(authors))
 
-    return fragments.shared(request, "thread", kind, target.pk, before or "", render=render)
+    return fragments.shared(
+        request, "thread", kind, target.pk, before or "", render=render, hidden=hidden
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ensemble.accounts import blocks
 from ensemble.accounts.models import User
 from ensemble.core.params import whole
 from ensemble.core.refusals import Refused
@@ -72,6 +73,8 @@ def submit_entry(call: Call, *, by: User, record: Record) -> Entry:
     require_open(call)
     if record.owner_id != by.pk:
         raise Refused("You can only enter your own records.", status=403, code="forbidden")
+    owner = call.project.owner_id if call.project is not None else None
+    blocks.refuse_if_blocked([owner, call.created_by_id], by, "enter this call")
     if record.is_deleted:
         raise Refused("That record was deleted.", status=410, code="gone")
     if not record.is_public:
