@@ -79,6 +79,40 @@ def add_source(
     an edge that would close a cycle (the path is named), a duplicate, a source the
     citer cannot see or that was removed, and licence terms the ancestry forbids."""
     access.require_owner(by, derived)
+    return _cite(
+        derived,
+        source,
+        by=by,
+        kind=kind,
+        note=note,
+        part=part,
+        start_seconds=start_seconds,
+        end_seconds=end_seconds,
+        told_by=by,
+    )
+
+
+def add_missing_credit(derived: Record, source: Record, *, by: User, note: str) -> Source:
+    """Moderators cite an original its owner left out (a rights report upheld: the
+    moderation app decides who may). The same rules as `add_source` but who may; the
+    original's owner hears of it from the moderators as a team, not by name."""
+    if derived.is_deleted:
+        raise Refused("The reported record was removed meanwhile.", status=409, code="gone")
+    return _cite(derived, source, by=by, kind=Source.Kind.USES, note=note, told_by=None)
+
+
+def _cite(
+    derived: Record,
+    source: Record,
+    *,
+    by: User,
+    kind: str,
+    note: str,
+    part: str = "",
+    start_seconds: float | None = None,
+    end_seconds: float | None = None,
+    told_by: User | None,
+) -> Source:
     note = (note or "").strip()
     if not note:
         raise Refused("Say what you used from the source (or how it inspired you).", field="note")
@@ -126,7 +160,7 @@ def add_source(
         )
         generations.bump("credits")
         if derived.is_public:
-            notify(source.owner, "cited", actor=by, about=edge)
+            notify(source.owner, "cited", actor=told_by, about=edge)
     return edge
 
 
@@ -170,6 +204,14 @@ def update_source(
         edge.save(update_fields=["note", "part", "start_seconds", "end_seconds"])
         generations.bump("credits")  # the note is the source's description in JSON-LD
     return edge
+
+
+def withdraw_missing_credit(edge_id: int) -> bool:
+    """Take back a citation `add_missing_credit` made (an appeal granted)."""
+    with transaction.atomic():
+        removed, _ = Source.objects.filter(pk=edge_id).delete()
+        generations.bump("credits")
+    return bool(removed)
 
 
 def remove_source(edge: Source, *, by: User) -> None:

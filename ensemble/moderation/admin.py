@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ensemble.moderation.models import Appeal, AuditEntry, Report
 
 
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnly(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -39,7 +39,7 @@ class MessageIn(JsonIn):
 
 
 class DecisionIn(JsonIn):
-    action: Literal["dismiss", "remove", "warn", "suspend", "ban"]
+    action: Literal["dismiss", "remove", "credit", "warn", "suspend", "ban"]
     note: str
     days: int | None = None  # for `suspend`: 1 to 365
 

@@ -14,12 +14,16 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.community.services import comments
 from ensemble.core.refusals import Refused
-from ensemble.moderation import sanctions, services, targets
+from ensemble.moderation import credit, sanctions, services, targets
 from ensemble.moderation.models import Appeal, AuditEntry, Kind
 from ensemble.notifications.services import notify
 from ensemble.records import takedown
 
-APPEALABLE = (AuditEntry.Action.REMOVE, AuditEntry.Action.SUSPEND)  # a ban: by email
+APPEALABLE = (  # a ban: by writing to the operators
+    AuditEntry.Action.REMOVE,
+    AuditEntry.Action.SUSPEND,
+    AuditEntry.Action.CREDIT,
+)
 
 
 def action_for(user: User, entry_id: int) -> AuditEntry:
@@ -36,7 +40,10 @@ def appeal(entry: AuditEntry, *, by: User, text: str) -> Appeal:
     if entry.target_owner_id != by.pk:
         raise Http404
     if entry.action not in APPEALABLE:
-        raise Refused("Only a removal or a suspension can be appealed.", code="not_appealable")
+        raise Refused(
+            "Only a removal, a suspension or an added credit can be appealed.",
+            code="not_appealable",
+        )
     text = services.clean_text(text, field="text", label="appeal")
     try:
         with transaction.atomic():  # the one-to-one decides between two at once
@@ -125,12 +132,16 @@ def _undoable(entry: AuditEntry, target: targets.Target | None) -> bool:
         return False
     if entry.action == AuditEntry.Action.SUSPEND:
         return bool(target.obj.is_suspended)
+    if entry.action == AuditEntry.Action.CREDIT:
+        return credit.still_there(entry)
     return target.gone
 
 
 def _give_back(target: targets.Target, entry: AuditEntry) -> dict[str, object]:
     if entry.action == AuditEntry.Action.SUSPEND:
         return sanctions.lift(target.obj)
+    if entry.action == AuditEntry.Action.CREDIT:
+        return credit.withdraw(entry)
     if target.kind == Kind.RECORD:
         takedown.restore(target.obj, entry.before)
         return {"title": target.obj.title, "removed": False}

@@ -36,6 +36,7 @@ class DecisionForm(forms.Form):
         choices=[
             (AuditEntry.Action.DISMISS, "Dismiss the report"),
             (AuditEntry.Action.REMOVE, "Remove it"),
+            (AuditEntry.Action.CREDIT, "Add the missing credit (a rights report)"),
             (AuditEntry.Action.WARN, "Warn its owner"),
             (AuditEntry.Action.SUSPEND, "Suspend its owner"),
             (AuditEntry.Action.BAN, "Ban its owner"),

@@ -153,6 +153,7 @@ class AuditEntry(models.Model):
         WARN = "warn", "Warned"
         SUSPEND = "suspend", "Suspended"
         BAN = "ban", "Banned"
+        CREDIT = "credit", "Added a missing credit"
         RESTORE = "restore", "Undone on appeal"
         KEEP = "keep", "Upheld on appeal"
 

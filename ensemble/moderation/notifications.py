@@ -107,3 +107,23 @@ register(
         describe=_sanction,
     )
 )
+
+
+def _credited(n):  # type: ignore[no-untyped-def]
+    entry = n.about
+    if entry is None:
+        return "Moderators added a missing credit to your work."
+    original = escape_markdown(str(entry.after.get("source_title", "an original")))
+    reason = escape_markdown(entry.note)
+    return f"Moderators credited “{original}” as a source of your work: {reason}"
+
+
+register(
+    Kind(
+        key="credit_added",
+        label="Moderators add a missing credit to your work",
+        default=Delivery.EMAIL,
+        link=lambda n: reverse("moderation:mine") + "#actions",
+        describe=_credited,
+    )
+)

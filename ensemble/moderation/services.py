@@ -22,9 +22,10 @@ from ensemble.community.services import comments
 from ensemble.core.refusals import Refused
 from ensemble.core.text import checked_text
 from ensemble.lineage.models import Source
-from ensemble.moderation import sanctions, targets
+from ensemble.moderation import credit, sanctions, targets
 from ensemble.moderation.models import TEXT_LENGTH, AuditEntry, Kind, Report, ReportMessage
 from ensemble.notifications.services import notify, notify_many
+from ensemble.payments.services import lineage_changes
 from ensemble.records import access, takedown
 from ensemble.records.models import Record
 
@@ -32,6 +33,7 @@ REMOVABLE = (Kind.RECORD, Kind.COMMENT)  # what "remove" acts on so far
 DECISIONS = (  # what a report may be decided with
     AuditEntry.Action.DISMISS,
     AuditEntry.Action.REMOVE,
+    AuditEntry.Action.CREDIT,
     *sanctions.ACTIONS,
 )
 
@@ -190,7 +192,9 @@ def decide(report: Report, *, by: User, action: str, note: str, days: int | None
     if not is_moderator(by):
         raise Http404
     if action not in DECISIONS:
-        raise Refused("Choose what to do: dismiss, remove, warn, suspend or ban.", field="action")
+        raise Refused(
+            "Choose what to do: dismiss, remove, credit, warn, suspend or ban.", field="action"
+        )
     note = clean_text(note, field="note", label="reason")
     if not report.is_open:  # also checked as it is closed: two moderators at once
         raise _decided()
@@ -212,6 +216,7 @@ def decide(report: Report, *, by: User, action: str, note: str, days: int | None
             )
         if target is None or target.gone:
             raise Refused("It is gone already: dismiss the report.", status=409, code="gone")
+    original = credit.check(report, target) if action == AuditEntry.Action.CREDIT else None
     member = sanctions.member_to_sanction(report, action, days)
     with transaction.atomic():
         decided = _close(report, by, action, note)
@@ -221,6 +226,11 @@ def decide(report: Report, *, by: User, action: str, note: str, days: int | None
         elif action == AuditEntry.Action.REMOVE:
             assert target is not None  # checked above
             told = _remove(target, by, note, report)
+        elif action == AuditEntry.Action.CREDIT:
+            assert target is not None  # checked above
+            assert original is not None
+            credit.apply(report, target, original, by=by, note=note)
+            told = [decided]
         else:
             assert member is not None  # checked above
             sanctions.apply(member, by=by, action=action, note=note, days=days, report=report)
@@ -276,6 +286,10 @@ def _remove(target: targets.Target, by: User, note: str, report: Report) -> list
     if target.kind == Kind.RECORD:
         before = takedown.take_down(target.obj)
         after = {"title": target.obj.title, "removed": True}
+        lineage_changes.flag(
+            target.obj.pk,
+            f"“{before['title']}” was removed by moderators; its creator keeps the credit.",
+        )
     else:
         before = comments.take_down(target.obj)
         after = {"removed": True}

@@ -55,3 +55,17 @@ register(
         link=lambda n: reverse("payments:earnings"),
     )
 )
+register(
+    Kind(
+        key="proposal_lineage_changed",
+        label="The lineage of a payment proposal you lead changed",
+        default=Delivery.EMAIL,
+        describe=lambda n: (
+            f"Moderators changed the lineage of the payment proposal for “{_title(n)}”: "
+            f"{escape_markdown(n.about.lineage_change)}"
+            if n.about
+            else "Moderators changed the lineage of a payment proposal you lead."
+        ),
+        link=_link,
+    )
+)

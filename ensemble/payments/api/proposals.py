@@ -37,6 +37,8 @@ class ProposalOut(Schema):
     window_closes_at: datetime | None
     finalized_at: datetime | None
     early_reason: str
+    lineage_changed_at: datetime | None  # moderators changed the lineage since
+    lineage_change: str
     records: int  # in the frozen lineage
     revisions: list[dict[str, Any]]
 
@@ -127,6 +129,8 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
         "window_closes_at": proposal.window_closes_at,
         "finalized_at": proposal.finalized_at,
         "early_reason": proposal.early_reason,
+        "lineage_changed_at": proposal.lineage_changed_at,
+        "lineage_change": proposal.lineage_change,
         "records": proposal.record_count,
         "revisions": [
             {

@@ -78,6 +78,11 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     early_reason = models.CharField(max_length=500, blank=True)  # an admin finalized early
+    # Moderators changed the lineage it was computed from since (a work in it removed, a
+    # missing credit added): shown to everyone on the proposal, its leaders told. The
+    # split itself stays as computed: a final one is never changed.
+    lineage_changed_at = models.DateTimeField(null=True, blank=True)
+    lineage_change = models.CharField(max_length=500, blank=True)
     # Anyone's word while the window is open (`community.Comment`; the rules are
     # `payments.comment_policy`). A relation, not a column: deleting a proposal takes
     # its comments with it.
