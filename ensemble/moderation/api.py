@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from ensemble.accounts.http import member
 from ensemble.core import ratelimit
 from ensemble.core.api import ERRORS, choices_schema
-from ensemble.core.ids import Id
+from ensemble.core.ids import Id, Int64
 from ensemble.core.json_in import JsonIn, Lax
 from ensemble.core.pagination import paginate
 from ensemble.moderation import appeals, services
@@ -38,10 +38,10 @@ class MessageIn(JsonIn):
     body: str
 
 
-class DecisionIn(JsonIn):
+class ReportDecisionIn(JsonIn):
     action: Literal["dismiss", "remove", "credit", "warn", "suspend", "ban"]
     note: str
-    days: int | None = None  # for `suspend`: 1 to 365
+    days: Int64 | None = None  # for `suspend`: 1 to 365
 
 
 class MessageOut(Schema):
@@ -215,7 +215,7 @@ def moderation_queue(
 
 
 @router.post("/moderation/reports/{report_id}/decision", response={200: ReportOut, **ERRORS})
-def decide(request: HttpRequest, report_id: Id, body: DecisionIn) -> dict[str, Any]:
+def decide(request: HttpRequest, report_id: Id, body: ReportDecisionIn) -> dict[str, Any]:
     """Moderators: `dismiss` the report, or `remove` what it is about (records and
     comments so far). `note` is the reason the owner and the reporter are told."""
     user = _moderator(request)

@@ -179,6 +179,7 @@ class AuditEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = AuditQuerySet.as_manager()
+    append_only = True  # nothing rewrites it, the demo's clock included
 
     class Meta:
         ordering = ["-id"]

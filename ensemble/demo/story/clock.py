@@ -23,10 +23,14 @@ NOT_MOVED = {"expires_at", "email_verified_at", "last_used_at", "revoked_at", "c
 
 
 def _stamped_fields() -> list[tuple[type[models.Model], str]]:
-    """Every date-time column of Ensemble's own models, but those in NOT_MOVED."""
+    """Every date-time column of Ensemble's own models, but those in NOT_MOVED and the
+    append-only ones (the moderation log: the story writes none, and it is never
+    rewritten)."""
     found = []
     for model in apps.get_models():
         if not model.__module__.startswith("ensemble.") or model._meta.proxy:
+            continue
+        if getattr(model, "append_only", False):
             continue
         for field in model._meta.concrete_fields:
             if isinstance(field, models.DateTimeField) and field.name not in NOT_MOVED:
