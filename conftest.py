@@ -115,6 +115,7 @@ def _media_root(settings, tmp_path_factory):
     folder = tmp_path_factory.getbasetemp() / "media-roots" / str(next(_test_number))
     settings.MEDIA_ROOT = folder / "media"
     settings.RECORDS_ROOT = folder / "records"
+    settings.EXPORTS_ROOT = folder / "exports"
 
 
 @pytest.fixture(autouse=True)

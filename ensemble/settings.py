@@ -221,6 +221,10 @@ AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 # Records: originals and renditions, never served straight from disk (records.media_views
 # checks who may see them). See docs/configuration.md for every limit.
 RECORDS_ROOT = Path(env_str("RECORDS_ROOT", str(VAR_DIR / "records")))
+# Members' exports of their data (accounts.exports): served only to their owner, kept
+# EXPORT_DAYS days.
+EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT", str(VAR_DIR / "exports")))
+EXPORT_DAYS = env_int("EXPORT_DAYS", 7, minimum=1)
 RECORD_MAX_BYTES = {
     "text": env_size("RECORD_MAX_TEXT", 200 * 1024),
     "image": env_size("RECORD_MAX_IMAGE", 50 * 1024**2),

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from ensemble.accounts import blocks, indexing, services
+from ensemble.accounts import blocks, exports, indexing, services
 from ensemble.accounts.forms import EmailChangeForm, ProfileForm, SignUpForm
 from ensemble.accounts.http import member
-from ensemble.accounts.models import Block, Skill, User
+from ensemble.accounts.models import Block, DataExport, Skill, User
 from ensemble.accounts.schemas import (
     EmailChangeIn,
     MeOut,
@@ -26,6 +27,7 @@ from ensemble.accounts.schemas import (
 )
 from ensemble.core import ratelimit
 from ensemble.core.api import ERRORS, ApiError
+from ensemble.core.ids import Id
 
 router = Router(tags=["accounts"])
 
@@ -166,3 +168,47 @@ def my_blocks(request: HttpRequest) -> list[str]:
     """The usernames of the members you block, newest first (at most 500)."""
     rows = Block.objects.filter(blocker=member(request)).order_by("-id")
     return list(rows.values_list("blocked__username", flat=True)[:500])
+
+
+class ExportOut(Schema):
+    id: int
+    state: str  # queued, building, ready, failed
+    progress: int  # percent
+    created_at: datetime
+    expires_at: datetime | None
+    size: int
+    download: str | None  # while it is kept
+
+
+def _export_out(export: DataExport) -> dict[str, Any]:
+    return {
+        "id": export.pk,
+        "state": export.state,
+        "progress": export.progress,
+        "created_at": export.created_at,
+        "expires_at": export.expires_at,
+        "size": export.size,
+        "download": (f"/api/v1/me/exports/{export.pk}/download" if export.downloadable else None),
+    }
+
+
+@router.post("/me/exports", response={202: ExportOut, **ERRORS})
+def start_export(request: HttpRequest) -> Status:
+    """A copy of everything you put in, made in the background (409 `export_running`
+    while one is); poll `GET /me/exports` for its progress."""
+    return Status(202, _export_out(exports.request(member(request))))
+
+
+@router.get("/me/exports", response={200: list[ExportOut], **ERRORS})
+def my_exports(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_export_out(e) for e in DataExport.objects.filter(user=member(request))[:10]]
+
+
+@router.get("/me/exports/{export_id}/download", response={200: None, **ERRORS})
+def download_export(request: HttpRequest, export_id: Id) -> HttpResponseBase:
+    """The zip, while it is kept (404 before it is ready and after it expires)."""
+    export = DataExport.objects.filter(pk=export_id, user=member(request)).first()
+    if export is None or not export.downloadable or not exports.path_of(export).is_file():
+        raise ApiError(404, "This export is not ready, or no longer kept.", "not_found")
+    name = f"{export.user.username}-data-{export.created_at:%Y-%m-%d}.zip"
+    return FileResponse(exports.path_of(export).open("rb"), as_attachment=True, filename=name)

@@ -7,4 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from ensemble.accounts import notifications  # noqa: F401 - registers the kinds
+        from ensemble.accounts import (
+            exports,
+            notifications,  # noqa: F401 - registers the kinds
+        )
+        from ensemble.core import sweepers
+
+        sweepers.register("accounts.exports", exports.sweep)

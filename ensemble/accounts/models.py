@@ -295,3 +295,46 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class DataExport(models.Model):
+    """A copy of everything a member put in, as JSON plus their files, built by the
+    worker (`accounts.exports`) and kept for EXPORT_DAYS days for them alone."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        BUILDING = "building", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="exports")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent, while building
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    size = models.BigIntegerField(default=0)
+    file_name = models.CharField(max_length=80, blank=True)  # in EXPORTS_ROOT
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # One being made at a time per member: asking again waits for it.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state__in=["queued", "building"]),
+                name="accounts_one_export_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of {self.user_id} ({self.state})"
+
+    @property
+    def downloadable(self) -> bool:
+        return (
+            self.state == self.State.READY
+            and self.expires_at is not None
+            and self.expires_at > timezone.now()
+        )

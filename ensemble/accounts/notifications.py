@@ -48,3 +48,14 @@ register(
         link=lambda n: reverse("accounts:password_reset"),
     )
 )
+register(
+    Kind(
+        key="export_ready",
+        label="Your data export is ready",
+        default=Delivery.EMAIL,
+        describe=lambda n: (
+            "Your data export is ready to download for the next days (Settings → Your data)."
+        ),
+        link=lambda n: reverse("accounts:exports"),
+    )
+)

@@ -4,7 +4,7 @@ beside the profile page, which shows several apps (`accounts:profile`)."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ensemble.accounts import block_views, passwords, views
+from ensemble.accounts import block_views, export_views, passwords, views
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
@@ -41,6 +41,9 @@ urlpatterns = [
     ),
     path("settings/tokens/", views.tokens, name="tokens"),
     path("settings/blocked/", block_views.blocked, name="blocked"),
+    path("settings/data/", export_views.exports_page, name="exports"),
+    path("settings/data/export", export_views.start_export, name="start_export"),
+    path("settings/data/<id:export_id>.zip", export_views.download_export, name="download_export"),
     path("@<str:username>/block", block_views.block, name="block"),
     path("settings/tokens/<id:token_id>/revoke/", views.revoke_token, name="revoke_token"),
 ]

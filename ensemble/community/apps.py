@@ -13,4 +13,8 @@ class CommunityConfig(AppConfig):
         from ensemble.core import sweepers
 
         blocks.on_block.append(follows.drop_follows_across)
+        from ensemble.accounts import exports
+        from ensemble.community import exporting
+
+        exports.register("community", exporting.collect)
         sweepers.register("community.trending", trending.sweep)

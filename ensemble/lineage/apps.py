@@ -13,3 +13,7 @@ class LineageConfig(AppConfig):
 
         events.licence_changing.connect(check_licence_change)
         events.record_published.connect(tell_sources_on_publish)
+        from ensemble.accounts import exports
+        from ensemble.lineage import exporting
+
+        exports.register("sources", exporting.collect)

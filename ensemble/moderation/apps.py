@@ -7,4 +7,10 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
-        from ensemble.moderation import notifications  # noqa: F401 - registers the kinds
+        from ensemble.accounts import exports
+        from ensemble.moderation import (
+            exporting,
+            notifications,  # noqa: F401 - registers the kinds
+        )
+
+        exports.register("moderation", exporting.collect)

@@ -7,4 +7,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self) -> None:
-        from ensemble.payments import comment_policy, notifications  # noqa: F401 - registers them
+        from ensemble.accounts import exports
+        from ensemble.payments import comment_policy, exporting, notifications  # noqa: F401 - registers them
+
+        exports.register("earnings", exporting.collect)

@@ -12,3 +12,7 @@ class ProjectsConfig(AppConfig):
         from ensemble.records import events
 
         events.version_ready.connect(settle)
+        from ensemble.accounts import exports
+        from ensemble.projects import exporting
+
+        exports.register("projects", exporting.collect)

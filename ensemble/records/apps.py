@@ -12,3 +12,7 @@ class RecordsConfig(AppConfig):
         from ensemble.records.processing import requeue_stalled
 
         sweepers.register("records.requeue_stalled", requeue_stalled)
+        from ensemble.accounts import exports
+        from ensemble.records import exporting
+
+        exports.register("records", exporting.collect)

@@ -80,6 +80,7 @@ def build(alice: User, bob: User, carol: User, mod: User) -> Site:
             "audit_entry_id": entry.pk,
             "token": "not-a-token",
             "token_id": 999_999,
+            "export_id": 999_999,
             "uidb64": "MQ",
             "name": "x.png",
         },

@@ -1,0 +1,46 @@
+"""Community's part of a member's export (`accounts.exports`): comments, hearts,
+follows and lists."""
+
+from __future__ import annotations
+
+from ensemble.accounts.exports import Part
+from ensemble.accounts.models import User
+from ensemble.community.models import Comment, Follow, Heart, ListItem, RecordList
+
+
+def collect(user: User) -> Part:
+    lists = RecordList.objects.filter(owner=user).order_by("pk")
+    items = ListItem.objects.filter(record_list__owner=user).order_by("record_list", "position")
+    by_list: dict[int, list[dict[str, object]]] = {}
+    for list_id, record_id, note in items.values_list("record_list_id", "record_id", "note"):
+        by_list.setdefault(list_id, []).append({"record_id": record_id, "note": note})
+    comments = Comment.objects.filter(author=user).select_related("subject_type").order_by("pk")
+    return Part(
+        {
+            "comments": [
+                {
+                    "on": f"{c.subject_type.model} {c.subject_id}",
+                    "reply_to": c.reply_to_id,
+                    "body": c.body,
+                    "created_at": c.created_at,
+                    "edited_at": c.edited_at,
+                    "deleted_at": c.deleted_at,
+                }
+                for c in comments
+            ],
+            "hearts": list(Heart.objects.filter(user=user).values("record_id", "created_at")),
+            "follows": list(
+                Follow.objects.filter(follower=user).values(
+                    "person__username", "project__slug", "created_at"
+                )
+            ),
+            "lists": [
+                {
+                    "title": lst.title,
+                    "description": lst.description,
+                    "items": by_list.get(lst.pk, []),
+                }
+                for lst in lists
+            ],
+        }
+    )

@@ -1,0 +1,57 @@
+"""Records' part of a member's export (`accounts.exports`): their records with every
+version and the original files (the sources they cited are lineage's part)."""
+
+from __future__ import annotations
+
+from ensemble.accounts.exports import Part
+from ensemble.accounts.models import User
+from ensemble.records import storage
+from ensemble.records.models import Record, Version
+
+
+def collect(user: User) -> Part:
+    records = list(
+        Record.objects.filter(owner=user).prefetch_related("versions", "tags").order_by("pk")
+    )
+    part = Part(data=[])
+    for record in records:
+        versions = []
+        for v in sorted(record.versions.all(), key=lambda v: v.number):
+            versions.append(
+                {
+                    "number": v.number,
+                    "created_at": v.created_at,
+                    "change_note": v.change_note,
+                    "file": v.original_name or v.original_file,
+                    "size": v.size,
+                    "sha256": v.sha256,
+                    "state": v.state,
+                }
+            )
+            original = storage.folder_path(v.folder) / v.original_file
+            if v.purged_at is not None:
+                part.notes.append(f"Record {record.pk}, version {v.number}: deleted, no file.")
+            elif v.state != Version.State.READY:
+                part.notes.append(
+                    f"Record {record.pk}, version {v.number} was still {v.state} when this "
+                    "was made; its original is included as uploaded."
+                )
+            if v.purged_at is None and original.is_file():
+                name = f"records/{record.pk}/v{v.number}-{v.original_name or v.original_file}"
+                part.files.append((name, original))
+        part.data.append(
+            {
+                "id": record.pk,
+                "kind": record.kind,
+                "title": record.title,
+                "description": record.description,
+                "tags": [t.name for t in record.tags.all()],
+                "licence": record.licence,
+                "visibility": record.visibility,
+                "created_at": record.created_at,
+                "published_at": record.published_at,
+                "deleted_at": record.deleted_at,
+                "versions": versions,
+            }
+        )
+    return part
