@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -335,7 +336,15 @@ def revoke(user: User) -> None:
 
 
 def _permission() -> Permission:
-    return Permission.objects.get(content_type__app_label="moderation", codename="moderate")
+    """The permission `Report.Meta` declares. Made here if missing: Django makes it after
+    migrating, but a flushed database (transactional tests) may not have it yet."""
+    kind = ContentType.objects.get_for_model(Report)
+    found, _ = Permission.objects.get_or_create(
+        content_type=kind,
+        codename="moderate",
+        defaults={"name": "Can moderate: the report queue and its actions"},
+    )
+    return found
 
 
 def moderators() -> QuerySet[User]:
