@@ -225,6 +225,8 @@ RECORDS_ROOT = Path(env_str("RECORDS_ROOT", str(VAR_DIR / "records")))
 # EXPORT_DAYS days.
 EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT", str(VAR_DIR / "exports")))
 EXPORT_DAYS = env_int("EXPORT_DAYS", 7, minimum=1)
+# Days between asking for an account's deletion and its doing, while it can be cancelled.
+ACCOUNT_DELETION_DAYS = env_int("ACCOUNT_DELETION_DAYS", 14, minimum=0)
 RECORD_MAX_BYTES = {
     "text": env_size("RECORD_MAX_TEXT", 200 * 1024),
     "image": env_size("RECORD_MAX_IMAGE", 50 * 1024**2),

@@ -11,7 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from ensemble.accounts import blocks, exports, indexing, services
+from ensemble.accounts import blocks, deletion, exports, indexing, services
 from ensemble.accounts.forms import EmailChangeForm, ProfileForm, SignUpForm
 from ensemble.accounts.http import member
 from ensemble.accounts.models import Block, DataExport, Skill, User
@@ -28,6 +28,7 @@ from ensemble.accounts.schemas import (
 from ensemble.core import ratelimit
 from ensemble.core.api import ERRORS, ApiError
 from ensemble.core.ids import Id
+from ensemble.core.json_in import JsonIn
 
 router = Router(tags=["accounts"])
 
@@ -212,3 +213,49 @@ def download_export(request: HttpRequest, export_id: Id) -> HttpResponseBase:
         raise ApiError(404, "This export is not ready, or no longer kept.", "not_found")
     name = f"{export.user.username}-data-{export.created_at:%Y-%m-%d}.zip"
     return FileResponse(exports.path_of(export).open("rb"), as_attachment=True, filename=name)
+
+
+class DeletionIn(JsonIn):
+    password: str
+    keep_records: bool = True  # false: your records become tombstones
+    give_up_money: bool = False  # needed when money is owed to you
+
+
+class DeletionOut(Schema):
+    due_at: datetime | None  # when it will be done; null: not asked for
+    keep_records: bool
+    owed: list[str]  # money owed to you, which a deleted account cannot be paid
+
+
+def _deletion_out(user: User) -> dict[str, Any]:
+    return {
+        "due_at": user.deletion_due_at,
+        "keep_records": user.deletion_keeps_records,
+        "owed": deletion.owed_to(user),
+    }
+
+
+@router.get("/me/deletion", response={200: DeletionOut, **ERRORS})
+def deletion_state(request: HttpRequest) -> dict[str, Any]:
+    return _deletion_out(member(request))
+
+
+@router.post("/me/deletion", response={202: DeletionOut, **ERRORS})
+def request_deletion(request: HttpRequest, body: DeletionIn) -> Status:
+    """Delete your account after ACCOUNT_DELETION_DAYS, with your password (422
+    `wrong_password`; 409 `scheduled`; 422 `money_owed` unless `give_up_money`)."""
+    user = member(request)
+    deletion.request(
+        user,
+        password=body.password,
+        keep_records=body.keep_records,
+        give_up_money=body.give_up_money,
+    )
+    return Status(202, _deletion_out(user))
+
+
+@router.delete("/me/deletion", response={200: DeletionOut, **ERRORS})
+def cancel_deletion(request: HttpRequest) -> dict[str, Any]:
+    user = member(request)
+    deletion.cancel(user)
+    return _deletion_out(user)

@@ -14,3 +14,6 @@ class AccountsConfig(AppConfig):
         from ensemble.core import sweepers
 
         sweepers.register("accounts.exports", exports.sweep)
+        from ensemble.accounts import deletion
+
+        sweepers.register("accounts.deletion", deletion.sweep)

@@ -141,6 +141,12 @@ class User(AbstractUser):
     # that hide what blocked people wrote ask the blocks only of those who do, with no
     # query for everyone else.
     blocks_someone = models.BooleanField(default=False)
+    # The member asked for their account to be deleted (`accounts.deletion`): on this
+    # date, unless they cancel, their personal data goes; `deletion_keeps_records` says
+    # whether their records stay (credited to a former member) or become tombstones.
+    deletion_due_at = models.DateTimeField(null=True, blank=True)
+    deletion_keeps_records = models.BooleanField(default=True)
+    erased_at = models.DateTimeField(null=True, blank=True)  # it was done
 
     objects = EnsembleUserManager()  # type: ignore[misc]  # django-stubs types it a ClassVar
 

@@ -59,3 +59,15 @@ register(
         link=lambda n: reverse("accounts:exports"),
     )
 )
+register(
+    Kind(
+        key="deletion_scheduled",
+        label="Your account is to be deleted",
+        default=Delivery.EMAIL,
+        describe=lambda n: (
+            "Your account is to be deleted, as you asked. Until then you can cancel it "
+            "(Settings → Delete your account)."
+        ),
+        link=lambda n: reverse("accounts:delete_account"),
+    )
+)

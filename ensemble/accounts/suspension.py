@@ -19,12 +19,12 @@ from django.utils import formats
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # What a suspended member may still send: signing out, blocking someone (it protects
-# them), asking for a copy of their data (theirs by right), an appeal, a message to the
-# moderators on a report they made.
+# them), asking for a copy of their data or the deletion of their account (theirs by
+# right), an appeal, a message to the moderators on a report they made.
 STILL_ALLOWED = re.compile(
     r"^/(?:accounts/logout/"
     r"|@[^/]+/block|api/v1/users/[^/]+/block"
-    r"|settings/data/export|api/v1/me/exports"
+    r"|settings/data/export|api/v1/me/exports|settings/delete/(?:cancel)?|api/v1/me/deletion"
     r"|(?:api/v1/)?moderation/actions/\d+/appeal"
     r"|reports/\d+/message"
     r"|api/v1/reports/\d+/messages)$"

@@ -4,7 +4,7 @@ beside the profile page, which shows several apps (`accounts:profile`)."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ensemble.accounts import block_views, export_views, passwords, views
+from ensemble.accounts import block_views, deletion_views, export_views, passwords, views
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
@@ -42,6 +42,8 @@ urlpatterns = [
     path("settings/tokens/", views.tokens, name="tokens"),
     path("settings/blocked/", block_views.blocked, name="blocked"),
     path("settings/data/", export_views.exports_page, name="exports"),
+    path("settings/delete/", deletion_views.delete_account, name="delete_account"),
+    path("settings/delete/cancel", deletion_views.cancel_deletion, name="cancel_deletion"),
     path("settings/data/export", export_views.start_export, name="start_export"),
     path("settings/data/<id:export_id>.zip", export_views.download_export, name="download_export"),
     path("@<str:username>/block", block_views.block, name="block"),

@@ -17,4 +17,7 @@ class CommunityConfig(AppConfig):
         from ensemble.community import exporting
 
         exports.register("community", exporting.collect)
+        from ensemble.accounts import deletion
+
+        deletion.on_erase.append(exporting.erase)
         sweepers.register("community.trending", trending.sweep)

@@ -44,3 +44,18 @@ def collect(user: User) -> Part:
             ],
         }
     )
+
+
+def erase(user: User, records_too: bool) -> None:
+    """An account deleted (`accounts.deletion`): its hearts (the counts follow), its
+    follows both ways and its lists go; its comments stay, by a former member."""
+    from django.db.models import F, Q
+
+    from ensemble.records.models import Record
+
+    Record.objects.filter(hearts__user=user, heart_count__gt=0).update(
+        heart_count=F("heart_count") - 1
+    )
+    Heart.objects.filter(user=user).delete()
+    Follow.objects.filter(Q(follower=user) | Q(person=user)).delete()
+    RecordList.objects.filter(owner=user).delete()

@@ -114,6 +114,11 @@ class CreditRoll:
 _SECTION_TITLES = {"work": "This work", "direct": "Built directly on", "indirect": "Further up"}
 
 
+# Whether a person is named in a roll: a member, or one banned (credit is a fact); an
+# account closed or deleted is "a former member".
+_NAMED = "CASE WHEN u.is_active OR u.banned_at IS NOT NULL THEN 1 ELSE 0 END"
+
+
 def _fetch(record_id: int) -> list[tuple[Any, ...]]:
     """Everything a credit roll needs, in one statement that walks the graph once.
 
@@ -131,11 +136,11 @@ def _fetch(record_id: int) -> list[tuple[Any, ...]]:
         "SELECT 'r', r.id, r.title, r.kind, r.visibility, "
         "CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END, "
         "CASE WHEN r.id IN (SELECT id FROM direct) THEN 1 ELSE 0 END, "
-        "u.id, u.username, u.display_name, u.is_active "
+        "u.id, u.username, u.display_name, " + _NAMED + " "
         "FROM nodes JOIN records_record r ON r.id = nodes.id "
         "JOIN accounts_user u ON u.id = r.owner_id "
         "UNION ALL SELECT 'c', c.record_id, c.state, NULL, NULL, 0, 0, "
-        "u.id, u.username, u.display_name, u.is_active "
+        "u.id, u.username, u.display_name, " + _NAMED + " "
         # CROSS JOIN: SQLite then starts from the lineage, not from every co-creator.
         "FROM nodes CROSS JOIN records_cocreator c CROSS JOIN accounts_user u "
         "WHERE c.record_id = nodes.id AND u.id = c.user_id AND c.state <> 'declined' "

@@ -11,3 +11,6 @@ class PaymentsConfig(AppConfig):
         from ensemble.payments import comment_policy, exporting, notifications  # noqa: F401 - registers them
 
         exports.register("earnings", exporting.collect)
+        from ensemble.accounts import deletion
+
+        deletion.money_owed.append(exporting.owed)

@@ -20,3 +20,17 @@ def collect(user: User) -> Part:
             "amounts": "in minor units (cents): 1234 EUR is 12.34 euros",
         }
     )
+
+
+def owed(user: User) -> list[str]:
+    """What the ledger owes this member and has not paid, per currency, as sentences
+    (`accounts.deletion` shows them before an account is deleted)."""
+    from ensemble.core.money import format_money
+    from ensemble.payments.services import ledger
+
+    totals = ledger.earnings(user)["totals"]
+    return [
+        f"{format_money(t['final'] - t['paid'], currency)} not yet paid out"
+        for currency, t in sorted(totals.items())
+        if t["final"] > t["paid"]
+    ]

@@ -16,3 +16,6 @@ class RecordsConfig(AppConfig):
         from ensemble.records import exporting
 
         exports.register("records", exporting.collect)
+        from ensemble.accounts import deletion
+
+        deletion.on_erase.append(exporting.erase)

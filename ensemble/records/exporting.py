@@ -55,3 +55,14 @@ def collect(user: User) -> Part:
             }
         )
     return part
+
+
+def erase(user: User, records_too: bool) -> None:
+    """An account deleted (`accounts.deletion`): its records become tombstones (files
+    removed, still nodes in lineage) if the member chose so; else they stay, theirs."""
+    if not records_too:
+        return
+    from ensemble.records import services
+
+    for record in Record.objects.filter(owner=user, deleted_at__isnull=True):
+        services.delete_record(record, by=user)

@@ -15,6 +15,7 @@ from ensemble.accounts.services import create_access_token
 from ensemble.accounts.testing import PASSWORD, make_user
 from ensemble.community.models import Comment, Heart
 from ensemble.core.refusals import Refused
+from ensemble.lineage import credits
 from ensemble.lineage.services import add_source
 from ensemble.lineage.testing import bare_record
 from ensemble.moderation import appeals, services
@@ -171,6 +172,8 @@ def test_a_ban_signs_out_keeps_out_and_keeps_the_name_on_their_work(client, alic
     page = client.get(remix.get_absolute_url()).content.decode()
     assert "Alice Archer" in page
     assert "a former member" not in page
+    roll = credits.credit_roll(remix.pk)
+    assert "Alice Archer" in {p.name for s in roll.sections for ps in s.roles.values() for p in ps}
     refused(
         "gone",
         services.decide,
