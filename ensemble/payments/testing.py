@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 from ensemble.accounts.models import User
 from ensemble.lineage import services as lineage
 from ensemble.lineage.testing import bare_record
+from ensemble.payments.models import Pool
+from ensemble.payments.services import pools
 from ensemble.projects import productions
 from ensemble.projects import services as projects
 from ensemble.projects.testing import make_call, make_project
@@ -30,3 +33,19 @@ def released_production(leader: User, bob: User, carol: User) -> SimpleNamespace
     return SimpleNamespace(
         project=project, production=production, film=film, script=script, drawing=drawing, song=song
     )
+
+
+def pool_with_revenue(story: SimpleNamespace, leader: User, amount: int = 10_000) -> Pool:
+    """A profit-share pool in euros for `story`'s production, with `amount` cents of
+    revenue recorded: enough to make a proposal from."""
+    pool = pools.create_pool(story.production, by=leader, kind="profit_share", currency="EUR")
+    pools.record_entry(
+        pool,
+        by=leader,
+        kind="revenue",
+        amount=amount,
+        currency="EUR",
+        on=dt.date(2026, 12, 1),
+        description="Screenings",
+    )
+    return pool

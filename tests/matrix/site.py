@@ -3,7 +3,6 @@ and the URL arguments that point at them (`arguments`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,8 +12,8 @@ from ensemble.lineage.services import add_source
 from ensemble.lineage.testing import bare_record
 from ensemble.moderation import services as moderation
 from ensemble.moderation.models import AuditEntry
-from ensemble.payments.services import pools, proposals
-from ensemble.payments.testing import released_production
+from ensemble.payments.services import proposals
+from ensemble.payments.testing import pool_with_revenue, released_production
 from ensemble.projects.models import Entry
 from ensemble.records import services as records
 
@@ -34,16 +33,7 @@ def build(alice: User, bob: User, carol: User, mod: User) -> Site:
     said = comments.add(bob, record, "A comment")
     shelf = lists.create(alice, title="A list")
     lists.add(shelf, by=alice, record=record)
-    pool = pools.create_pool(story.production, by=alice, kind="profit_share", currency="EUR")
-    pools.record_entry(
-        pool,
-        by=alice,
-        kind="revenue",
-        amount=10_000,
-        currency="EUR",
-        on=dt.date(2026, 12, 1),
-        description="Screenings",
-    )
+    pool = pool_with_revenue(story, alice)
     proposal = proposals.publish(proposals.make_proposal(pool, by=alice), by=alice)
     report = moderation.file_report(carol, "record", remix.pk, reason="spam", text="x")
     moderation.decide(report, by=mod, action="remove", note="Spam.")

@@ -4,7 +4,6 @@ others rely on stays, anonymous."""
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import timedelta
 
 import pytest
@@ -22,8 +21,8 @@ from ensemble.lineage import credits
 from ensemble.lineage.services import add_source
 from ensemble.lineage.testing import bare_record
 from ensemble.notifications.models import Notification
-from ensemble.payments.services import ledger, pools, proposals
-from ensemble.payments.testing import released_production
+from ensemble.payments.services import ledger, proposals
+from ensemble.payments.testing import pool_with_revenue, released_production
 from ensemble.records.models import Record
 
 pytestmark = pytest.mark.django_db
@@ -65,16 +64,7 @@ def test_asked_with_the_password_once_and_cancellable(alice, settings):
 def test_money_owed_is_shown_and_must_be_given_up(alice, bob, carol, settings):
     settings.PAYMENT_COMMENT_SECONDS = 0
     story = released_production(alice, bob, carol)
-    pool = pools.create_pool(story.production, by=alice, kind="profit_share", currency="EUR")
-    pools.record_entry(
-        pool,
-        by=alice,
-        kind="revenue",
-        amount=10_000,
-        currency="EUR",
-        on=dt.date(2026, 12, 1),
-        description="Screenings",
-    )
+    pool = pool_with_revenue(story, alice)
     proposal = proposals.publish(proposals.make_proposal(pool, by=alice), by=alice)
     proposals.finalize(proposal, by=alice)
     assert ledger.earnings(bob)["totals"]["EUR"]["final"] > 0

@@ -5,8 +5,6 @@ appeal. A removal flags the proposals too."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from ensemble.accounts.testing import make_user
@@ -19,8 +17,8 @@ from ensemble.moderation import appeals, services
 from ensemble.moderation.models import AuditEntry, Report
 from ensemble.notifications.models import Notification
 from ensemble.payments.models import Proposal
-from ensemble.payments.services import pools, proposals
-from ensemble.payments.testing import released_production
+from ensemble.payments.services import proposals
+from ensemble.payments.testing import pool_with_revenue, released_production
 
 pytestmark = pytest.mark.django_db
 
@@ -56,16 +54,7 @@ def story(alice, bob, carol):
 
 @pytest.fixture
 def proposal(alice, story):
-    pool = pools.create_pool(story.production, by=alice, kind="profit_share", currency="EUR")
-    pools.record_entry(
-        pool,
-        by=alice,
-        kind="revenue",
-        amount=10_000,
-        currency="EUR",
-        on=dt.date(2026, 12, 1),
-        description="Screenings",
-    )
+    pool = pool_with_revenue(story, alice)
     return proposals.make_proposal(pool, by=alice)
 
 
