@@ -65,6 +65,9 @@ def test_a_resolved_call_is_a_gallery_and_the_entrant_reads_the_note(
     expect(featured.get_by_role("listitem")).to_have_count(2)
     expect(featured.get_by_role("listitem").first).to_contain_text("Dave's turnip")
     expect(featured.get_by_role("listitem").first).to_contain_text("Selected")
+    # Waited for, not read at once: on a busy machine a picture may still be arriving.
+    for image in featured.locator("img").all():
+        page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=image.element_handle())
     loaded = featured.locator("img").evaluate_all(
         "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)"
     )
