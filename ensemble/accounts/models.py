@@ -186,6 +186,13 @@ class User(AbstractUser):
         return f"@{self.username}"
 
     @property
+    def credited_by_name(self) -> bool:
+        """Whether lists of sources name this person: a member, or one banned (credit is a
+        fact); an account closed or deleted is "a former member" (the credit roll's SQL
+        says the same: `lineage.credits._NAMED`)."""
+        return self.is_active or self.banned_at is not None
+
+    @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > timezone.now()
 

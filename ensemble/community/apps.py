@@ -14,10 +14,10 @@ class CommunityConfig(AppConfig):
 
         blocks.on_block.append(follows.drop_follows_across)
         from ensemble.accounts import exports
-        from ensemble.community import exporting
+        from ensemble.community import personal_data
 
-        exports.register("community", exporting.collect)
+        exports.register("community", personal_data.collect)
         from ensemble.accounts import deletion
 
-        deletion.on_erase.append(exporting.erase)
+        deletion.on_erase.append(personal_data.erase)
         sweepers.register("community.trending", trending.sweep)

@@ -14,6 +14,6 @@ class LineageConfig(AppConfig):
         events.licence_changing.connect(check_licence_change)
         events.record_published.connect(tell_sources_on_publish)
         from ensemble.accounts import exports
-        from ensemble.lineage import exporting
+        from ensemble.lineage import personal_data
 
-        exports.register("sources", exporting.collect)
+        exports.register("sources", personal_data.collect)

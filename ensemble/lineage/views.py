@@ -241,9 +241,7 @@ def credits_page(request: HttpRequest, record_id: int) -> HttpResponse:
 def _attribution(edge: Source) -> dict[str, Any]:
     """A copyable attribution (title, author, source, licence) for one source."""
     source = edge.source
-    # A banned member keeps their name on what they made: credit is a fact.
-    shown = source.owner.is_active or source.owner.banned_at is not None
-    author = source.owner.name if shown else "a former member"
+    author = source.owner.name if source.owner.credited_by_name else "a former member"
     url = f"{settings.SITE_URL}{source.get_absolute_url()}"
     text = f"“{source.title}” by {author}, {url}, {licences.label(edge.source_licence)}"
     return {"edge": edge, "text": text}

@@ -22,7 +22,6 @@ router = Router(tags=["moderation"])
 
 ReportKind = Annotated[Kind, Lax, choices_schema(Kind, "ReportKind")]
 ReportReason = Annotated[Report.Reason, Lax, choices_schema(Report.Reason, "ReportReason")]
-ReportState = Annotated[Report.State, Lax, choices_schema(Report.State, "ReportState")]
 
 
 class ReportIn(JsonIn):

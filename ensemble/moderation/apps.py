@@ -9,8 +9,8 @@ class ModerationConfig(AppConfig):
     def ready(self) -> None:
         from ensemble.accounts import exports
         from ensemble.moderation import (
-            exporting,
             notifications,  # noqa: F401 - registers the kinds
+            personal_data,
         )
 
-        exports.register("moderation", exporting.collect)
+        exports.register("moderation", personal_data.collect)

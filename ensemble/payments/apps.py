@@ -8,9 +8,9 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from ensemble.accounts import exports
-        from ensemble.payments import comment_policy, exporting, notifications  # noqa: F401 - registers them
+        from ensemble.payments import comment_policy, notifications, personal_data  # noqa: F401 - registers them
 
-        exports.register("earnings", exporting.collect)
+        exports.register("earnings", personal_data.collect)
         from ensemble.accounts import deletion
 
-        deletion.money_owed.append(exporting.owed)
+        deletion.money_owed.append(personal_data.owed)

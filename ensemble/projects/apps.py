@@ -13,6 +13,6 @@ class ProjectsConfig(AppConfig):
 
         events.version_ready.connect(settle)
         from ensemble.accounts import exports
-        from ensemble.projects import exporting
+        from ensemble.projects import personal_data
 
-        exports.register("projects", exporting.collect)
+        exports.register("projects", personal_data.collect)

@@ -13,9 +13,9 @@ class RecordsConfig(AppConfig):
 
         sweepers.register("records.requeue_stalled", requeue_stalled)
         from ensemble.accounts import exports
-        from ensemble.records import exporting
+        from ensemble.records import personal_data
 
-        exports.register("records", exporting.collect)
+        exports.register("records", personal_data.collect)
         from ensemble.accounts import deletion
 
-        deletion.on_erase.append(exporting.erase)
+        deletion.on_erase.append(personal_data.erase)

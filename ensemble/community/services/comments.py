@@ -109,9 +109,11 @@ def add(author: User, subject: Any, body: str, *, reply_to: Comment | None = Non
     body = _clean(body)
     if reply_to is not None:
         reply_to = policy.answering(author, subject, reply_to)
-    owners = [u.pk for u in policy.told(subject)]
+    owners = list(policy.told(subject))  # asked once: for blocks, and told below
     blocks.refuse_if_blocked(
-        [*owners, reply_to.author_id if reply_to else None], author, "comment here"
+        [*(u.pk for u in owners), reply_to.author_id if reply_to else None],
+        author,
+        "comment here",
     )
     people = mentioned(body, subject, author)
     if people:  # each person named is a notification (maybe an email): counted apart
@@ -134,7 +136,7 @@ def add(author: User, subject: Any, body: str, *, reply_to: Comment | None = Non
         ):
             notify(reply_to.author, "comment_reply", actor=author, about=comment, thread=subject)
             told.add(reply_to.author_id)
-        for owner in policy.told(subject):
+        for owner in owners:
             if owner.pk not in told:
                 notify(owner, "comment_on_yours", actor=author, about=comment)
                 told.add(owner.pk)

@@ -1,5 +1,6 @@
-"""Records' part of a member's export (`accounts.exports`): their records with every
-version and the original files (the sources they cited are lineage's part)."""
+"""What records holds of a member, for `accounts`: their part of an export (their
+records with every version and the original files; the sources they cited are
+lineage's part), and what erasing the account does to their records."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Community's part of a member's export (`accounts.exports`): comments, hearts,
-follows and lists."""
+"""What community holds of a member, for `accounts`: their part of an export
+(comments, hearts, follows and lists), and what erasing the account removes."""
 
 from __future__ import annotations
 

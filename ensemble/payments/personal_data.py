@@ -1,5 +1,6 @@
-"""Payments' part of a member's export (`accounts.exports`): what the ledger says they
-were given, and the payouts made to them."""
+"""What payments holds of a member, for `accounts`: their part of an export (what the
+ledger says they were given, the payouts made to them), and what is still owed to
+them, shown before their account is deleted."""
 
 from __future__ import annotations
 
