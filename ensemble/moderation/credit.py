@@ -1,8 +1,9 @@
 """A rights report upheld by adding the missing credit: the moderator cites the original
 the reporter named as a source of the reported record, with the reason. Credit rolls
-follow at once (they are computed from the lineage); open payment proposals built on
-the record are flagged for their leaders (`payments.services.lineage_changes`). The
-owner may appeal once: granted, the citation goes again."""
+follow at once (they are computed from the lineage); payment proposals not yet final
+built on the record follow it with a new revision and say why, and their leaders are
+told (`payments.services.lineage_changes`). The owner may appeal once: granted, the
+citation goes again, and the proposals follow that too."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def check(report: Report, target: targets.Target | None) -> Record:
 
 def apply(report: Report, target: targets.Target, original: Record, *, by: User, note: str) -> None:
     """Cite the original (lineage's rules: a cycle, a duplicate or a licence that forbids
-    the use is refused with its reason), log it, tell the owner, flag the proposals."""
+    the use is refused with its reason), log it, tell the owner; the proposals follow."""
     derived = target.obj
     edge = lineage.add_missing_credit(
         derived, original, by=by, note=f"Credit added by moderators: {note}"[:500]
@@ -59,13 +60,21 @@ def apply(report: Report, target: targets.Target, original: Record, *, by: User,
     )
     notify(derived.owner, "credit_added", about=entry)
     lineage_changes.flag(
-        derived.pk, f"Moderators credited “{original.title}” as a source of “{derived.title}”."
+        derived.pk,
+        f"Moderators credited “{original.title}” as a source of “{derived.title}”.",
+        split_follows=True,
     )
 
 
 def withdraw(entry: AuditEntry) -> dict[str, Any]:
-    """Take the added citation back (an appeal granted)."""
+    """Take the added citation back (an appeal granted); the proposals follow."""
     lineage.withdraw_missing_credit(int(entry.after["edge"]))
+    lineage_changes.flag(
+        entry.target_id,
+        f"On appeal, the credit moderators added to “{entry.after.get('source_title', '')}” "
+        "was taken back.",
+        split_follows=True,
+    )
     return {"edge": None}
 
 

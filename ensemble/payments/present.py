@@ -20,7 +20,7 @@ from ensemble.core.money import format_money
 from ensemble.lineage.models import Source
 from ensemble.payments import chart
 from ensemble.payments.models import Line, Proposal, Revision
-from ensemble.payments.services import explain, proposals
+from ensemble.payments.services import explain, proposals, snapshot
 from ensemble.payments.services.explain import Part
 
 
@@ -134,7 +134,7 @@ def split_settings(proposal: Proposal, revision: Revision) -> list[dict[str, str
     default and what it does to the money (the questions a surprised payee asks)."""
     adjustments = revision.adjustments
     start = proposals.defaults(proposal.pool)
-    snap = proposal.snapshot
+    snap = snapshot.of(revision)
     root = str(snap["root"])
     editors = list(
         User.objects.filter(pk__in=[snap["records"].get(root), *snap["cocreators"].get(root, [])])

@@ -188,7 +188,13 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "lines": lines,
             "currency": currency,
             "amount": format_money(found.amount, currency),
-            "revisions": found.revisions.select_related("made_by"),
+            "revisions": found.revisions.select_related("made_by").defer("lineage_json"),
+            # The latest change of the lineage the shown revision follows, if any.
+            "followed": found.revisions.exclude(lineage_json="")
+            .filter(number__lte=revision.number)
+            .only("number", "made_at")
+            .order_by("number")
+            .last(),
             "compared": compared,
             "comments": shown,
             "older_comments": older_comments,

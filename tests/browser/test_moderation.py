@@ -1,7 +1,9 @@
 """Moderation in Chromium: Carol reports Alice's record from its page, a moderator finds
 the report in the queue and removes the record, and the record becomes a tombstone that
 keeps its place: Bob's remix still lists it as a source, "A removed work" by Alice, and
-his credits still name her. Carol's reports show hers upheld. Axe clean, at two widths."""
+his credits still name her. Carol's reports show hers upheld. And a rights report upheld
+by adding the missing credit: the credit roll and the open payment proposal name the
+original's author. Axe clean, at two widths."""
 
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from ensemble.accounts.testing import PASSWORD
+from ensemble.accounts.testing import PASSWORD, make_user
 from ensemble.lineage.services import add_source
 from ensemble.moderation.models import AuditEntry, Report
+from ensemble.payments.services import proposals
+from ensemble.payments.testing import pool_with_revenue, released_production
 from ensemble.records.models import Record
 from ensemble.records.takedown import REMOVED_TITLE
 from ensemble.records.testing import make_record
@@ -219,5 +223,74 @@ def test_a_reported_record_is_removed_and_keeps_its_place_in_lineage_and_credits
     expect(page).to_have_url(re.compile(rf"/reports/{report.pk}$"))
     expect(page.locator("dl.facts dt:has-text('State') + dd strong")).to_have_text("Upheld")
 
+    overflowing = [each for each in overflowing if each]
+    assert not overflowing, "Pages wider than a phone:\n" + "\n".join(overflowing)
+
+
+@TRANSACTIONAL
+def test_a_rights_report_upheld_adds_the_credit_to_the_roll_and_the_open_proposal(
+    page: Page,
+    contexts: Callable[[], Page],
+    live_server: Any,
+    alice: Any,
+    bob: Any,
+    carol: Any,
+    mod: Any,
+    worker: TaskWorker,
+    check_a11y: Callable[[Page], None],
+) -> None:
+    """Dave finds his drawing in Alice's film, through Bob's uncredited copy of it. He
+    reports the copy for rights, naming his original; a moderator upholds the report by
+    adding the credit; the film's credit roll names Dave, and so does its payment
+    proposal, still open for comments, in a revision that says why."""
+    base = live_server.url
+    with worker.server_held():
+        story = released_production(alice, bob, carol)
+        dave = make_user("dave", display_name="Dave Drawer")
+        original = make_record(dave, publish=True, title="Dave's Turnip")
+        proposal = proposals.make_proposal(pool_with_revenue(story, alice), by=alice)
+        proposals.publish(proposal, by=alice)
+
+    sign_in(page, base, "dave")
+    page.goto(f"{base}/records/{story.drawing.pk}")
+    page.get_by_role("link", name="Report this record").click()
+    page.get_by_role("group", name="Reason").get_by_role(
+        "radio", name="My work, uncredited or used against its licence"
+    ).check()
+    page.get_by_label("What is wrong").fill("Traced from my drawing, line for line.")
+    page.get_by_label("The original on this site (its record number)").fill(str(original.pk))
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_text("Thank you. Moderators will look at it")).to_be_visible()
+    with worker.server_held():
+        report = Report.objects.get()
+        assert (report.reason, report.original_record_id) == ("rights", original.pk)
+
+    moderator = contexts()
+    sign_in(moderator, base, "mod")
+    moderator.goto(f"{base}/reports/{report.pk}")
+    decide = moderator.get_by_role("region", name="Decide")
+    decide.get_by_role("radio", name="Add the missing credit (a rights report)").check()
+    decide.get_by_label("Reason (the owner and the reporter are told)").fill(
+        "The drawing is traced from Dave's."
+    )
+    decide.get_by_role("button", name="Decide").click()
+    expect(moderator.get_by_text("Decided. The reporter and the owner are told.")).to_be_visible()
+
+    visitor = contexts()
+    assert status(visitor, f"{base}/records/{story.film.pk}/credits") == 200
+    expect(visitor.locator(".credits")).to_contain_text("Dave Drawer")
+    assert status(visitor, f"{base}/proposals/{proposal.pk}") == 200
+    expect(visitor.get_by_role("note")).to_contain_text(
+        "Moderators credited “Dave's Turnip” as a source of “The drawing”. "
+        "The split follows it from revision 2."
+    )
+    expect(visitor.locator("main")).to_contain_text("Dave Drawer")
+    revisions = visitor.get_by_role("region", name="Revisions")
+    expect(revisions).to_contain_text("by the moderators' change")
+    check_a11y(visitor)
+    overflowing = [screenshot(visitor, "proposal-followed")]
+    with worker.server_held():
+        line = proposals.current(proposal).lines.get(user=dave)
+        assert line.amount > 0
     overflowing = [each for each in overflowing if each]
     assert not overflowing, "Pages wider than a phone:\n" + "\n".join(overflowing)

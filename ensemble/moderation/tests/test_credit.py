@@ -1,7 +1,9 @@
 """A rights report upheld by adding the missing credit: the lineage and the credit roll
-follow at once, open payment proposals built on the record are flagged for their
-leaders (final ones never change), lineage's own rules still hold, and the owner may
-appeal. A removal flags the proposals too."""
+follow at once, open payment proposals built on the record follow with a new revision
+and are flagged for their leaders (final ones never change), lineage's own rules still
+hold, and the owner may appeal (and the proposals follow that too). A removal flags the
+proposals and leaves their split alone. payments/tests/test_lineage_follows.py has the
+rest of how a proposal follows."""
 
 from __future__ import annotations
 
@@ -75,11 +77,15 @@ def test_the_missing_credit_is_added_and_the_credit_roll_follows(alice, bob, sto
     told = Notification.objects.get(recipient=bob, kind="credit_added")
     assert told.actor is None
     assert Notification.objects.get(recipient=dave, kind="cited").actor is None
-    # The open proposal built on the drawing is flagged; its split is as computed.
+    # The open proposal built on the drawing follows, with a revision made by nobody.
     proposal.refresh_from_db()
     assert proposal.lineage_changed_at is not None
     assert "Dave's turnip" in proposal.lineage_change
+    assert "follows it from revision 2" in proposal.lineage_change
     assert Notification.objects.filter(recipient=alice, kind="proposal_lineage_changed").exists()
+    revision = proposals.current(proposal)
+    assert (revision.number, revision.made_by) == (2, None)
+    assert revision.lines.get(user=dave).amount > 0
 
 
 def test_a_final_proposal_is_never_flagged_or_changed(alice, story, mod, proposal, settings):
@@ -97,11 +103,15 @@ def test_a_final_proposal_is_never_flagged_or_changed(alice, story, mod, proposa
 
 
 def test_a_removal_flags_the_open_proposals_built_on_it(carol, story, mod, proposal):
+    lines = list(proposals.current(proposal).lines.values_list("user_id", "amount"))
     report = services.file_report(carol, "record", story.drawing.pk, reason="rules", text="x")
     services.decide(report, by=mod, action="remove", note="Not allowed here.")
     proposal.refresh_from_db()
     assert "The drawing" in proposal.lineage_change
     assert "keeps the credit" in proposal.lineage_change
+    # The removed work keeps its place, so the split is the same: no new revision.
+    assert proposal.revisions.count() == 1
+    assert list(proposals.current(proposal).lines.values_list("user_id", "amount")) == lines
 
 
 def test_only_a_rights_report_naming_an_original_here_adds_a_credit(alice, bob, carol, mod):
@@ -138,7 +148,7 @@ def test_lineage_rules_still_hold_and_a_refusal_changes_nothing(alice, bob, caro
     assert not Source.objects.filter(created_by=mod).exists()
 
 
-def test_the_owner_appeals_an_added_credit_and_it_goes_again(bob, story, mod):
+def test_the_owner_appeals_an_added_credit_and_it_goes_again(bob, story, mod, proposal):
     dave = make_user("dave5")
     original = bare_record(dave, kind="image")
     services.decide(rights(dave, story.drawing, original), by=mod, action="credit", note="Traced.")
@@ -153,3 +163,13 @@ def test_the_owner_appeals_an_added_credit_and_it_goes_again(bob, story, mod):
     )
     assert not Source.objects.filter(derived=story.drawing, source=original).exists()
     assert "dave5" not in credited(story.film)
+    # The proposal followed the credit, then its withdrawal: Dave is out again.
+    proposal.refresh_from_db()
+    assert "taken back" in proposal.lineage_change
+    third = proposals.current(proposal)
+    assert third.number == 3
+    assert not third.lines.filter(user=dave).exists()
+    first = proposal.revisions.get(number=1)
+    assert sorted(third.lines.values_list("user_id", "amount")) == sorted(
+        first.lines.values_list("user_id", "amount")
+    )

@@ -137,9 +137,9 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
                 "number": r.number,
                 "reason": r.reason,
                 "made_at": r.made_at,
-                "made_by": r.made_by.username,
+                "made_by": r.made_by.username if r.made_by else None,
             }
-            for r in proposal.revisions.select_related("made_by")
+            for r in proposal.revisions.select_related("made_by").defer("lineage_json")
         ],
     }
 

@@ -40,9 +40,11 @@ class Proposal(models.Model):
     """A split of `amount` (minor units) among the people in a production's lineage.
 
     `snapshot` freezes the lineage when the proposal is made (records and their owners,
-    edges, accepted co-creators; titles are read when shown), so every revision is
-    computed from the same graph. Draft → published (a public comment window) → final
-    (ledger lines written, never changed again): `TRANSITIONS`, through `move`.
+    edges, accepted co-creators; titles are read when shown). Revisions are computed
+    from it until moderators change the lineage (a missing credit added or taken back):
+    then a new revision follows, with the lineage as it is then (`Revision.lineage_json`).
+    Draft → published (a public comment window) → final (ledger lines written, never
+    changed again): `TRANSITIONS`, through `move`.
     """
 
     class Status(models.TextChoices):
@@ -79,8 +81,9 @@ class Proposal(models.Model):
     )
     early_reason = models.CharField(max_length=500, blank=True)  # an admin finalized early
     # Moderators changed the lineage it was computed from since (a work in it removed, a
-    # missing credit added): shown to everyone on the proposal, its leaders told. The
-    # split itself stays as computed: a final one is never changed.
+    # missing credit added): shown to everyone on the proposal, its leaders told. A split
+    # not yet final follows an added or withdrawn credit with a new revision; a final
+    # one is never changed.
     lineage_changed_at = models.DateTimeField(null=True, blank=True)
     lineage_change = models.CharField(max_length=500, blank=True)
     # Anyone's word while the window is open (`community.Comment`; the rules are
@@ -148,10 +151,16 @@ class Revision(models.Model):
     # People whose share comes to less than a cent and who have no line of their own
     # (no waiver, exclusion or manual line): counted, not stored.
     unlisted = models.PositiveIntegerField(default=0)
+    # Nobody when the moderators changed the lineage and the split followed it (they act
+    # as a team, unnamed): the reason says what changed.
     made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     made_at = models.DateTimeField(default=timezone.now)
+    # The lineage this revision was computed from, when it is not the one before's (the
+    # first revision's is the proposal's `snapshot_json`): only a revision that followed
+    # a change of the lineage stores one, so revising weights never copies megabytes.
+    lineage_json = models.TextField(blank=True)
 
     class Meta:
         ordering = ["proposal", "number"]

@@ -11,6 +11,7 @@ from gmpy2 import mpq
 
 from ensemble.payments import split
 from ensemble.payments.models import Revision
+from ensemble.payments.services import snapshot
 from ensemble.payments.services.proposals import gc_paused, inputs_for
 from ensemble.records.models import Record
 
@@ -40,7 +41,7 @@ def result_for(revision: Revision) -> split.Result:
     the split is deterministic)."""
     proposal = revision.proposal
     with gc_paused():
-        return split.split(inputs_for(proposal.snapshot, revision.adjustments), proposal.amount)
+        return split.split(inputs_for(snapshot.of(revision), revision.adjustments), proposal.amount)
 
 
 def _main_path(result: split.Result, record: int, root: int) -> list[Step]:

@@ -114,9 +114,9 @@ def earnings(user: Any) -> dict[str, Any]:
         return rows.setdefault(pool.pk, {"pool": pool, "proposed": 0, "final": 0, "paid": 0})
 
     open_lines = list(
-        Line.objects.filter(
-            user=user, revision__proposal__status=Proposal.Status.PUBLISHED
-        ).select_related("revision__proposal__pool__production__record")
+        Line.objects.filter(user=user, revision__proposal__status=Proposal.Status.PUBLISHED)
+        .select_related("revision__proposal__pool__production__record")
+        .defer("revision__lineage_json", "revision__proposal__snapshot_json")  # megabytes
     )
     latest = dict(
         Revision.objects.filter(proposal_id__in={line.revision.proposal_id for line in open_lines})

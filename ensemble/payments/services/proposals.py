@@ -95,26 +95,45 @@ def _lines(revision: Revision, result: split.Result, adjustments: dict[str, Any]
     return lines
 
 
-def _compute(proposal: Proposal, adjustments: dict[str, Any], *, by: User, reason: str) -> Revision:
+def compute(
+    proposal: Proposal,
+    adjustments: dict[str, Any],
+    *,
+    by: User | None,
+    reason: str,
+    followed: tuple[dict[str, Any], str] | None = None,
+) -> Revision:
+    """A new revision from `adjustments`, on the lineage of the revision before (or the
+    proposal's first), or on `followed` (the lineage as it is now, and its JSON text)
+    when the split follows a change moderators made. Waivers and exclusions of people
+    without a share are refused, or, following a change, dropped: they no longer apply."""
+    previous = current(proposal)
+    frozen = followed[0] if followed else (snapshot.of(previous) if previous else proposal.snapshot)
     try:
-        result = split.split(inputs_for(proposal.snapshot, adjustments), proposal.amount)
+        result = split.split(inputs_for(frozen, adjustments), proposal.amount)
     except split.SplitError as error:
         raise Refused(str(error), code="invalid_split") from error
     for key in ("waivers", "exclusions"):
         strangers = {i["user"] for i in adjustments[key]} - set(result.by_record)
-        if strangers:
+        if strangers and followed:
+            # Nobody without a share gets money from a waiver: the split is the same.
+            adjustments[key] = [i for i in adjustments[key] if i["user"] not in strangers]
+        elif strangers:
             name = User.objects.filter(pk=min(strangers)).values_list("username", flat=True)[0]
             raise Refused(
                 f"@{name} has no share in this proposal to waive or exclude.",
                 field=key,
                 code="not_in_split",
             )
-    number = (
-        proposal.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-    ) + 1
     revision = Revision(
-        proposal=proposal, number=number, adjustments=adjustments, reason=reason, made_by=by
+        proposal=proposal,
+        number=previous.number + 1 if previous else 1,
+        adjustments=adjustments,
+        reason=reason,
+        made_by=by,
+        lineage_json=followed[1] if followed else "",
     )
+    revision._lineage = frozen  # type: ignore[attr-defined]
     lines = _lines(revision, result, adjustments)
     revision.unlisted = len(result.by_record) - len(lines)
     revision.save()
@@ -146,7 +165,7 @@ def make_proposal(pool: Pool, *, by: User) -> Proposal:
                 record_count=len(frozen["records"]),
                 created_by=by,
             )
-            _compute(proposal, defaults(pool), by=by, reason="Computed from the lineage.")
+            compute(proposal, defaults(pool), by=by, reason="Computed from the lineage.")
     return proposal
 
 
@@ -166,6 +185,11 @@ def gc_paused() -> Iterator[None]:
 
 def current(proposal: Proposal) -> Revision:
     return proposal.revisions.order_by("-number").first()  # type: ignore[return-value]
+
+
+def lineage(proposal: Proposal) -> dict[str, Any]:
+    """The lineage the current revision was computed from (what a revision now uses)."""
+    return snapshot.of(current(proposal))
 
 
 def _require_editable(proposal: Proposal) -> None:
@@ -212,7 +236,7 @@ def cleaned(proposal: Proposal, changes: dict[str, Any]) -> dict[str, Any]:
         if key in changes:
             adjustments[key] = _basis_points(changes[key], key)
     if "weights" in changes:
-        edges = {f"{d}-{s}" for d, s, _ in proposal.snapshot["edges"]}
+        edges = {f"{d}-{s}" for d, s, _ in lineage(proposal)["edges"]}
         weights = dict(adjustments["weights"])
         for key, weight in dict(changes["weights"]).items():
             if key not in edges:
@@ -245,7 +269,7 @@ def revise(proposal: Proposal, *, by: User, changes: dict[str, Any], reason: str
     adjustments = cleaned(proposal, changes)
     reason = checked_text((reason or "").strip(), field="reason", label="reason")[:500]
     with transaction.atomic(), gc_paused():
-        return _compute(proposal, adjustments, by=by, reason=reason)
+        return compute(proposal, adjustments, by=by, reason=reason)
 
 
 def _everyone_in(revision: Revision) -> list[User]:

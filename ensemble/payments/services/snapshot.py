@@ -9,11 +9,15 @@ is never lost.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
 from ensemble.lineage import graph
 from ensemble.lineage.models import Source
 from ensemble.records.models import Record
+
+if TYPE_CHECKING:
+    from ensemble.payments.models import Revision
 
 
 def take(root_id: int) -> dict[str, Any]:
@@ -45,3 +49,23 @@ def default_weight(kind: str) -> int:
     """`uses` edges carry the money by default; `inspired_by` edges only if a leader
     gives them a weight."""
     return 1 if kind == Source.Kind.USES else 0
+
+
+def of(revision: Revision) -> dict[str, Any]:
+    """The lineage `revision` was computed from: its own if it followed a change, else
+    that of the latest revision before it that did, else the proposal's first. Kept on
+    the instance: explaining a line asks for it more than once."""
+    cached: dict[str, Any] | None = getattr(revision, "_lineage", None)
+    if cached is not None:
+        return cached
+    text = revision.lineage_json or (
+        type(revision)
+        .objects.filter(proposal_id=revision.proposal_id, number__lt=revision.number)
+        .exclude(lineage_json="")
+        .order_by("-number")
+        .values_list("lineage_json", flat=True)
+        .first()
+    )
+    found: dict[str, Any] = json.loads(text) if text else revision.proposal.snapshot
+    revision._lineage = found  # type: ignore[attr-defined]
+    return found
