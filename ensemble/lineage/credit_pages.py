@@ -31,7 +31,12 @@ def sections_data(roll: CreditRoll, *, user_ids: bool = False) -> list[dict[str,
                             "username": p.username,
                             "name": p.name,
                             "records": [
-                                {"id": r.id, "title": r.title, "removed": r.removed}
+                                {
+                                    "id": r.id,
+                                    "title": r.title,
+                                    "removed": r.removed,
+                                    "hidden": r.hidden,
+                                }
                                 for r in p.records
                             ],
                         }

@@ -70,8 +70,9 @@ KIND_SKILLS = {
 
 class CreditedRecord(NamedTuple):
     id: int
-    title: str
+    title: str  # "" for one hidden by moderators: its creators keep the credit, not its title
     removed: bool
+    hidden: bool = False
 
 
 @dataclass
@@ -111,6 +112,7 @@ class CreditRoll:
         return sum(s.people_count for s in self.sections)
 
 
+_CREDITED = (Record.Visibility.PUBLIC, Record.Visibility.HIDDEN)
 _SECTION_TITLES = {"work": "This work", "direct": "Built directly on", "indirect": "Further up"}
 
 
@@ -173,12 +175,17 @@ def credit_roll(record_id: int, viewer: Any = None) -> CreditRoll:
             role_tags.setdefault(row[1], row[2])
         else:
             skills[row[7]].append(row[2])
-    # Drafts of others drop out (their co-creators with them); tombstones stay.
+    # Drafts of others drop out (their co-creators with them); tombstones stay, and so
+    # do records moderators hid (named without their title).
     invited = {row[1] for row in cocreators if row[7] == viewer_id}
     by_id = {
         rid: row
         for rid, row in records.items()
-        if rid == record_id or row[4] or row[3] == "public" or row[6] == viewer_id or rid in invited
+        if rid == record_id
+        or row[4]
+        or row[3] in _CREDITED
+        or row[6] == viewer_id
+        or rid in invited
     }
     hidden = frozenset(rid for rid in records if rid not in by_id)
     people: dict[int, tuple[str, str, bool]] = {}
@@ -299,7 +306,8 @@ def _assemble(
                 name=(display_name or username) if active else "a former member",
             )
             sections[where].roles.setdefault(role, []).append(entry)
-        entry.records.append(CreditedRecord(rid, row[1], bool(row[4])))
+        hidden = row[3] == Record.Visibility.HIDDEN
+        entry.records.append(CreditedRecord(rid, "" if hidden else row[1], bool(row[4]), hidden))
     for section in sections:
         for persons in section.roles.values():
             persons.sort(key=lambda p: p.name.lower())

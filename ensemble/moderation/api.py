@@ -38,7 +38,7 @@ class MessageIn(JsonIn):
 
 
 class ReportDecisionIn(JsonIn):
-    action: Literal["dismiss", "remove", "credit", "warn", "suspend", "ban"]
+    action: Literal["dismiss", "remove", "hide", "credit", "warn", "suspend", "ban"]
     note: str
     days: Int64 | None = None  # for `suspend`: 1 to 365
 

@@ -1,4 +1,4 @@
-"""Appeals: the owner of a thing moderators removed, or a member they suspended, asks
+"""Appeals: the owner of a thing moderators removed or hid, or a member they suspended, asks
 once for it to be undone; another moderator than the one who acted decides. Granted,
 the thing is given back as it was (its files were kept) or the suspension ends; denied,
 it stands. Both are in the audit log, and the owner is told, by the moderators as a
@@ -14,13 +14,14 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.community.services import comments
 from ensemble.core.refusals import Refused
-from ensemble.moderation import credit, sanctions, services, targets
+from ensemble.moderation import credit, hiding, sanctions, services, targets
 from ensemble.moderation.models import Appeal, AuditEntry, Kind
 from ensemble.notifications.services import notify
 from ensemble.records import takedown
 
 APPEALABLE = (  # a ban: by writing to the operators
     AuditEntry.Action.REMOVE,
+    AuditEntry.Action.HIDE,
     AuditEntry.Action.SUSPEND,
     AuditEntry.Action.CREDIT,
 )
@@ -41,7 +42,7 @@ def appeal(entry: AuditEntry, *, by: User, text: str) -> Appeal:
         raise Http404
     if entry.action not in APPEALABLE:
         raise Refused(
-            "Only a removal, a suspension or an added credit can be appealed.",
+            "Only a removal, a hiding, a suspension or an added credit can be appealed.",
             code="not_appealable",
         )
     text = services.clean_text(text, field="text", label="appeal")
@@ -134,6 +135,8 @@ def _undoable(entry: AuditEntry, target: targets.Target | None) -> bool:
         return bool(target.obj.is_suspended)
     if entry.action == AuditEntry.Action.CREDIT:
         return credit.still_there(entry)
+    if entry.action == AuditEntry.Action.HIDE:
+        return hiding.still_hidden(target.obj)
     return target.gone
 
 
@@ -142,6 +145,8 @@ def _give_back(target: targets.Target, entry: AuditEntry) -> dict[str, object]:
         return sanctions.lift(target.obj)
     if entry.action == AuditEntry.Action.CREDIT:
         return credit.withdraw(entry)
+    if entry.action == AuditEntry.Action.HIDE:
+        return hiding.undone(entry, target.obj)
     if target.kind == Kind.RECORD:
         takedown.restore(target.obj, entry.before)
         return {"title": target.obj.title, "removed": False}

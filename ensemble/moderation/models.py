@@ -150,6 +150,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         DISMISS = "dismiss", "Dismissed a report"
         REMOVE = "remove", "Removed"
+        HIDE = "hide", "Hidden"
         WARN = "warn", "Warned"
         SUSPEND = "suspend", "Suspended"
         BAN = "ban", "Banned"

@@ -56,6 +56,20 @@ register(
 )
 register(
     Kind(
+        key="content_hidden",
+        label="Moderators hide something of yours",
+        default=Delivery.EMAIL,
+        link=lambda n: reverse("moderation:mine") + "#actions",
+        describe=lambda n: (
+            "Moderators hid your record; only you and they see it now: "
+            f"{escape_markdown(n.about.outcome)}"
+            if n.about
+            else "Moderators hid something of yours."
+        ),
+    )
+)
+register(
+    Kind(
         key="source_removed",
         label="A work yours is built on is removed",
         default=Delivery.IN_APP,

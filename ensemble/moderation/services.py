@@ -23,7 +23,7 @@ from ensemble.community.services import comments
 from ensemble.core.refusals import Refused
 from ensemble.core.text import checked_text
 from ensemble.lineage.models import Source
-from ensemble.moderation import credit, sanctions, targets
+from ensemble.moderation import credit, hiding, sanctions, targets
 from ensemble.moderation.models import TEXT_LENGTH, AuditEntry, Kind, Report, ReportMessage
 from ensemble.notifications.services import notify, notify_many
 from ensemble.payments.services import lineage_changes
@@ -34,6 +34,7 @@ REMOVABLE = (Kind.RECORD, Kind.COMMENT)  # what "remove" acts on so far
 DECISIONS = (  # what a report may be decided with
     AuditEntry.Action.DISMISS,
     AuditEntry.Action.REMOVE,
+    AuditEntry.Action.HIDE,
     AuditEntry.Action.CREDIT,
     *sanctions.ACTIONS,
 )
@@ -194,7 +195,8 @@ def decide(report: Report, *, by: User, action: str, note: str, days: int | None
         raise Http404
     if action not in DECISIONS:
         raise Refused(
-            "Choose what to do: dismiss, remove, credit, warn, suspend or ban.", field="action"
+            "Choose what to do: dismiss, remove, hide, credit, warn, suspend or ban.",
+            field="action",
         )
     note = clean_text(note, field="note", label="reason")
     if not report.is_open:  # also checked as it is closed: two moderators at once
@@ -218,6 +220,7 @@ def decide(report: Report, *, by: User, action: str, note: str, days: int | None
         if target is None or target.gone:
             raise Refused("It is gone already: dismiss the report.", status=409, code="gone")
     original = credit.check(report, target) if action == AuditEntry.Action.CREDIT else None
+    hidden = hiding.check(report, target) if action == AuditEntry.Action.HIDE else None
     member = sanctions.member_to_sanction(report, action, days)
     with transaction.atomic():
         decided = _close(report, by, action, note)
@@ -227,6 +230,10 @@ def decide(report: Report, *, by: User, action: str, note: str, days: int | None
         elif action == AuditEntry.Action.REMOVE:
             assert target is not None  # checked above
             told = _remove(target, by, note, report)
+        elif action == AuditEntry.Action.HIDE:
+            assert hidden is not None  # checked above
+            hiding.apply(report, hidden, by=by, note=note)
+            told = _uphold_the_others(report, by, note)
         elif action == AuditEntry.Action.CREDIT:
             assert target is not None  # checked above
             assert original is not None
@@ -303,15 +310,7 @@ def _remove(target: targets.Target, by: User, note: str, report: Report) -> list
         before=before,
         after=after,
     )
-    others = list(
-        Report.objects.filter(
-            kind=report.kind, target_id=report.target_id, state=Report.State.OPEN
-        ).values_list("pk", flat=True)
-    )
-    Report.objects.filter(pk__in=others, state=Report.State.OPEN).update(
-        state=Report.State.UPHELD, decided_by=by, decided_at=timezone.now(), outcome=note
-    )
-    upheld = [report, *Report.objects.select_related("reporter").filter(pk__in=others)]
+    upheld = _uphold_the_others(report, by, note)
     owner = User.objects.filter(pk=target.owner_id).first() if target.owner_id else None
     if owner is not None:
         notify(owner, "content_removed", about=report, actor=None)
@@ -324,6 +323,19 @@ def _remove(target: targets.Target, by: User, note: str, report: Report) -> list
         )
         notify_many(list(User.objects.filter(pk__in=builders)), "source_removed", about=target.obj)
     return upheld
+
+
+def _uphold_the_others(report: Report, by: User, note: str) -> list[Report]:
+    """Every other open report on the same thing is upheld with it: the reports to tell."""
+    others = list(
+        Report.objects.filter(
+            kind=report.kind, target_id=report.target_id, state=Report.State.OPEN
+        ).values_list("pk", flat=True)
+    )
+    Report.objects.filter(pk__in=others, state=Report.State.OPEN).update(
+        state=Report.State.UPHELD, decided_by=by, decided_at=timezone.now(), outcome=note
+    )
+    return [report, *Report.objects.select_related("reporter").filter(pk__in=others)]
 
 
 def grant(user: User) -> None:

@@ -283,6 +283,13 @@ def publish(record: Record, *, by: User) -> Record:
     access.require_owner(by, record)
     if record.is_public:
         return record
+    if record.visibility == Record.Visibility.HIDDEN:
+        raise Refused(
+            f"Moderators hid this record: {record.hidden_reason} You may appeal their "
+            "decision from your reports page; only they can show it again.",
+            status=409,
+            code="hidden",
+        )
     if record.current_version_id is None:
         raise Refused(
             "The record has no ready version yet; publish it once processing has finished.",

@@ -1,9 +1,16 @@
-"""A record taken down by moderators (the moderation app decides; this changes the row).
+"""A record taken down or hidden by moderators (the moderation app decides; this changes
+the row).
 
 Like a deletion it becomes a tombstone, still a node in lineage: what was built on it
 keeps it as a source, credit rolls keep its creators, nothing new may cite it, and no
 page, list, search or media link shows its content. Unlike a deletion, its files are
-kept (not served): an appeal that succeeds gives the record back as it was (`restore`)."""
+kept (not served): an appeal that succeeds gives the record back as it was (`restore`).
+
+Hidden (`hide`) is milder and undone as easily (`show`): the record keeps its title and
+content, but only its owner and the moderators see it, with the reason; to everyone
+else it is like a draft (out of lists, search, feeds and lineage lists), except that its
+creators keep their credit (the roll names them, "a hidden record") and their share of
+payments."""
 
 from __future__ import annotations
 
@@ -46,6 +53,29 @@ def restore(record: Record, before: dict[str, Any]) -> None:
         description_html=render_markdown(description),
         deleted_at=None,
         updated_at=timezone.now(),
+    )
+    record.refresh_from_db()
+    generations.bump("credits")
+    indexing.reindex(record)
+
+
+def hide(record: Record, reason: str) -> dict[str, Any]:
+    """Hide a public record; what it was, for the audit log. The caller holds the
+    transaction and checks who may (and that it is public)."""
+    before = {"visibility": record.visibility}
+    Record.objects.filter(pk=record.pk).update(
+        visibility=Record.Visibility.HIDDEN, hidden_reason=reason, updated_at=timezone.now()
+    )
+    record.refresh_from_db()
+    generations.bump("credits")  # its title leaves others' credit rolls
+    indexing.reindex(record)
+    return before
+
+
+def show(record: Record) -> None:
+    """Make a hidden record public again (an appeal granted)."""
+    Record.objects.filter(pk=record.pk, visibility=Record.Visibility.HIDDEN).update(
+        visibility=Record.Visibility.PUBLIC, hidden_reason="", updated_at=timezone.now()
     )
     record.refresh_from_db()
     generations.bump("credits")

@@ -20,8 +20,9 @@ from ensemble.records.models.record import LICENCE_SUMMARIES, LICENCE_URLS
 
 class CreditedRecordOut(Schema):
     id: int
-    title: str
+    title: str  # "" when hidden by moderators
     removed: bool
+    hidden: bool  # hidden by moderators: its creators keep the credit, its title withheld
 
 
 class CreditedPersonOut(Schema):

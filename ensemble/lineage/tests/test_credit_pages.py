@@ -115,7 +115,7 @@ def test_the_json_is_what_the_schema_says(alice, bob, client):
     assert CreditsOut.model_validate(body).model_dump(mode="json") == body
     assert [s["key"] for s in body["sections"]] == ["work", "direct", "indirect"]
     assert body["sections"][1]["roles"][0]["people"][0]["records"] == [
-        {"id": song.pk, "title": "Song", "removed": True}
+        {"id": song.pk, "title": "Song", "removed": True, "hidden": False}
     ]
 
 

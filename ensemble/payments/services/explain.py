@@ -88,9 +88,17 @@ def explain(user_id: int, result: split.Result, root: int) -> list[Through]:
     return sorted(found, key=lambda t: (-t.share, t.record))
 
 
+HIDDEN_TITLE = "A hidden work"  # one moderators hid: its creators are paid, its title withheld
+
+
 def titles(throughs: list[Through]) -> dict[int, str]:
     ids = {t.record for t in throughs} | {s.derived for t in throughs for s in t.path}
-    return dict(Record.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return {
+        pk: HIDDEN_TITLE if visibility == Record.Visibility.HIDDEN else title
+        for pk, title, visibility in Record.objects.filter(pk__in=ids).values_list(
+            "pk", "title", "visibility"
+        )
+    }
 
 
 @dataclass(frozen=True)

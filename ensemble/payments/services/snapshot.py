@@ -3,8 +3,8 @@
 The lineage app reads the ancestry (`lineage.graph.ancestry`: one statement, one walk of
 the graph); this module applies payments' rule to it. Drafts are left out: a draft is
 private, so it can be neither paid nor named; the edges into it go with it (the root is
-kept whatever its visibility). Removed records stay (tombstones): credit, and so money,
-is never lost.
+kept whatever its visibility). Removed records stay (tombstones), and so do records
+moderators hid: credit, and so money, is never lost.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ def take(root_id: int) -> dict[str, Any]:
     `json.dumps` (the edges' triples become arrays: 200,000 lists cost more than the
     rest of this function)."""
     found = graph.ancestry(root_id)
-    public = Record.Visibility.PUBLIC
+    paid = (Record.Visibility.PUBLIC, Record.Visibility.HIDDEN)
     records = {
         str(rid): owner
         for rid, owner, visibility, removed in found.records
-        if visibility == public or removed or rid == root_id
+        if visibility in paid or removed or rid == root_id
     }
     # In the order the database gave: the split does not depend on it (a property test
     # says so), and sorting 200,000 edges cost PostgreSQL half a second. Every edge

@@ -125,6 +125,9 @@ class Record(models.Model):
     class Visibility(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLIC = "public", "Public"
+        # Moderators hid it (records.takedown.hide): like a draft for everyone but its
+        # owner and the moderators, who see it with the reason; only they show it again.
+        HIDDEN = "hidden", "Hidden by moderators"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="records"
@@ -151,6 +154,7 @@ class Record(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=2000, blank=True)  # moderators' words
 
     objects = RecordQuerySet.as_manager()
 
