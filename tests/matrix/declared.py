@@ -11,9 +11,11 @@ refused (`accounts.suspension`). `open=True`: an API operation that takes no
 credentials (signing up, getting a token with a password), so a token does not make it
 a member's write.
 
-Roles beyond the visitor and the suspended member (outsider, owner, co-creator, leader,
-moderator, blocked) and states (draft, removed, sealed call, blind review) are checked
-by each app's own tests; this table is the floor every route stands on.
+`test_private_things.py` sweeps every route again, as a visitor and as an outsider,
+pointing at a draft, a hidden and a removed record and a remix of them: nothing private
+may show, whatever a route answers. The other roles (owner, co-creator, leader,
+moderator, blocked) and states (sealed call, blind review) are checked by each app's own
+tests; this table is the floor every route stands on.
 """
 
 from __future__ import annotations

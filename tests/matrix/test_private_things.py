@@ -1,0 +1,114 @@
+"""Private means private, on every route at once: a draft, a record moderators hid and a
+record they removed each carry a word nobody else may read (in the title and the
+description). A visitor and an outsider (a member following their owner, who has cited
+one in a remix and listed one before it became private) open every page route and
+every GET operation of the API with the URL pointing at each of them in turn, then at
+the remix, and search for the words: none of them may appear in any answer. The owner
+and a moderator do see the first two, so the words are really on the pages that may
+show them (the test can fail).
+
+Which answers each role gets per route is `declared.py` and `test_routes.py`; this is
+the other half of the matrix: whatever a route answers, it leaks nothing private."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from ensemble.accounts.testing import make_user
+from ensemble.community.services import follows, lists
+from ensemble.lineage.services import add_source
+from ensemble.moderation import services as moderation
+from ensemble.records import takedown
+from ensemble.records.testing import make_record
+from tests.matrix import routes
+from tests.matrix import site as matrix_site
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+DRAFT, HIDDEN, REMOVED = "Quokkalantern", "Umbralteapot", "Xylomarmalade"
+
+
+def _secret(owner: Any, word: str, *, publish: bool) -> Any:
+    return make_record(
+        owner,
+        title=f"The {word}",
+        description=f"Nobody else may read {word}.",
+        tags=[word.lower()],
+        publish=publish,
+    )
+
+
+@pytest.fixture
+def private(alice, bob, carol, mod):
+    """The matrix's site, with alice's three private records, bob's remix of the two
+    once public, and dave, who follows both and has alice's list."""
+    site = matrix_site.build(alice, bob, carol, mod)
+    draft = _secret(alice, DRAFT, publish=False)
+    hidden = _secret(alice, HIDDEN, publish=True)
+    removed = _secret(alice, REMOVED, publish=True)
+    remix = make_record(bob, title="Built on two", publish=True)
+    for source in (hidden, removed):
+        add_source(remix, source, by=bob, note="uses it")
+    shelf = lists.create(alice, title="Mine")
+    lists.add(shelf, by=alice, record=hidden)
+    dave = make_user("dave")
+    for person in (alice, bob):
+        follows.follow_person(dave, person)
+    report = moderation.file_report(carol, "record", removed.pk, reason="spam", text="x")
+    moderation.decide(report, by=mod, action="remove", note="Spam.")
+    takedown.hide(hidden, "Under review.")
+    # Public, and found by the same search: what shows the search really looks.
+    make_record(
+        bob, title="Openly", description="Nobody else may read? Everyone may.", publish=True
+    )
+    return site, {"draft": draft, "hidden": hidden, "removed": removed, "remix": remix}, dave
+
+
+def _urls(values: dict[str, Any]) -> list[str]:
+    pages = [routes.page_url(n, p, values) for n, p in sorted(routes.pages().items())]
+    api = [
+        routes.operation_url(op, values)
+        for op in sorted(routes.operations())
+        if op.startswith("GET ")
+    ]
+    return pages + api
+
+
+def _leaks(client: Client, urls: list[str]) -> list[str]:
+    found = []
+    for url in urls:
+        body = client.get(url).content.decode(errors="replace")
+        found += [f"{word} on {url}" for word in (DRAFT, HIDDEN, REMOVED) if word in body]
+    return found
+
+
+def test_no_route_shows_a_private_thing_to_a_visitor_or_an_outsider(private):
+    site, things, dave = private
+    outsider = Client()
+    outsider.force_login(dave)
+    # Words of the descriptions, not the secrets, which a search page says back; tags
+    # are lower case, so a page naming the tag searched for does not count as a leak.
+    searches = [
+        f"{path}?q=nobody+else+may+read" for path in ("/search", "/api/v1/search", "/records/")
+    ] + [f"/records/?tag={w.lower()}" for w in (DRAFT, HIDDEN, REMOVED)]
+    urls = searches
+    for thing in things.values():
+        urls += _urls(site.values | {"record_id": thing.pk, "target_id": thing.pk})
+    leaks = _leaks(Client(), urls) + _leaks(outsider, urls)
+    assert not leaks, "\n".join(leaks)
+
+
+def test_the_owner_and_a_moderator_do_see_them(private, alice, mod):
+    _, things, _ = private
+    owner, moderator = Client(), Client()
+    owner.force_login(alice)
+    moderator.force_login(mod)
+    assert DRAFT in owner.get(f"/records/{things['draft'].pk}").content.decode()
+    assert HIDDEN in owner.get(f"/records/{things['hidden'].pk}").content.decode()
+    assert HIDDEN in moderator.get(f"/records/{things['hidden'].pk}").content.decode()
+    assert DRAFT in owner.get(f"/api/v1/records/{things['draft'].pk}").content.decode()
+    for path in ("/search", "/api/v1/search", "/records/"):
+        assert "Openly" in Client().get(f"{path}?q=nobody+else+may+read").content.decode()
