@@ -7,6 +7,7 @@ from ensemble.core.api import EnsembleAPI
 from ensemble.front.api import router as front_router
 from ensemble.lineage.api import router as lineage_router
 from ensemble.moderation.api import router as moderation_router
+from ensemble.moderation.api_members import router as moderation_members_router
 from ensemble.notifications.api import router as notifications_router
 from ensemble.payments.api import router as payments_router
 from ensemble.projects.api import router as projects_router
@@ -33,4 +34,5 @@ api.add_router("", payments_router)
 api.add_router("", community_router)
 api.add_router("", search_router)
 api.add_router("", moderation_router)
+api.add_router("", moderation_members_router)
 api.add_router("", front_router)  # GET /records: the list, filtered by other apps too

@@ -92,7 +92,7 @@ class AuditPage(Schema):
     next_cursor: str | None
 
 
-def _name(user: Any) -> str | None:
+def name_of(user: Any) -> str | None:
     return user.username if user is not None else None
 
 
@@ -113,8 +113,8 @@ def report_out(r: Report, *, moderating: bool, viewer: Any = None) -> dict[str, 
         "outcome": r.outcome,
         "created_at": r.created_at,
         "decided_at": r.decided_at,
-        "reporter": _name(r.reporter) if moderating else None,
-        "target_owner": _name(r.target_owner) if moderating else None,
+        "reporter": name_of(r.reporter) if moderating else None,
+        "target_owner": name_of(r.target_owner) if moderating else None,
     }
 
 
@@ -123,7 +123,7 @@ def message_out(m: ReportMessage, *, moderating: bool) -> dict[str, Any]:
     return {
         "id": m.pk,
         "from_moderator": m.from_moderator,
-        "author": _name(m.author) if shown else None,
+        "author": name_of(m.author) if shown else None,
         "body": m.body,
         "created_at": m.created_at,
     }
@@ -235,11 +235,11 @@ def moderation_log(
         "items": [
             {
                 "id": a.pk,
-                "actor": _name(a.actor),
+                "actor": name_of(a.actor),
                 "action": a.action,
                 "kind": a.kind,
                 "target_id": a.target_id,
-                "target_owner": _name(a.target_owner),
+                "target_owner": name_of(a.target_owner),
                 "report": a.report_id,
                 "note": a.note,
                 "before": a.before,
@@ -292,7 +292,7 @@ def appeal_out(a: Appeal, *, moderating: bool) -> dict[str, Any]:
         "outcome": a.outcome,
         "created_at": a.created_at,
         "decided_at": a.decided_at,
-        "appellant": _name(a.appellant) if moderating else None,
+        "appellant": name_of(a.appellant) if moderating else None,
     }
 
 

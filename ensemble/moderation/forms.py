@@ -68,3 +68,11 @@ class AppealDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT_LENGTH,
     )
+
+
+class LiftForm(forms.Form):
+    note = forms.CharField(
+        label="Reason (the member is told)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LENGTH,
+    )

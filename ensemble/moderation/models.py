@@ -157,6 +157,9 @@ class AuditEntry(models.Model):
         CREDIT = "credit", "Added a missing credit"
         RESTORE = "restore", "Undone on appeal"
         KEEP = "keep", "Upheld on appeal"
+        LIFT = "lift", "Lifted a suspension or ban"
+        GRANT = "grant", "Made a moderator"
+        REVOKE = "revoke", "No longer a moderator"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -123,6 +123,21 @@ register(
 )
 
 
+register(
+    Kind(
+        key="sanction_lifted",
+        label="Moderators lift your suspension or ban",
+        default=Delivery.EMAIL,
+        link=lambda n: reverse("moderation:mine") + "#actions",
+        describe=lambda n: (
+            f"Moderators lifted your suspension or ban: {escape_markdown(n.about.note)}"
+            if n.about
+            else "Moderators lifted your suspension or ban."
+        ),
+    )
+)
+
+
 def _credited(n):  # type: ignore[no-untyped-def]
     entry = n.about
     if entry is None:

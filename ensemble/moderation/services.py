@@ -174,7 +174,10 @@ def queue(*, state: str = "open", reason: str = "", kind: str = "") -> QuerySet[
 
 def owner_history(report: Report) -> dict[str, int]:
     """How often the reported thing's owner was reported, and had things removed."""
-    owner = report.target_owner_id
+    return owner_history_of(report.target_owner_id)
+
+
+def owner_history_of(owner: int | None) -> dict[str, int]:
     if owner is None:
         return {"reports": 0, "upheld": 0, "removed": 0}
     reports = Report.objects.filter(target_owner_id=owner)

@@ -14,8 +14,14 @@ from ensemble.accounts.http import member
 from ensemble.core.params import whole
 from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused
-from ensemble.moderation import appeals, services, targets
-from ensemble.moderation.forms import AppealDecisionForm, DecisionForm, MessageForm, ReportForm
+from ensemble.moderation import appeals, members, services, targets
+from ensemble.moderation.forms import (
+    AppealDecisionForm,
+    DecisionForm,
+    LiftForm,
+    MessageForm,
+    ReportForm,
+)
 from ensemble.moderation.models import Appeal, AuditEntry, Kind, Report
 
 QUEUE_PAGE = 50
@@ -204,6 +210,42 @@ def log(request: HttpRequest) -> HttpResponse:
             "more_before": page[QUEUE_PAGE - 1].pk if len(page) > QUEUE_PAGE else None,
         },
     )
+
+
+@login_required
+@never_cache
+def member_page(request: HttpRequest, username: str, form: LiftForm | None = None) -> HttpResponse:
+    """One member for moderators: their standing, what was done to them and their
+    things, and lifting a suspension or a ban."""
+    found = members.find(username, by=request.user)
+    return render(
+        request,
+        "moderation/member.html",
+        {
+            "member": found,
+            "standing": members.standing(found),
+            "reports": services.owner_history_of(found.pk),
+            "history": members.history(found),
+            "form": form or LiftForm(),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def lift(request: HttpRequest, username: str) -> HttpResponse:
+    found = members.find(username, by=request.user)
+    form = LiftForm(request.POST)
+    if form.is_valid():
+        try:
+            members.lift(found, by=member(request), note=form.cleaned_data["note"])
+        except Refused as error:
+            error.show_on(form)
+        else:
+            messages.success(request, f"Lifted. @{found.username} is told.")
+            return redirect("moderation:member", found.username)
+    return member_page(request, username, form)
 
 
 @login_required

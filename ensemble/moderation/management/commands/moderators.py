@@ -1,7 +1,8 @@
 """`ensemble moderators list | grant NAME… | revoke NAME…`: who moderates.
 
 The same permission (`moderation.moderate`) an operator can give in Django's admin or
-through a group; this is the way without a browser."""
+through a group; this is the way without a browser. Each change is on the moderation
+log, by nobody (an operator at the server)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ensemble.accounts.models import User
-from ensemble.moderation import services
+from ensemble.moderation import members, services
 
 
 class Command(BaseCommand):
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         if missing:  # nothing changed: all or none
             raise CommandError(f"No such member: {', '.join(missing)}.")
         for user in found.values():
+            before = members.standing(user)
             (services.grant if action == "grant" else services.revoke)(user)
+            members.log_operator_change(user, before, by=None, where="with ensemble moderators")
             done = "is a moderator now" if action == "grant" else "is no longer a moderator"
             self.stdout.write(f"{user.username} {done}.")
