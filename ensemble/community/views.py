@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from ensemble.accounts import blocks
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
@@ -238,12 +239,21 @@ def home_feed(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what was released, what is trending, which calls are open. Kept
     for everyone alike (core.fragments): the calls for all who list the same skills,
-    which put the calls asking for them first."""
+    which put the calls asking for them first (and for a member with a block between
+    them and someone calling, without that call)."""
     skills = matching.member_skills(request.user)
 
     def calls(viewer: Any) -> fragments.Shared:
-        shown = {**fragments.context_for(viewer), "calls": discover.open_calls(skills=skills)}
-        return fragments.Shared(render_to_string("community/_home_calls.html", shown))
+        found = discover.open_calls(skills=skills, apart=blocks.either_way(viewer))
+        shown = {**fragments.context_for(viewer), "calls": found}
+        # Kept for all, but made afresh for a member with a block between them and the
+        # people calling, whose calls they are not offered.
+        callers = {c.project.owner_id for c in found if c.project} | {
+            c.created_by_id for c in found
+        }
+        return fragments.Shared(
+            render_to_string("community/_home_calls.html", shown), not_for=frozenset(callers)
+        )
 
     def showcase(viewer: Any) -> fragments.Shared:
         found = trending.trending(12)
@@ -259,6 +269,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "community/home.html",
         {
             "showcase": fragments.shared(request, "home-showcase", render=showcase),
-            "calls": fragments.shared(request, "home-calls", *sorted(skills), render=calls),
+            "calls": fragments.shared(
+                request,
+                "home-calls",
+                *sorted(skills),
+                render=calls,
+                hidden=blocks.either_way(request.user),
+            ),
         },
     )

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
+from ensemble.accounts import blocks
 from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.services import suggest
@@ -48,8 +49,9 @@ def browse(request: HttpRequest) -> HttpResponse:
     "never remixed" and by a call's entries, or sorted by trending. The filters and the
     grid are the same for every member (and every visitor) asking with the same query,
     and kept so (core.fragments); but for a call's entries, which a member may see
-    differently (a leader all, an entrant their own in a sealed call), and for the
-    creators of the records shown, whose cards may play an original."""
+    differently (a leader all, an entrant their own in a sealed call), for the creators
+    of the records shown, whose cards may play an original, and for a member who blocks
+    one of them, who does not see their records."""
     params = request.GET
     digest = hashlib.blake2b(params.urlencode().encode(), digest_size=16).hexdigest()
 
@@ -61,7 +63,12 @@ def browse(request: HttpRequest) -> HttpResponse:
     personal = bool(params.get("call")) and request.user.is_authenticated
     try:
         results = fragments.shared(
-            request, "browse", digest, render=render_results, personal=personal
+            request,
+            "browse",
+            digest,
+            render=render_results,
+            personal=personal,
+            hidden=blocks.blocked_by(request.user),  # theirs left out, in a page of its own
         )
     except BadCursor:
         return redirect(request.path)
@@ -72,6 +79,9 @@ def _browse_results(params: Any, viewer: Any) -> dict[str, Any]:
     """The filters' values and choices and one page of cards, for `params` (the query
     string). Raises BadCursor for a cursor that is not ours."""
     records = Record.objects.public().for_cards()
+    hidden = blocks.blocked_by(viewer)  # nobody for visitors and "any member"
+    if hidden:
+        records = records.exclude(owner__in=hidden)
     kind = params.get("kind", "")
     tag = params.get("tag", "").strip().lower()
     licence = params.get("licence", "")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from ensemble.accounts import http
 from ensemble.core.api import ERRORS, choices_schema
 from ensemble.core.json_in import Lax
 from ensemble.records.api import RecordKind
@@ -65,11 +66,20 @@ def search(
     prefix), best first: a title holding every word, then the words together, then
     relevance and recency. Near-identical records (titles that differ only by a take
     number, by one owner or entered in one call) come as one result whose `group_size`
-    counts them; `like=<id>` lists that record's group. Only what everyone may see.
+    counts them; `like=<id>` lists that record's group. Only what everyone may see, and
+    nothing by members the asker blocks.
     `kind`, `tag`, `license` and `never_remixed` narrow records as browse does; the
     last three find records only."""
     filters = RecordFilters(tag=tag.strip(), licence=license or "", never_remixed=never_remixed)
-    results = run(q, kind=type or "", subkind=kind or "", page=page, records=filters, like=like)
+    results = run(
+        q,
+        kind=type or "",
+        subkind=kind or "",
+        page=page,
+        records=filters,
+        like=like,
+        viewer=http.api_viewer(request),  # leaves out those they block
+    )
     more = request.GET.copy()
     more.pop("page", None)
     out = []

@@ -13,6 +13,7 @@ from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from ensemble.accounts import blocks
 from ensemble.accounts.models import User
 from ensemble.lineage.graph import never_remixed
 from ensemble.projects.models import Call, Entry, Project
@@ -67,7 +68,9 @@ def group_scope() -> index.Sql:
     return f"CASE WHEN d.kind = 'record' THEN ({sql}) END", list(params)
 
 
-def _objects(hits: list[index.Hit]) -> dict[tuple[str, int], Any]:
+def _objects(hits: list[index.Hit], hidden: frozenset[int]) -> dict[tuple[str, int], Any]:
+    """The things the hits name, as they are now; none by a member in `hidden` (those
+    the viewer blocks)."""
     ids: dict[str, list[int]] = {}
     for hit in hits:
         ids.setdefault(hit.kind, []).append(hit.object_id)
@@ -80,6 +83,9 @@ def _objects(hits: list[index.Hit]) -> dict[tuple[str, int], Any]:
         ),
         "person": User.objects.filter(is_active=True),
     }
+    if hidden:
+        by = {"record": "owner", "project": "owner", "call": "created_by", "person": "pk"}
+        querysets = {k: q.exclude(**{f"{by[k]}__in": hidden}) for k, q in querysets.items()}
     for kind, pks in ids.items():
         for obj in querysets[kind].filter(pk__in=pks):
             found[(kind, obj.pk)] = obj
@@ -148,8 +154,8 @@ def search(
     """A page of results, near-identical records as one; with `like` (a record's id),
     the matches grouped with that record instead, each on its own. The index holds
     only public documents; the join checks again, so a thing made private a moment ago
-    is not shown even before its document goes. Record filters find records only. A
-    constant number of queries."""
+    is not shown even before its document goes; nor is anything by a member the viewer
+    blocks. Record filters find records only. A constant number of queries."""
     page = max(1, min(page, 50))
     only = record_filter(records) if records else None
     hits = index.find(
@@ -162,7 +168,7 @@ def search(
         group=group_scope(),
         like=None if like is None else ("record", like),
     )
-    objects = _objects(hits)
+    objects = _objects(hits, blocks.blocked_by(viewer))
     results = []
     for hit in hits:
         obj = objects.get((hit.kind, hit.object_id))

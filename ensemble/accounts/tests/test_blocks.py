@@ -1,5 +1,6 @@
 """Blocking: the blocked one cannot reach the blocker (comments, answers, mentions,
-hearts, follows, calls), the blocker does not see what they write, nobody is told, and
+hearts, follows, calls), the blocker does not see what they write or make (comments,
+the feed, browse, search), neither is offered the other's calls, nobody is told, and
 credits never change."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from ensemble.accounts import blocks
 from ensemble.accounts.models import Block, User
 from ensemble.accounts.testing import make_user
 from ensemble.community.models import Comment, Follow, Heart
-from ensemble.community.services import comments, feed, follows, hearts
+from ensemble.community.services import comments, feed, follows, hearts, suggest
 from ensemble.core.refusals import Refused
 from ensemble.lineage import credits
 from ensemble.lineage.services import add_source
@@ -20,6 +21,7 @@ from ensemble.notifications.models import Notification
 from ensemble.projects.models import Entry
 from ensemble.projects.services import submit_entry
 from ensemble.projects.testing import make_call, make_project
+from ensemble.records.testing import make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +141,38 @@ def test_the_api_blocks_unblocks_and_lists(client, alice, bob):
     assert client.get("/api/v1/me/blocks").json() == []
     client.logout()
     assert client.post("/api/v1/users/bob/block").status_code == 401
+
+
+@pytest.mark.usefixtures("fragments_on")
+def test_the_blocker_finds_nothing_of_theirs_in_browse_or_search(client, alice, bob, carol):
+    make_record(bob, title="Bob's Lighthouse", description="A lighthouse.", publish=True)
+    make_record(carol, title="Carol's Lighthouse", description="A lighthouse.", publish=True)
+    blocks.block(alice, bob)
+    client.force_login(carol)  # fills the kept grid first, with bob's record in it
+    assert "Bob&#x27;s Lighthouse" in client.get("/records/").content.decode()
+    client.force_login(alice)
+    for url in ("/records/", "/search?q=lighthouse", "/api/v1/search?q=lighthouse"):
+        page = client.get(url).content.decode()
+        assert "Carol" in page, url
+        assert "Bob" not in page, url
+    found = client.get("/search?q=bob").content.decode()
+    assert "@bob" not in found  # nor the person
+    client.force_login(carol)
+    assert "Bob&#x27;s" in client.get("/search?q=lighthouse").content.decode()
+
+
+@pytest.mark.usefixtures("fragments_on")
+def test_no_call_across_a_block_is_offered_either_way(client, alice, bob, carol):
+    make_call(make_project(bob), title="Bob calls for drawings")
+    make_call(make_project(carol), title="Carol calls for songs")
+    blocks.block(alice, bob)
+    client.force_login(carol)  # the kept list of calls, with bob's
+    assert "Bob calls for drawings" in client.get("/").content.decode()
+    for person in (alice, bob):  # the blocker, and the blocked: neither is offered the other's
+        client.force_login(person)
+        page = client.get("/").content.decode()
+        assert "Carol calls for songs" in page
+        assert ("Bob calls for drawings" in page) is (person == bob)
+    drawing = make_record(alice, title="A drawing", publish=True)
+    offered = [c.title for c in suggest.calls_for(drawing)]
+    assert "Bob calls for drawings" not in offered

@@ -18,10 +18,20 @@ def releases(limit: int = 6) -> list[Release]:
     )
 
 
-def open_calls(user: Any = None, *, skills: set[str] | None = None, limit: int = 6) -> list[Call]:
+def open_calls(
+    user: Any = None,
+    *,
+    skills: set[str] | None = None,
+    limit: int = 6,
+    apart: frozenset[int] = frozenset(),
+) -> list[Call]:
     """Open calls closing soonest; those asking for a member's skills first (`skills`,
-    or those `user` lists: `projects.services.matching`)."""
+    or those `user` lists: `projects.services.matching`); none by a member in `apart`
+    (a block between them and the member asking, either way: they could not enter)."""
     if skills is None:
         skills = matching.member_skills(user)
-    calls = matching.mark_suited(matching.open_calls(), skills)
+    found = matching.open_calls()
+    if apart:
+        found = found.exclude(project__owner_id__in=apart).exclude(created_by_id__in=apart)
+    calls = matching.mark_suited(found, skills)
     return list(calls.order_by("-for_you", "deadline", "id")[:limit])
