@@ -124,6 +124,13 @@ LEADS = (
         "Illustrator. Hats, buttons, vegetables.",
     ),
     Role(
+        "rosa",
+        "Rosa Lindqvist",
+        "a moderator (reports come to her)",
+        ("production",),
+        "I look after this site: reports, questions, the rules.",
+    ),
+    Role(
         "tomas",
         "Tomás Ferreira",
         "",

@@ -38,6 +38,19 @@ register(
 )
 register(
     Kind(
+        key="report_filed",
+        label="A report comes in (moderators)",
+        default=Delivery.IN_APP,  # a busy site's reports would flood a mailbox
+        link=lambda n: n.about.get_absolute_url() if n.about else reverse("moderation:queue"),
+        describe=lambda n: (
+            f"A new report on {_label(n)}: {escape_markdown(n.about.get_reason_display())}."
+            if n.about
+            else "A new report came in."
+        ),
+    )
+)
+register(
+    Kind(
         key="report_message",
         label="A moderator writes about your report",
         default=Delivery.EMAIL,

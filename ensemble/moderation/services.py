@@ -108,7 +108,7 @@ def file_report(
         raise _already_reported()
     try:
         with transaction.atomic():  # the constraint decides between two at once
-            return Report.objects.create(
+            report = Report.objects.create(
                 reporter=reporter,
                 kind=kind,
                 target_id=target.obj.pk,
@@ -121,6 +121,10 @@ def file_report(
             )
     except IntegrityError:
         raise _already_reported() from None
+    # The moderators hear of it, but not one whose own thing it is, nor one reporting.
+    told = moderators().exclude(pk__in=[reporter.pk, target.owner_id or 0])
+    notify_many(list(told), "report_filed", about=report)
+    return report
 
 
 def _already_reported() -> Refused:

@@ -13,6 +13,8 @@ Steps (each a chapter of `works`, `release` or `afterwards`, dated by `clock`):
    paid out.
 9. Afterwards: remixes of the film, Hana's next project with a call open now, hearts,
    comments with mentions, a list; trending.
+10. Care (`care`): Rosa moderates; a rights report on a remix dismissed, and an advert
+   under the film reported, waiting in her queue.
 
 One transaction: a demo that fails halfway leaves no half a story behind (files written
 for it stay in the records folder; the next `ensemble demo` does not reuse them).
@@ -26,7 +28,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from ensemble.demo import cast as casting
-from ensemble.demo.story import afterwards, release, works
+from ensemble.demo.story import afterwards, care, release, works
 from ensemble.demo.story.clock import Clock
 
 CROWD = 170
@@ -63,4 +65,5 @@ def build(progress: Callable[[str], None] = lambda line: None) -> dict[str, str]
         step(
             "Hearts, comments and a list", lambda: afterwards.attention(cast, clock, w, film, later)
         )
+        step("Reports and a moderator", lambda: care.moderation_at_work(cast, clock, film, later))
     return cast.passwords

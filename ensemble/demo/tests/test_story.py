@@ -18,6 +18,8 @@ from ensemble.accounts.models import User
 from ensemble.community.models import Comment, Heart, RecordList, RecordTrend
 from ensemble.core.testing import run_tasks
 from ensemble.demo.models import DemoAccount
+from ensemble.moderation import services
+from ensemble.moderation.models import AuditEntry, Report
 from ensemble.demo.story import works
 from ensemble.lineage import graph
 from ensemble.notifications.models import Notification
@@ -126,6 +128,10 @@ def the_community_is_alive_and_the_demo_accounts_have_news(built):
     assert RecordTrend.objects.exists()
     assert Comment.objects.count() >= 5
     assert RecordList.objects.get().items.count() == 6
+    waiting = Report.objects.get(state=Report.State.OPEN)
+    assert (waiting.kind, waiting.reporter.username) == ("comment", "wren")
+    assert services.is_moderator(User.objects.get(username="rosa"))
+    assert AuditEntry.objects.get().action == "dismiss"
     open_call = Call.objects.get(title="Design Mrs Gore")
     assert open_call.accepts_entries
     for account in DemoAccount.objects.select_related("user"):

@@ -16,6 +16,7 @@ from ensemble.moderation.models import Report, ReportMessage
 from ensemble.notifications.models import Notification
 from ensemble.projects import services as projects
 from ensemble.projects.testing import make_call, make_project
+from ensemble.records.testing import make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,18 @@ def test_the_moderator_role_comes_from_the_permission_a_group_or_superuser(alice
     services.revoke(mod)
     mod = type(mod).objects.get(pk=mod.pk)
     assert not services.is_moderator(mod)
+
+
+def test_the_moderators_hear_of_a_report_but_not_about_their_own_things(
+    alice, bob, mod, other_mod, poem
+):
+    services.file_report(bob, "record", poem.pk, reason="spam", text="An advert.")
+    told = Notification.objects.filter(kind="report_filed")
+    assert set(told.values_list("recipient__username", flat=True)) == {"mod", "othermod"}
+    assert told.first().actor is None  # nobody is named, the reporter least of all
+    theirs = make_record(mod, title="Mod's own", publish=True)
+    services.file_report(bob, "record", theirs.pk, reason="spam", text="Also an advert.")
+    assert told.filter(recipient=mod).count() == 1
+    assert told.filter(recipient=other_mod).count() == 2
+    services.file_report(other_mod, "record", theirs.pk, reason="rules", text="Off-topic.")
+    assert told.filter(recipient=other_mod).count() == 2  # not of one's own report
