@@ -18,10 +18,10 @@ from ensemble.accounts.models import User
 from ensemble.community.models import Comment, Heart, RecordList, RecordTrend
 from ensemble.core.testing import run_tasks
 from ensemble.demo.models import DemoAccount
-from ensemble.moderation import services
-from ensemble.moderation.models import AuditEntry, Report
 from ensemble.demo.story import works
 from ensemble.lineage import graph
+from ensemble.moderation import services
+from ensemble.moderation.models import AuditEntry, Report
 from ensemble.notifications.models import Notification
 from ensemble.payments.models import LedgerEntry, Payout, Proposal
 from ensemble.projects.models import Call, Entry, Project, Release
