@@ -36,7 +36,10 @@ class DecisionForm(forms.Form):
         choices=[
             (AuditEntry.Action.DISMISS, "Dismiss the report"),
             (AuditEntry.Action.REMOVE, "Remove it"),
-            (AuditEntry.Action.HIDE, "Hide it (a record: only its owner and moderators see it)"),
+            (
+                AuditEntry.Action.HIDE,
+                "Hide it (a record or project: only its owner and moderators see it)",
+            ),
             (AuditEntry.Action.CREDIT, "Add the missing credit (a rights report)"),
             (AuditEntry.Action.WARN, "Warn its owner"),
             (AuditEntry.Action.SUSPEND, "Suspend its owner"),

@@ -74,8 +74,8 @@ register(
         default=Delivery.EMAIL,
         link=lambda n: reverse("moderation:mine") + "#actions",
         describe=lambda n: (
-            "Moderators hid your record; only you and they see it now: "
-            f"{escape_markdown(n.about.outcome)}"
+            f"Moderators hid your {n.about.get_kind_display().lower()}; only you and they "
+            f"see it now: {escape_markdown(n.about.outcome)}"
             if n.about
             else "Moderators hid something of yours."
         ),

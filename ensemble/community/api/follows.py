@@ -11,7 +11,7 @@ from ensemble.community.api.base import person_named, project_for, router
 from ensemble.community.services import follows
 from ensemble.core import ratelimit
 from ensemble.core.api import ERRORS_OR_GONE as ERRORS
-from ensemble.projects.models import Project
+from ensemble.projects.models import Project, visible_to_everyone
 
 
 class FollowOut(Schema):
@@ -62,8 +62,8 @@ def followers(request: HttpRequest, username: str) -> list[str]:
 def following(request: HttpRequest, username: str) -> dict[str, list[str]]:
     person = person_named(username)
     people = User.objects.filter(followers__follower=person, is_active=True).order_by("username")
-    # Drafts are private: who follows what there is not for everyone to read.
-    shown = Project.objects.filter(followers__follower=person).exclude(status=Project.Status.DRAFT)
+    # Drafts (and hidden projects) are private: who follows them is not for everyone.
+    shown = Project.objects.filter(followers__follower=person).filter(visible_to_everyone())
     return {
         "people": list(people.values_list("username", flat=True)[:1000]),
         "projects": list(shown.order_by("slug").values_list("slug", flat=True)[:1000]),

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ensemble.projects.models import Call, Project, Release
+from ensemble.projects.models import Call, Release, visible_to_everyone
 from ensemble.projects.services import matching
 
 
 def releases(limit: int = 6) -> list[Release]:
     return list(
-        Release.objects.exclude(production__project__status=Project.Status.DRAFT)
+        Release.objects.filter(visible_to_everyone("production__project__"))
         .filter(production__record__visibility="public")
         .select_related("production__record", "production__project")
         .order_by("-released_at", "-id")[:limit]

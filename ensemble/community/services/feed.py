@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from ensemble.accounts import blocks
 from ensemble.core.pagination import BadCursor
 from ensemble.lineage.models import Source
-from ensemble.projects.models import Call, Project, Release, StatusUpdate
+from ensemble.projects.models import Call, Project, Release, StatusUpdate, visible_to_everyone
 from ensemble.records.models import Record
 
 PAGE = 20
@@ -108,9 +108,7 @@ def queries(user: Any) -> dict[str, tuple[QuerySet[Any], str]]:
     """Where each kind of item comes from for `user`, and the time it is ordered by."""
     people = user.following.filter(person__isnull=False).values("person_id")
     projects = (
-        Project.objects.filter(followers__follower=user)
-        .exclude(status=Project.Status.DRAFT)
-        .values("pk")
+        Project.objects.filter(followers__follower=user).filter(visible_to_everyone()).values("pk")
     )
     return {
         "record": (

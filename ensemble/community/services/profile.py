@@ -9,20 +9,20 @@ from django.db.models import Q
 
 from ensemble.accounts.models import User
 from ensemble.community.models import RecordList
-from ensemble.projects.models import Call, Entry, Project, ReleaseCredit
+from ensemble.projects.models import Call, Entry, ReleaseCredit, visible_to_everyone
 
 SHOWN = 12
 
 
 def visible_contributions(member: User, viewer: Any) -> list[Entry]:
     """The member's entries the viewer may see: not withdrawn, public records, projects
-    that are not drafts, and no entry in a sealed call still open (unless it is yours)."""
+    that are not drafts or hidden, and no entry in a sealed call still open (unless it is yours)."""
     entries = (
         Entry.objects.filter(
             entrant=member, record__visibility="public", record__deleted_at__isnull=True
         )
         .exclude(state=Entry.State.WITHDRAWN)
-        .exclude(call__project__status=Project.Status.DRAFT)
+        .filter(Q(call__project__isnull=True) | visible_to_everyone("call__project__"))
         .select_related("record", "call__project")
         .order_by("-created_at")
     )
@@ -36,7 +36,7 @@ def visible_contributions(member: User, viewer: Any) -> list[Entry]:
 def extras(member: User, viewer: Any) -> dict[str, Any]:
     credits = list(
         ReleaseCredit.objects.filter(user=member)
-        .exclude(release__production__project__status=Project.Status.DRAFT)
+        .filter(visible_to_everyone("release__production__project__"))
         .select_related("release__production__record", "release__production__project")
         .order_by("-release__released_at")[: SHOWN * 2]
     )

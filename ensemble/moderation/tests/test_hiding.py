@@ -2,7 +2,8 @@
 the reason, in pages, API and media; to everyone else it is out of browse, search and
 profiles like a draft, while its creators keep their credit (title withheld) and their
 share of payments. Its owner cannot publish it again; an appeal granted shows it again.
-What cannot be hidden is refused, changing nothing."""
+A project hidden takes its calls with it, and its leaders still work in it. What cannot
+be hidden is refused, changing nothing."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from ensemble.moderation.models import AuditEntry, Report
 from ensemble.moderation.tests.api_helpers import decide
 from ensemble.notifications.models import Notification
 from ensemble.payments.services import snapshot
+from ensemble.projects import services as projects
+from ensemble.projects.testing import make_call, make_project
 from ensemble.records import services as records
 from ensemble.records import takedown
 from ensemble.records.links import media_url
@@ -127,10 +130,58 @@ def refused(code, report, mod):
     assert not AuditEntry.objects.exists()
 
 
+def test_a_hidden_project_takes_its_calls_with_it_and_an_appeal_shows_it(
+    alice, bob, carol, mod, other_mod
+):
+    project = make_project(alice, title="The Turnip Musical")
+    call = make_call(project, title="Songs for the musical")
+    report = services.file_report(bob, "project", project.pk, reason="rules", text="Off-topic.")
+    services.decide(report, by=mod, action="hide", note=REASON)
+    project.refresh_from_db()
+    assert project.hidden_reason == REASON
+    assert not project.is_visible_to_everyone
+    others = [client_for(), client_for(carol)]
+    for client in others:
+        for url in (
+            f"/projects/{project.slug}/",
+            f"/api/v1/projects/{project.slug}",
+            f"/calls/{call.pk}",
+            f"/api/v1/calls/{call.pk}",
+        ):
+            assert client.get(url).status_code == 404, url
+        for url in ("/api/v1/projects", "/api/v1/calls", "/search?q=musical"):
+            body = client.get(url).content.decode()  # (search marks the word it found)
+            assert "The Turnip" not in body, url
+            assert "Songs for the" not in body, url
+    for viewer in (alice, mod):
+        page = client_for(viewer).get(f"/projects/{project.slug}/").content.decode()
+        assert f"Moderators hid this project: {REASON}" in page
+    projects.set_status(project, by=alice, status="in_production")  # leaders work on
+    assert client_for().get(f"/projects/{project.slug}/").status_code == 404
+    entry = AuditEntry.objects.get(action="hide")
+    assert (entry.kind, entry.target_owner, entry.before["title"]) == (
+        "project",
+        alice,
+        "The Turnip Musical",
+    )
+    assert Notification.objects.get(recipient=alice, kind="content_hidden")
+    appeals.decide(
+        appeals.appeal(entry, by=alice, text="It is a musical about turnips: on topic."),
+        by=other_mod,
+        grant=True,
+        note="On topic after all.",
+    )
+    assert client_for().get(f"/projects/{project.slug}/").status_code == 200
+    assert "Songs for the" in client_for().get("/search?q=musical").content.decode()
+
+
 def test_what_cannot_be_hidden_is_refused_and_nothing_changes(alice, bob, carol, mod, poem):
     comment = comments.add(bob, poem, "Buy turnips at my shop!")
     on_comment = services.file_report(carol, "comment", comment.pk, reason="spam", text="Ad.")
     refused("not_hideable", on_comment, mod)
+    call = make_call(make_project(alice))
+    on_call = services.file_report(carol, "call", call.pk, reason="spam", text="Ad.")
+    refused("not_hideable", on_call, mod)
     member = services.file_report(carol, "member", alice.pk, reason="spam", text="Ads.")
     refused("not_hideable", member, mod)
     report = services.file_report(bob, "record", poem.pk, reason="privacy", text="Face.")

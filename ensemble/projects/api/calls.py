@@ -25,7 +25,7 @@ from ensemble.projects.models import (
     Call,
     Decision,
     Entry,
-    Project,
+    visible_to_everyone,
 )
 from ensemble.projects.services import matching
 from ensemble.records.api import MediaOut, RecordKind
@@ -186,7 +186,7 @@ def list_calls(
     `skill`: calls asking for it (by name, or by the kinds they take when they name no
     skill); `for_me=true`: calls asking for one of your profile's skills."""
     calls = (
-        Call.objects.filter(Q(project__isnull=True) | ~Q(project__status=Project.Status.DRAFT))
+        Call.objects.filter(Q(project__isnull=True) | visible_to_everyone("project__"))
         .select_related("project")
         .prefetch_related("resource_links")
     )

@@ -22,6 +22,7 @@ from ensemble.projects.models import (
     Project,
     Stage,
     StatusUpdate,
+    visible_to_everyone,
 )
 from ensemble.records.models import Record
 
@@ -97,9 +98,9 @@ def createproject_for(request: HttpRequest, body: ProjectIn) -> Status:
 def list_projects(
     request: HttpRequest, cursor: str | None = None, limit: int = Query(24, ge=1, le=100)
 ) -> dict[str, Any]:
-    """Projects anyone may see (not drafts), newest first."""
+    """Projects anyone may see (not drafts, not hidden by moderators), newest first."""
     projects = (
-        Project.objects.exclude(status=Project.Status.DRAFT)
+        Project.objects.filter(visible_to_everyone())
         .select_related("owner")
         .prefetch_related("stages")
     )

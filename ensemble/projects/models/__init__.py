@@ -3,7 +3,14 @@
 from ensemble.projects.models.call import Call, CallResource
 from ensemble.projects.models.entry import Decision, Entry, EntryUpload, Score
 from ensemble.projects.models.production import Production, Release, ReleaseCredit
-from ensemble.projects.models.project import Leader, Project, ProjectResource, Stage, StatusUpdate
+from ensemble.projects.models.project import (
+    Leader,
+    Project,
+    ProjectResource,
+    Stage,
+    StatusUpdate,
+    visible_to_everyone,
+)
 
 __all__ = [
     "Call",
@@ -20,4 +27,5 @@ __all__ = [
     "Score",
     "Stage",
     "StatusUpdate",
+    "visible_to_everyone",
 ]

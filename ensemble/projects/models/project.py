@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,8 @@ class Project(models.Model):
     """A collaboration towards one finished work (or several cuts of it).
 
     The owner and the leaders run it: they post calls, review entries and release the
-    production. Its status is shown to everyone; a draft project is seen by its leaders.
+    production. Its status is shown to everyone; a draft project is seen by its leaders,
+    and so is one moderators hid (`hidden_at`, with the reason), by them and moderators.
     """
 
     class Status(models.TextChoices):
@@ -38,6 +40,10 @@ class Project(models.Model):
     pass_through_bp = models.PositiveIntegerField(default=5_000)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Moderators hid it (`projects.services.hiding`): like a draft, its calls, pools
+    # and comments with it, for everyone but its leaders and the moderators.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -54,7 +60,14 @@ class Project(models.Model):
 
     @property
     def is_visible_to_everyone(self) -> bool:
-        return self.status != self.Status.DRAFT
+        return self.status != self.Status.DRAFT and self.hidden_at is None
+
+
+def visible_to_everyone(via: str = "") -> Q:
+    """`Project.is_visible_to_everyone` in a query, for projects reached through `via`
+    ("" for projects themselves, "project__" for calls…). A call outside any project
+    is everyone's: add `Q(project__isnull=True)` where calls are filtered."""
+    return ~Q(**{f"{via}status": Project.Status.DRAFT}) & Q(**{f"{via}hidden_at__isnull": True})
 
 
 class Leader(models.Model):

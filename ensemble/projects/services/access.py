@@ -22,7 +22,13 @@ def is_leader(user: Any, project: Project | None) -> bool:
 
 
 def can_view_project(user: Any, project: Project) -> bool:
-    return project.is_visible_to_everyone or is_leader(user, project)
+    """Everyone, but a draft (its leaders) and one moderators hid (its leaders and the
+    moderators: the moderation app's permission, by name)."""
+    if project.is_visible_to_everyone or is_leader(user, project):
+        return True
+    return project.hidden_at is not None and bool(
+        getattr(user, "is_active", False) and user.has_perm("moderation.moderate")
+    )
 
 
 def require_leader(user: Any, project: Project | None, *, what: str = "do that") -> None:

@@ -16,7 +16,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ensemble.accounts.models import Skill
-from ensemble.projects.models import Call, Project
+from ensemble.projects.models import Call, visible_to_everyone
 from ensemble.records.models import Record
 
 # The skills that make each kind of record: what a call for that kind asks of people.
@@ -64,7 +64,7 @@ def open_calls() -> QuerySet[Call]:
     """Calls taking entries now, of projects everyone may see (or of no project)."""
     return (
         Call.objects.filter(status=Call.Status.OPEN, deadline__gt=timezone.now())
-        .exclude(project__status=Project.Status.DRAFT)
+        .filter(Q(project__isnull=True) | visible_to_everyone("project__"))
         .select_related("project")
     )
 

@@ -147,3 +147,23 @@ def taking_part(project: Project) -> Any:
         # `following` on the member).
         people |= Q(entries__call__project=project) | Q(following__project=project)
     return User.objects.filter(people).distinct()
+
+
+def hide(project: Project, reason: str) -> dict[str, Any]:
+    """Moderators hide a project (the moderation app decides who and when): its page,
+    calls, entries' places in it, pools and comments are its leaders' and the
+    moderators' only, as for a draft, until `show`. What it was, for the audit log."""
+    before = {"hidden": False, "title": project.title}
+    project.hidden_at, project.hidden_reason = timezone.now(), reason
+    with transaction.atomic():
+        project.save(update_fields=["hidden_at", "hidden_reason"])
+        indexing.reindex_project(project)  # out of search, and its calls with it
+    return before
+
+
+def show(project: Project) -> None:
+    """Show a hidden project again (an appeal granted)."""
+    project.hidden_at, project.hidden_reason = None, ""
+    with transaction.atomic():
+        project.save(update_fields=["hidden_at", "hidden_reason"])
+        indexing.reindex_project(project)
