@@ -1,6 +1,6 @@
-"""Private means private, on every route at once: a draft, a record moderators hid and a
-record they removed each carry a word nobody else may read (in the title and the
-description). A visitor and an outsider (a member following their owner, who has cited
+"""Private means private, on every route at once: a draft, a record moderators hid, a
+record they removed and a project they hid (with its call) each carry a word nobody
+else may read (in the title and the description). A visitor and an outsider (a member following their owner, who has cited
 one in a remix and listed one before it became private) open every page route and
 every GET operation of the API with the URL pointing at each of them in turn, then at
 the remix, and search for the words: none of them may appear in any answer. The owner
@@ -21,6 +21,8 @@ from ensemble.accounts.testing import make_user
 from ensemble.community.services import follows, lists
 from ensemble.lineage.services import add_source
 from ensemble.moderation import services as moderation
+from ensemble.projects import services as projects
+from ensemble.projects.testing import make_call, make_project
 from ensemble.records import takedown
 from ensemble.records.testing import make_record
 from tests.matrix import routes
@@ -29,6 +31,8 @@ from tests.matrix import site as matrix_site
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 DRAFT, HIDDEN, REMOVED = "Quokkalantern", "Umbralteapot", "Xylomarmalade"
+PROJECT = "Wombatorchestra"  # a project moderators hid, and its call
+WORDS = (DRAFT, HIDDEN, REMOVED, PROJECT)
 
 
 def _secret(owner: Any, word: str, *, publish: bool) -> Any:
@@ -60,11 +64,16 @@ def private(alice, bob, carol, mod):
     report = moderation.file_report(carol, "record", removed.pk, reason="spam", text="x")
     moderation.decide(report, by=mod, action="remove", note="Spam.")
     takedown.hide(hidden, "Under review.")
+    band = make_project(alice, title=f"The {PROJECT}", description=f"About {PROJECT}.")
+    auditions = make_call(band, title=f"{PROJECT} auditions", brief=f"Play in {PROJECT}.")
+    follows.follow_project(dave, band)
+    projects.hide(band, "Under review.")
     # Public, and found by the same search: what shows the search really looks.
     make_record(
         bob, title="Openly", description="Nobody else may read? Everyone may.", publish=True
     )
-    return site, {"draft": draft, "hidden": hidden, "removed": removed, "remix": remix}, dave
+    things = {"draft": draft, "hidden": hidden, "removed": removed, "remix": remix}
+    return site, things, dave, {"slug": band.slug, "call_id": auditions.pk}
 
 
 def _urls(values: dict[str, Any]) -> list[str]:
@@ -81,12 +90,12 @@ def _leaks(client: Client, urls: list[str]) -> list[str]:
     found = []
     for url in urls:
         body = client.get(url).content.decode(errors="replace")
-        found += [f"{word} on {url}" for word in (DRAFT, HIDDEN, REMOVED) if word in body]
+        found += [f"{word} on {url}" for word in WORDS if word in body]
     return found
 
 
 def test_no_route_shows_a_private_thing_to_a_visitor_or_an_outsider(private):
-    site, things, dave = private
+    site, things, dave, band = private
     outsider = Client()
     outsider.force_login(dave)
     # Words of the descriptions, not the secrets, which a search page says back; tags
@@ -94,15 +103,17 @@ def test_no_route_shows_a_private_thing_to_a_visitor_or_an_outsider(private):
     searches = [
         f"{path}?q=nobody+else+may+read" for path in ("/search", "/api/v1/search", "/records/")
     ] + [f"/records/?tag={w.lower()}" for w in (DRAFT, HIDDEN, REMOVED)]
+    searches += ["/search?q=about", "/api/v1/search?q=auditions", "/api/v1/projects", "/"]
     urls = searches
     for thing in things.values():
         urls += _urls(site.values | {"record_id": thing.pk, "target_id": thing.pk})
+    urls += _urls(site.values | band)
     leaks = _leaks(Client(), urls) + _leaks(outsider, urls)
     assert not leaks, "\n".join(leaks)
 
 
 def test_the_owner_and_a_moderator_do_see_them(private, alice, mod):
-    _, things, _ = private
+    _, things, _, band = private
     owner, moderator = Client(), Client()
     owner.force_login(alice)
     moderator.force_login(mod)
@@ -110,5 +121,7 @@ def test_the_owner_and_a_moderator_do_see_them(private, alice, mod):
     assert HIDDEN in owner.get(f"/records/{things['hidden'].pk}").content.decode()
     assert HIDDEN in moderator.get(f"/records/{things['hidden'].pk}").content.decode()
     assert DRAFT in owner.get(f"/api/v1/records/{things['draft'].pk}").content.decode()
+    assert PROJECT in moderator.get(f"/projects/{band['slug']}/").content.decode()
+    assert PROJECT in owner.get(f"/calls/{band['call_id']}").content.decode()
     for path in ("/search", "/api/v1/search", "/records/"):
         assert "Openly" in Client().get(f"{path}?q=nobody+else+may+read").content.decode()
