@@ -1,11 +1,11 @@
 """Private means private, on every route at once: a draft, a record moderators hid, a
 record they removed and a project they hid (with its call) each carry a word nobody
-else may read (in the title and the description). A visitor and an outsider (a member following their owner, who has cited
-one in a remix and listed one before it became private) open every page route and
-every GET operation of the API with the URL pointing at each of them in turn, then at
-the remix, and search for the words: none of them may appear in any answer. The owner
-and a moderator do see the first two, so the words are really on the pages that may
-show them (the test can fail).
+else may read (in the title and the description). A visitor and an outsider (a member
+following their owner and the project, who has cited one record in a remix and listed
+one before it became private) open every page route and every GET operation of the API
+with the URL pointing at each of them in turn, then at the remix, and search for the
+words: none of them may appear in any answer. The owner and a moderator do see them,
+so the words are really on the pages that may show them (the test can fail).
 
 Which answers each role gets per route is `declared.py` and `test_routes.py`; this is
 the other half of the matrix: whatever a route answers, it leaks nothing private."""
