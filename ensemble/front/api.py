@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from ensemble.accounts import http
+from ensemble.accounts import blocks, http
 from ensemble.accounts.models import User
 from ensemble.core.api import FILE_ERRORS as ERRORS
 from ensemble.core.api import ApiError
@@ -46,7 +46,8 @@ def list_records(
     filter by `owner` = your username. `never_remixed=true`: only records no work has
     used or been inspired by yet. `call`: the entries of that call you may see (none
     for a call that is not there for you). `sort=trending`: best trending first (only
-    records with a score); such pages go by `page` number, not by cursor."""
+    records with a score); such pages go by `page` number, not by cursor. Nothing by
+    members you block."""
     if sort != "newest" and sort not in browse.ORDERS:
         choices = ", ".join(["newest", *browse.ORDERS])
         raise ApiError(422, f"sort: one of {choices}.")
@@ -59,6 +60,9 @@ def list_records(
         if viewer is not None and viewer.pk == user.pk:
             records = for_output().alive()  # your own drafts too
         records = records.filter(owner=user)
+    hidden = blocks.blocked_by(viewer)  # the people you block, as on browse
+    if hidden:
+        records = records.exclude(owner__in=hidden)
     if kind:
         records = records.filter(kind=kind)
     if tag:

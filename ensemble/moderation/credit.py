@@ -27,7 +27,8 @@ def check(report: Report, target: targets.Target | None) -> Record:
             "Only a rights report on a record can be upheld by adding a credit.",
             code="not_creditable",
         )
-    original = report.original_record
+    named_id = report.original_record_id
+    original = Record.objects.filter(pk=named_id).first() if named_id else None  # as it is now
     if original is None:
         raise Refused(
             "This report names no original on this site (only a web address, or one since "
@@ -38,7 +39,20 @@ def check(report: Report, target: targets.Target | None) -> Record:
         raise Refused("It is gone already: dismiss the report.", status=409, code="gone")
     if original.is_deleted:
         raise Refused("The original was removed since: nothing to credit.", status=409, code="gone")
+    if not original.is_public:
+        raise Refused(
+            "The original is not public (a draft, or hidden): a credit to it would name "
+            "it to everyone. Dismiss the report, or wait until it is public.",
+            status=409,
+            code="not_public",
+        )
     return original
+
+
+def named(record: Record) -> str:
+    """How a change names a record on public pages (a proposal's notice): its title
+    while it is public, its number otherwise."""
+    return f"“{record.title}”" if record.is_public else f"record #{record.pk}"
 
 
 def apply(report: Report, target: targets.Target, original: Record, *, by: User, note: str) -> None:
@@ -61,19 +75,22 @@ def apply(report: Report, target: targets.Target, original: Record, *, by: User,
     notify(derived.owner, "credit_added", about=entry)
     lineage_changes.flag(
         derived.pk,
-        f"Moderators credited “{original.title}” as a source of “{derived.title}”.",
-        split_follows=True,
+        f"Moderators credited {named(original)} as a source of {named(derived)}.",
+        citation=lineage_changes.Citation(derived.pk, original.pk),
     )
 
 
 def withdraw(entry: AuditEntry) -> dict[str, Any]:
     """Take the added citation back (an appeal granted); the proposals follow."""
     lineage.withdraw_missing_credit(int(entry.after["edge"]))
+    source = Record.objects.filter(pk=entry.after.get("source")).first()
     lineage_changes.flag(
         entry.target_id,
-        f"On appeal, the credit moderators added to “{entry.after.get('source_title', '')}” "
-        "was taken back.",
-        split_follows=True,
+        "On appeal, the credit moderators added to "
+        f"{named(source) if source else 'a record'} was taken back.",
+        citation=lineage_changes.Citation(
+            entry.target_id, int(entry.after.get("source", 0)), added=False
+        ),
     )
     return {"edge": None}
 

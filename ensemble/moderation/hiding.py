@@ -19,7 +19,7 @@ from ensemble.moderation import targets
 from ensemble.moderation.models import AuditEntry, Kind, Report
 from ensemble.notifications.services import notify
 from ensemble.projects import services as projects
-from ensemble.projects.models import Project
+from ensemble.projects.models import Production, Project
 from ensemble.records import takedown
 from ensemble.records.models import Record
 
@@ -40,6 +40,13 @@ def check(report: Report, target: targets.Target | None) -> Any:
         if report.kind == Kind.RECORD
         else target.obj.is_visible_to_everyone
     )
+    if report.kind == Kind.RECORD and Production.objects.filter(record=target.obj).exists():
+        raise Refused(
+            "This record is a project's production, named on its pages and payments: "
+            "hide the project instead.",
+            status=409,
+            code="production",
+        )
     if not shown:
         raise Refused(
             f"Only a public {report.kind} can be hidden: this one is hidden already or a draft.",

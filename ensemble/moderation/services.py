@@ -301,9 +301,11 @@ def _remove(target: targets.Target, by: User, note: str, report: Report) -> list
     if target.kind == Kind.RECORD:
         before = takedown.take_down(target.obj)
         after = {"title": target.obj.title, "removed": True}
+        was = f"“{before['title']}”" if before["visibility"] == Record.Visibility.PUBLIC else ""
         lineage_changes.flag(
             target.obj.pk,
-            f"“{before['title']}” was removed by moderators; its creator keeps the credit.",
+            f"{was or f'Record #{target.obj.pk}'} was removed by moderators; its creator "
+            "keeps the credit.",
         )
     else:
         before = comments.take_down(target.obj)

@@ -25,7 +25,7 @@ from ensemble.core.markdown import render_markdown
 from ensemble.core.refusals import Refused
 from ensemble.core.text import checked_text, clean_description, clean_title
 from ensemble.notifications.services import notify
-from ensemble.records import access, events, indexing, processing, storage
+from ensemble.records import access, events, indexing, processing, storage, takedown
 from ensemble.records.intake import Examined, display_name, examine, readable_size
 from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
 from ensemble.records.uploads import sha256_of
@@ -329,7 +329,13 @@ def delete_record(record: Record, *, by: User) -> Record:
         record.description_html = ""
         record.deleted_at = now
         record.updated_at = now
-        record.save(update_fields=["description", "description_html", "deleted_at", "updated_at"])
+        if record.visibility == Record.Visibility.HIDDEN:
+            # A tombstone of a once-public record shows its title; this one's title was
+            # hidden by moderators, and stays so.
+            record.title = takedown.HIDDEN_TITLE
+        record.save(
+            update_fields=["title", "description", "description_html", "deleted_at", "updated_at"]
+        )
         record.tags.clear()
         storage.release(record.owner_id, freed)
         generations.bump("credits")

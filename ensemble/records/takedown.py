@@ -20,10 +20,12 @@ from django.utils import timezone
 
 from ensemble.core import generations
 from ensemble.core.markdown import render_markdown
+from ensemble.core.refusals import Refused
 from ensemble.records import indexing
 from ensemble.records.models import Record
 
 REMOVED_TITLE = "A removed work"  # what lineage lists and credits call it from now on
+HIDDEN_TITLE = "A hidden work"  # what pages others see call a hidden record, where named
 
 
 def take_down(record: Record) -> dict[str, Any]:
@@ -61,11 +63,14 @@ def restore(record: Record, before: dict[str, Any]) -> None:
 
 def hide(record: Record, reason: str) -> dict[str, Any]:
     """Hide a public record; what it was, for the audit log. The caller holds the
-    transaction and checks who may (and that it is public)."""
+    transaction and checks who may; a record no longer public and alive by now (removed
+    or deleted meanwhile) is refused, changing nothing."""
     before = {"visibility": record.visibility}
-    Record.objects.filter(pk=record.pk).update(
-        visibility=Record.Visibility.HIDDEN, hidden_reason=reason, updated_at=timezone.now()
-    )
+    hidden = Record.objects.filter(
+        pk=record.pk, visibility=Record.Visibility.PUBLIC, deleted_at__isnull=True
+    ).update(visibility=Record.Visibility.HIDDEN, hidden_reason=reason, updated_at=timezone.now())
+    if not hidden:
+        raise Refused("It is no longer public: look at it again.", status=409, code="not_public")
     record.refresh_from_db()
     generations.bump("credits")  # its title leaves others' credit rolls
     indexing.reindex(record)

@@ -1,11 +1,13 @@
 """Private means private, on every route at once: a draft, a record moderators hid, a
-record they removed and a project they hid (with its call) each carry a word nobody
-else may read (in the title and the description). A visitor and an outsider (a member
-following their owner and the project, who has cited one record in a remix and listed
-one before it became private) open every page route and every GET operation of the API
-with the URL pointing at each of them in turn, then at the remix, and search for the
-words: none of them may appear in any answer. The owner and a moderator do see them,
-so the words are really on the pages that may show them (the test can fail).
+record they removed, one they hid that its owner then deleted, and a project they hid
+(with its call) each carry a word nobody else may read (in the title and the
+description); the hidden record was entered in a call, and the others cited. A visitor
+and an outsider (a member following their owner and the project, who has cited one
+record in a remix and listed one before it became private) open every page route and
+every GET operation of the API with the URL pointing at each of them in turn, then at
+the remix and the call, and search for the words: none of them may appear in any
+answer. The owner and a moderator do see them, so the words are really on the pages
+that may show them (the test can fail).
 
 Which answers each role gets per route is `declared.py` and `test_routes.py`; this is
 the other half of the matrix: whatever a route answers, it leaks nothing private."""
@@ -23,6 +25,7 @@ from ensemble.lineage.services import add_source
 from ensemble.moderation import services as moderation
 from ensemble.projects import services as projects
 from ensemble.projects.testing import make_call, make_project
+from ensemble.records import services as records
 from ensemble.records import takedown
 from ensemble.records.testing import make_record
 from tests.matrix import routes
@@ -32,7 +35,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 DRAFT, HIDDEN, REMOVED = "Quokkalantern", "Umbralteapot", "Xylomarmalade"
 PROJECT = "Wombatorchestra"  # a project moderators hid, and its call
-WORDS = (DRAFT, HIDDEN, REMOVED, PROJECT)
+GONE = "Pangolinsonata"  # hidden by moderators, then deleted by its owner
+WORDS = (DRAFT, HIDDEN, REMOVED, PROJECT, GONE)
 
 
 def _secret(owner: Any, word: str, *, publish: bool) -> Any:
@@ -53,9 +57,12 @@ def private(alice, bob, carol, mod):
     draft = _secret(alice, DRAFT, publish=False)
     hidden = _secret(alice, HIDDEN, publish=True)
     removed = _secret(alice, REMOVED, publish=True)
-    remix = make_record(bob, title="Built on two", publish=True)
-    for source in (hidden, removed):
+    gone = _secret(alice, GONE, publish=True)
+    remix = make_record(bob, title="Built on three", publish=True)
+    for source in (hidden, removed, gone):
         add_source(remix, source, by=bob, note="uses it")
+    stage = make_call(make_project(carol, title="Open stage"), title="Anything goes")
+    projects.submit_entry(stage, by=alice, record=hidden)
     shelf = lists.create(alice, title="Mine")
     lists.add(shelf, by=alice, record=hidden)
     dave = make_user("dave")
@@ -64,6 +71,8 @@ def private(alice, bob, carol, mod):
     report = moderation.file_report(carol, "record", removed.pk, reason="spam", text="x")
     moderation.decide(report, by=mod, action="remove", note="Spam.")
     takedown.hide(hidden, "Under review.")
+    takedown.hide(gone, "Under review.")
+    records.delete_record(gone, by=alice)
     band = make_project(alice, title=f"The {PROJECT}", description=f"About {PROJECT}.")
     auditions = make_call(band, title=f"{PROJECT} auditions", brief=f"Play in {PROJECT}.")
     follows.follow_project(dave, band)
@@ -72,8 +81,9 @@ def private(alice, bob, carol, mod):
     make_record(
         bob, title="Openly", description="Nobody else may read? Everyone may.", publish=True
     )
-    things = {"draft": draft, "hidden": hidden, "removed": removed, "remix": remix}
-    return site, things, dave, {"slug": band.slug, "call_id": auditions.pk}
+    things = {"draft": draft, "hidden": hidden, "removed": removed, "gone": gone, "remix": remix}
+    elsewhere = {"slug": band.slug, "call_id": auditions.pk}
+    return site, things, dave, elsewhere, stage
 
 
 def _urls(values: dict[str, Any]) -> list[str]:
@@ -95,7 +105,7 @@ def _leaks(client: Client, urls: list[str]) -> list[str]:
 
 
 def test_no_route_shows_a_private_thing_to_a_visitor_or_an_outsider(private):
-    site, things, dave, band = private
+    site, things, dave, band, stage = private
     outsider = Client()
     outsider.force_login(dave)
     # Words of the descriptions, not the secrets, which a search page says back; tags
@@ -108,12 +118,13 @@ def test_no_route_shows_a_private_thing_to_a_visitor_or_an_outsider(private):
     for thing in things.values():
         urls += _urls(site.values | {"record_id": thing.pk, "target_id": thing.pk})
     urls += _urls(site.values | band)
+    urls += _urls(site.values | {"call_id": stage.pk})  # the hidden record was entered there
     leaks = _leaks(Client(), urls) + _leaks(outsider, urls)
     assert not leaks, "\n".join(leaks)
 
 
 def test_the_owner_and_a_moderator_do_see_them(private, alice, mod):
-    _, things, _, band = private
+    _, things, _, band, stage = private
     owner, moderator = Client(), Client()
     owner.force_login(alice)
     moderator.force_login(mod)
@@ -123,5 +134,6 @@ def test_the_owner_and_a_moderator_do_see_them(private, alice, mod):
     assert DRAFT in owner.get(f"/api/v1/records/{things['draft'].pk}").content.decode()
     assert PROJECT in moderator.get(f"/projects/{band['slug']}/").content.decode()
     assert PROJECT in owner.get(f"/calls/{band['call_id']}").content.decode()
+    assert HIDDEN in owner.get(f"/calls/{stage.pk}").content.decode()  # the entrant
     for path in ("/search", "/api/v1/search", "/records/"):
         assert "Openly" in Client().get(f"{path}?q=nobody+else+may+read").content.decode()

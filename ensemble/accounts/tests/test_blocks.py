@@ -151,7 +151,12 @@ def test_the_blocker_finds_nothing_of_theirs_in_browse_or_search(client, alice, 
     client.force_login(carol)  # fills the kept grid first, with bob's record in it
     assert "Bob&#x27;s Lighthouse" in client.get("/records/").content.decode()
     client.force_login(alice)
-    for url in ("/records/", "/search?q=lighthouse", "/api/v1/search?q=lighthouse"):
+    for url in (
+        "/records/",
+        "/search?q=lighthouse",
+        "/api/v1/search?q=lighthouse",
+        "/api/v1/records",
+    ):
         page = client.get(url).content.decode()
         assert "Carol" in page, url
         assert "Bob" not in page, url

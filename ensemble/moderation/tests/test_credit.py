@@ -21,6 +21,7 @@ from ensemble.notifications.models import Notification
 from ensemble.payments.models import Proposal
 from ensemble.payments.services import proposals
 from ensemble.payments.testing import pool_with_revenue, released_production
+from ensemble.records import takedown
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +174,13 @@ def test_the_owner_appeals_an_added_credit_and_it_goes_again(bob, story, mod, pr
     assert sorted(third.lines.values_list("user_id", "amount")) == sorted(
         first.lines.values_list("user_id", "amount")
     )
+
+
+def test_an_original_that_is_not_public_is_never_credited(alice, bob, carol, mod):
+    work = bare_record(bob, title="Bob's")
+    original = bare_record(carol, title="Carol's secret sketch")
+    report = rights(carol, work, original)
+    takedown.hide(original, "Under review.")
+    refused("not_public", services.decide, report, by=mod, action="credit", note="x")
+    assert not Source.objects.filter(derived=work).exists()
+    assert Report.objects.get(pk=report.pk).is_open

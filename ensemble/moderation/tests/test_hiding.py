@@ -19,6 +19,7 @@ from ensemble.moderation.models import AuditEntry, Report
 from ensemble.moderation.tests.api_helpers import decide
 from ensemble.notifications.models import Notification
 from ensemble.payments.services import snapshot
+from ensemble.payments.testing import released_production
 from ensemble.projects import services as projects
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records import services as records
@@ -182,6 +183,9 @@ def test_what_cannot_be_hidden_is_refused_and_nothing_changes(alice, bob, carol,
     call = make_call(make_project(alice))
     on_call = services.file_report(carol, "call", call.pk, reason="spam", text="Ad.")
     refused("not_hideable", on_call, mod)
+    story = released_production(alice, bob, carol)
+    film = services.file_report(carol, "record", story.film.pk, reason="rules", text="No.")
+    refused("production", film, mod)  # its project is hidden instead
     member = services.file_report(carol, "member", alice.pk, reason="spam", text="Ads.")
     refused("not_hideable", member, mod)
     report = services.file_report(bob, "record", poem.pk, reason="privacy", text="Face.")

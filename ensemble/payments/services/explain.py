@@ -14,6 +14,7 @@ from ensemble.payments.models import Revision
 from ensemble.payments.services import snapshot
 from ensemble.payments.services.proposals import gc_paused, inputs_for
 from ensemble.records.models import Record
+from ensemble.records.takedown import HIDDEN_TITLE  # a hidden record's creators are paid
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,6 @@ def explain(user_id: int, result: split.Result, root: int) -> list[Through]:
             )
         )
     return sorted(found, key=lambda t: (-t.share, t.record))
-
-
-HIDDEN_TITLE = "A hidden work"  # one moderators hid: its creators are paid, its title withheld
 
 
 def titles(throughs: list[Through]) -> dict[int, str]:

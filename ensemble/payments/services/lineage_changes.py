@@ -5,12 +5,15 @@ back on appeal.
 The proposal says what changed, for everyone, and its leaders are told. A removal
 changes no split (a removed work keeps its place and its creator the credit). A credit
 added or taken back does: a proposal not yet final follows it with a new revision
-computed from the lineage as it is now (`follow`), so the original's author is in the
-split before anyone is paid. A final proposal is never changed."""
+(`follow`), computed from its own frozen lineage with that one citation added or taken
+out, so the original's author is in the split before anyone is paid, and nothing else
+that changed in the lineage since slips in unannounced. A final proposal is never
+changed."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ensemble.accounts.models import User
+from ensemble.core.refusals import Refused
 from ensemble.lineage import graph
 from ensemble.notifications.services import notify_many
 from ensemble.payments.models import Proposal, Revision
@@ -25,9 +29,18 @@ from ensemble.payments.services import proposals, snapshot
 from ensemble.projects.models import Leader
 
 
-def flag(record_id: int, change: str, *, split_follows: bool = False) -> list[Proposal]:
+@dataclass(frozen=True)
+class Citation:
+    """The citation moderators added (`added`) or took back: `derived` uses `source`."""
+
+    derived: int
+    source: int
+    added: bool = True
+
+
+def flag(record_id: int, change: str, *, citation: Citation | None = None) -> list[Proposal]:
     """Flag each proposal not yet final whose production is `record_id` or built on it
-    (and, with `split_follows`, compute it again); the proposals flagged. Few are open
+    (and, with a `citation`, let its split follow); the proposals flagged. Few are open
     at a time: one walk up each production."""
     open_ones = (
         Proposal.objects.exclude(status=Proposal.Status.FINAL)
@@ -40,14 +53,20 @@ def flag(record_id: int, change: str, *, split_follows: bool = False) -> list[Pr
         if p.pool.production.record_id == record_id
         or graph.is_ancestor(record_id, p.pool.production.record_id)
     ]
+    flagged = []
     for proposal in hit:
         said = change
-        if split_follows:
-            revision = follow(proposal, change)
-            said = f"{change} The split follows it from revision {revision.number}."
-        Proposal.objects.filter(pk=proposal.pk).update(
-            lineage_changed_at=timezone.now(), lineage_change=said[:500]
-        )
+        if citation is not None:
+            try:
+                revision = follow(proposal, change, citation)
+            except Refused as error:  # the split cannot be made (invalid_split): say so
+                said = f"{change} The split could not follow it ({error.message}): revise it."
+            else:
+                if revision is not None:
+                    said = f"{change} The split follows it from revision {revision.number}."
+        changed = Proposal.objects.filter(pk=proposal.pk).exclude(status=Proposal.Status.FINAL)
+        if not changed.update(lineage_changed_at=timezone.now(), lineage_change=said[:500]):
+            continue  # finalized meanwhile: a final proposal is never changed
         project = proposal.pool.production.project
         leaders = User.objects.filter(
             pk__in=[
@@ -57,20 +76,28 @@ def flag(record_id: int, change: str, *, split_follows: bool = False) -> list[Pr
         )
         proposal.lineage_change = said[:500]
         notify_many(list(leaders), "proposal_lineage_changed", about=proposal)
-    return hit
+        flagged.append(proposal)
+    return flagged
 
 
-def follow(proposal: Proposal, change: str) -> Revision:
-    """A new revision computed from the production's lineage as it is now, made by
-    nobody (the moderators act as a team), its reason the change. The adjustments carry
-    over but the weights of edges gone (and, in `proposals.compute`, waivers of people
-    no longer in the split). Published, the comment window opens again for the full
-    period, and the people the change brings into the split are told."""
+def follow(proposal: Proposal, change: str, citation: Citation) -> Revision | None:
+    """A new revision from the current one's lineage with `citation` added or taken out,
+    made by nobody (the moderators act as a team), its reason the change; None when the
+    proposal is final by now or its lineage does not hold what changed. The adjustments
+    carry over but the weights of edges gone (and, in `proposals.compute`, waivers of
+    people no longer in the split). Published, the comment window opens again for the
+    full period, and the people the change brings into the split are told."""
     with transaction.atomic(), proposals.gc_paused():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status == Proposal.Status.FINAL:
+            return None
         previous = proposals.current(locked)
-        frozen = snapshot.take(proposal.pool.production.record_id)
-        edges = {f"{d}-{s}" for d, s, _ in frozen["edges"]}
+        frozen = snapshot.of(previous)
+        patch = snapshot.with_citation if citation.added else snapshot.without_citation
+        changed = patch(frozen, citation.derived, citation.source)
+        if changed is None:
+            return None
+        edges = {f"{d}-{s}" for d, s, _ in changed["edges"]}
         adjustments = dict(previous.adjustments)
         adjustments["weights"] = {k: w for k, w in adjustments["weights"].items() if k in edges}
         revision = proposals.compute(
@@ -78,9 +105,9 @@ def follow(proposal: Proposal, change: str) -> Revision:
             adjustments,
             by=None,
             reason=f"The lineage changed: {change}"[:500],
-            followed=(frozen, json.dumps(frozen, separators=(",", ":"))),
+            followed=(changed, json.dumps(changed, separators=(",", ":"))),
         )
-        locked.record_count = len(frozen["records"])
+        locked.record_count = len(changed["records"])
         fields = ["record_count"]
         if locked.status == Proposal.Status.PUBLISHED:
             locked.window_closes_at = timezone.now() + timedelta(

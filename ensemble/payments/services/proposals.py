@@ -263,13 +263,16 @@ def cleaned(proposal: Proposal, changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def revise(proposal: Proposal, *, by: User, changes: dict[str, Any], reason: str = "") -> Revision:
-    """A new revision with the changes; the earlier ones stay as they were."""
+    """A new revision with the changes; the earlier ones stay as they were. The proposal
+    is locked meanwhile: a revision the moderators' change makes at the same moment
+    (`lineage_changes.follow`), or finalizing, waits, and this one is checked after."""
     require_pool_leader(by, proposal.pool, what="revise payment proposals")
-    _require_editable(proposal)
-    adjustments = cleaned(proposal, changes)
     reason = checked_text((reason or "").strip(), field="reason", label="reason")[:500]
     with transaction.atomic(), gc_paused():
-        return compute(proposal, adjustments, by=by, reason=reason)
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        _require_editable(locked)
+        adjustments = cleaned(locked, changes)
+        return compute(locked, adjustments, by=by, reason=reason)
 
 
 def _everyone_in(revision: Revision) -> list[User]:
@@ -307,6 +310,13 @@ def finalize(proposal: Proposal, *, by: User, reason: str = "") -> Proposal:
         pool = Pool.objects.select_for_update().get(pk=proposal.pool_id)
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         Proposal.TRANSITIONS.check(locked.status, Proposal.Status.FINAL)  # finalized meanwhile
+        if locked.window_open and not early:  # opened again meanwhile (the lineage changed)
+            raise Refused(
+                "The comment window opened again: the split followed a change of its "
+                f"lineage. It is open until {locked.window_closes_at:%Y-%m-%d %H:%M %Z}.",
+                status=409,
+                code="window_open",
+            )
         if pools.balance(pool).available < proposal.amount:
             raise Refused(
                 "The pool holds less than this proposal distributes now (costs were "

@@ -69,3 +69,48 @@ def of(revision: Revision) -> dict[str, Any]:
     found: dict[str, Any] = json.loads(text) if text else revision.proposal.snapshot
     revision._lineage = found  # type: ignore[attr-defined]
     return found
+
+
+def with_citation(frozen: dict[str, Any], derived: int, source: int) -> dict[str, Any] | None:
+    """`frozen` with one `uses` citation added, as moderators add a missing credit: the
+    source and its ancestry as they are now join the lineage; nothing else in it moves
+    (a citation its owners made since stays out, as when the proposal was made). None
+    when the lineage does not hold `derived`, or holds the citation already."""
+    if str(derived) not in frozen["records"]:
+        return None
+    present = {(d, s) for d, s, _ in frozen["edges"]}
+    if (derived, source) in present:
+        return None
+    extra = take(source)
+    edges = [*frozen["edges"], [derived, source, Source.Kind.USES.value]]
+    edges += [list(e) for e in extra["edges"] if (e[0], e[1]) not in present]
+    return {
+        "root": frozen["root"],
+        "records": {**extra["records"], **frozen["records"]},
+        "edges": edges,
+        "cocreators": {**extra["cocreators"], **frozen["cocreators"]},
+    }
+
+
+def without_citation(frozen: dict[str, Any], derived: int, source: int) -> dict[str, Any] | None:
+    """`frozen` with one citation taken out (an added credit withdrawn on appeal), and
+    whatever the production no longer reaches without it. None when it is not there."""
+    edges = [e for e in frozen["edges"] if not (e[0] == derived and e[1] == source)]
+    if len(edges) == len(frozen["edges"]):
+        return None
+    sources: dict[int, list[int]] = {}
+    for d, s, _ in edges:
+        sources.setdefault(d, []).append(s)
+    root = frozen["root"]
+    reached, waiting = {root}, [root]
+    while waiting:
+        for s in sources.get(waiting.pop(), ()):
+            if s not in reached:
+                reached.add(s)
+                waiting.append(s)
+    return {
+        "root": root,
+        "records": {r: o for r, o in frozen["records"].items() if int(r) in reached},
+        "edges": [e for e in edges if e[0] in reached and e[1] in reached],
+        "cocreators": {r: p for r, p in frozen["cocreators"].items() if int(r) in reached},
+    }

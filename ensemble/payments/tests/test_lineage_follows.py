@@ -13,11 +13,12 @@ from django.test import Client
 from django.utils import timezone
 
 from ensemble.accounts.testing import make_user
+from ensemble.core.refusals import Refused
 from ensemble.lineage import services as lineage
 from ensemble.lineage.testing import bare_record
 from ensemble.notifications.models import Notification
 from ensemble.payments.models import Proposal
-from ensemble.payments.services import explain, lineage_changes, proposals
+from ensemble.payments.services import explain, lineage_changes, proposals, snapshot
 from ensemble.payments.testing import pool_with_revenue, released_production
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,11 @@ def credit_dave(story, mod, name="dave"):
     dave = make_user(name)
     original = bare_record(dave, kind="image", title="Dave's turnip")
     lineage.add_missing_credit(story.drawing, original, by=mod, note="Traced.")
-    lineage_changes.flag(story.drawing.pk, "Dave credited.", split_follows=True)
+    lineage_changes.flag(
+        story.drawing.pk,
+        "Dave credited.",
+        citation=lineage_changes.Citation(story.drawing.pk, original.pk),
+    )
     return dave
 
 
@@ -113,7 +118,11 @@ def test_a_waiver_of_someone_the_change_takes_out_goes_with_them(alice, bob, sto
     )
     edge = story.drawing.source_edges.get(source__owner=dave)
     lineage.withdraw_missing_credit(edge.pk)
-    lineage_changes.flag(story.drawing.pk, "Taken back.", split_follows=True)
+    lineage_changes.flag(
+        story.drawing.pk,
+        "Taken back.",
+        citation=lineage_changes.Citation(story.drawing.pk, edge.source_id, added=False),
+    )
     last = proposals.current(proposal)
     assert last.adjustments["exclusions"] == []
     assert dave.pk not in people(last)
@@ -141,7 +150,8 @@ def test_a_proposal_not_built_on_the_record_is_left_alone(alice, bob, carol, sto
     other = bare_record(carol, title="Elsewhere")
     original = bare_record(make_user("erin"), title="Erin's")
     lineage.add_missing_credit(other, original, by=mod, note="Traced.")
-    assert lineage_changes.flag(other.pk, "Erin credited.", split_follows=True) == []
+    citation = lineage_changes.Citation(other.pk, original.pk)
+    assert lineage_changes.flag(other.pk, "Erin credited.", citation=citation) == []
     proposal.refresh_from_db()
     assert proposal.lineage_changed_at is None
     assert proposal.revisions.count() == 1
@@ -161,3 +171,44 @@ def test_the_page_and_the_api_say_the_split_followed(alice, carol, story, mod, p
     assert [r["made_by"] for r in body["revisions"]] == ["alice", None]
     proposal.refresh_from_db()
     assert body["records"] == proposal.record_count == first_count(proposal) + 1
+
+
+def test_only_the_moderators_citation_comes_in_not_what_changed_since(
+    alice, bob, carol, story, mod, proposal
+):
+    """The proposal froze its lineage when made: a citation Bob adds since stays out of
+    it (his own change would need a new proposal), while Dave's credit comes in."""
+    later = bare_record(make_user("fay"), title="Fay's later sketch")
+    lineage.add_source(story.drawing, later, by=bob, note="Added since.")
+    dave = credit_dave(story, mod)
+    followed = proposals.current(proposal)
+    assert dave.pk in people(followed)
+    assert later.owner_id not in people(followed)
+    assert str(later.pk) not in snapshot.of(followed)["records"]
+
+
+def test_a_proposal_final_by_the_time_it_would_follow_is_left_alone(
+    alice, story, mod, proposal, settings
+):
+    settings.PAYMENT_COMMENT_SECONDS = 0
+    proposals.publish(proposal, by=alice)
+    proposals.finalize(Proposal.objects.get(pk=proposal.pk), by=alice)
+    original = bare_record(make_user("gil"), title="Gil's")
+    lineage.add_missing_credit(story.drawing, original, by=mod, note="Traced.")
+    citation = lineage_changes.Citation(story.drawing.pk, original.pk)
+    assert lineage_changes.follow(proposal, "Gil credited.", citation) is None
+    assert proposal.revisions.count() == 1
+
+
+def test_a_finalize_after_the_window_opened_again_waits_for_it(
+    alice, story, mod, proposal, settings
+):
+    proposals.publish(proposal, by=alice)
+    stale = Proposal.objects.get(pk=proposal.pk)
+    Proposal.objects.filter(pk=proposal.pk).update(window_closes_at=timezone.now())
+    stale.window_closes_at = timezone.now() - timedelta(seconds=1)  # read before it opened
+    credit_dave(story, mod)
+    with pytest.raises(Refused) as caught:
+        proposals.finalize(stale, by=alice)
+    assert caught.value.code == "window_open"
+    assert Proposal.objects.get(pk=proposal.pk).status == "published"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ensemble.accounts import blocks
@@ -163,8 +163,12 @@ def visible_entries(call: Call, viewer: Any, *, leader: bool | None = None) -> A
     """The call's entries this viewer may see: all of them for leaders; the entrant's
     own while a sealed call is open; everyone's (withdrawn aside) otherwise. `leader`:
     whether the viewer leads the call's project, when the caller knows already (else it
-    is looked up). Which entries, not what is shown of them: see `gallery.for_cards`."""
-    entries = Entry.objects.filter(call=call)
+    is looked up). Which entries, not what is shown of them: see `gallery.for_cards`.
+    An entry whose record moderators hid is its entrant's alone, the leaders' included."""
+    mine = Q(entrant_id=getattr(viewer, "pk", None) or 0)
+    entries = Entry.objects.filter(call=call).exclude(
+        Q(record__visibility=Record.Visibility.HIDDEN) & ~mine
+    )
     if leader is None:
         leader = is_leader(viewer, call.project)
     if leader:
