@@ -5,6 +5,8 @@ from django.urls import reverse
 from ensemble.core.markdown import escape_markdown
 from ensemble.notifications.kinds import Delivery, Kind, register
 from ensemble.notifications.models import Notification
+from ensemble.records.models import Record
+from ensemble.records.takedown import HIDDEN_TITLE
 
 
 def _describe(n: Notification) -> str:
@@ -12,8 +14,11 @@ def _describe(n: Notification) -> str:
         return "Someone cited one of your records (the citation was since removed)."
     who = escape_markdown(f"@{n.actor.username}") if n.actor else "Someone"
     verb = "used" if n.about.kind == "uses" else "was inspired by"
-    source, derived = escape_markdown(n.about.source.title), escape_markdown(n.about.derived.title)
-    return f"{who} {verb} “{source}” in “{derived}”."
+    source = escape_markdown(n.about.source.title)
+    derived = n.about.derived
+    # Read when shown: a remix moderators hid since is no longer named.
+    title = HIDDEN_TITLE if derived.visibility == Record.Visibility.HIDDEN else derived.title
+    return f"{who} {verb} “{source}” in “{escape_markdown(title)}”."
 
 
 register(

@@ -30,7 +30,7 @@ def standing(member: User) -> dict[str, Any]:
         "active": member.is_active,
         "suspended_until": until.isoformat() if until else None,
         "banned": member.banned_at is not None,
-        "moderator": services.is_moderator(member) if member.is_active else False,
+        "moderator": services.holds_role(member),
     }
 
 

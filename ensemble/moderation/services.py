@@ -368,6 +368,16 @@ def _permission() -> Permission:
     return found
 
 
+def holds_role(user: User) -> bool:
+    """Whether the member holds the moderator role, whether or not their account is
+    active now (`is_moderator` asks whether they may act)."""
+    perm = _permission()
+    return User.objects.filter(
+        Q(pk=user.pk)
+        & (Q(user_permissions=perm) | Q(groups__permissions=perm) | Q(is_superuser=True))
+    ).exists()
+
+
 def moderators() -> QuerySet[User]:
     """Members holding the permission directly or through a group, and superusers."""
     perm = _permission()

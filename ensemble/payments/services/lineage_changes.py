@@ -86,7 +86,7 @@ def follow(proposal: Proposal, change: str, citation: Citation) -> Revision | No
     proposal is final by now or its lineage does not hold what changed. The adjustments
     carry over but the weights of edges gone (and, in `proposals.compute`, waivers of
     people no longer in the split). Published, the comment window opens again for the
-    full period, and the people the change brings into the split are told."""
+    full period, and the people whose share it changes (or brings in) are told."""
     with transaction.atomic(), proposals.gc_paused():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status == Proposal.Status.FINAL:
@@ -114,10 +114,13 @@ def follow(proposal: Proposal, change: str, citation: Citation) -> Revision | No
                 seconds=settings.PAYMENT_COMMENT_SECONDS
             )
             fields.append("window_closes_at")
-            before = previous.lines.values("user_id")
-            newcomers = User.objects.filter(pk__in=revision.lines.values("user_id")).exclude(
-                pk__in=before
+            # Whoever the change brings in, or whose share it changes, has a say again.
+            before = dict(previous.lines.values_list("user_id", "amount"))
+            after = dict(revision.lines.values_list("user_id", "amount"))
+            moved = [p for p, amount in after.items() if before.get(p) != amount]
+            moved += [p for p in before if p not in after]
+            notify_many(
+                list(User.objects.filter(pk__in=moved)), "payment_proposal_published", about=locked
             )
-            notify_many(list(newcomers), "payment_proposal_published", about=locked)
         locked.save(update_fields=fields)
     return revision

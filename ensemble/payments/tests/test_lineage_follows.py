@@ -130,7 +130,7 @@ def test_a_waiver_of_someone_the_change_takes_out_goes_with_them(alice, bob, sto
 
 
 def test_a_published_proposal_opens_its_window_again_and_tells_the_newcomer(
-    alice, bob, story, mod, proposal, settings
+    alice, bob, carol, story, mod, proposal, settings
 ):
     proposals.publish(proposal, by=alice)
     Proposal.objects.filter(pk=proposal.pk).update(window_closes_at=timezone.now())
@@ -142,8 +142,10 @@ def test_a_published_proposal_opens_its_window_again_and_tells_the_newcomer(
         seconds=settings.PAYMENT_COMMENT_SECONDS - 60
     )
     told = Notification.objects.filter(kind="payment_proposal_published")
-    assert told.count() == told_before + 1
+    assert told.count() == told_before + 2  # Dave, brought in, and Carol, whose share fell
     assert told.get(recipient=dave).actor is None
+    assert told.filter(recipient=carol).count() == 2
+    assert told.filter(recipient=bob).count() == 1  # his share is as it was
 
 
 def test_a_proposal_not_built_on_the_record_is_left_alone(alice, bob, carol, story, mod, proposal):
