@@ -43,7 +43,8 @@ register(
         default=Delivery.IN_APP,  # a busy site's reports would flood a mailbox
         link=lambda n: n.about.get_absolute_url() if n.about else reverse("moderation:queue"),
         describe=lambda n: (
-            f"A new report on {_label(n)}: {escape_markdown(n.about.get_reason_display())}."
+            f"A new report on {_label(n)} "
+            f"({escape_markdown(n.about.get_reason_display().lower())})."
             if n.about
             else "A new report came in."
         ),
