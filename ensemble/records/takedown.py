@@ -65,7 +65,7 @@ def hide(record: Record, reason: str) -> dict[str, Any]:
     """Hide a public record; what it was, for the audit log. The caller holds the
     transaction and checks who may; a record no longer public and alive by now (removed
     or deleted meanwhile) is refused, changing nothing."""
-    before = {"visibility": record.visibility}
+    before = {"visibility": record.visibility, "title": record.title}  # the log's, private
     hidden = Record.objects.filter(
         pk=record.pk, visibility=Record.Visibility.PUBLIC, deleted_at__isnull=True
     ).update(visibility=Record.Visibility.HIDDEN, hidden_reason=reason, updated_at=timezone.now())

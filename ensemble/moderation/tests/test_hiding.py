@@ -52,7 +52,10 @@ def test_hiding_upholds_the_report_logs_it_and_tells_the_owner(alice, bob, mod, 
     assert poem.title == "Turnip ode"  # kept, unlike a removal
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.target_owner) == ("hide", mod, alice)
-    assert (entry.before, entry.after) == ({"visibility": "public"}, {"visibility": "hidden"})
+    assert entry.before == {"visibility": "public", "title": "Turnip ode"}
+    assert entry.after == {"visibility": "hidden"}
+    mine = client_for(alice).get("/reports/").content.decode()
+    assert f'<a href="/records/{poem.pk}">“Turnip ode”</a>' in mine
     told = Notification.objects.get(recipient=alice, kind="content_hidden")
     assert told.actor is None
     assert Notification.objects.filter(recipient=bob, kind="report_decided").exists()
