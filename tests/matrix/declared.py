@@ -11,6 +11,9 @@ refused (`accounts.suspension`). `open=True`: an API operation that takes no
 credentials (signing up, getting a token with a password), so a token does not make it
 a member's write.
 
+`moderators=True`: the route is the moderators' only; `test_routes.py` checks that any
+other member gets 404 from it (GET and POST) and a moderator a page.
+
 `test_private_things.py` sweeps every route again, as a visitor and as an outsider,
 pointing at a draft, a hidden and a removed record and a remix of them: nothing private
 may show, whatever a route answers. The other roles (owner, co-creator, leader,
@@ -30,6 +33,7 @@ class Page:
     get: int | str
     post: int | str
     still: bool = False
+    moderators: bool = False  # for moderators only: any other member gets 404
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Operation:
     visitor: int
     still: bool = False
     open: bool = False  # takes no credentials (sign up, get a token): nobody's write
+    moderators: bool = False  # for moderators only: any other member gets 404
 
 
 PAGES: dict[str, Page] = {
@@ -88,16 +93,16 @@ PAGES: dict[str, Page] = {
     "lineage:uncite": Page(LOGIN, LOGIN),
     "lineage:used_in": Page(200, 200),
     "moderation:appeal": Page(LOGIN, LOGIN),
-    "moderation:decide": Page(LOGIN, LOGIN),
-    "moderation:decide_appeal": Page(LOGIN, LOGIN),
+    "moderation:decide": Page(LOGIN, LOGIN, moderators=True),
+    "moderation:decide_appeal": Page(LOGIN, LOGIN, moderators=True),
     "moderation:file": Page(LOGIN, LOGIN),
     "moderation:file_appeal": Page(LOGIN, LOGIN, still=True),
-    "moderation:lift": Page(LOGIN, LOGIN),
-    "moderation:log": Page(LOGIN, LOGIN),
-    "moderation:member": Page(LOGIN, LOGIN),
+    "moderation:lift": Page(LOGIN, LOGIN, moderators=True),
+    "moderation:log": Page(LOGIN, LOGIN, moderators=True),
+    "moderation:member": Page(LOGIN, LOGIN, moderators=True),
     "moderation:message": Page(LOGIN, LOGIN, still=True),
     "moderation:mine": Page(LOGIN, LOGIN),
-    "moderation:queue": Page(LOGIN, LOGIN),
+    "moderation:queue": Page(LOGIN, LOGIN, moderators=True),
     "moderation:report": Page(LOGIN, LOGIN),
     "notifications:list": Page(LOGIN, LOGIN),
     "notifications:mark_read": Page(LOGIN, LOGIN),
@@ -188,11 +193,11 @@ OPERATIONS: dict[str, Operation] = {
     "GET /api/v1/me/exports": Operation(401),
     "GET /api/v1/me/exports/{export_id}/download": Operation(401),
     "GET /api/v1/moderation/actions": Operation(401),
-    "GET /api/v1/moderation/appeals": Operation(401),
+    "GET /api/v1/moderation/appeals": Operation(401, moderators=True),
     "GET /api/v1/moderation/appeals/{appeal_id}": Operation(401),
-    "GET /api/v1/moderation/log": Operation(401),
-    "GET /api/v1/moderation/members/{username}": Operation(401),
-    "GET /api/v1/moderation/reports": Operation(401),
+    "GET /api/v1/moderation/log": Operation(401, moderators=True),
+    "GET /api/v1/moderation/members/{username}": Operation(401, moderators=True),
+    "GET /api/v1/moderation/reports": Operation(401, moderators=True),
     "GET /api/v1/notifications": Operation(401),
     "GET /api/v1/pools/{pool_id}": Operation(200),
     "GET /api/v1/pools/{pool_id}/payouts.csv": Operation(401),
@@ -247,9 +252,9 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/v1/me/email": Operation(401),
     "POST /api/v1/me/exports": Operation(401, still=True),
     "POST /api/v1/moderation/actions/{entry_id}/appeal": Operation(401, still=True),
-    "POST /api/v1/moderation/appeals/{appeal_id}/decision": Operation(401),
-    "POST /api/v1/moderation/members/{username}/lift": Operation(401),
-    "POST /api/v1/moderation/reports/{report_id}/decision": Operation(401),
+    "POST /api/v1/moderation/appeals/{appeal_id}/decision": Operation(401, moderators=True),
+    "POST /api/v1/moderation/members/{username}/lift": Operation(401, moderators=True),
+    "POST /api/v1/moderation/reports/{report_id}/decision": Operation(401, moderators=True),
     "POST /api/v1/notifications/read": Operation(401),
     "POST /api/v1/payouts/{payout_id}/paid": Operation(401),
     "POST /api/v1/pools/{pool_id}/entries": Operation(401),

@@ -4,6 +4,7 @@ declared there, on a site with a thing of every kind (`site.py`)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ensemble.accounts.testing import make_user
+from ensemble.moderation.models import AuditEntry
 from tests.matrix import routes
 from tests.matrix import site as matrix_site
 from tests.matrix.declared import LOGIN, OPERATIONS, PAGES
@@ -120,3 +122,75 @@ def test_a_suspended_members_token_writes_nothing_either(site):
         if _refused(answer) == OPERATIONS[operation].still:
             wrong.append(f"{operation}: refused={not OPERATIONS[operation].still} expected")
     assert not wrong, "\n".join(wrong)
+
+
+VALID_BODIES = {
+    "POST /api/v1/moderation/appeals/{appeal_id}/decision": {"grant": True, "note": "x"},
+    "POST /api/v1/moderation/members/{username}/lift": {"note": "x"},
+    "POST /api/v1/moderation/reports/{report_id}/decision": {"action": "dismiss", "note": "x"},
+}
+
+
+def test_the_moderators_routes_are_theirs_alone(site, mod):
+    """Every route declared `moderators=True` answers 404 to a member who is not one
+    (nothing changes), and its GET gives a moderator the page; and every route under
+    moderation/ says whether it is the moderators' (the others are members' own:
+    their appeals, their reports)."""
+    member, moderator = Client(), Client()
+    member.force_login(make_user("outsider"))
+    moderator.force_login(mod)
+    wrong = []
+    for name, pattern in sorted(routes.pages().items()):
+        if not PAGES[name].moderators:
+            continue
+        url = routes.page_url(name, pattern, site.values)
+        got = (member.get(url).status_code, member.post(url).status_code)
+        if got != (404, 404) and got != (405, 404):
+            wrong.append(f"{name} {url}: a member got {got}")
+        if not name.endswith(("decide", "decide_appeal", "lift")):
+            if moderator.get(url).status_code != 200:
+                wrong.append(f"{name} {url}: a moderator did not get the page")
+    for operation in sorted(routes.operations()):
+        if not OPERATIONS[operation].moderators:
+            continue
+        method = operation.split(" ", 1)[0]
+        url = routes.operation_url(operation, site.values)
+        body = json.dumps(VALID_BODIES.get(operation, {}))  # past validation, to the gate
+        status = member.generic(method, url, body, content_type="application/json").status_code
+        if status != 404:
+            wrong.append(f"{operation}: a member got {status}")
+        if method == "GET" and moderator.get(url).status_code != 200:
+            wrong.append(f"{operation}: a moderator did not get it")
+    assert AuditEntry.objects.filter(actor__username="outsider").count() == 0
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_moderation_route_says_whose_it_is():
+    """A new route under moderation/ is declared the moderators' or is on this list of
+    the members' own (reporting, their reports, appealing what was done to them)."""
+    members_own = {
+        "moderation:appeal",
+        "moderation:file",
+        "moderation:file_appeal",
+        "moderation:message",
+        "moderation:mine",
+        "moderation:report",
+    }
+    unsure = [
+        name
+        for name in routes.pages()
+        if name.startswith("moderation:") and not PAGES[name].moderators
+        if name not in members_own
+    ]
+    assert not unsure, f"Declare these moderators=True, or the members' own: {unsure}"
+    own_api = {
+        "GET /api/v1/moderation/actions",
+        "GET /api/v1/moderation/appeals/{appeal_id}",
+        "POST /api/v1/moderation/actions/{entry_id}/appeal",
+    }
+    unsure = [
+        op
+        for op in routes.operations()
+        if "/moderation/" in op and not OPERATIONS[op].moderators and op not in own_api
+    ]
+    assert not unsure, f"Declare these moderators=True, or the members' own: {unsure}"
