@@ -141,6 +141,14 @@ def record_filter(filters: RecordFilters) -> index.Sql:
     return f"d.kind = 'record' AND EXISTS ({sql})", list(params)
 
 
+class Found(list[Result]):
+    """A page of results, and how many the index matched for it (`hits`): some may be
+    left out (made private a moment ago, or by someone the viewer blocks), so it is the
+    hits that say whether a next page may hold more."""
+
+    hits: int = 0
+
+
 def search(
     query: str,
     *,
@@ -150,7 +158,7 @@ def search(
     records: RecordFilters | None = None,
     like: int | None = None,
     viewer: Any = None,
-) -> list[Result]:
+) -> Found:
     """A page of results, near-identical records as one; with `like` (a record's id),
     the matches grouped with that record instead, each on its own. The index holds
     only public documents; the join checks again, so a thing made private a moment ago
@@ -169,7 +177,8 @@ def search(
         like=None if like is None else ("record", like),
     )
     objects = _objects(hits, blocks.blocked_by(viewer))
-    results = []
+    results = Found()
+    results.hits = len(hits)
     for hit in hits:
         obj = objects.get((hit.kind, hit.object_id))
         if obj is not None:

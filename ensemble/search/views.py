@@ -10,7 +10,7 @@ from django.shortcuts import render
 from ensemble.core.params import page_number, whole
 from ensemble.records.models import Licence, Record
 from ensemble.search.models import Document
-from ensemble.search.results import PAGE, RecordFilters, search
+from ensemble.search.results import PAGE, Found, RecordFilters, search
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -38,7 +38,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             viewer=request.user,
         )
         if query.strip()
-        else []
+        else Found()
     )
     # The same filters on the pager's and the groups' links (only those given).
     given = {
@@ -60,7 +60,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "results": results,
             "page": page,
-            "more": len(results) == PAGE,
+            "more": results.hits == PAGE,
             "like": like,
             "like_title": results[0].obj.title if like is not None and results else "",
             "types": Document.Kind.choices,

@@ -21,7 +21,9 @@ from ensemble.notifications.models import Notification
 from ensemble.projects.models import Entry
 from ensemble.projects.services import submit_entry
 from ensemble.projects.testing import make_call, make_project
+from ensemble.records import indexing as record_indexing
 from ensemble.records.testing import make_record
+from ensemble.search.results import PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +183,17 @@ def test_no_call_across_a_block_is_offered_either_way(client, alice, bob, carol)
     drawing = make_record(alice, title="A drawing", publish=True)
     offered = [c.title for c in suggest.calls_for(drawing)]
     assert "Bob calls for drawings" not in offered
+
+
+def test_a_page_of_search_short_of_the_blocked_still_leads_on(client, alice, bob, carol):
+    words = "amber birch cedar dune ember fjord grove heath inlet jade kelp loam moor "
+    words += "north oak pine quay reed sand tide umber"
+    for n, word in enumerate(words.split()):  # 21 lanterns, bob's the newest
+        record = bare_record(bob if n == 20 else carol, title=f"Lantern of {word}")
+        record_indexing.reindex(record)
+    blocks.block(alice, bob)
+    client.force_login(alice)
+    page = client.get("/search?q=lantern").content.decode()
+    assert "Lantern of umber" not in page
+    assert page.count('class="search-result__title"') == PAGE - 1  # bob's left out
+    assert "page=2" in page  # and the next page is still offered
