@@ -1,13 +1,14 @@
 """Private means private, on every route at once: a draft, a record moderators hid, a
 record they removed, one they hid that its owner then deleted, and a project they hid
 (with its call) each carry a word nobody else may read (in the title and the
-description); the hidden record was entered in a call, and the others cited. A visitor
-and an outsider (a member following their owner and the project, who has cited one
-record in a remix and listed one before it became private) open every page route and
-every GET operation of the API with the URL pointing at each of them in turn, then at
-the remix and the call, and search for the words: none of them may appear in any
-answer. The owner and a moderator do see them, so the words are really on the pages
-that may show them (the test can fail).
+description); the hidden record was entered in a call, and the others cited. A visitor,
+an outsider (a member following their owner and the project, who has cited one record
+in a remix and listed one before it became private) and a member the owner blocks open
+every page route and every GET operation of the API with the URL pointing at each of
+them in turn, then at the remix and the call, and search for the words: none of them
+may appear in any answer. The owner, an invited co-creator (of the draft), a leader (of
+the project) and a moderator do see them, so the words are really on the pages that may
+show them (the test can fail).
 
 Which answers each role gets per route is `declared.py` and `test_routes.py`; this is
 the other half of the matrix: whatever a route answers, it leaks nothing private."""
@@ -19,6 +20,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from ensemble.accounts import blocks
+from ensemble.accounts.models import User
 from ensemble.accounts.testing import make_user
 from ensemble.community.services import follows, lists
 from ensemble.lineage.services import add_source
@@ -76,6 +79,9 @@ def private(alice, bob, carol, mod):
     band = make_project(alice, title=f"The {PROJECT}", description=f"About {PROJECT}.")
     auditions = make_call(band, title=f"{PROJECT} auditions", brief=f"Play in {PROJECT}.")
     follows.follow_project(dave, band)
+    projects.add_leader(band, by=alice, user=make_user("frank"))  # a leader sees it
+    records.invite_cocreator(draft, by=alice, user=carol)  # an invited co-creator too
+    blocks.block(alice, make_user("erin"))  # a member alice blocks sees no more than others
     projects.hide(band, "Under review.")
     # Public, and found by the same search: what shows the search really looks.
     make_record(
@@ -104,10 +110,11 @@ def _leaks(client: Client, urls: list[str]) -> list[str]:
     return found
 
 
-def test_no_route_shows_a_private_thing_to_a_visitor_or_an_outsider(private):
+def test_no_route_shows_a_private_thing_to_a_visitor_an_outsider_or_the_blocked(private):
     site, things, dave, band, stage = private
-    outsider = Client()
+    outsider, blocked = Client(), Client()
     outsider.force_login(dave)
+    blocked.force_login(User.objects.get(username="erin"))
     # Words of the descriptions, not the secrets, which a search page says back; tags
     # are lower case, so a page naming the tag searched for does not count as a leak.
     searches = [
@@ -119,15 +126,20 @@ def test_no_route_shows_a_private_thing_to_a_visitor_or_an_outsider(private):
         urls += _urls(site.values | {"record_id": thing.pk, "target_id": thing.pk})
     urls += _urls(site.values | band)
     urls += _urls(site.values | {"call_id": stage.pk})  # the hidden record was entered there
-    leaks = _leaks(Client(), urls) + _leaks(outsider, urls)
+    leaks = _leaks(Client(), urls) + _leaks(outsider, urls) + _leaks(blocked, urls)
     assert not leaks, "\n".join(leaks)
 
 
-def test_the_owner_and_a_moderator_do_see_them(private, alice, mod):
+def test_the_owner_a_cocreator_a_leader_and_a_moderator_do_see_them(private, alice, carol, mod):
     _, things, _, band, stage = private
-    owner, moderator = Client(), Client()
+    owner, moderator, cocreator, leader = Client(), Client(), Client(), Client()
     owner.force_login(alice)
     moderator.force_login(mod)
+    cocreator.force_login(carol)
+    leader.force_login(User.objects.get(username="frank"))
+    assert DRAFT in cocreator.get(f"/records/{things['draft'].pk}").content.decode()
+    assert PROJECT in leader.get(f"/projects/{band['slug']}/").content.decode()
+    assert PROJECT in leader.get(f"/api/v1/calls/{band['call_id']}").content.decode()
     assert DRAFT in owner.get(f"/records/{things['draft'].pk}").content.decode()
     assert HIDDEN in owner.get(f"/records/{things['hidden'].pk}").content.decode()
     assert HIDDEN in moderator.get(f"/records/{things['hidden'].pk}").content.decode()
