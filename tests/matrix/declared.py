@@ -14,11 +14,14 @@ a member's write.
 `moderators=True`: the route is the moderators' only; `test_routes.py` checks that any
 other member gets 404 from it (GET and POST) and a moderator a page.
 
-`test_private_things.py` sweeps every route again, as a visitor and as an outsider,
-pointing at a draft, a hidden and a removed record and a remix of them: nothing private
-may show, whatever a route answers. The other roles (owner, co-creator, leader,
-moderator, blocked) and states (sealed call, blind review) are checked by each app's own
-tests; this table is the floor every route stands on.
+`test_private_things.py` sweeps every route again, as a visitor, an outsider and a member
+the owner blocks, pointing at a draft, a hidden, a removed and a hidden-then-deleted
+record, a remix of them, a call one was entered in and a hidden project: nothing
+private may show, whatever a route answers; the owner, an invited co-creator, a leader
+and a moderator do see it. Sealed calls and blind review hide the tie between a public
+record and a call, not a record: projects' own tests check them
+(`projects/tests/test_calls.py`, `test_call_filter.py`, `test_blind_review.py`). This table is the floor every
+route stands on.
 """
 
 from __future__ import annotations
