@@ -19,9 +19,9 @@ the owner blocks, pointing at a draft, a hidden, a removed and a hidden-then-del
 record, a remix of them, a call one was entered in and a hidden project: nothing
 private may show, whatever a route answers; the owner, an invited co-creator, a leader
 and a moderator do see it. Sealed calls and blind review hide the tie between a public
-record and a call, not a record: projects' own tests check them
-(`projects/tests/test_calls.py`, `test_call_filter.py`, `test_blind_review.py`). This table is the floor every
-route stands on.
+record and a call, not a record: projects' own tests check them (`test_calls.py`,
+`test_call_filter.py`, `test_blind_review.py`). This table is the floor every route
+stands on.
 """
 
 from __future__ import annotations
