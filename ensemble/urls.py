@@ -8,6 +8,7 @@ from ensemble.core import views as core_views
 urlpatterns = [
     path("", community_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", core_views.api_not_found),
     path(

@@ -1,4 +1,5 @@
-"""Site-wide pages: health check, public media and the error pages (HTML, or JSON under /api/)."""
+"""Site-wide pages: health and readiness checks, public media and the error pages (HTML,
+or JSON under /api/)."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -6,13 +7,25 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.static import serve
+
+from ensemble.core import readiness
 
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and monitors; also the framework floor in bench/."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """200 when the database, the cache, the storage folders and the task queue all
+    answer, else 503; each check's result in the body (`core.readiness`)."""
+    ready, checks = readiness.report()
+    return JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
 
 
 def public_media(request: HttpRequest, path: str) -> HttpResponseBase:

@@ -86,6 +86,7 @@ PAGES: dict[str, Page] = {
     "community:older_comments": Page(200, 405),
     "community:remove_from_list": Page(LOGIN, LOGIN),
     "healthz": Page(200, 200),
+    "readyz": Page(200, 405),
     "home": Page(200, 200),
     "lineage:cite": Page(LOGIN, LOGIN),
     "lineage:credits": Page(200, 200),
