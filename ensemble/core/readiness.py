@@ -54,6 +54,7 @@ def _queue() -> dict[str, Any]:
     if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
         return {"backend": "immediate"}
     from django_tasks_db.models import DBTaskResult  # the database queue, when it is used
+
     waiting = DBTaskResult.objects.ready()
     oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     age = (timezone.now() - oldest).total_seconds() if oldest else 0
