@@ -9,14 +9,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from ensemble.accounts import blocks
 from ensemble.accounts.models import User
 from ensemble.lineage.graph import never_remixed
-from ensemble.projects.models import Call, Entry, Project, visible_to_everyone
+from ensemble.projects.models import (
+    Call,
+    Entry,
+    Project,
+    call_visible_to_everyone,
+    visible_to_everyone,
+)
 from ensemble.records.models import Record
 from ensemble.records.present import Media, card_media
 from ensemble.search import index
@@ -53,7 +59,7 @@ def group_scope() -> index.Sql:
     entered = (
         Entry.objects.filter(record_id=OuterRef("pk"))
         .exclude(state=Entry.State.WITHDRAWN)
-        .filter(Q(call__project__isnull=True) | visible_to_everyone("call__project__"))
+        .filter(call_visible_to_everyone("call__"))
         .exclude(call__visibility=Call.Visibility.SEALED, call__status=Call.Status.OPEN)
         .order_by("call_id")
         .values("call_id")[:1]
@@ -78,9 +84,9 @@ def _objects(hits: list[index.Hit], hidden: frozenset[int]) -> dict[tuple[str, i
     querysets = {
         "record": Record.objects.public().for_cards(),
         "project": Project.objects.filter(visible_to_everyone()).select_related("owner"),
-        "call": Call.objects.filter(
-            Q(project__isnull=True) | visible_to_everyone("project__")
-        ).select_related("project", "created_by"),
+        "call": Call.objects.filter(call_visible_to_everyone()).select_related(
+            "project", "created_by"
+        ),
         "person": User.objects.filter(is_active=True),
     }
     if hidden:

@@ -30,8 +30,5 @@ def open_calls(
     (a block between them and the member asking, either way: they could not enter)."""
     if skills is None:
         skills = matching.member_skills(user)
-    found = matching.open_calls()
-    if apart:
-        found = found.exclude(project__owner_id__in=apart).exclude(created_by_id__in=apart)
-    calls = matching.mark_suited(found, skills)
+    calls = matching.mark_suited(matching.open_calls(apart), skills)
     return list(calls.order_by("-for_you", "deadline", "id")[:limit])

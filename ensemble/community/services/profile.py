@@ -9,7 +9,13 @@ from django.db.models import Q
 
 from ensemble.accounts.models import User
 from ensemble.community.models import RecordList
-from ensemble.projects.models import Call, Entry, ReleaseCredit, visible_to_everyone
+from ensemble.projects.models import (
+    Call,
+    Entry,
+    ReleaseCredit,
+    call_visible_to_everyone,
+    visible_to_everyone,
+)
 
 SHOWN = 12
 
@@ -22,7 +28,7 @@ def visible_contributions(member: User, viewer: Any) -> list[Entry]:
             entrant=member, record__visibility="public", record__deleted_at__isnull=True
         )
         .exclude(state=Entry.State.WITHDRAWN)
-        .filter(Q(call__project__isnull=True) | visible_to_everyone("call__project__"))
+        .filter(call_visible_to_everyone("call__"))
         .select_related("record", "call__project")
         .order_by("-created_at")
     )

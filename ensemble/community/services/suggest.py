@@ -21,13 +21,10 @@ def calls_for(record: Record, *, limit: int = 3) -> list[Call]:
     in the call's title and brief, then the soonest deadline."""
     if not record.is_public:
         return []
-    apart = blocks.either_way(record.owner)  # calls they could not enter, or do not see
     takes_it = (
-        matching.open_calls()
+        matching.open_calls(apart=blocks.either_way(record.owner))
         .filter(matching.takes_kind(record.kind))
         .exclude(pk__in=Entry.objects.filter(record=record).values("call_id"))
-        .exclude(project__owner_id__in=apart)
-        .exclude(created_by_id__in=apart)
     )
     candidates: Iterable[Call] = matching.mark_suited(
         takes_it, matching.member_skills(record.owner)

@@ -106,6 +106,7 @@ def follow(proposal: Proposal, change: str, citation: Citation) -> Revision | No
             by=None,
             reason=f"The lineage changed: {change}"[:500],
             followed=(changed, json.dumps(changed, separators=(",", ":"))),
+            previous=previous,
         )
         locked.record_count = len(changed["records"])
         fields = ["record_count"]

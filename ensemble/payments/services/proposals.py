@@ -102,12 +102,14 @@ def compute(
     by: User | None,
     reason: str,
     followed: tuple[dict[str, Any], str] | None = None,
+    previous: Revision | None = None,
 ) -> Revision:
-    """A new revision from `adjustments`, on the lineage of the revision before (or the
-    proposal's first), or on `followed` (the lineage as it is now, and its JSON text)
+    """A new revision from `adjustments`, on the lineage of the revision before
+    (`previous`, when the caller has it already: its lineage is read once), or the
+    proposal's first, or on `followed` (the lineage as it is now, and its JSON text)
     when the split follows a change moderators made. Waivers and exclusions of people
     without a share are refused, or, following a change, dropped: they no longer apply."""
-    previous = current(proposal)
+    previous = previous or current(proposal)
     frozen = followed[0] if followed else (snapshot.of(previous) if previous else proposal.snapshot)
     try:
         result = split.split(inputs_for(frozen, adjustments), proposal.amount)
@@ -187,11 +189,6 @@ def current(proposal: Proposal) -> Revision:
     return proposal.revisions.order_by("-number").first()  # type: ignore[return-value]
 
 
-def lineage(proposal: Proposal) -> dict[str, Any]:
-    """The lineage the current revision was computed from (what a revision now uses)."""
-    return snapshot.of(current(proposal))
-
-
 def _require_editable(proposal: Proposal) -> None:
     if proposal.status == Proposal.Status.FINAL:
         raise Refused("A final proposal is never changed.", status=409, code="final")
@@ -225,10 +222,11 @@ def _basis_points(value: Any, field: str, *, low: int = 0, high: int = 10_000) -
     return value
 
 
-def cleaned(proposal: Proposal, changes: dict[str, Any]) -> dict[str, Any]:
-    """The current adjustments with `changes` applied, every value checked. Lists are
-    replaced whole: `manual`, `waivers` and `exclusions` name people by username."""
-    adjustments = dict(current(proposal).adjustments)
+def cleaned(base: Revision, changes: dict[str, Any]) -> dict[str, Any]:
+    """`base`'s adjustments (the current revision's) with `changes` applied, every value
+    checked. Lists are replaced whole: `manual`, `waivers` and `exclusions` name people
+    by username."""
+    adjustments = dict(base.adjustments)
     unknown = set(changes) - {"pass_through_bp", "editor_share_bp", "weights", *LIST_KEYS}
     if unknown:
         raise Refused(f"Unknown adjustment “{sorted(unknown)[0]}”.", field=sorted(unknown)[0])
@@ -236,7 +234,7 @@ def cleaned(proposal: Proposal, changes: dict[str, Any]) -> dict[str, Any]:
         if key in changes:
             adjustments[key] = _basis_points(changes[key], key)
     if "weights" in changes:
-        edges = {f"{d}-{s}" for d, s, _ in lineage(proposal)["edges"]}
+        edges = {f"{d}-{s}" for d, s, _ in snapshot.of(base)["edges"]}
         weights = dict(adjustments["weights"])
         for key, weight in dict(changes["weights"]).items():
             if key not in edges:
@@ -271,8 +269,9 @@ def revise(proposal: Proposal, *, by: User, changes: dict[str, Any], reason: str
     with transaction.atomic(), gc_paused():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         _require_editable(locked)
-        adjustments = cleaned(locked, changes)
-        return compute(locked, adjustments, by=by, reason=reason)
+        previous = current(locked)
+        adjustments = cleaned(previous, changes)
+        return compute(locked, adjustments, by=by, reason=reason, previous=previous)
 
 
 def _everyone_in(revision: Revision) -> list[User]:

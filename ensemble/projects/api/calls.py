@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Schema, Status
@@ -25,7 +24,7 @@ from ensemble.projects.models import (
     Call,
     Decision,
     Entry,
-    visible_to_everyone,
+    call_visible_to_everyone,
 )
 from ensemble.projects.services import matching
 from ensemble.records.api import MediaOut, RecordKind
@@ -186,7 +185,7 @@ def list_calls(
     `skill`: calls asking for it (by name, or by the kinds they take when they name no
     skill); `for_me=true`: calls asking for one of your profile's skills."""
     calls = (
-        Call.objects.filter(Q(project__isnull=True) | visible_to_everyone("project__"))
+        Call.objects.filter(call_visible_to_everyone())
         .select_related("project")
         .prefetch_related("resource_links")
     )

@@ -9,6 +9,7 @@ from ensemble.projects.models.project import (
     ProjectResource,
     Stage,
     StatusUpdate,
+    call_visible_to_everyone,
     visible_to_everyone,
 )
 
@@ -27,5 +28,6 @@ __all__ = [
     "Score",
     "Stage",
     "StatusUpdate",
+    "call_visible_to_everyone",
     "visible_to_everyone",
 ]

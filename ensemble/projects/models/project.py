@@ -65,9 +65,15 @@ class Project(models.Model):
 
 def visible_to_everyone(via: str = "") -> Q:
     """`Project.is_visible_to_everyone` in a query, for projects reached through `via`
-    ("" for projects themselves, "project__" for calls…). A call outside any project
-    is everyone's: add `Q(project__isnull=True)` where calls are filtered."""
+    ("" for projects themselves, "production__project__" for releases…); calls have
+    `call_visible_to_everyone`."""
     return ~Q(**{f"{via}status": Project.Status.DRAFT}) & Q(**{f"{via}hidden_at__isnull": True})
+
+
+def call_visible_to_everyone(via: str = "") -> Q:
+    """The same for calls reached through `via` ("" for calls themselves, "call__" for
+    entries): a call outside any project is everyone's."""
+    return Q(**{f"{via}project__isnull": True}) | visible_to_everyone(f"{via}project__")
 
 
 class Leader(models.Model):

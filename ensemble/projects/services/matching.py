@@ -16,7 +16,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ensemble.accounts.models import Skill
-from ensemble.projects.models import Call, visible_to_everyone
+from ensemble.projects.models import Call, call_visible_to_everyone
 from ensemble.records.models import Record
 
 # The skills that make each kind of record: what a call for that kind asks of people.
@@ -60,13 +60,16 @@ def mark_suited(calls: QuerySet[Call], skills: Iterable[str]) -> QuerySet[Any]:
     return calls.annotate(for_you=Case(When(suits(skills), then=Value(1)), default=Value(0)))
 
 
-def open_calls() -> QuerySet[Call]:
-    """Calls taking entries now, of projects everyone may see (or of no project)."""
-    return (
-        Call.objects.filter(status=Call.Status.OPEN, deadline__gt=timezone.now())
-        .filter(Q(project__isnull=True) | visible_to_everyone("project__"))
-        .select_related("project")
+def open_calls(apart: Iterable[int] = ()) -> QuerySet[Call]:
+    """Calls taking entries now, of projects everyone may see (or of no project); none
+    by a member in `apart` (a block between them and the member asking, either way:
+    they could not enter, or do not want to see them)."""
+    calls = Call.objects.filter(status=Call.Status.OPEN, deadline__gt=timezone.now()).filter(
+        call_visible_to_everyone()
     )
+    if apart:
+        calls = calls.exclude(project__owner_id__in=apart).exclude(created_by_id__in=apart)
+    return calls.select_related("project")
 
 
 def member_skills(user: object) -> set[str]:
