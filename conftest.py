@@ -116,6 +116,47 @@ def _media_root(settings, tmp_path_factory):
     settings.MEDIA_ROOT = folder / "media"
     settings.RECORDS_ROOT = folder / "records"
     settings.EXPORTS_ROOT = folder / "exports"
+    if settings.STORAGE_URL:  # the whole run in S3 (ENSEMBLE_TEST_STORAGE=s3): a prefix each
+        from ensemble.core.s3server import with_prefix
+        from ensemble.core.storage_url import storages_from_url
+
+        url = with_prefix(settings.STORAGE_URL, f"test-{next(_test_number)}")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            **storages_from_url("STORAGE_URL", url, roots={}, media_url=settings.MEDIA_URL),
+        }
+
+
+@pytest.fixture(scope="session")
+def s3_url(tmp_path_factory):
+    """A real S3 server's STORAGE_URL (SeaweedFS, ensemble/core/s3server.py): the run's
+    own under ENSEMBLE_TEST_STORAGE=s3, else one started for the tests that ask."""
+    import os
+
+    from ensemble.core.s3server import S3Server
+
+    known = os.environ.get("ENSEMBLE_TEST_STORAGE_URL")
+    if known:
+        yield known
+        return
+    server = S3Server(tmp_path_factory.mktemp("s3")).start()
+    yield server.url()
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(settings, s3_url):
+    """Every area of files in the S3 server, under a prefix of this test's own."""
+    from ensemble.core.s3server import with_prefix
+    from ensemble.core.storage_url import storages_from_url
+
+    url = with_prefix(s3_url, f"test-{next(_test_number)}")
+    settings.STORAGE_URL = url
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **storages_from_url("STORAGE_URL", url, roots={}, media_url=settings.MEDIA_URL),
+    }
+    return url
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ from ensemble.core.env import (
     mailer_from_url,
     site_url,
 )
+from ensemble.core.storage_url import media_origin, storages_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -196,10 +197,6 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
 # Uploads larger than this go to a temporary file instead of memory, in a folder beside
 # RECORDS_ROOT so that keeping an upload is a rename, not a copy.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -225,6 +222,23 @@ RECORDS_ROOT = Path(env_str("RECORDS_ROOT", str(VAR_DIR / "records")))
 # EXPORT_DAYS days.
 EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT", str(VAR_DIR / "exports")))
 EXPORT_DAYS = env_int("EXPORT_DAYS", 7, minimum=1)
+# Files: in the folders above, or with STORAGE_URL=s3://… in one S3-compatible bucket
+# (ensemble/core/filestore.py, docs/deployment.md). Media in a bucket is handed out as
+# links the store answers for MEDIA_LINK_SECONDS, after the site has checked access.
+STORAGE_URL = env_str("STORAGE_URL", "")
+STORAGES = {
+    **storages_from_url(
+        "STORAGE_URL",
+        STORAGE_URL,
+        roots={"records": RECORDS_ROOT, "exports": EXPORTS_ROOT},
+        media_url=MEDIA_URL,
+    ),
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_LINK_SECONDS = env_int("MEDIA_LINK_SECONDS", 6 * 60 * 60, minimum=60)
+# Where a worker processing files from a bucket keeps them meanwhile: its own disk,
+# emptied after each file (records.workspace).
+WORK_DIR = Path(env_str("WORK_DIR", str(VAR_DIR / "work")))
 # Days between asking for an account's deletion and its doing, while it can be cancelled.
 ACCOUNT_DELETION_DAYS = env_int("ACCOUNT_DELETION_DAYS", 14, minimum=0)
 RECORD_MAX_BYTES = {
@@ -331,8 +345,9 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
-    "media-src": [CSP.SELF, "blob:"],
+    # Media in a bucket is fetched from the store, through the site's signed redirects.
+    "img-src": [CSP.SELF, "data:", "blob:", *media_origin(STORAGE_URL)],
+    "media-src": [CSP.SELF, "blob:", *media_origin(STORAGE_URL)],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],

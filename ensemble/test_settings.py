@@ -12,6 +12,16 @@ os.environ.setdefault("EMAIL_URL", "locmem://")
 os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="ensemble-test-"))
 
+# ENSEMBLE_TEST_STORAGE=s3: the whole run keeps its files in a real S3 server, started
+# here once (and found again by the processes tests start): `.ci/run` runs the
+# PostgreSQL suite this way. Otherwise only the tests asking for `s3_storage` use one.
+if os.environ.get("ENSEMBLE_TEST_STORAGE") == "s3":
+    from pathlib import Path
+
+    from ensemble.core.s3server import start_for_session
+
+    os.environ["STORAGE_URL"] = start_for_session(Path(os.environ["VAR_DIR"]) / "s3")
+
 from ensemble.settings import *  # noqa: F403
 from ensemble.settings import STORAGES
 

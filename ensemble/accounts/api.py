@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
@@ -205,14 +205,15 @@ def my_exports(request: HttpRequest) -> list[dict[str, Any]]:
     return [_export_out(e) for e in DataExport.objects.filter(user=member(request))[:10]]
 
 
-@router.get("/me/exports/{export_id}/download", response={200: None, **ERRORS})
+@router.get("/me/exports/{export_id}/download", response={200: None, 302: None, **ERRORS})
 def download_export(request: HttpRequest, export_id: Id) -> HttpResponseBase:
-    """The zip, while it is kept (404 before it is ready and after it expires)."""
+    """The zip, while it is kept (404 before it is ready and after it expires); where
+    files are kept in object storage, a redirect (302) to a short-lived link to it."""
     export = DataExport.objects.filter(pk=export_id, user=member(request)).first()
-    if export is None or not export.downloadable or not exports.path_of(export).is_file():
+    answer = exports.download(export) if export is not None else None
+    if answer is None:
         raise ApiError(404, "This export is not ready, or no longer kept.", "not_found")
-    name = f"{export.user.username}-data-{export.created_at:%Y-%m-%d}.zip"
-    return FileResponse(exports.path_of(export).open("rb"), as_attachment=True, filename=name)
+    return answer
 
 
 class DeletionIn(JsonIn):

@@ -21,14 +21,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ensemble.accounts import exports, services
+from ensemble.accounts import services
 from ensemble.accounts.models import Block, User
-from ensemble.core import generations
+from ensemble.core import filestore, generations
 from ensemble.core.refusals import Refused
 from ensemble.notifications.models import Notification
 from ensemble.notifications.services import notify
@@ -82,10 +83,11 @@ def erase(user: User) -> None:
         Block.objects.filter(blocked=user).delete()
         user.access_tokens.all().delete()
         Notification.objects.filter(recipient=user).delete()
-        for export in user.exports.all():
-            if export.file_name:
-                exports.path_of(export).unlink(missing_ok=True)
+        files = [e.file_name for e in user.exports.all() if e.file_name]
         user.exports.all().delete()
+        for name in files:  # once the rows are gone for good: a rollback keeps both
+            # robust: a store that does not answer leaves a file (logged), not the sweep.
+            transaction.on_commit(partial(filestore.exports.remove, name), robust=True)
         user.skill_rows.all().delete()
         avatar = user.avatar.name if user.avatar else ""
         user.username = f"former_{user.pk}"

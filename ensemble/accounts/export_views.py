@@ -1,12 +1,12 @@
 """Your data: ask for an export, watch it being made (htmx polls the list while one is),
-download it while it is kept."""
+download it while it is kept (`exports.download`: from the folder, or the bucket)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -45,7 +45,7 @@ def start_export(request: HttpRequest) -> HttpResponse:
 @never_cache
 def download_export(request: HttpRequest, export_id: int) -> HttpResponseBase:
     export = get_object_or_404(DataExport, pk=export_id, user=member(request))
-    if not export.downloadable or not exports.path_of(export).is_file():
+    answer = exports.download(export)
+    if answer is None:
         raise Http404("This export is not ready, or no longer kept: ask for a new one.")
-    name = f"{export.user.username}-data-{export.created_at:%Y-%m-%d}.zip"
-    return FileResponse(exports.path_of(export).open("rb"), as_attachment=True, filename=name)
+    return answer

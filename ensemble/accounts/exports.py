@@ -8,10 +8,11 @@ its AppConfig.ready(): `register("records", collect)`, where `collect(user)` giv
 versions still processing and so not in the export).
 
 Steps of `build`: claim the export (one worker only); collect every section; write the
-JSON and then each file into a zip beside its final name, counting progress by files;
-rename it into place; mark it ready and tell the member. A failure marks it failed with
-the reason and removes the partial file; an export a killed worker left half-built is
-marked failed by the sweeper (`sweep`), so the member can ask again.
+JSON and then each file into a zip on this machine, counting progress by files; keep it
+in the exports area (ensemble.core.filestore: a folder, or a bucket); mark it ready and
+tell the member. A failure marks it failed with the reason and removes the partial
+file; an export a killed worker left half-built is marked failed by the sweeper
+(`sweep`), so the member can ask again.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import shutil
+import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -28,21 +32,28 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import FileResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.tasks import task
 from django.utils import timezone
 
 from ensemble.accounts.models import DataExport, User
+from ensemble.core import filestore, sweepers
+from ensemble.core.ranged import content_disposition
 from ensemble.core.refusals import Refused
 from ensemble.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(hours=1)  # a build that long without finishing: its worker died
+COPY_CHUNK = 1024 * 1024
 
 
 @dataclass
 class Part:
     data: Any
-    files: list[tuple[str, Path]] = field(default_factory=list)  # (name in the zip, file)
+    # (name in the zip, name in the records area): read when the zip is written, so a
+    # bucket's files stream through and never sit whole on this machine.
+    files: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -70,8 +81,25 @@ def request(user: User) -> DataExport:
     return export
 
 
-def path_of(export: DataExport) -> Path:
-    return Path(settings.EXPORTS_ROOT) / export.file_name
+def download(export: DataExport) -> HttpResponseBase | None:
+    """The export's zip for its owner (the caller checked who asks), or None when it is
+    not ready or no longer kept: streamed from the folder, or a redirect to a link the
+    bucket answers for a while, with the same file name."""
+    area = filestore.exports
+    if not export.downloadable or not export.file_name or not area.exists(export.file_name):
+        return None
+    name = f"{export.user.username}-data-{export.created_at:%Y-%m-%d}.zip"
+    if area.is_local:
+        return FileResponse(area.open(export.file_name), as_attachment=True, filename=name)
+    link = area.signed_link(
+        export.file_name,
+        content_type="application/zip",
+        disposition=content_disposition("attachment", name),
+        cache_control="private, no-store",
+    )
+    answer = HttpResponseRedirect(link)
+    answer["Cache-Control"] = "private, no-store"  # the link is theirs alone
+    return answer
 
 
 @task
@@ -82,15 +110,12 @@ def build(export_id: int) -> bool:
     if not claimed:
         return False  # built already, or being built by another worker
     export = DataExport.objects.select_related("user").get(pk=export_id)
-    root = Path(settings.EXPORTS_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.zip"
-    partial = root / f"{name}.part"
     try:
-        _write(export, partial)
-        partial.rename(root / name)
+        with _partial_zip() as partial:
+            _write(export, partial)
+            size = filestore.exports.keep(partial, name)
     except Exception as error:
-        partial.unlink(missing_ok=True)
         DataExport.objects.filter(pk=export_id).update(
             state=DataExport.State.FAILED, error=str(error)[:2_000], finished_at=timezone.now()
         )
@@ -102,31 +127,68 @@ def build(export_id: int) -> bool:
         progress=100,
         finished_at=now,
         expires_at=now + timedelta(days=settings.EXPORT_DAYS),
-        size=(root / name).stat().st_size,
+        size=size,
         file_name=name,
     )
     notify(export.user, "export_ready", about=export)
     return True
 
 
+@contextmanager
+def _partial_zip() -> Iterator[Path]:
+    """A temporary file to write the zip into, removed afterwards.
+
+    Among the uploads' temporary files: beside the local folders, so keeping it there
+    is a hard link (else a copy, under a name no row holds until it is whole), and
+    cleared by the stale-uploads sweeper after a killed worker. Held open and locked
+    meanwhile, so that sweeper never takes it from a build still writing or uploading.
+    """
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix="export-", suffix=".zip") as handle:
+        sweepers.hold_while_open(handle)
+        yield Path(handle.name)
+
+
 def _write(export: DataExport, target: Path) -> None:
     user = export.user
     parts = {name: collect(user) for name, collect in sorted(_sections.items())}
     files = [(arc, src) for part in parts.values() for arc, src in part.files]
+    missing = []
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", _readme(user, parts))
         for section, part in parts.items():
             archive.writestr(f"{section}.json", json.dumps(part.data, indent=2, default=str))
         for done, (arc, src) in enumerate(files, start=1):
-            archive.write(src, f"files/{arc}")
+            if not _add_file(archive, src, f"files/{arc}"):
+                missing.append(f"files/{arc}: removed while this was made, so not included.")
             if done % 10 == 0 or done == len(files):  # progress, without a write per file
                 DataExport.objects.filter(pk=export.pk).update(
                     progress=min(99, 5 + 94 * done // len(files))
                 )
+        # Last, so that it can name the files that went missing meanwhile.
+        archive.writestr("README.txt", _readme(user, parts, missing))
 
 
-def _readme(user: User, parts: dict[str, Part]) -> str:
+def _add_file(archive: zipfile.ZipFile, name: str, arc: str) -> bool:
+    """Stream the records area's file `name` into the zip; False when it is gone."""
+    size = filestore.records.size(name)
+    if size is None:
+        return False
+    try:
+        source = filestore.records.open(name)
+    except filestore.FileMissing:
+        return False
+    # Zip64 where zipfile would choose it knowing the size (as `write` does): a long
+    # video needs it, and plain entries suit older unzippers best.
+    big = size * 1.05 > zipfile.ZIP64_LIMIT
+    with source, archive.open(arc, "w", force_zip64=big) as out:
+        shutil.copyfileobj(source, out, COPY_CHUNK)
+    return True
+
+
+def _readme(user: User, parts: dict[str, Part], missing: list[str]) -> str:
     notes = [f"- {note}" for part in parts.values() for note in part.notes]
+    notes += [f"- {note}" for note in missing]
     lines = [
         f"Everything @{user.username} put into {settings.SITE_NAME}, as of "
         f"{timezone.now():%Y-%m-%d %H:%M} UTC.",
@@ -152,7 +214,7 @@ def sweep() -> int:
         )
     )
     for export in expired:
-        path_of(export).unlink(missing_ok=True)
+        filestore.exports.remove(export.file_name)
     DataExport.objects.filter(pk__in=[e.pk for e in expired]).update(file_name="")
     return stuck + len(expired)
 

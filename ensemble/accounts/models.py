@@ -327,7 +327,7 @@ class DataExport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     size = models.BigIntegerField(default=0)
-    file_name = models.CharField(max_length=80, blank=True)  # in EXPORTS_ROOT
+    file_name = models.CharField(max_length=80, blank=True)  # in the exports area
     error = models.TextField(blank=True)
 
     class Meta:

@@ -91,7 +91,7 @@ def _not_modified(request: HttpRequest, etag: str, mtime: int) -> bool:
     return since is not None and mtime <= since
 
 
-def _disposition(kind: str, name: str) -> str:
+def content_disposition(kind: str, name: str) -> str:
     """RFC 6266/5987: an ASCII fallback plus filename* in UTF-8, minus anything unsafe."""
     clean = _UNSAFE_IN_NAME.sub("", unicodedata.normalize("NFC", name)).strip() or "download"
     ascii_name = unicodedata.normalize("NFKD", clean).encode("ascii", "ignore").decode()
@@ -143,9 +143,9 @@ def ranged_file_response(
             del not_modified.headers["Content-Type"]  # 304 has no content to type
             return not_modified
         if download_name is not None:
-            headers["Content-Disposition"] = _disposition("attachment", download_name)
+            headers["Content-Disposition"] = content_disposition("attachment", download_name)
         elif inline_name is not None:
-            headers["Content-Disposition"] = _disposition("inline", inline_name)
+            headers["Content-Disposition"] = content_disposition("inline", inline_name)
 
         span: tuple[int, int] | bool | None = None
         range_header = request.headers.get("Range")

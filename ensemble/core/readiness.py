@@ -1,11 +1,12 @@
 """`/readyz`: whether this process can serve the site now, for load balancers and
 monitors (`/healthz` only says that it answers). Each part it needs is tried for real,
-quickly: the database answers a query, the cache keeps and returns a value, the folders
-records, media and exports live in take a file, and the task queue's table is there
-(with how many tasks wait, and since when, so a monitor sees workers that stopped).
+quickly: the database answers a query, the cache keeps and returns a value, each area of
+files (ensemble.core.filestore) is there to write to (a folder takes a file; a bucket
+answers), and the task queue's table is there (with how many tasks wait, and since when,
+so a monitor sees workers that stopped).
 
 Nothing secret is said: a failed check names the kind of error, never its message (a
-database error can hold a host name or a user). Issue 19 adds object storage to it."""
+database error can hold a host name or a user; a store's, its address)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from redis.exceptions import RedisError
+
+from ensemble.core import filestore
 
 
 def _database() -> dict[str, Any]:
@@ -40,14 +44,23 @@ def _cache() -> dict[str, Any]:
     return {}
 
 
-def _folders() -> dict[str, Any]:
-    for root in (settings.RECORDS_ROOT, settings.MEDIA_ROOT, settings.EXPORTS_ROOT):
-        folder = Path(root)
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=folder, prefix=".readyz-")
-        os.close(handle)
-        os.unlink(name)
+def _storage() -> dict[str, Any]:
+    for area in filestore.AREAS:
+        if area.is_local:
+            _take_a_file(area.root)
+        else:
+            area.check()
     return {}
+
+
+def _take_a_file(folder: Path) -> None:
+    """A folder takes a file (made first if need be). Not `Area.check()`, whose
+    os.access() says yes to a file where the folder should be, and no to a folder
+    not made yet, which the first upload would make."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=folder, prefix=".readyz-")
+    os.close(handle)
+    os.unlink(name)
 
 
 def _queue() -> dict[str, Any]:
@@ -62,13 +75,15 @@ def _queue() -> dict[str, Any]:
 
 
 # What a part that does not answer raises: the database's errors, the file system's,
-# Redis's, and the cache that kept nothing (LookupError).
-FAILURES = (DatabaseError, OSError, RedisError, LookupError)
+# Redis's, the cache that kept nothing (LookupError), and botocore's: a store that does
+# not answer (BotoCoreError: EndpointConnectionError, ConnectTimeoutError…) or answers
+# no (ClientError: a missing bucket, refused keys).
+FAILURES = (DatabaseError, OSError, RedisError, LookupError, BotoCoreError, ClientError)
 
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
     "database": _database,
     "cache": _cache,
-    "storage": _folders,
+    "storage": _storage,
     "queue": _queue,
 }
 
@@ -80,5 +95,13 @@ def report() -> tuple[bool, dict[str, Any]]:
         try:
             found[name] = {"ok": True, **check()}
         except FAILURES as error:  # the answer, named by its kind
-            found[name] = {"ok": False, "error": type(error).__name__}
+            found[name] = {"ok": False, "error": _kind(error)}
     return all(c["ok"] for c in found.values()), found
+
+
+def _kind(error: Exception) -> str:
+    """The error's class; for a store's refusal, with its S3 code too (NoSuchBucket,
+    AccessDenied, 404 for a HEAD), since "ClientError" alone says nothing."""
+    if isinstance(error, ClientError):
+        return f"ClientError: {error.response.get('Error', {}).get('Code', '?')}"
+    return type(error).__name__

@@ -1,8 +1,10 @@
 """Site-wide pages: health and readiness checks, public media and the error pages (HTML,
 or JSON under /api/)."""
 
+import mimetypes
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template import loader
@@ -10,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-from ensemble.core import readiness
+from ensemble.core import filestore, readiness
 
 
 @never_cache
@@ -22,19 +24,41 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """200 when the database, the cache, the storage folders and the task queue all
+    """200 when the database, the cache, the file storage and the task queue all
     answer, else 503; each check's result in the body (`core.readiness`)."""
     ready, checks = readiness.report()
     return JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
 
 
 def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
-    """Public uploads (avatars), read from MEDIA_ROOT as it is now, not at import time.
+    """Public uploads (avatars): read from MEDIA_ROOT as it is now, not at import time;
+    or, in a bucket, a redirect to a fresh link the store answers (pages keep the stable
+    /media/ address, which a link signed into a cached page would outlive).
 
-    Private media (drafts, sealed entries) must never come through here: it will be
-    served through signed URLs by the records app.
+    Private media (drafts, sealed entries) never comes through here: the records app
+    serves it through its own signed URLs.
     """
-    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    if filestore.media.is_local:
+        return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    # The URL pattern allows avatars only; checked again, since a link is signed for
+    # whatever name gets this far. The file is not looked up: a link to a missing one
+    # gets the store's 404, sparing every avatar shown a request to the store.
+    if not path.startswith("avatars/"):
+        raise Http404("Not a public file.")
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    try:
+        link = filestore.media.signed_link(
+            path,
+            content_type=content_type,
+            disposition="inline",
+            cache_control="public, max-age=3600",
+        )
+    except ValueError:  # `..` and the like: a name that climbs out of the area
+        raise Http404("Not a public file.") from None
+    answer = HttpResponseRedirect(link)
+    # Each link is signed anew; a browser reuses one for a minute, well within its life.
+    answer["Cache-Control"] = "private, max-age=60"
+    return answer
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
+from ensemble.core import filestore
 from ensemble.projects.models import ProjectResource
 from ensemble.records import storage
 from ensemble.records.intake import served_name
@@ -42,19 +42,19 @@ class _Pipe:
         yield from parts
 
 
-def files_of(resources: list[ProjectResource]) -> list[tuple[str, Path]]:
-    """(name in the zip, path on disk) for each resource with a ready, present file."""
-    found: list[tuple[str, Path]] = []
+def files_of(resources: list[ProjectResource]) -> list[tuple[str, str]]:
+    """(name in the zip, name in the records area) for each resource with a ready,
+    present file."""
+    found: list[tuple[str, str]] = []
     used: set[str] = set()
     for resource in resources:
         record = resource.record
         version = record.current_version
         if record.is_deleted or not record.is_public or version is None:
             continue
-        folder = storage.folder_path(version.folder)
         clean = version.rendition("download")
-        path = folder / (clean.file if clean else version.original_file)
-        if not path.exists():
+        stored = storage.file_name(version.folder, clean.file if clean else version.original_file)
+        if not filestore.records.exists(stored):
             continue
         name = served_name(version.original_name or record.title, version.extension)
         stem, dot, ext = name.rpartition(".")
@@ -62,15 +62,18 @@ def files_of(resources: list[ProjectResource]) -> list[tuple[str, Path]]:
         while candidate in used:  # two resources named alike keep both
             candidate, n = f"{stem} ({n}){dot}{ext}", n + 1
         used.add(candidate)
-        found.append((candidate, path))
+        found.append((candidate, stored))
     return found
 
 
-def stream_zip(files: list[tuple[str, Path]]) -> Iterator[bytes]:
+def stream_zip(files: list[tuple[str, str]]) -> Iterator[bytes]:
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[call-overload]
-        for name, path in files:
-            with path.open("rb") as source, archive.open(name, mode="w", force_zip64=True) as out:
+        for name, stored in files:
+            with (
+                filestore.records.open(stored) as source,
+                archive.open(name, mode="w", force_zip64=True) as out,
+            ):
                 while chunk := source.read(CHUNK):
                     out.write(chunk)
                     yield from pipe.drain()

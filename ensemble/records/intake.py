@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ensemble.core.progress import readable_size
 from ensemble.core.refusals import Refused
 from ensemble.core.text import without_bidi_controls
 from ensemble.records.media import avfile, sniff
@@ -34,13 +35,6 @@ KIND_NOUNS = {
 class Examined:
     kind: Kind
     found: Detected
-
-
-def readable_size(n: int) -> str:
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if n >= scale:
-            return f"{n / scale:.3g} {unit}"
-    return f"{n} bytes"
 
 
 def limits() -> Limits:

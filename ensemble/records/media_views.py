@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from pathlib import PurePosixPath
+
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from ensemble.accounts import http
-from ensemble.core.ranged import ranged_file_response
+from ensemble.core import filestore
+from ensemble.core.ranged import content_disposition, ranged_file_response
 from ensemble.records import access, storage
 from ensemble.records.intake import served_name
 from ensemble.records.links import read_token
@@ -51,30 +54,51 @@ def serve(request: HttpRequest, token: str, name: str) -> HttpResponseBase:
         rendition = version.rendition(role)
         if rendition is None:
             raise Http404
-    folder = storage.folder_path(version.folder)
     if rendition is not None:
-        path, content_type = folder / rendition.file, rendition.content_type
+        file, content_type = rendition.file, rendition.content_type
     else:
-        path, content_type = folder / version.original_file, version.mime
+        file, content_type = version.original_file, version.mime
     if role in ("original", "download"):
         name = served_name(version.original_name, version.extension)
     else:
-        name = f"{role}{path.suffix}"
+        name = f"{role}{PurePosixPath(file).suffix}"
     inline_ok = role not in ("original", "download") or (
         record.kind in ("image", "audio", "video") and version.metadata.get("plays_in_browser")
     )
     attachment = wanted.attachment or not inline_ok
     # "original" answers creators and others differently: never let a shared cache keep it.
     shared = record.is_public and role != "original"
+    # An hour, so that a deleted record's media leaves shared caches soon after.
+    cache_control = "public, max-age=3600" if shared else "private, max-age=3600"
+    stored = storage.file_name(version.folder, file)
+    if not filestore.records.is_local:
+        return _redirect_to_store(stored, content_type, name, attachment, cache_control)
     response = ranged_file_response(
         request,
-        path,
+        filestore.records.local_path(stored),
         content_type=content_type,
         download_name=name if attachment else None,
         inline_name=None if attachment else name,
-        # An hour, so that a deleted record's media leaves shared caches soon after.
-        cache_control="public, max-age=3600" if shared else "private, max-age=3600",
+        cache_control=cache_control,
     )
     response["Content-Security-Policy"] = SANDBOX
     response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+def _redirect_to_store(
+    stored: str, content_type: str, name: str, attachment: bool, cache_control: str
+) -> HttpResponseRedirect:
+    """Files in a bucket: access was checked above; the store serves the bytes (ranges
+    included) through a link signed for MEDIA_LINK_SECONDS, with our type, name and
+    cache rule. The redirect itself is this viewer's, and not kept."""
+    link = filestore.records.signed_link(
+        stored,
+        content_type=content_type,
+        disposition=content_disposition("attachment" if attachment else "inline", name),
+        cache_control=cache_control,
+    )
+    response = HttpResponseRedirect(link)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from ensemble.accounts.exports import Part
 from ensemble.accounts.models import User
-from ensemble.records import storage
 from ensemble.records.models import Record, Version
 
 
@@ -29,7 +28,6 @@ def collect(user: User) -> Part:
                     "state": v.state,
                 }
             )
-            original = storage.folder_path(v.folder) / v.original_file
             if v.purged_at is not None:
                 part.notes.append(f"Record {record.pk}, version {v.number}: deleted, no file.")
             elif v.state != Version.State.READY:
@@ -37,9 +35,9 @@ def collect(user: User) -> Part:
                     f"Record {record.pk}, version {v.number} was still {v.state} when this "
                     "was made; its original is included as uploaded."
                 )
-            if v.purged_at is None and original.is_file():
+            if v.purged_at is None and v.original_file:  # read as the zip is written
                 name = f"records/{record.pk}/v{v.number}-{v.original_name or v.original_file}"
-                part.files.append((name, original))
+                part.files.append((name, f"{v.folder}/{v.original_file}"))
         part.data.append(
             {
                 "id": record.pk,

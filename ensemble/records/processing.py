@@ -4,17 +4,16 @@ A version moves uploaded → processing → ready | failed (`Version.TRANSITIONS
 one conditional UPDATE (`Version.move`). The task claims it and sends heartbeats while it
 works; if the worker dies, `requeue_stalled` (run by every worker, every minute or so)
 sees the heartbeat stop and queues the version again, up to `Version.MAX_ATTEMPTS` tries;
-the next attempt removes the `work-N` folders of partial renditions the killed ones left.
+the next attempt removes the partial renditions the killed ones left. Where the files are
+read and written (local folders or a bucket) is `records.workspace`'s business.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-import shutil
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 from types import ModuleType
 
 from django.conf import settings
@@ -24,7 +23,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from ensemble.notifications.services import notify
-from ensemble.records import events, indexing, storage
+from ensemble.records import events, indexing, storage, workspace
 from ensemble.records.intake import limits
 from ensemble.records.media.base import Detected, MediaError, Progress, Result
 from ensemble.records.models import Record, Rendition, Version
@@ -88,24 +87,20 @@ def run(version_id: int) -> str:
             "need more memory or time than this server allows.",
         )
         return "failed: too many attempts"
-    folder = storage.folder_path(version.folder)
-    _remove_work_folders(folder, up_to=attempt)
-    work = folder / f"work-{attempt}"
-    work.mkdir(parents=True)
     try:
-        result = processor_for(version.record.kind).process(
-            folder / version.original_file, detected(version), work, limits(), _beater(version)
-        )
+        with workspace.claimed(version, attempt) as (original, work):
+            result = processor_for(version.record.kind).process(
+                original, detected(version), work, limits(), _beater(version)
+            )
+            finished = _finish(version, attempt, result)
     except MediaError as error:
-        shutil.rmtree(work, ignore_errors=True)
         _fail(version, attempt, error.message)
         return f"failed: {error.message}"
     except Exception:
         logger.exception("Processing version %s failed", version_id)
-        shutil.rmtree(work, ignore_errors=True)
         _fail(version, attempt, INTERNAL_FAILURE)
         return "failed: internal error"
-    if not _finish(version, attempt, result, work):
+    if not finished:
         return "dropped: the version was deleted or taken over while it was processed"
     if version.number == 1:
         record = Record.objects.select_related("owner").get(pk=version.record_id)
@@ -115,19 +110,6 @@ def run(version_id: int) -> str:
             except Exception:  # the version is ready whatever another app makes of it
                 logger.exception("A hook on record %s being ready failed", record.pk)
     return "ready"
-
-
-def _remove_work_folders(folder: Path, *, up_to: int) -> None:
-    """Remove the partial renditions of earlier attempts, killed mid-way.
-
-    Only once this attempt holds the claim: an older attempt's worker, if it still runs,
-    can no longer write its result (`Version.mine`), so taking its folder harms nothing,
-    while a sweeper deleting it before the claim could make a slow, live attempt fail.
-    """
-    for work in folder.glob("work-*"):
-        number = work.name.removeprefix("work-")
-        if number.isdigit() and int(number) <= up_to:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def _beater(version: Version) -> Progress:
@@ -143,51 +125,51 @@ def _beater(version: Version) -> Progress:
     return progress
 
 
-def _finish(version: Version, attempt: int, result: Result, work: Path) -> bool:
-    """Mark the version ready and move its renditions beside the original, atomically,
-    if it is still this attempt's and its record was not deleted meanwhile."""
-    folder = storage.folder_path(version.folder)
-    try:
-        with transaction.atomic():
-            record = Record.objects.select_for_update().get(pk=version.record_id)
-            finished = Version.move(
-                version.pk,
-                Version.State.READY,
-                only=Version.mine(attempt) & Q(purged_at__isnull=True),
-                progress=100,
-                ready_at=timezone.now(),
-                metadata=result.metadata,
-                body_html=result.html or "",
-                failure_reason="",
-            )
-            if not finished:
-                return False
-            rows = []
-            for rendition in result.renditions:
-                name = f"{rendition.role}{rendition.path.suffix}"
-                rendition.path.replace(folder / name)
-                rows.append(
-                    Rendition(
-                        version=version,
-                        role=rendition.role,
-                        file=name,
-                        content_type=rendition.content_type,
-                        size=(folder / name).stat().st_size,
-                        width=rendition.width,
-                        height=rendition.height,
-                    )
-                )
+def _finish(version: Version, attempt: int, result: Result) -> bool:
+    """Mark the version ready with its renditions, atomically, if it is still this
+    attempt's and its record was not deleted meanwhile.
+
+    The renditions are stored first (an upload to a bucket must not hold the
+    transaction's locks), under names of this attempt's own; if the version turns out not
+    to be this attempt's any more, they are removed again.
+    """
+    stored = workspace.store_renditions(version, attempt, result.renditions)
+    with transaction.atomic():
+        record = Record.objects.select_for_update().get(pk=version.record_id)
+        finished = Version.move(
+            version.pk,
+            Version.State.READY,
+            only=Version.mine(attempt) & Q(purged_at__isnull=True),
+            progress=100,
+            ready_at=timezone.now(),
+            metadata=result.metadata,
+            body_html=result.html or "",
+            failure_reason="",
+        )
+        if finished:
+            workspace.settle(version, stored)
             version.renditions.all().delete()
-            Rendition.objects.bulk_create(rows)
+            Rendition.objects.bulk_create(
+                Rendition(
+                    version=version,
+                    role=made.role,
+                    file=name,
+                    content_type=made.content_type,
+                    size=size,
+                    width=made.width,
+                    height=made.height,
+                )
+                for made, name, size in stored
+            )
             current = record.current_version
             if current is None or current.number < version.number:
                 record.current_version = version
                 record.save(update_fields=["current_version"])
                 if record.is_public:  # a new text is found by its words
                     indexing.reindex(record)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return True
+    if not finished:
+        workspace.discard(version, stored)
+    return bool(finished)
 
 
 def _fail(version: Version, attempt: int, reason: str) -> None:

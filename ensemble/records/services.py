@@ -22,11 +22,12 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.core import generations
 from ensemble.core.markdown import render_markdown
+from ensemble.core.progress import readable_size
 from ensemble.core.refusals import Refused
 from ensemble.core.text import checked_text, clean_description, clean_title
 from ensemble.notifications.services import notify
 from ensemble.records import access, events, indexing, processing, storage, takedown
-from ensemble.records.intake import Examined, display_name, examine, readable_size
+from ensemble.records.intake import Examined, display_name, examine
 from ensemble.records.models import CoCreator, Licence, Record, Tag, Version
 from ensemble.records.uploads import sha256_of
 
@@ -108,23 +109,13 @@ def _add_version(
     content: Content,
     examined: Examined,
     change_note: str,
-    written: list[str],
+    kept: tuple[str, str],
 ) -> Version:
-    """Count the bytes against the owner's quota, add the version row, keep the file.
-
-    Runs inside the caller's transaction; the folder goes into `written` before any file
-    is, so the caller can remove it if the transaction fails.
+    """Count the bytes against the owner's quota and add the version row for the file
+    `_keep_original` stored (its folder and name). Runs inside the caller's transaction.
     """
     if not storage.reserve(record.owner, content.size):
-        owner = record.owner
-        raise Refused(
-            f"This upload ({readable_size(content.size)}) would go over your storage quota "
-            f"of {readable_size(storage.quota_for(owner))}; you have used "
-            f"{readable_size(storage.used_bytes(owner))}.",
-            status=413,
-            code="quota_exceeded",
-            field="file",
-        )
+        raise _over_quota(record.owner, content.size)
     Record.objects.filter(pk=record.pk).update(
         version_count=F("version_count") + 1, updated_at=timezone.now()
     )
@@ -135,8 +126,8 @@ def _add_version(
         number=record.version_count,
         uploaded_by=by,
         change_note=change_note.strip()[:500],
-        folder=storage.new_folder(),
-        original_file="original" + found.extension,
+        folder=kept[0],
+        original_file=kept[1],
         original_name=content.name or f"{record.title[:200]}{found.extension}",
         size=content.size,
         sha256=content.sha256,
@@ -145,10 +136,36 @@ def _add_version(
         label=found.label,
         extension=found.extension,
     )
-    written.append(version.folder)
-    storage.keep(content.path, version.folder, version.original_file)
     processing.enqueue(version)
     return version
+
+
+def _over_quota(owner: User, size: int) -> Refused:
+    return Refused(
+        f"This upload ({readable_size(size)}) would go over your storage quota "
+        f"of {readable_size(storage.quota_for(owner))}; you have used "
+        f"{readable_size(storage.used_bytes(owner))}.",
+        status=413,
+        code="quota_exceeded",
+        field="file",
+    )
+
+
+def _keep_original(
+    owner: User, content: Content, examined: Examined, written: list[str]
+) -> tuple[str, str]:
+    """Store the upload in a new version folder, before the transaction that adds its row.
+
+    An upload to a bucket can take minutes, and no transaction may hold its locks that
+    long. The folder goes into `written` first, so a failure removes it; a member already
+    over quota is refused before anything is sent (the transaction counts it for good).
+    """
+    if storage.used_bytes(owner) + content.size > storage.quota_for(owner):
+        raise _over_quota(owner, content.size)
+    folder, name = storage.new_folder(), "original" + examined.found.extension
+    written.append(folder)
+    storage.keep(content.path, folder, name)
+    return folder, name
 
 
 @contextmanager
@@ -191,26 +208,28 @@ def create_record(
         kind = Record.Kind.TEXT
     with _content(upload, text) as content:
         examined = examine(content.path, size=content.size, declared_kind=kind)
-        with _cleanup_on_failure() as folders, transaction.atomic():
-            record = Record.objects.create(
-                owner=owner,
-                kind=examined.kind,
-                title=title,
-                description=description,
-                description_html=render_markdown(description),
-                licence=licence,
-            )
-            set_tags(record, tag_names)
-            _add_version(
-                record,
-                by=owner,
-                content=content,
-                examined=examined,
-                change_note="",
-                written=folders,
-            )
-            if attach is not None:
-                attach(record)
+        with _cleanup_on_failure() as folders:
+            kept = _keep_original(owner, content, examined, folders)
+            with transaction.atomic():
+                record = Record.objects.create(
+                    owner=owner,
+                    kind=examined.kind,
+                    title=title,
+                    description=description,
+                    description_html=render_markdown(description),
+                    licence=licence,
+                )
+                set_tags(record, tag_names)
+                _add_version(
+                    record,
+                    by=owner,
+                    content=content,
+                    examined=examined,
+                    change_note="",
+                    kept=kept,
+                )
+                if attach is not None:
+                    attach(record)
     return record
 
 
@@ -229,16 +248,18 @@ def add_version(
     checked_text(change_note, field="change_note", label="change note")
     with _content(upload, text) as content:
         examined = examine(content.path, size=content.size, declared_kind=record.kind)
-        with _cleanup_on_failure() as folders, transaction.atomic():
-            locked = Record.objects.select_for_update().get(pk=record.pk)
-            version = _add_version(
-                locked,
-                by=by,
-                content=content,
-                examined=examined,
-                change_note=change_note,
-                written=folders,
-            )
+        with _cleanup_on_failure() as folders:
+            kept = _keep_original(record.owner, content, examined, folders)
+            with transaction.atomic():
+                locked = Record.objects.select_for_update().get(pk=record.pk)
+                version = _add_version(
+                    locked,
+                    by=by,
+                    content=content,
+                    examined=examined,
+                    change_note=change_note,
+                    kept=kept,
+                )
     record.refresh_from_db()
     return version
 

@@ -1,17 +1,15 @@
-"""Where record files live on disk, and each member's storage quota.
+"""Where record files live, and each member's storage quota.
 
-Every version has its own folder under RECORDS_ROOT, named by a random token: names on
-disk never come from the uploader, so no file name can traverse paths or collide. The
-folder holds the original (`original<ext>`) and the renditions processing made.
-
-Only local disk is built so far; object storage (S3) is a later issue.
+Every version has its own folder in the records area (ensemble.core.filestore: a folder
+under RECORDS_ROOT, or a prefix in the bucket STORAGE_URL names), named by a random
+token: names never come from the uploader, so no file name can traverse paths or
+collide. The folder holds the original (`original<ext>`) and the renditions processing
+made.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +20,7 @@ from django.core.files import File
 from django.db.models import F
 
 from ensemble.accounts.models import User
+from ensemble.core import filestore
 from ensemble.records.models import StorageUsage
 
 
@@ -30,8 +29,9 @@ def new_folder() -> str:
     return f"{token[:2]}/{token}"
 
 
-def folder_path(folder: str) -> Path:
-    return Path(settings.RECORDS_ROOT) / folder
+def file_name(folder: str, name: str) -> str:
+    """A version's file, as the records area names it."""
+    return f"{folder}/{name}"
 
 
 def temp_dir() -> Path:
@@ -63,20 +63,14 @@ def text_on_disk(data: bytes) -> Iterator[Path]:
         yield Path(handle.name)
 
 
-def keep(src: Path, folder: str, name: str) -> Path:
-    """Put a received file in its version folder: a rename when on the same disk."""
-    target_dir = folder_path(folder)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / name
-    try:
-        os.link(src, target)  # the temporary file stays for its owner to delete
-    except OSError:
-        shutil.copyfile(src, target)
-    return target
+def keep(src: Path, folder: str, name: str) -> None:
+    """Put a received file in its version folder: a rename on the same disk, an upload
+    (streamed, in parts) to a bucket."""
+    filestore.records.keep(src, file_name(folder, name))
 
 
 def remove_folder(folder: str) -> None:
-    shutil.rmtree(folder_path(folder), ignore_errors=True)
+    filestore.records.remove_folder(folder)
 
 
 def remove_folders(folders: list[str]) -> None:

@@ -1,14 +1,18 @@
-"""Avatar uploads on the edit-profile page: re-encoded, stripped, and refused when unsafe."""
+"""Avatar uploads on the edit-profile page: re-encoded, stripped, and refused when unsafe;
+kept in a bucket when files are, and served from it through the site's own address."""
 
 import functools
 import io
+import urllib.request
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from ensemble.core import filestore
 from ensemble.core.testing import image_bytes
 
 EDIT = reverse("accounts:edit_profile")
@@ -381,3 +385,30 @@ def test_an_oversized_body_is_refused_before_it_is_read(alice_client, alice, set
     assert "the limit is 4 KB" in response.content.decode()
     alice.refresh_from_db()
     assert alice.display_name == "Alice Archer"
+
+
+def test_in_a_bucket_the_avatar_is_kept_there_and_served_through_a_fresh_link(
+    s3_storage, settings, alice_client, alice, django_capture_on_commit_callbacks
+):
+    upload(alice_client, image_bytes("PNG", color="green"))
+    alice.refresh_from_db()
+    first = alice.avatar.name
+    assert filestore.media.exists(first)
+    assert not settings.MEDIA_ROOT.exists()
+    anyone = Client()
+    page = anyone.get("/@alice/").content.decode()
+    assert f'src="/media/{first}"' in page  # the site's own address, never a signed link
+
+    answer = anyone.get(f"/media/{first}")
+    assert answer.status_code == 302
+    assert answer["Cache-Control"] == "private, max-age=60"
+    with urllib.request.urlopen(answer["Location"], timeout=10) as served:  # noqa: S310
+        assert served.headers["Content-Type"] == "image/webp"
+        assert served.headers["Cache-Control"] == "public, max-age=3600"
+        assert Image.open(io.BytesIO(served.read())).size == (512, 512)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(alice_client, image_bytes("PNG", color="navy"))
+    alice.refresh_from_db()
+    assert filestore.media.exists(alice.avatar.name)
+    assert not filestore.media.exists(first)  # the replaced one deleted from the bucket

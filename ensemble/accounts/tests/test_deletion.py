@@ -10,13 +10,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ensemble.accounts import deletion
+from ensemble.accounts import deletion, exports
 from ensemble.accounts.models import User
 from ensemble.accounts.services import create_access_token
 from ensemble.accounts.testing import PASSWORD
 from ensemble.community.models import Comment, Follow, Heart, RecordList
 from ensemble.community.services import comments, follows, hearts, lists
+from ensemble.core import filestore
 from ensemble.core.refusals import Refused
+from ensemble.core.testing import run_tasks
 from ensemble.lineage import credits
 from ensemble.lineage.services import add_source
 from ensemble.lineage.testing import bare_record
@@ -109,6 +111,23 @@ def test_when_due_the_personal_data_goes_and_what_others_rely_on_stays(alice, bo
     assert Comment.objects.get(pk=said.pk).body == "A comment that stays"
     assert Record.objects.get(pk=poem.pk).deleted_at is None  # she kept her records
     assert deletion.sweep() == 0  # done once
+
+
+def test_her_exports_files_go_once_the_erasure_is_committed(
+    alice, django_capture_on_commit_callbacks
+):
+    exports.request(alice)
+    run_tasks()
+    (kept,) = alice.exports.values_list("file_name", flat=True)
+    ask(alice)
+    due_now(alice)
+    with django_capture_on_commit_callbacks() as callbacks:
+        deletion.sweep()
+        assert filestore.exports.exists(kept)  # until the rows are gone for good
+    for callback in callbacks:
+        callback()
+    assert not filestore.exports.exists(kept)
+    assert not alice.exports.exists()
 
 
 def test_records_go_too_when_the_member_chose_so(client, alice, bob):

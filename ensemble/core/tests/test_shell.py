@@ -68,6 +68,18 @@ def test_server_error_page_renders_without_context(client, db, settings):
 
 @pytest.mark.django_db
 def test_avatars_are_served_and_nothing_else_under_media(client, settings):
+    from ensemble.core.storage_url import storages_from_url
+
+    # Served from the folder: the areas are folders here, even in a run that keeps files in S3.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **storages_from_url(
+            "STORAGE_URL",
+            "",
+            roots={"records": settings.RECORDS_ROOT, "exports": settings.EXPORTS_ROOT},
+            media_url=settings.MEDIA_URL,
+        ),
+    }
     avatars = settings.MEDIA_ROOT / "avatars"
     avatars.mkdir(parents=True)
     (avatars / "abc.webp").write_bytes(b"RIFF....WEBP")
@@ -76,6 +88,20 @@ def test_avatars_are_served_and_nothing_else_under_media(client, settings):
     assert client.get("/media/secret.txt").status_code == 404
     assert client.get("/media/avatars/../secret.txt").status_code == 404
     assert client.get("/media/avatars/%2e%2e/secret.txt").status_code == 404
+
+
+@pytest.mark.django_db
+def test_in_a_bucket_avatars_redirect_and_nothing_else_under_media(client, s3_storage):
+    from ensemble.core import filestore
+
+    source = filestore.media.root / "upload"  # what is kept comes from a local file
+    source.parent.mkdir(parents=True)
+    source.write_bytes(b"private")
+    filestore.media.keep(source, "secret.txt")
+    filestore.media.keep(source, "avatars/abc.webp")
+    assert client.get("/media/avatars/abc.webp").status_code == 302
+    for path in ("secret.txt", "avatars/..", "avatars/../secret.txt", "avatars/%2e%2e/secret.txt"):
+        assert client.get(f"/media/{path}").status_code == 404, path
 
 
 @pytest.mark.django_db

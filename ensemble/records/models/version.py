@@ -50,7 +50,8 @@ class Version(models.Model):
     change_note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    # The upload, as stored. Files live in RECORDS_ROOT/<folder>/; names are generated,
+    # The upload, as stored. Files live in <folder>/ of the records area (RECORDS_ROOT or
+    # a bucket prefix, core.filestore); names are generated,
     # never taken from the uploader (`original_name` is only shown and offered back).
     folder = models.CharField(max_length=40, unique=True)
     original_file = models.CharField(max_length=100)

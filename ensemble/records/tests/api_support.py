@@ -10,6 +10,7 @@ from PIL import Image
 
 from ensemble.core.testing import image_bytes
 from ensemble.records.models import Record
+from ensemble.records.testing import served
 
 RECORDS = "/api/v1/records"
 
@@ -59,11 +60,5 @@ def post_with_raw_file_name(client, headers, name: str, data: bytes, **fields):
 
 
 def fetch(client, media_url: str, headers=None):
-    """GET a media URL and read the whole body, which closes the file.
-
-    Not `response.close()`: outside the test client's own wrapper that fires
-    `request_finished`, which closes the database connection on PostgreSQL.
-    """
-    response = client.get(media_url, headers=headers or {})
-    response.body = response.getvalue()
-    return response
+    """GET a media URL as a browser would, whole (records.testing.served)."""
+    return served(client, media_url, headers)

@@ -8,6 +8,7 @@ import re
 from django.test import Client
 
 from ensemble.accounts.tests.api_helpers import post_json
+from ensemble.records.testing import served
 
 # The notification kinds the records app registers (ensemble/records/notifications.py).
 INVITED = "cocreator_invited"
@@ -65,7 +66,5 @@ def sees_draft(client, record) -> bool:
 def media_statuses(client, urls) -> set[int]:
     statuses = set()
     for media_url in urls:
-        response = client.get(media_url)
-        statuses.add(response.status_code)
-        response.getvalue()  # reading it to the end closes the file (not .close(): see test_api)
+        statuses.add(served(client, media_url).status_code)
     return statuses

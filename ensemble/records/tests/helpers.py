@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from django.conf import settings
-
+from ensemble.core import filestore
 from ensemble.records.models import Record, Version
 from ensemble.records.tests.samples import av as av_samples
 
@@ -22,9 +21,9 @@ def audio_bytes(tmp_path: Path, container: str = "wav", seconds: float = 0.5) ->
     return path.read_bytes()
 
 
-def stored_files() -> list[Path]:
-    root = Path(settings.RECORDS_ROOT)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+def stored_files() -> list[PurePosixPath]:
+    """Every file in the records area (a folder or a bucket prefix of this test's own)."""
+    return [PurePosixPath(name) for name in filestore.records.names()]
 
 
 def assert_nothing_stored() -> None:

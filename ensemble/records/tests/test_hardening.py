@@ -11,10 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ensemble.core import filestore
 from ensemble.core.testing import image_bytes
 from ensemble.records import processing, services, storage
 from ensemble.records.models import Record, Version
-from ensemble.records.testing import make_record
+from ensemble.records.testing import make_record, served
 from ensemble.records.tests.samples import images
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_a_download_is_named_for_what_it_is(alice, bob, client):
     from ensemble.records.present import media_for
 
     client.force_login(bob)
-    response = client.get(media_for(version, record, bob).download)
+    response = served(client, media_for(version, record, bob).download)
     disposition = response["Content-Disposition"]
     assert disposition.endswith('.png"') or '.png"' in disposition
     assert ".html" not in disposition.split("filename*")[0]
@@ -75,7 +76,7 @@ def test_a_failed_version_gives_its_bytes_back_and_leaves_no_file(alice, tasks):
     version.refresh_from_db()
     assert version.state == "failed"
     assert storage.used_bytes(alice) == 0
-    assert not storage.folder_path(version.folder).exists()
+    assert filestore.records.names(version.folder) == []
 
 
 def test_a_worker_finishing_after_the_record_was_deleted_changes_nothing(alice):
@@ -83,10 +84,8 @@ def test_a_worker_finishing_after_the_record_was_deleted_changes_nothing(alice):
     version = record.versions.get()
     attempt = Version.claim(version.pk, stale_after=processing.stall_after())
     services.delete_record(record, by=alice)
-    work = storage.folder_path(version.folder) / "work"
-    work.mkdir(parents=True, exist_ok=True)
     result = processing.Result(kind="image")
-    assert processing._finish(version, attempt, result, work) is False
+    assert processing._finish(version, attempt, result) is False
     record.refresh_from_db()
     version.refresh_from_db()
     assert record.current_version is None

@@ -13,6 +13,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ensemble.accounts.models import User
+from ensemble.core.progress import progress_bar
 from ensemble.core.refusals import Refused
 from ensemble.records import services
 from ensemble.records.intake import display_name, title_from_name
@@ -29,11 +30,6 @@ def files_in(folder: Path) -> list[Path]:
         if path.is_file():
             found.append(path)
     return found
-
-
-def progress_bar(done: int, total: int, width: int = 30) -> str:
-    filled = round(width * done / total) if total else width
-    return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
 
 
 class Command(BaseCommand):

@@ -1,0 +1,87 @@
+"""`ensemble storage migrate --to s3://… | --to local`: move the site's files.
+
+Copies every original, rendition, avatar and export from where the site keeps them now
+to the other store, with a progress bar, then checks every file arrived with its size
+(ensemble/core/storage_migration.py). Run it again after an interruption: it sends only
+what is missing. Then set STORAGE_URL to the new place and restart.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ensemble.core import storage_migration
+from ensemble.core.progress import progress_bar, readable_size
+from ensemble.core.storage_migration import MigrationRefused
+
+
+class Command(BaseCommand):
+    help = "Copy the site's files to S3-compatible storage (--to s3://…) or back (--to local)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["migrate"])
+        parser.add_argument(
+            "--to",
+            required=True,
+            help="s3://KEY:SECRET@BUCKET[/PREFIX]?endpoint=… (as STORAGE_URL), or local.",
+        )
+
+    def handle(self, *args: Any, to: str, **options: Any) -> None:
+        try:
+            plans = storage_migration.plan(storage_migration.targets(to.strip()))
+        except MigrationRefused as refused:
+            raise CommandError(f"{refused} Nothing was copied.") from None
+        files = sum(len(item.files) for item in plans)
+        missing = sum(len(item.missing) for item in plans)
+        total = sum(sum(item.missing.values()) for item in plans)
+        self.stdout.write(
+            f"{files} files; {files - missing} already there; copying {missing} "
+            f"({readable_size(total)})."
+        )
+        self._copy(plans, missing, total)
+        wrong = storage_migration.unmatched(plans)
+        if wrong:
+            shown = "\n  ".join(wrong[:20])
+            raise CommandError(
+                f"{len(wrong)} files did not arrive whole; run the command again:\n  {shown}"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"Checked: all {files} files are there, each with its size.")
+        )
+        where = "unset STORAGE_URL" if to.strip() == "local" else "set STORAGE_URL to that URL"
+        self.stdout.write(
+            f"Now {where} and restart the site and its workers; the old copy is left as it "
+            "was, to remove when you are satisfied."
+        )
+        if settings.STORAGE_URL and to.strip() == "local":
+            self.stdout.write(f"Files are in {settings.RECORDS_ROOT} and beside it.")
+
+    def _copy(self, plans: list[storage_migration.Plan], count: int, total: int) -> None:
+        tty = self.stdout.isatty()
+        done = {"files": 0, "bytes": 0}
+        last = 0.0
+
+        def progress(size: int, name: str) -> None:
+            nonlocal last
+            done["files"] += 1
+            done["bytes"] += size
+            now = time.monotonic()
+            if tty and now - last < 0.2 and done["files"] < count:
+                return  # a terminal redraws at most five times a second
+            last = now
+            line = (
+                f"{progress_bar(done['bytes'], total)[:32]} {done['files']}/{count} files, "
+                f"{readable_size(done['bytes'])} of {readable_size(total)}"
+            )
+            if tty:
+                self.stdout.write("\r" + line.ljust(80), ending="")
+            else:
+                self.stdout.write(line)
+
+        storage_migration.copy(plans, progress)
+        if tty and count:
+            self.stdout.write("")
