@@ -93,6 +93,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ensemble.core.metrics.RequestMetrics",  # first: it times everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -326,6 +327,11 @@ RATE_LIMITS = {
 # Behind a reverse proxy set this to the number of proxies that append to
 # X-Forwarded-For, so rate limits key on the client and not on the proxy.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Who may read /metrics (Prometheus): client addresses as rate limits see them (after
+# TRUSTED_PROXY_COUNT), comma-separated. Everyone else gets a 404.
+METRICS_ALLOWED = frozenset(
+    filter(None, (a.strip() for a in env_str("METRICS_ALLOWED", "127.0.0.1,::1").split(",")))
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

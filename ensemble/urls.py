@@ -3,12 +3,14 @@ from django.urls import include, path, re_path
 
 from ensemble.api import api
 from ensemble.community import views as community_views
+from ensemble.core import metrics
 from ensemble.core import views as core_views
 
 urlpatterns = [
     path("", community_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", metrics.view, name="metrics"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", core_views.api_not_found),
     path(

@@ -22,11 +22,13 @@ away under the start-up's output.
 import contextlib
 import http.client
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
@@ -70,6 +72,8 @@ class Command(BaseCommand):
         # with WEB_THREADS threads a web process then keeps 10-15 MB more heap (make soak,
         # docs/benchmarks.md). Two arenas are enough: the GIL serialises most allocations.
         env.setdefault("MALLOC_ARENA_MAX", "2")
+        env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.VAR_DIR / "metrics"))
+        self.fresh_metrics(Path(env["PROMETHEUS_MULTIPROC_DIR"]))
         site = settings.SITE_URL if settings.SITE_URL_IS_SET else listen_url(host, port)
         starters = {"web": lambda: self.start_web(host, port, workers, reload, env)}
         if not no_worker:
@@ -124,6 +128,12 @@ class Command(BaseCommand):
         if settings.DEMO_ON_EMPTY:  # ENSEMBLE_DEMO: the demo, into an empty database only
             call_command("demo", if_empty=True)
         dbstats.refresh_statistics()  # after migrations and the demo: their indexes too
+
+    def fresh_metrics(self, folder: Path) -> None:
+        """The web processes' shared metrics (core/metrics.py) start from zero, as
+        Prometheus expects of a restarted target."""
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
 
     def answers(self, host: str, port: int, site: str) -> bool:
         """Whether the web server answers yet (with anything: it is up)."""

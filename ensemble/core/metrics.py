@@ -1,0 +1,146 @@
+"""Prometheus metrics at `/metrics`, for the addresses METRICS_ALLOWED lists.
+
+Two kinds, both through prometheus_client:
+
+- **Requests**, counted by the web processes as they answer (`RequestMetrics`, first in
+  MIDDLEWARE): how many, by method and status class, and how long, by route (the URL
+  pattern, so the number of series stays that of the routes). `ensemble serve` gives
+  its web processes one PROMETHEUS_MULTIPROC_DIR, emptied at start, so a scrape adds up
+  every process of this machine whichever answers it.
+- **Background work**, read from the database at each scrape (`WorkCollector`), so that
+  it is the same whichever machine is scraped and covers workers anywhere: tasks waiting
+  and the oldest one's age, tasks by state, record versions by processing state, and how
+  long the versions made ready in the last hour took (upload to ready) and how many
+  failed.
+
+Nobody else gets an answer but a 404: the figures say how busy the site is.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
+from ensemble.core.ratelimit import client_address
+
+REQUESTS = Counter("ensemble_http_requests", "Requests answered.", ["method", "status"])
+DURATION = Histogram(
+    "ensemble_http_request_duration_seconds",
+    "Time to answer a request, by route.",
+    ["route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+RECENT = timedelta(hours=1)
+
+
+class RequestMetrics:
+    """Counts and times every request (first in MIDDLEWARE, so it times the others)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        route = match.route if match is not None and match.route else "unmatched"
+        DURATION.labels(route=route).observe(time.perf_counter() - started)
+        REQUESTS.labels(method=_method(request), status=f"{response.status_code // 100}xx").inc()
+        return response
+
+
+def _method(request: HttpRequest) -> str:
+    """The method, or OTHER: a client must not be able to invent series."""
+    known = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+    return request.method if request.method in known else "OTHER"
+
+
+class WorkCollector(Collector):
+    """The queue and media processing, read from the database at each scrape."""
+
+    def collect(self) -> Iterator[Metric]:
+        from ensemble.records.models import Version  # the apps are loaded by now
+
+        yield from _queue()
+        states = GaugeMetricFamily(
+            "ensemble_record_versions", "Record versions by processing state.", labels=["state"]
+        )
+        counted = dict(Version.objects.values_list("state").annotate(n=Count("pk")))
+        for state in Version.State.values:
+            states.add_metric([state], counted.get(state, 0))
+        yield states
+        since = timezone.now() - RECENT
+        took = ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())
+        ready = Version.objects.filter(state=Version.State.READY, ready_at__gte=since).aggregate(
+            n=Count("pk"), total=Sum(took)
+        )
+        count = GaugeMetricFamily(
+            "ensemble_processing_ready_last_hour", "Versions made ready in the last hour."
+        )
+        count.add_metric([], ready["n"])
+        yield count
+        seconds = GaugeMetricFamily(
+            "ensemble_processing_seconds_last_hour",
+            "Upload-to-ready seconds of the versions made ready in the last hour, added up.",
+        )
+        seconds.add_metric([], ready["total"].total_seconds() if ready["total"] else 0.0)
+        yield seconds
+        failed = GaugeMetricFamily(
+            "ensemble_processing_failed_last_hour", "Versions whose processing failed."
+        )
+        failed.add_metric(
+            [], Version.objects.filter(state=Version.State.FAILED, created_at__gte=since).count()
+        )
+        yield failed
+
+
+def _queue() -> Iterator[Metric]:
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = GaugeMetricFamily("ensemble_tasks", "Background tasks by state.", labels=["state"])
+    for status, n in DBTaskResult.objects.values_list("status").annotate(n=Count("pk")):
+        tasks.add_metric([str(status).lower()], n)
+    yield tasks
+    waiting = DBTaskResult.objects.ready()
+    oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    age = GaugeMetricFamily(
+        "ensemble_task_queue_oldest_seconds", "How long the oldest waiting task has waited."
+    )
+    age.add_metric([], (timezone.now() - oldest).total_seconds() if oldest else 0.0)
+    yield age
+
+
+@require_safe
+@never_cache
+def view(request: HttpRequest) -> HttpResponse:
+    if client_address(request) not in settings.METRICS_ALLOWED:
+        raise Http404
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        MultiProcessCollector(registry)  # every web process of this machine
+    else:
+        for collector in (REQUESTS, DURATION):
+            registry.register(collector)  # this process alone (`runserver`, tests)
+    registry.register(WorkCollector())
+    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
