@@ -7,11 +7,10 @@ Two kinds, both through prometheus_client:
   pattern, so the number of series stays that of the routes). `ensemble serve` gives
   its web processes one PROMETHEUS_MULTIPROC_DIR, emptied at start, so a scrape adds up
   every process of this machine whichever answers it.
-- **Background work**, read from the database at each scrape (`WorkCollector`), so that
-  it is the same whichever machine is scraped and covers workers anywhere: tasks waiting
-  and the oldest one's age, tasks by state, record versions by processing state, and how
-  long the versions made ready in the last hour took (upload to ready) and how many
-  failed.
+- **Background work**, read from the database at each scrape, so that it is the same
+  whichever machine is scraped and covers workers anywhere: tasks by state and the
+  oldest waiting one's age (`QueueCollector`), and what apps `register` (records: versions
+  by processing state, the last hour's processing times and failures).
 
 Nobody else gets an answer but a 404: the figures say how busy the site is.
 """
@@ -21,10 +20,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -49,7 +47,6 @@ DURATION = Histogram(
     ["route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
-RECENT = timedelta(hours=1)
 
 
 class RequestMetrics:
@@ -74,43 +71,20 @@ def _method(request: HttpRequest) -> str:
     return request.method if request.method in known else "OTHER"
 
 
-class WorkCollector(Collector):
-    """The queue and media processing, read from the database at each scrape."""
+_collectors: list[Collector] = []
+
+
+def register(collector: Collector) -> None:
+    """An app's figures read at each scrape (from its AppConfig.ready(): core never
+    imports the apps; they come to it, as `records.metrics` does)."""
+    _collectors.append(collector)
+
+
+class QueueCollector(Collector):
+    """The task queue, read from the database at each scrape."""
 
     def collect(self) -> Iterator[Metric]:
-        from ensemble.records.models import Version  # the apps are loaded by now
-
         yield from _queue()
-        states = GaugeMetricFamily(
-            "ensemble_record_versions", "Record versions by processing state.", labels=["state"]
-        )
-        counted = dict(Version.objects.values_list("state").annotate(n=Count("pk")))
-        for state in Version.State.values:
-            states.add_metric([state], counted.get(state, 0))
-        yield states
-        since = timezone.now() - RECENT
-        took = ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())
-        ready = Version.objects.filter(state=Version.State.READY, ready_at__gte=since).aggregate(
-            n=Count("pk"), total=Sum(took)
-        )
-        count = GaugeMetricFamily(
-            "ensemble_processing_ready_last_hour", "Versions made ready in the last hour."
-        )
-        count.add_metric([], ready["n"])
-        yield count
-        seconds = GaugeMetricFamily(
-            "ensemble_processing_seconds_last_hour",
-            "Upload-to-ready seconds of the versions made ready in the last hour, added up.",
-        )
-        seconds.add_metric([], ready["total"].total_seconds() if ready["total"] else 0.0)
-        yield seconds
-        failed = GaugeMetricFamily(
-            "ensemble_processing_failed_last_hour", "Versions whose processing failed."
-        )
-        failed.add_metric(
-            [], Version.objects.filter(state=Version.State.FAILED, created_at__gte=since).count()
-        )
-        yield failed
 
 
 def _queue() -> Iterator[Metric]:
@@ -137,10 +111,11 @@ def view(request: HttpRequest) -> HttpResponse:
     if client_address(request) not in settings.METRICS_ALLOWED:
         raise Http404
     registry = CollectorRegistry()
+    collectors: list[Collector] = [QueueCollector(), *_collectors]
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         MultiProcessCollector(registry)  # every web process of this machine
     else:
-        for collector in (REQUESTS, DURATION):
-            registry.register(collector)  # this process alone (`runserver`, tests)
-    registry.register(WorkCollector())
+        collectors += [REQUESTS, DURATION]  # this process alone (`runserver`, tests)
+    for collector in collectors:
+        registry.register(collector)
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -19,3 +19,11 @@ class RecordsConfig(AppConfig):
         from ensemble.accounts import deletion
 
         deletion.on_erase.append(personal_data.erase)
+        from ensemble.core import metrics
+        from ensemble.records.metrics import ProcessingCollector
+
+        metrics.register(ProcessingCollector())
+        from ensemble.core import backup
+        from ensemble.records.storage import originals
+
+        backup.register_references(originals)

@@ -21,7 +21,7 @@ from django.db.models import F
 
 from ensemble.accounts.models import User
 from ensemble.core import filestore
-from ensemble.records.models import StorageUsage
+from ensemble.records.models import StorageUsage, Version
 
 
 def new_folder() -> str:
@@ -32,6 +32,13 @@ def new_folder() -> str:
 def file_name(folder: str, name: str) -> str:
     """A version's file, as the records area names it."""
     return f"{folder}/{name}"
+
+
+def originals() -> Iterator[tuple[str, str]]:
+    """Every original a version row refers to, as (area, name): for `ensemble backup`."""
+    rows = Version.objects.filter(purged_at__isnull=True).values_list("folder", "original_file")
+    for folder, name in rows.iterator():
+        yield "records", file_name(folder, name)
 
 
 def temp_dir() -> Path:

@@ -8,14 +8,14 @@ what is missing. Then set STORAGE_URL to the new place and restart.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ensemble.core import storage_migration
-from ensemble.core.progress import progress_bar, readable_size
+from ensemble.core.management.progressing import Progressing
+from ensemble.core.progress import readable_size
 from ensemble.core.storage_migration import MigrationRefused
 
 
@@ -61,27 +61,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Files are in {settings.RECORDS_ROOT} and beside it.")
 
     def _copy(self, plans: list[storage_migration.Plan], count: int, total: int) -> None:
-        tty = self.stdout.isatty()
-        done = {"files": 0, "bytes": 0}
-        last = 0.0
-
-        def progress(size: int, name: str) -> None:
-            nonlocal last
-            done["files"] += 1
-            done["bytes"] += size
-            now = time.monotonic()
-            if tty and now - last < 0.2 and done["files"] < count:
-                return  # a terminal redraws at most five times a second
-            last = now
-            line = (
-                f"{progress_bar(done['bytes'], total)[:32]} {done['files']}/{count} files, "
-                f"{readable_size(done['bytes'])} of {readable_size(total)}"
-            )
-            if tty:
-                self.stdout.write("\r" + line.ljust(80), ending="")
-            else:
-                self.stdout.write(line)
-
-        storage_migration.copy(plans, progress)
-        if tty and count:
-            self.stdout.write("")
+        shown = Progressing(self.stdout, "Copying", count=count, total=total)
+        storage_migration.copy(plans, shown.step)
+        shown.done()
