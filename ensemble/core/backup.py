@@ -85,6 +85,11 @@ def restore(folder: Path, progress: Progress) -> dict[str, Any]:
             f"This backup is of a {manifest['engine']} database; this site uses "
             f"{connection.vendor}. Restore it into a site of the same kind."
         )
+    for alias, found in manifest["files"].items():
+        for name, expected in found.items():
+            source = folder / "files" / alias / name
+            if not source.is_file() or _sha256(source) != expected["sha256"]:
+                raise BackupRefused(f"{alias}/{name} in the backup is missing or damaged.")
     if connection.introspection.table_names():
         raise BackupRefused("This site's database is not empty; restore into a new one.")
     for area in filestore.AREAS:
@@ -92,11 +97,6 @@ def restore(folder: Path, progress: Progress) -> dict[str, Any]:
             raise BackupRefused(
                 f"This site already has files ({area.alias}); restore into a new one."
             )
-    for alias, found in manifest["files"].items():
-        for name, expected in found.items():
-            source = folder / "files" / alias / name
-            if not source.is_file() or _sha256(source) != expected["sha256"]:
-                raise BackupRefused(f"{alias}/{name} in the backup is missing or damaged.")
     _load_database(folder, manifest)
     for area in filestore.AREAS:
         for name, expected in sorted(manifest["files"].get(area.alias, {}).items()):

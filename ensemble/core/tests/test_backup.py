@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from ensemble.core.s3server import with_prefix
@@ -23,16 +24,17 @@ pytestmark = pytest.mark.slow  # builds the demo in a site of its own
 class Site:
     """An `ensemble` command line on a database and file store of its own."""
 
-    def __init__(self, folder: Path, storage_url: str) -> None:
+    def __init__(self, folder: Path, storage_url: str, database: str = "") -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
+        self.database = database or f"sqlite:///{folder}/site.sqlite3"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "ensemble.settings",
             "DEBUG": "false",
             "SECRET_KEY": "backup-test-" + "k" * 40,
             "VAR_DIR": str(folder),
-            "DATABASE_URL": f"sqlite:///{folder}/site.sqlite3",
+            "DATABASE_URL": self.database,
             "STORAGE_URL": storage_url,
             "EMAIL_URL": "console://",
         }
@@ -51,14 +53,20 @@ class Site:
 
     def rows(self) -> dict[str, list[tuple]]:
         """Every row of every table, in order: what "the same database" means here."""
-        with sqlite3.connect(self.folder / "site.sqlite3") as db:
-            tables = [
-                name
-                for (name,) in db.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-                )
-            ]
-            return {t: db.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}  # noqa: S608
+        if self.database.startswith("sqlite"):
+            db = sqlite3.connect(self.folder / "site.sqlite3")
+            listing = (
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        else:
+            db = psycopg.connect(self.database.replace("postgres://", "postgresql://"))
+            listing = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        with db:
+            tables = [name for (name,) in db.execute(listing).fetchall()]
+            return {
+                t: db.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()  # noqa: S608
+                for t in tables
+            }
 
     def files(self) -> dict[str, str]:
         """Every file of every area, with its SHA-256, read through the site itself."""
@@ -72,6 +80,25 @@ class Site:
 
 
 @pytest.fixture
+def databases(request, settings) -> Iterator[tuple[str, str]]:
+    """Two SQLite files, or in the PostgreSQL run two new PostgreSQL databases."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        yield "", ""
+        return
+    name = "ensemble_backup_" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:8]
+    server = "postgresql://postgres@127.0.0.1:5432"
+    names = [f"{name}_a", f"{name}_b"]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        for each in names:
+            admin.execute(f"DROP DATABASE IF EXISTS {each}")
+            admin.execute(f"CREATE DATABASE {each}")
+    yield f"{server}/{names[0]}", f"{server}/{names[1]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        for each in names:
+            admin.execute(f"DROP DATABASE IF EXISTS {each} WITH (FORCE)")
+
+
+@pytest.fixture
 def storage_urls(request) -> Iterator[tuple[str, str]]:
     """Local folders, or, in a run with every file in S3, two prefixes of its bucket."""
     known = os.environ.get("ENSEMBLE_TEST_STORAGE_URL")
@@ -82,16 +109,17 @@ def storage_urls(request) -> Iterator[tuple[str, str]]:
     yield with_prefix(known, f"backup-{name}-a"), with_prefix(known, f"backup-{name}-b")
 
 
-def test_a_demo_site_is_backed_up_and_restored_whole(tmp_path, storage_urls):
-    first = Site(tmp_path / "first", storage_urls[0])
+def test_a_demo_site_is_backed_up_and_restored_whole(tmp_path, storage_urls, databases):
+    first = Site(tmp_path / "first", storage_urls[0], databases[0])
     first.run("demo")
     said = first.run("backup", str(tmp_path / "backup")).stdout
-    assert "Backed up the sqlite database and" in said
+    engine = "postgresql" if databases[0] else "sqlite"
+    assert f"Backed up the {engine} database and" in said
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert manifest["gone"] == []
     assert len(manifest["files"]["records"]) > 100  # the demo's originals and renditions
 
-    second = Site(tmp_path / "second", storage_urls[1])
+    second = Site(tmp_path / "second", storage_urls[1], databases[1])
     said = second.run("restore", str(tmp_path / "backup")).stdout
     assert "each checked" in said
     assert second.rows() == first.rows()
@@ -102,7 +130,7 @@ def test_a_demo_site_is_backed_up_and_restored_whole(tmp_path, storage_urls):
     # A backup whose file was damaged since is refused before anything is restored.
     name = next(iter(manifest["files"]["records"]))
     (tmp_path / "backup" / "files" / "records" / name).write_bytes(b"damaged")
-    third = Site(tmp_path / "third", "")
+    third = Site(tmp_path / "third", "", databases[1])
     refused = third.run("restore", str(tmp_path / "backup"), ok=False)
     assert f"records/{name} in the backup is missing or damaged" in refused.stderr
     assert "Nothing was changed" in refused.stderr
