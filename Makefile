@@ -16,6 +16,7 @@ help:
 	@echo "make bench   measure serving speed into docs/benchmarks.md"
 	@echo "make bench-pages   every page people visit, served, at 1,000,000 records (PAGES_RECORDS)"
 	@echo "make bench-records / bench-lineage   media and lineage benchmarks"
+	@echo "make bench-storage   a transcode from and into S3 against local files"
 	@echo "make soak    10 minutes of mixed load, memory of every process (SOAK_SECONDS=120)"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
 	@echo "make clean   remove .venv and caches (keeps var/, your data)"
@@ -94,6 +95,12 @@ bench-pages: $(VENV)/.dev-installed
 .PHONY: bench-records
 bench-records: $(VENV)/.dev-installed
 	$(BIN)/python bench/records.py
+
+# A video processed from and into S3 (SeaweedFS on this machine) against the same job on
+# local files (bench/storage.py; about 5 minutes).
+.PHONY: bench-storage
+bench-storage: $(VENV)/.dev-installed
+	$(BIN)/python bench/storage.py
 
 # Lineage walks and credit rolls on a 1,000,000-record graph, SQLite and PostgreSQL
 # (bench/lineage.py; ~7 minutes; needs PostgreSQL at 127.0.0.1:5432, user postgres).
