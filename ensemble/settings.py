@@ -206,6 +206,9 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)  # Django checks i
 # A file left there by a web process that died mid-upload is removed by the worker's
 # sweeper once it is this old (a file still being written is locked, and never removed).
 UPLOAD_STALE_SECONDS = env_int("UPLOAD_STALE_SECONDS", 60 * 60, minimum=60)
+# A resumable upload (records.resumable, tus) not finished this many hours after its last
+# bytes is removed.
+RESUMABLE_UPLOAD_HOURS = env_int("RESUMABLE_UPLOAD_HOURS", 24, minimum=1)
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "ensemble.records.uploads.CappedTemporaryFileUploadHandler",
@@ -354,7 +357,7 @@ SECURE_CSP = {
     # Media in a bucket is fetched from the store, through the site's signed redirects.
     "img-src": [CSP.SELF, "data:", "blob:", *media_origin(STORAGE_URL)],
     "media-src": [CSP.SELF, "blob:", *media_origin(STORAGE_URL)],
-    "connect-src": [CSP.SELF],
+    "connect-src": [CSP.SELF, *media_origin(STORAGE_URL)],  # waveforms are fetched
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -255,7 +255,13 @@ class Area:
             )
 
     def signed_link(
-        self, name: str, *, content_type: str, disposition: str, cache_control: str
+        self,
+        name: str,
+        *,
+        content_type: str,
+        disposition: str,
+        cache_control: str,
+        must_exist: bool = False,
     ) -> str:
         """A link the store itself answers for a while (MEDIA_LINK_SECONDS), with our
         headers: the type we detected, inline or attachment, and the cache rule.
@@ -264,6 +270,8 @@ class Area:
         every request would be a new address each time, and browsers would download a
         thumbnail again on every page instead of taking it from their cache. It is only
         handed to requests that passed the access check, as a new one would be.
+        `must_exist`: raise FileMissing for a file the store does not have (asked once
+        per link made, not each time it is handed out).
         """
         bucket = self._bucket()
         params = {
@@ -278,6 +286,8 @@ class Area:
         key = f"filestore:link:{bucket.public_endpoint or bucket.endpoint_url}:{digest}"
         link = cache.get(key)
         if link is None:
+            if must_exist and not self.exists(name):
+                raise FileMissing(name)
             link = bucket.signer.generate_presigned_url(
                 "get_object", Params=params, ExpiresIn=seconds
             )

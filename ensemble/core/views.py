@@ -41,8 +41,8 @@ def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
     if filestore.media.is_local:
         return serve(request, path, document_root=str(settings.MEDIA_ROOT))
     # The URL pattern allows avatars only; checked again, since a link is signed for
-    # whatever name gets this far. The file is not looked up: a link to a missing one
-    # gets the store's 404, sparing every avatar shown a request to the store.
+    # whatever name gets this far. A missing file is a 404 here, as with local files: the
+    # store is asked once per link, which is then reused (filestore.Area.signed_link).
     if not path.startswith("avatars/"):
         raise Http404("Not a public file.")
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
@@ -52,9 +52,12 @@ def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
             content_type=content_type,
             disposition="inline",
             cache_control="public, max-age=3600",
+            must_exist=True,
         )
     except ValueError:  # `..` and the like: a name that climbs out of the area
         raise Http404("Not a public file.") from None
+    except filestore.FileMissing:
+        raise Http404("No such file.") from None
     answer = HttpResponseRedirect(link)
     # Each link is signed anew; a browser reuses one for a minute, well within its life.
     answer["Cache-Control"] = "private, max-age=60"

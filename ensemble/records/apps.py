@@ -12,6 +12,9 @@ class RecordsConfig(AppConfig):
         from ensemble.records.processing import requeue_stalled
 
         sweepers.register("records.requeue_stalled", requeue_stalled)
+        from ensemble.records.resumable import sweep_expired
+
+        sweepers.register("records.expired_uploads", sweep_expired)
         from ensemble.accounts import exports
         from ensemble.records import personal_data
 

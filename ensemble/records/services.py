@@ -115,7 +115,7 @@ def _add_version(
     `_keep_original` stored (its folder and name). Runs inside the caller's transaction.
     """
     if not storage.reserve(record.owner, content.size):
-        raise _over_quota(record.owner, content.size)
+        raise over_quota(record.owner, content.size)
     Record.objects.filter(pk=record.pk).update(
         version_count=F("version_count") + 1, updated_at=timezone.now()
     )
@@ -140,7 +140,7 @@ def _add_version(
     return version
 
 
-def _over_quota(owner: User, size: int) -> Refused:
+def over_quota(owner: User, size: int) -> Refused:
     return Refused(
         f"This upload ({readable_size(size)}) would go over your storage quota "
         f"of {readable_size(storage.quota_for(owner))}; you have used "
@@ -161,7 +161,7 @@ def _keep_original(
     over quota is refused before anything is sent (the transaction counts it for good).
     """
     if storage.used_bytes(owner) + content.size > storage.quota_for(owner):
-        raise _over_quota(owner, content.size)
+        raise over_quota(owner, content.size)
     folder, name = storage.new_folder(), "original" + examined.found.extension
     written.append(folder)
     storage.keep(content.path, folder, name)

@@ -29,6 +29,14 @@ TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True
 PROCESSING_TIMEOUT = 30_000  # ms; processing the files below takes about a second
 
 
+def asked_for(response: Response) -> str:
+    """The address the page asked for, before any redirect."""
+    request = response.request
+    while request.redirected_from is not None:
+        request = request.redirected_from
+    return request.url
+
+
 def _sign_in(page: Page, base: str) -> None:
     page.goto(base + "/accounts/login/")
     page.get_by_label("Username or email").fill("alice")
@@ -108,8 +116,10 @@ def test_upload_process_play_zoom_and_publish(
     assert kinds == {"sunset": "image", "tone": "audio", "clip": "video"}
 
     # The video: a poster, plays, seeks; the browser fetched it in ranges.
-    media: list[Response] = []
-    page.on("response", lambda r: media.append(r) if "/media/r/" in r.url else None)
+    # Media answers, each by the address the page asked for: the site's signed link, also
+    # when it redirects to the bucket that then answers (files in S3).
+    media: list[tuple[str, Response]] = []
+    page.on("response", lambda r: media.append((asked_for(r), r)))
     page.goto(f"{base}/records/{ids['clip']}")
     video = page.locator("video")
     expect(video).to_be_visible()
@@ -128,11 +138,11 @@ def test_upload_process_play_zoom_and_publish(
     assert abs(landed - 1.0) < 0.1, landed
     source = video.locator("source").get_attribute("src")
     assert source
-    assert any(r.status == 206 and source in r.url for r in media), [
-        (r.status, r.url) for r in media
+    assert any(r.status == 206 and source in url for url, r in media), [
+        (r.status, url) for url, r in media
     ]
     poster = base + (video.get_attribute("poster") or "")
-    assert any(r.url == poster and r.ok for r in media), "the poster was never loaded"
+    assert any(url == poster and r.ok for url, r in media), "the poster was never loaded"
     _screenshot(page, "video")
 
     # The audio: player.js swaps the waveform picture for a canvas; metadata loads.

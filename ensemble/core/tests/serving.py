@@ -67,6 +67,9 @@ class Served:
             "EMAIL_URL": "console://",
             "PORT": str(self.port),
             "ENSEMBLE_DEMO": "0",
+            # Local files, also in a run that keeps the tests' files in S3: these tests
+            # look at the folders; a test that wants a bucket says so.
+            "STORAGE_URL": "",
             **settings,
         }
         self.log = folder / "console.log"

@@ -2,6 +2,16 @@
 
 from ensemble.records.models.people import CoCreator, StorageUsage
 from ensemble.records.models.record import Licence, Record, Tag
+from ensemble.records.models.resumable import ResumableUpload
 from ensemble.records.models.version import Rendition, Version
 
-__all__ = ["CoCreator", "Licence", "Record", "Rendition", "StorageUsage", "Tag", "Version"]
+__all__ = [
+    "CoCreator",
+    "Licence",
+    "Record",
+    "Rendition",
+    "ResumableUpload",
+    "StorageUsage",
+    "Tag",
+    "Version",
+]
