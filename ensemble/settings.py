@@ -209,6 +209,8 @@ UPLOAD_STALE_SECONDS = env_int("UPLOAD_STALE_SECONDS", 60 * 60, minimum=60)
 # A resumable upload (records.resumable, tus) not finished this many hours after its last
 # bytes is removed.
 RESUMABLE_UPLOAD_HOURS = env_int("RESUMABLE_UPLOAD_HOURS", 24, minimum=1)
+# The pieces the upload page sends them in: what a dropped connection costs at most.
+RESUMABLE_CHUNK_BYTES = env_size("RESUMABLE_CHUNK_BYTES", 8 * 1024 * 1024, minimum=64 * 1024)
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "ensemble.records.uploads.CappedTemporaryFileUploadHandler",

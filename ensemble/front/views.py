@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -178,6 +179,7 @@ def new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "sources": sources,
             "max_bytes": largest_upload(),
+            "chunk_bytes": settings.RESUMABLE_CHUNK_BYTES,
             "licences": Licence.choices,
         },
         status=400 if form.errors else 200,

@@ -93,7 +93,7 @@ def parse_metadata(header: str) -> dict[str, str]:
 def create(user: User, length: int, metadata: dict[str, str]) -> ResumableUpload:
     """A new upload of `length` bytes, refused at once if it cannot be kept."""
     if length < 1:
-        raise Refused("The file is empty.", status=400, code="invalid", field="file")
+        raise Refused("The file is empty.", status=422, code="empty_file", field="file")
     if length > largest_upload():
         raise Refused(
             f"The file ({readable_size(length)}) is larger than any upload we accept "

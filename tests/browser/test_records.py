@@ -236,6 +236,55 @@ def test_refused_files_show_the_servers_reason_in_their_row(
     # The refusals are this test's point, not errors of the page: the page fixture
     # would otherwise report them.
     problems: list[str] = page.problems  # type: ignore[attr-defined]
-    refusals = [p for p in problems if p.endswith("/api/v1/records")]
+    refusals = [p for p in problems if "/api/v1/uploads/" in p]
     assert sorted(p.split()[0] for p in refusals) == ["415", "422"], problems
     problems[:] = [p for p in problems if p not in refusals]
+
+
+@TRANSACTIONAL
+def test_an_upload_cut_off_mid_way_resumes_where_it_stopped(
+    page: Page, live_server: Any, alice: Any, worker: TaskWorker, tmp_path: Path, settings: Any
+) -> None:
+    """The network drops during the second piece: the page asks the server how much
+    arrived and sends only the rest; then a file we do not take is refused, saying why."""
+    from ensemble.records.models import ResumableUpload
+    from ensemble.records.tests.test_resumable import PNG
+
+    settings.RESUMABLE_CHUNK_BYTES = 32 * 1024  # some 100 KB: four pieces
+    base = live_server.url
+    seen: list[str] = []
+    cut = {"done": False}
+
+    def network(route: Any) -> None:
+        request = route.request
+        seen.append(request.method)
+        if request.method == "PATCH" and seen.count("PATCH") == 2 and not cut["done"]:
+            cut["done"] = True
+            route.abort("connectionreset")  # the line drops mid-upload
+            return
+        route.continue_()
+
+    _sign_in(page, base)
+    page.route("**/api/v1/uploads/**", network)
+    page.goto(base + "/records/new")
+    (tmp_path / "noise.png").write_bytes(PNG)
+    page.locator("#id_file").set_input_files(str(tmp_path / "noise.png"))
+    expect(_row(page, "noise").get_by_role("link", name="noise")).to_be_visible(timeout=20_000)
+
+    assert cut["done"]
+    after_cut = seen[seen.index("PATCH") + 2 :]  # what followed the cut piece
+    assert after_cut[0] == "HEAD", seen  # asked where it stood, did not start over
+    assert seen.count("POST") == 1, seen
+    upload = ResumableUpload.objects.get()
+    assert (upload.offset, upload.state) == (len(PNG), "complete")
+    assert Record.objects.get().title == "noise"
+
+    junk = tmp_path / "setup.exe"
+    junk.write_bytes(b"MZ\x90\x00" + bytes(range(256)) * 200)
+    page.locator("#id_file").set_input_files(str(junk))
+    expect(_row(page, "setup.exe").get_by_role("alert")).to_have_text("Programs are not accepted.")
+    assert Record.objects.count() == 1
+    problems: list[str] = page.problems  # type: ignore[attr-defined]
+    refusal = [p for p in problems if p.startswith("415 for") and "/api/v1/uploads/" in p]
+    assert len(refusal) == 1  # the refusal the row shows, expected: not a problem
+    problems.remove(refusal[0])

@@ -171,7 +171,7 @@ def test_what_the_record_cannot_be_is_said_when_the_last_byte_arrives(client, to
         ({"Upload-Length": "10"}, 412, "precondition_failed"),  # no Tus-Resumable
         ({**TUS}, 400, "invalid"),  # no Upload-Length
         ({**TUS, "Upload-Length": "-5"}, 400, "invalid"),
-        ({**TUS, "Upload-Length": "0"}, 400, "invalid"),
+        ({**TUS, "Upload-Length": "0"}, 422, "empty_file"),
         ({**TUS, "Upload-Length": "9" * 30}, 400, "invalid"),
         ({**TUS, "Upload-Length": str(10**13)}, 413, "too_large"),
         ({**TUS, "Upload-Length": "10", "Upload-Metadata": "filename ***"}, 400, "invalid"),

@@ -1,10 +1,12 @@
-// The upload page, enhanced: several files at once, each sent to the API with its own
-// progress bar, then its processing state shown live (htmx polls the status fragment).
-// Without JavaScript the form still uploads one file the ordinary way.
+// The upload page, enhanced: several files at once, each sent with its own progress bar,
+// then its processing state shown live (htmx polls the status fragment). Files go up in
+// pieces through tus (/api/v1/uploads/, tus-js-client): a dropped connection or a
+// sleeping laptop resumes where it stopped, and so does the same file chosen again after
+// the page was closed. Without JavaScript the form still uploads one file the ordinary way.
 (function () {
   "use strict";
   const form = document.querySelector("[data-upload-form]");
-  if (!form || !window.XMLHttpRequest || !window.FormData) return;
+  if (!form || !window.tus || !window.tus.isSupported || !window.fetch) return;
 
   const input = form.querySelector('input[type="file"]');
   const dropzone = form.querySelector("[data-dropzone]");
@@ -108,50 +110,71 @@
     });
   }
 
+  function done(job, record) {
+    job.bar.remove();
+    const link = el("a", "upload-item__name", record.title);
+    link.href = record.url;
+    job.item.querySelector(".upload-item__name").replaceWith(link);
+    const status = el("div", "upload-item__status");
+    status.setAttribute("hx-get", record.url + "/status");
+    status.setAttribute("hx-trigger", "load");
+    status.setAttribute("hx-swap", "outerHTML");
+    job.state.replaceWith(status);
+    if (window.htmx) window.htmx.process(status);
+    cite(record.url, job);
+  }
+
+  function refusal(error) {
+    const response = error && error.originalResponse;
+    if (!response) return "The connection failed during the upload; choose the file again to resume.";
+    try {
+      return JSON.parse(response.getBody()).detail;
+    } catch (_) {
+      return "The upload failed (" + response.getStatus() + ").";
+    }
+  }
+
   function send(job) {
     return new Promise((resolve) => {
-      const data = new FormData();
-      data.append("file", job.file);
+      const metadata = { filename: job.file.name };
       for (const field of ["title", "description", "tags", "licence", "kind"]) {
         const control = form.elements.namedItem(field);
-        if (control && control.value) data.append(field, control.value);
+        if (control && control.value) metadata[field] = control.value;
       }
-      const xhr = new XMLHttpRequest();
-      xhr.open("POST", form.dataset.api);
-      xhr.setRequestHeader("X-CSRFToken", csrf);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.responseType = "json";
+      let recordPath = null;
+      const upload = new window.tus.Upload(job.file, {
+        endpoint: form.dataset.resumable,
+        chunkSize: Number(form.dataset.chunkBytes),
+        retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000],
+        metadata: metadata,
+        headers: { "X-CSRFToken": csrf },
+        removeFingerprintOnSuccess: true,
+        onAfterResponse: (request, response) => {
+          recordPath = response.getHeader("Ensemble-Record") || recordPath;
+        },
+        onProgress: (sent, total) => {
+          const percent = Math.floor((sent / total) * 100);
+          job.bar.value = percent;
+          job.state.textContent = "Uploading… " + percent + "% of " + sizeText(total);
+        },
+        onError: (error) => {
+          fail(job.item, job.bar, job.state, refusal(error));
+          resolve();
+        },
+        onSuccess: () => {
+          fetch(recordPath, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then((response) => response.json())
+            .then((record) => done(job, record))
+            .catch(() => fail(job.item, job.bar, job.state, "Uploaded; reload the page to see it."))
+            .finally(resolve);
+        },
+      });
       job.state.textContent = "Uploading…";
-      xhr.upload.addEventListener("progress", (event) => {
-        if (!event.lengthComputable) return;
-        const percent = Math.round((event.loaded / event.total) * 100);
-        job.bar.value = percent;
-        job.state.textContent = "Uploading… " + percent + "% of " + sizeText(event.total);
+      // The same file chosen again after a dropped connection or a closed page: go on.
+      upload.findPreviousUploads().then((previous) => {
+        if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
+        upload.start();
       });
-      xhr.addEventListener("load", () => {
-        const body = xhr.response || {};
-        if (xhr.status === 201) {
-          job.bar.remove();
-          const link = el("a", "upload-item__name", body.title);
-          link.href = body.url;
-          job.item.querySelector(".upload-item__name").replaceWith(link);
-          const status = el("div", "upload-item__status");
-          status.setAttribute("hx-get", body.url + "/status");
-          status.setAttribute("hx-trigger", "load");
-          status.setAttribute("hx-swap", "outerHTML");
-          job.state.replaceWith(status);
-          if (window.htmx) window.htmx.process(status);
-          cite(body.url, job);
-        } else {
-          fail(job.item, job.bar, job.state, body.detail || "The upload failed (" + xhr.status + ").");
-        }
-        resolve();
-      });
-      xhr.addEventListener("error", () => {
-        fail(job.item, job.bar, job.state, "The connection failed during the upload; try again.");
-        resolve();
-      });
-      xhr.send(data);
     });
   }
 
