@@ -96,8 +96,9 @@ bench-pages: $(VENV)/.dev-installed
 bench-records: $(VENV)/.dev-installed
 	$(BIN)/python bench/records.py
 
-# A video processed from and into S3 (SeaweedFS on this machine) against the same job on
-# local files (bench/storage.py; about 5 minutes).
+# A 2 GB upload through tus into S3 against boto3, and a video processed from and into S3
+# against the same job on local files (SeaweedFS on this machine; bench/storage.py,
+# about 10 minutes).
 .PHONY: bench-storage
 bench-storage: $(VENV)/.dev-installed
 	$(BIN)/python bench/storage.py
