@@ -102,7 +102,7 @@ def create(user: User, length: int, metadata: dict[str, str]) -> ResumableUpload
             code="too_large",
         )
     if storage.used_bytes(user) + length > storage.quota_for(user):
-        raise services.over_quota(user, length)
+        raise storage.over_quota(user, length)
     name = display_name(metadata.get("filename", ""))
     licence = metadata.get("licence") or Licence.ACCORD
     kind = metadata.get("kind") or None

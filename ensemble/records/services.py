@@ -22,7 +22,6 @@ from django.utils import timezone
 from ensemble.accounts.models import User
 from ensemble.core import generations
 from ensemble.core.markdown import render_markdown
-from ensemble.core.progress import readable_size
 from ensemble.core.refusals import Refused
 from ensemble.core.text import checked_text, clean_description, clean_title
 from ensemble.notifications.services import notify
@@ -115,7 +114,7 @@ def _add_version(
     `_keep_original` stored (its folder and name). Runs inside the caller's transaction.
     """
     if not storage.reserve(record.owner, content.size):
-        raise over_quota(record.owner, content.size)
+        raise storage.over_quota(record.owner, content.size)
     Record.objects.filter(pk=record.pk).update(
         version_count=F("version_count") + 1, updated_at=timezone.now()
     )
@@ -140,32 +139,12 @@ def _add_version(
     return version
 
 
-def over_quota(owner: User, size: int) -> Refused:
-    return Refused(
-        f"This upload ({readable_size(size)}) would go over your storage quota "
-        f"of {readable_size(storage.quota_for(owner))}; you have used "
-        f"{readable_size(storage.used_bytes(owner))}.",
-        status=413,
-        code="quota_exceeded",
-        field="file",
-    )
-
-
 def _keep_original(
     owner: User, content: Content, examined: Examined, written: list[str]
 ) -> tuple[str, str]:
-    """Store the upload in a new version folder, before the transaction that adds its row.
-
-    An upload to a bucket can take minutes, and no transaction may hold its locks that
-    long. The folder goes into `written` first, so a failure removes it; a member already
-    over quota is refused before anything is sent (the transaction counts it for good).
-    """
-    if storage.used_bytes(owner) + content.size > storage.quota_for(owner):
-        raise over_quota(owner, content.size)
-    folder, name = storage.new_folder(), "original" + examined.found.extension
-    written.append(folder)
-    storage.keep(content.path, folder, name)
-    return folder, name
+    """Store the upload in a new version folder before the transaction that adds its row
+    (an upload to a bucket can take minutes; no transaction may hold locks that long)."""
+    return storage.keep_new(owner, content.path, content.size, examined.found.extension, written)
 
 
 @contextmanager

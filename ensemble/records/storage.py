@@ -21,6 +21,8 @@ from django.db.models import F
 
 from ensemble.accounts.models import User
 from ensemble.core import filestore
+from ensemble.core.progress import readable_size
+from ensemble.core.refusals import Refused
 from ensemble.records.models import StorageUsage, Version
 
 
@@ -83,6 +85,34 @@ def remove_folder(folder: str) -> None:
 def remove_folders(folders: list[str]) -> None:
     for folder in folders:
         remove_folder(folder)
+
+
+def keep_new(
+    owner: User, path: Path, size: int, extension: str, written: list[str]
+) -> tuple[str, str]:
+    """Store an upload as the original of a new version folder: (folder, name).
+
+    The folder goes into `written` first, so the caller can remove it if what follows
+    fails; a member already over quota is refused before anything is sent (the version's
+    transaction counts the bytes for good, `reserve`).
+    """
+    if used_bytes(owner) + size > quota_for(owner):
+        raise over_quota(owner, size)
+    folder, name = new_folder(), "original" + extension
+    written.append(folder)
+    keep(path, folder, name)
+    return folder, name
+
+
+def over_quota(owner: User, size: int) -> Refused:
+    return Refused(
+        f"This upload ({readable_size(size)}) would go over your storage quota "
+        f"of {readable_size(quota_for(owner))}; you have used "
+        f"{readable_size(used_bytes(owner))}.",
+        status=413,
+        code="quota_exceeded",
+        field="file",
+    )
 
 
 def quota_for(user: User) -> int:

@@ -12,7 +12,8 @@ from ensemble.accounts.services import create_access_token
 from ensemble.records.models import Record, ResumableUpload
 from ensemble.records.tests.test_resumable import PNG
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Flushed after each test, then restored whole (content types included) for the next.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
