@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -100,7 +101,11 @@ class S3Server:
         ]
         log = (self.folder / "weed.log").open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            command, stdout=log, stderr=subprocess.STDOUT, process_group=0
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            process_group=0,
+            preexec_fn=_die_with_parent,
         )
         self._wait_for_bucket()
         return self
@@ -149,6 +154,15 @@ class S3Server:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+
+def _die_with_parent() -> None:
+    """In the child, before `weed` starts: the kernel stops it when the test run that
+    started it ends, however it ends (killed runs left servers behind otherwise)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def start_for_session(folder: Path) -> str:
