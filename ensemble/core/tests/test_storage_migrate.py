@@ -32,11 +32,19 @@ def use_bucket(settings, url: str) -> None:
     }
 
 
+def use_local(settings) -> None:
+    settings.STORAGE_URL = ""
+    roots = {"records": settings.RECORDS_ROOT, "exports": settings.EXPORTS_ROOT}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **storages_from_url("STORAGE_URL", "", roots=roots, media_url=settings.MEDIA_URL),
+    }
+
+
 @pytest.fixture
 def local_site(settings, alice):
     """A site on local folders: a published photo and an avatar."""
-    if settings.STORAGE_URL:
-        pytest.skip("this run keeps every file in S3 (ENSEMBLE_TEST_STORAGE=s3)")
+    use_local(settings)  # also in a run that keeps every file in S3
     record = make_record(alice, publish=True)
     avatar = Path(settings.MEDIA_ROOT) / "avatars" / "a1.webp"
     avatar.parent.mkdir(parents=True)
@@ -85,16 +93,7 @@ def test_it_resumes_sending_only_what_is_missing_or_cut_short(
     short = tmp_path / "short"
     short.write_bytes(b"cut")
     filestore.records.keep(short, names[1])  # cut short by an interruption
-    settings.STORAGE_URL = ""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        **storages_from_url(
-            "STORAGE_URL",
-            "",
-            roots={"records": settings.RECORDS_ROOT, "exports": settings.EXPORTS_ROOT},
-            media_url=settings.MEDIA_URL,
-        ),
-    }
+    use_local(settings)  # back to the folders, which the migration reads
 
     said = migrate(url)
     assert f"{len(names) + 1 - 2} already there; copying 2" in said
