@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ensemble.core.metrics.RequestMetrics",  # first: it times everything below
+    "ensemble.core.filestore.StoreUnavailableMiddleware",  # a bucket not answering: 503
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

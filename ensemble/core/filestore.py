@@ -16,21 +16,60 @@ out of its area.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import posixpath
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from botocore.exceptions import ClientError
+from boto3.exceptions import S3UploadFailedError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from storages.backends.s3 import S3Storage
+
+from ensemble.core.refusals import Refused
+
+logger = logging.getLogger(__name__)
 
 
 class FileMissing(Exception):
     """The area holds no file by that name."""
+
+
+class StoreUnavailable(Refused):
+    """The bucket does not answer (down, unreachable, or failing): a 503 for the request
+    that needed it, which changes nothing (core.middleware.StoreUnavailableMiddleware
+    answers pages; the API answers every Refused)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "File storage is not answering just now; nothing was changed. Try again in a "
+            "few minutes.",
+            status=503,
+            code="storage_unavailable",
+        )
+
+
+@contextmanager
+def _answering() -> Iterator[None]:
+    """Turn the store not answering into StoreUnavailable; other refusals pass as they are."""
+    try:
+        yield
+    except (BotoCoreError, S3UploadFailedError) as error:
+        logger.warning("The file store did not answer: %s", error)
+        raise StoreUnavailable from None
+    except ClientError as error:
+        if _status(error) >= 500:
+            logger.warning("The file store failed: %s", error)
+            raise StoreUnavailable from None
+        raise
 
 
 class BucketStorage(S3Storage):
@@ -149,9 +188,13 @@ class Area:
                 shutil.copyfile(src, target)
             return size
         bucket = self._bucket()
-        bucket.client.upload_file(
-            str(src), bucket.bucket_name, bucket.key(_clean(name)), Config=bucket.transfer_config
-        )
+        with _answering():
+            bucket.client.upload_file(
+                str(src),
+                bucket.bucket_name,
+                bucket.key(_clean(name)),
+                Config=bucket.transfer_config,
+            )
         return size
 
     def fetch(self, name: str, dest: Path) -> None:
@@ -163,17 +206,18 @@ class Area:
             shutil.copyfile(path, dest)
             return
         bucket = self._bucket()
-        try:
-            bucket.client.download_file(
-                bucket.bucket_name,
-                bucket.key(_clean(name)),
-                str(dest),
-                Config=bucket.transfer_config,
-            )
-        except ClientError as error:
-            if _status(error) == 404:
-                raise FileMissing(name) from None
-            raise
+        with _answering():
+            try:
+                bucket.client.download_file(
+                    bucket.bucket_name,
+                    bucket.key(_clean(name)),
+                    str(dest),
+                    Config=bucket.transfer_config,
+                )
+            except ClientError as error:
+                if _status(error) == 404:
+                    raise FileMissing(name) from None
+                raise
 
     def open(self, name: str) -> BinaryIO:
         """The file for reading from its start, streamed; the caller closes it."""
@@ -183,14 +227,15 @@ class Area:
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 raise FileMissing(name) from None
         bucket = self._bucket()
-        try:
-            answer = bucket.client.get_object(
-                Bucket=bucket.bucket_name, Key=bucket.key(_clean(name))
-            )
-        except ClientError as error:
-            if _status(error) == 404:
-                raise FileMissing(name) from None
-            raise
+        with _answering():
+            try:
+                answer = bucket.client.get_object(
+                    Bucket=bucket.bucket_name, Key=bucket.key(_clean(name))
+                )
+            except ClientError as error:
+                if _status(error) == 404:
+                    raise FileMissing(name) from None
+                raise
         body: BinaryIO = answer["Body"]  # botocore's StreamingBody, read as it arrives
         return body
 
@@ -200,14 +245,15 @@ class Area:
             path = self.local_path(name)
             return path.stat().st_size if path.is_file() else None
         bucket = self._bucket()
-        try:
-            head = bucket.client.head_object(
-                Bucket=bucket.bucket_name, Key=bucket.key(_clean(name))
-            )
-        except ClientError as error:
-            if _status(error) == 404:
-                return None
-            raise
+        with _answering():
+            try:
+                head = bucket.client.head_object(
+                    Bucket=bucket.bucket_name, Key=bucket.key(_clean(name))
+                )
+            except ClientError as error:
+                if _status(error) == 404:
+                    return None
+                raise
         return int(head["ContentLength"])
 
     def exists(self, name: str) -> bool:
@@ -227,11 +273,12 @@ class Area:
         top = bucket.key("") if bucket.location else ""
         prefix = bucket.key(_clean(folder)) + "/" if folder else top
         found = {}
-        for page in bucket.client.get_paginator("list_objects_v2").paginate(
-            Bucket=bucket.bucket_name, Prefix=prefix
-        ):
-            for item in page.get("Contents", []):
-                found[item["Key"][len(top) :]] = int(item["Size"])
+        with _answering():
+            for page in bucket.client.get_paginator("list_objects_v2").paginate(
+                Bucket=bucket.bucket_name, Prefix=prefix
+            ):
+                for item in page.get("Contents", []):
+                    found[item["Key"][len(top) :]] = int(item["Size"])
         return found
 
     def remove(self, name: str) -> None:
@@ -239,7 +286,8 @@ class Area:
             self.local_path(name).unlink(missing_ok=True)
             return
         bucket = self._bucket()
-        bucket.client.delete_object(Bucket=bucket.bucket_name, Key=bucket.key(_clean(name)))
+        with _answering():
+            bucket.client.delete_object(Bucket=bucket.bucket_name, Key=bucket.key(_clean(name)))
 
     def remove_folder(self, folder: str) -> None:
         """Remove `folder` and everything in it; nothing happens when it is not there."""
@@ -248,11 +296,12 @@ class Area:
             return
         bucket = self._bucket()
         keys = [bucket.key(name) for name in self.names(folder)]
-        for start in range(0, len(keys), 1000):  # S3 removes at most 1,000 per request
-            batch = [{"Key": key} for key in keys[start : start + 1000]]
-            bucket.client.delete_objects(
-                Bucket=bucket.bucket_name, Delete={"Objects": batch, "Quiet": True}
-            )
+        with _answering():
+            for start in range(0, len(keys), 1000):  # S3 removes at most 1,000 per request
+                batch = [{"Key": key} for key in keys[start : start + 1000]]
+                bucket.client.delete_objects(
+                    Bucket=bucket.bucket_name, Delete={"Objects": batch, "Quiet": True}
+                )
 
     def signed_link(
         self,
@@ -303,7 +352,7 @@ class Area:
             if not os.access(existing, os.W_OK):
                 raise OSError(f"{self.root} is not writable")
             return
-        bucket = self._bucket()
+        bucket = self._bucket()  # botocore's own errors: readiness names their kind
         bucket.client.head_bucket(Bucket=bucket.bucket_name)
 
 
@@ -315,3 +364,26 @@ records = Area("records", "RECORDS_ROOT")
 media = Area("default", "MEDIA_ROOT")
 exports = Area("exports", "EXPORTS_ROOT")
 AREAS = (records, media, exports)
+
+
+class StoreUnavailableMiddleware:
+    """Pages that needed the bucket while it did not answer: a 503 saying so (the API
+    answers StoreUnavailable as any refusal, with its status and code)."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, StoreUnavailable):
+            return None
+        if request.path.startswith("/api/"):
+            body = {"detail": exception.message, "code": exception.code}
+            response: HttpResponse = JsonResponse(body, status=503)
+        else:
+            response = render(request, "503.html", {"message": exception.message}, status=503)
+        response["Retry-After"] = "60"
+        return response

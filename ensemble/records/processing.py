@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
+from ensemble.core import filestore
 from ensemble.notifications.services import notify
 from ensemble.records import events, indexing, storage, workspace
 from ensemble.records.intake import limits
@@ -96,6 +97,11 @@ def run(version_id: int) -> str:
     except MediaError as error:
         _fail(version, attempt, error.message)
         return f"failed: {error.message}"
+    except filestore.StoreUnavailable:
+        # Not the file's fault: the version stays claimed, its heartbeat stops, and
+        # `requeue_stalled` tries again later (up to Version.MAX_ATTEMPTS in all).
+        logger.warning("Version %s waits: the file store did not answer", version_id)
+        return "waiting: the file store did not answer"
     except Exception:
         logger.exception("Processing version %s failed", version_id)
         _fail(version, attempt, INTERNAL_FAILURE)

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ensemble.accounts.models import User
+from ensemble.core.filestore import StoreUnavailable
 from ensemble.core.progress import readable_size
 from ensemble.core.refusals import Refused
 from ensemble.core.text import clean_description, clean_title
@@ -128,8 +129,11 @@ def create(user: User, length: int, metadata: dict[str, str]) -> ResumableUpload
 
 
 def mine(user: User, upload_id: str) -> ResumableUpload | None:
-    """The member's own upload, or None: another's is as unknown as one that never was."""
-    return ResumableUpload.objects.filter(pk=upload_id[:32], user=user).first()
+    """The member's own upload, or None: another's, or one expired and not yet swept, is
+    as unknown as one that never was."""
+    return ResumableUpload.objects.filter(
+        pk=upload_id[:32], user=user, expires_at__gte=timezone.now()
+    ).first()
 
 
 @contextmanager
@@ -246,6 +250,8 @@ def _finish(upload: ResumableUpload) -> None:
                 kind=meta["kind"],
                 upload=File(handle, name=meta["filename"] or "upload"),
             )
+    except StoreUnavailable:
+        raise  # the bytes stay: `finish_if_whole` tries again when the client asks
     except Refused as refused:
         refuse(upload, refused.message)
         raise
@@ -254,6 +260,14 @@ def _finish(upload: ResumableUpload) -> None:
     )
     upload.refresh_from_db()
     path.unlink(missing_ok=True)
+
+
+def finish_if_whole(upload: ResumableUpload) -> ResumableUpload:
+    """Every byte arrived but the record was not made (the file store did not answer):
+    make it now, when the client asks where the upload stands."""
+    if upload.state == ResumableUpload.State.RECEIVING and upload.offset == upload.length:
+        _finish(upload)
+    return upload
 
 
 def refuse(upload: ResumableUpload, reason: str) -> None:

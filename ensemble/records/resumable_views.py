@@ -146,6 +146,10 @@ def upload(request: HttpRequest, upload_id: str) -> HttpResponse:
     if request.method == "HEAD":
         if found.state == ResumableUpload.State.REFUSED:
             return _refused(410, f"This upload was refused: {found.failure}", "gone")
+        try:
+            found = resumable.finish_if_whole(found)
+        except Refused as refused:
+            return _refused(refused.status, refused.message, refused.code)
         return _answer(200, **_state_headers(found))
     return _patch(request, found)
 

@@ -282,3 +282,30 @@ def test_two_writers_at_once_are_refused(client, token):
     assert busy.status_code == 409
     assert busy.json()["code"] == "busy"
     assert Path(resumable.part_path(upload)).stat().st_size == 0
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["0" * 32, "nope", "x" * 200, "..%2F..%2Fetc%2Fpasswd", "%00", "' OR 1=1 --"],
+)
+def test_a_forged_upload_address_is_unknown(client, token, forged):
+    start(client, token)
+    assert client.head(f"/api/v1/uploads/{forged}", headers=token).status_code == 404
+    assert send(client, f"/api/v1/uploads/{forged}", token, 0, PNG[:10]).status_code == 404
+    assert ResumableUpload.objects.get().offset == 0
+
+
+def test_a_finished_upload_takes_no_more_bytes(client, token):
+    where = path_of(start(client, token)["Location"])
+    send(client, where, token, 0, PNG)
+    again = send(client, where, token, len(PNG), PNG[:10])
+    assert again.status_code == 410
+    assert "became a record" in again.json()["detail"]
+    assert Record.objects.count() == 1
+
+
+def test_an_expired_upload_is_gone_before_it_is_swept(client, token):
+    where = path_of(start(client, token)["Location"])
+    ResumableUpload.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.head(where, headers=token).status_code == 404
+    assert send(client, where, token, 0, PNG[:10]).status_code == 404

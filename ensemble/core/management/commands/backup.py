@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ensemble.core import backup
+from ensemble.core.filestore import StoreUnavailable
 from ensemble.core.management.progressing import Progressing
 from ensemble.core.progress import readable_size
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         shown = Progressing(self.stdout, "Copying files")
         try:
             manifest = backup.backup(folder, shown.step)
-        except backup.BackupRefused as refused:
+        except (backup.BackupRefused, StoreUnavailable) as refused:
             raise CommandError(str(refused)) from None
         shown.done()
         count = sum(len(found) for found in manifest["files"].values())

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ensemble.core import backup
+from ensemble.core.filestore import StoreUnavailable
 from ensemble.core.management.progressing import Progressing
 from ensemble.core.progress import readable_size
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         shown = Progressing(self.stdout, "Restoring files")
         try:
             manifest = backup.restore(folder, shown.step)
-        except backup.BackupRefused as refused:
+        except (backup.BackupRefused, StoreUnavailable) as refused:
             raise CommandError(f"{refused} Nothing was changed.") from None
         shown.done()
         count = sum(len(found) for found in manifest["files"].values())

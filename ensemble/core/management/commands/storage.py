@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ensemble.core import storage_migration
+from ensemble.core.filestore import StoreUnavailable
 from ensemble.core.management.progressing import Progressing
 from ensemble.core.progress import readable_size
 from ensemble.core.storage_migration import MigrationRefused
@@ -33,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, to: str, **options: Any) -> None:
         try:
             plans = storage_migration.plan(storage_migration.targets(to.strip()))
-        except MigrationRefused as refused:
+        except (MigrationRefused, StoreUnavailable) as refused:
             raise CommandError(f"{refused} Nothing was copied.") from None
         files = sum(len(item.files) for item in plans)
         missing = sum(len(item.missing) for item in plans)
@@ -42,7 +43,13 @@ class Command(BaseCommand):
             f"{files} files; {files - missing} already there; copying {missing} "
             f"({readable_size(total)})."
         )
-        self._copy(plans, missing, total)
+        try:
+            self._copy(plans, missing, total)
+        except StoreUnavailable:
+            raise CommandError(
+                "A store stopped answering during the copy; run the command again to copy "
+                "what is still missing."
+            ) from None
         wrong = storage_migration.unmatched(plans)
         if wrong:
             shown = "\n  ".join(wrong[:20])
