@@ -46,7 +46,7 @@ def tus_upload(port: int, token: str, path: Path) -> tuple[float, float, float]:
     started = time.monotonic()
     conn.request(
         "POST",
-        "/api/v1/uploads/",
+        "/api/v1/resumable/",
         headers={**auth, "Upload-Length": str(size), "Upload-Metadata": f"filename {name}"},
     )
     created = conn.getresponse()

@@ -1,4 +1,4 @@
-"""`/api/v1/uploads/`: tus 1.0 (core, creation, termination, checksum, expiration).
+"""`/api/v1/resumable/`: tus 1.0 (core, creation, termination, checksum, expiration).
 
 https://tus.io/protocols/resumable-upload: POST creates an upload, HEAD says how many
 bytes arrived, PATCH appends, DELETE gives up, OPTIONS says what the server does. The

@@ -236,7 +236,7 @@ def test_refused_files_show_the_servers_reason_in_their_row(
     # The refusals are this test's point, not errors of the page: the page fixture
     # would otherwise report them.
     problems: list[str] = page.problems  # type: ignore[attr-defined]
-    refusals = [p for p in problems if "/api/v1/uploads/" in p]
+    refusals = [p for p in problems if "/api/v1/resumable/" in p]
     assert sorted(p.split()[0] for p in refusals) == ["415", "422"], problems
     problems[:] = [p for p in problems if p not in refusals]
 
@@ -265,7 +265,7 @@ def test_an_upload_cut_off_mid_way_resumes_where_it_stopped(
         route.continue_()
 
     _sign_in(page, base)
-    page.route("**/api/v1/uploads/**", network)
+    page.route("**/api/v1/resumable/**", network)
     page.goto(base + "/records/new")
     (tmp_path / "noise.png").write_bytes(PNG)
     page.locator("#id_file").set_input_files(str(tmp_path / "noise.png"))
@@ -285,6 +285,6 @@ def test_an_upload_cut_off_mid_way_resumes_where_it_stopped(
     expect(_row(page, "setup.exe").get_by_role("alert")).to_have_text("Programs are not accepted.")
     assert Record.objects.count() == 1
     problems: list[str] = page.problems  # type: ignore[attr-defined]
-    refusal = [p for p in problems if p.startswith("415 for") and "/api/v1/uploads/" in p]
+    refusal = [p for p in problems if p.startswith("415 for") and "/api/v1/resumable/" in p]
     assert len(refusal) == 1  # the refusal the row shows, expected: not a problem
     problems.remove(refusal[0])

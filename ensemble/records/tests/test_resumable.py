@@ -1,4 +1,4 @@
-"""Resumable uploads (tus 1.0) at /api/v1/uploads/: the protocol, the checks as the bytes
+"""Resumable uploads (tus 1.0) at /api/v1/resumable/: the protocol, the checks as the bytes
 arrive, and every hostile or broken request refused with nothing kept."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def start(client: Client, headers: dict[str, str], length: int = len(PNG), **fie
     extra = {"Upload-Length": str(length), **headers}
     if fields:
         extra["Upload-Metadata"] = meta(**fields)
-    return client.post("/api/v1/uploads/", headers=extra)
+    return client.post("/api/v1/resumable/", headers=extra)
 
 
 def send(client: Client, location: str, headers: dict, offset: int, data: bytes, **more: str):
@@ -65,7 +65,7 @@ def path_of(location: str) -> str:
 
 
 def test_the_server_says_what_it_speaks(client):
-    answer = client.options("/api/v1/uploads/")
+    answer = client.options("/api/v1/resumable/")
     assert answer.status_code == 204
     assert answer["Tus-Version"] == "1.0.0"
     assert set(answer["Tus-Extension"].split(",")) == {
@@ -183,7 +183,7 @@ def test_what_the_record_cannot_be_is_said_when_the_last_byte_arrives(client, to
 )
 def test_broken_starts_are_refused_and_nothing_is_made(client, token, headers, status, code):
     answer = client.post(
-        "/api/v1/uploads/", headers={"Authorization": token["Authorization"], **headers}
+        "/api/v1/resumable/", headers={"Authorization": token["Authorization"], **headers}
     )
     assert answer.status_code == status, answer.content
     if code:
@@ -259,7 +259,7 @@ def test_the_wrong_kind_of_body_or_method_is_refused(client, token):
     assert wrong.status_code == 415
     assert send(client, where, token, 0, PNG, **{"Upload-Offset": "x"}).status_code == 400
     assert client.get(where, headers=token).status_code == 405
-    assert client.get("/api/v1/uploads/", headers=token).status_code == 405
+    assert client.get("/api/v1/resumable/", headers=token).status_code == 405
 
 
 def test_expired_uploads_are_swept_with_their_bytes(client, token):
@@ -290,8 +290,8 @@ def test_two_writers_at_once_are_refused(client, token):
 )
 def test_a_forged_upload_address_is_unknown(client, token, forged):
     start(client, token)
-    assert client.head(f"/api/v1/uploads/{forged}", headers=token).status_code == 404
-    assert send(client, f"/api/v1/uploads/{forged}", token, 0, PNG[:10]).status_code == 404
+    assert client.head(f"/api/v1/resumable/{forged}", headers=token).status_code == 404
+    assert send(client, f"/api/v1/resumable/{forged}", token, 0, PNG[:10]).status_code == 404
     assert ResumableUpload.objects.get().offset == 0
 
 

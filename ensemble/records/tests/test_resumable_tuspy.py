@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def uploads_url(live_server) -> str:
-    return f"{live_server.url}/api/v1/uploads/"
+    return f"{live_server.url}/api/v1/resumable/"
 
 
 @pytest.fixture

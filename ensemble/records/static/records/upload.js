@@ -1,6 +1,6 @@
 // The upload page, enhanced: several files at once, each sent with its own progress bar,
 // then its processing state shown live (htmx polls the status fragment). Files go up in
-// pieces through tus (/api/v1/uploads/, tus-js-client): a dropped connection or a
+// pieces through tus (/api/v1/resumable/, tus-js-client): a dropped connection or a
 // sleeping laptop resumes where it stopped, and so does the same file chosen again after
 // the page was closed. Without JavaScript the form still uploads one file the ordinary way.
 (function () {
