@@ -9,24 +9,28 @@ original is fetched (streamed) into a temporary folder under WORK_DIR on the wor
 own disk, and the renditions are uploaded from there before that transaction (an upload
 must not hold its locks), under names carrying the attempt (`preview-2.mp4`): an
 older attempt still running can then never overwrite a newer one's files. Whatever a
-killed attempt uploaded is removed when the next attempt claims the version.
+killed attempt uploaded is removed when the next attempt claims the version, and the
+folder it left under WORK_DIR by the worker's sweeper (`remove_abandoned`).
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 
-from ensemble.core import filestore
+from ensemble.core import filestore, sweepers
 from ensemble.records import storage
 from ensemble.records.media.base import RenditionFile as Made
 from ensemble.records.models import Version
 
+HELD = ".held"  # locked (flock) while a worker uses its folder under WORK_DIR
+STARTING_SECONDS = 60
 # What `store_renditions` kept: the rendition made, its name in the folder, its size.
 Stored = list[tuple[Made, str, int]]
 
@@ -48,12 +52,35 @@ def claimed(version: Version, attempt: int) -> Iterator[tuple[Path, Path]]:
     _remove_earlier_attempts(version)
     root = Path(settings.WORK_DIR)
     root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=root, prefix=f"version-{version.pk}-") as temp:
+    with (
+        tempfile.TemporaryDirectory(dir=root, prefix=f"version-{version.pk}-") as temp,
+        (Path(temp) / HELD).open("wb") as held,
+    ):
+        sweepers.hold_while_open(held)  # until this ends, or the process dies however
         original = Path(temp) / version.original_file
         area.fetch(storage.file_name(version.folder, version.original_file), original)
         work = Path(temp) / "work"
         work.mkdir()
         yield original, work
+
+
+def remove_abandoned() -> int:
+    """The worker's sweeper: remove the folders under WORK_DIR that no process holds (a
+    worker killed mid-file leaves its copy of the original and its renditions there)."""
+    root = Path(settings.WORK_DIR)
+    removed = 0
+    for folder in root.iterdir() if root.is_dir() else ():
+        try:
+            with (folder / HELD).open("rb") as held:
+                sweepers.hold_while_open(held)
+        except BlockingIOError:
+            continue  # a worker is processing it
+        except (FileNotFoundError, NotADirectoryError):
+            if time.time() - folder.stat().st_mtime < STARTING_SECONDS:
+                continue  # just made, not held yet
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def store_renditions(version: Version, attempt: int, made: list[Made]) -> Stored:

@@ -157,3 +157,21 @@ def test_the_same_link_is_handed_out_again_so_browsers_can_cache_the_file(alice,
     client.force_login(bob)
     assert client.get(media.image)["Location"] == first  # each asker passed the check
     assert client.get(media.thumb)["Location"] != first  # another file, another link
+
+
+def test_what_a_killed_worker_left_in_its_work_folder_is_swept(settings):
+    from ensemble.core import sweepers
+    from ensemble.records import workspace
+
+    root = Path(settings.WORK_DIR)
+    left, busy, new = root / "version-1-left", root / "version-2-busy", root / "version-3-new"
+    for folder in (left, busy, new):
+        folder.mkdir(parents=True)
+    (left / workspace.HELD).touch()  # its worker was killed: nobody holds it
+    (left / "original.mkv").write_bytes(b"a big original")
+    with (busy / workspace.HELD).open("wb") as held:
+        sweepers.hold_while_open(held)  # a live worker's
+        assert workspace.remove_abandoned() == 1
+    assert not left.exists()
+    assert busy.exists()
+    assert new.exists()  # made a moment ago, not held yet: left for now
