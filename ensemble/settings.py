@@ -167,6 +167,9 @@ TASKS = {
             "database": "django_tasks_db.DatabaseBackend",
             "immediate": "django.tasks.backends.immediate.ImmediateBackend",
         }[TASKS_BACKEND],
+        # Long work on files (processing media, building exports) has a queue of its own,
+        # and `ensemble serve` a worker for each, so a transcode never delays an email.
+        "QUEUES": ["default", "media"],
     }
 }
 

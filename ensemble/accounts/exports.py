@@ -102,7 +102,7 @@ def download(export: DataExport) -> HttpResponseBase | None:
     return answer
 
 
-@task
+@task(queue_name="media")  # long work on files: beside processing, never before emails
 def build(export_id: int) -> bool:
     claimed = DataExport.objects.filter(pk=export_id, state=DataExport.State.QUEUED).update(
         state=DataExport.State.BUILDING

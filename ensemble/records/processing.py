@@ -48,7 +48,7 @@ def enqueue(version: Version) -> None:
     transaction.on_commit(lambda: process_version.enqueue(version_id))
 
 
-@task
+@task(queue_name="media")
 def process_version(version_id: int) -> str:
     """The worker's entry point: takes an id, never a model instance."""
     return run(version_id)

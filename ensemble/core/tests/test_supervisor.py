@@ -31,8 +31,13 @@ def site(tmp_path: Path) -> Iterator[Served]:
         served.stop()
 
 
-def _worker(site: Served) -> int | None:
-    found = [pid for pid, cmd in descendants(site.process.pid).items() if "ensemble worker" in cmd]
+def _worker(site: Served, queue: str = "media") -> int | None:
+    """The worker taking one queue's tasks: media (processing files) by default."""
+    found = [
+        pid
+        for pid, cmd in descendants(site.process.pid).items()
+        if "ensemble worker" in cmd and f"--queue {queue}" in cmd
+    ]
     return found[0] if found else None
 
 
@@ -91,7 +96,9 @@ def test_killing_the_worker_mid_job_keeps_the_site_up_and_the_job_completes(
     assert version is not None
     assert version[1] == 2  # the killed attempt, then the one that finished
     console = site.console()
-    assert f"The worker process exited ({-signal.SIGKILL}); starting it again in 1 s." in console
+    message = f"The media worker process exited ({-signal.SIGKILL}); starting it again in 1 s."
+    assert message in console
+    assert _worker(site, "default") is not None  # the other worker was never touched
     restarted = _worker(site)
     assert restarted is not None
     assert restarted != killed
@@ -126,3 +133,45 @@ def test_a_worker_that_keeps_dying_is_started_again_later_and_later(site: Served
     console = site.console()
     for delay in ("1 s", "2 s", "4 s"):
         assert f"starting it again in {delay}." in console, console
+
+
+def _task_status(site: Served, task: str) -> str | None:
+    with sqlite3.connect(site.env["DATABASE_URL"].removeprefix("sqlite:///"), timeout=5) as db:
+        row = db.execute(
+            "SELECT status FROM django_tasks_database_dbtaskresult WHERE task_path LIKE ?",
+            (f"%{task}",),
+        ).fetchone()
+    return str(row[0]) if row else None
+
+
+def test_a_long_transcode_never_delays_an_email(site: Served, tmp_path: Path) -> None:
+    video = av_samples.write_video(
+        tmp_path / "film.mp4", seconds=60, size=(640, 360), fps=25, codec="mpeg4"
+    )
+    site.ensemble(
+        "shell",
+        "-c",
+        "from django.core.files import File;"
+        "from ensemble.accounts.testing import make_user;"
+        "from ensemble.records import services;"
+        f"upload = File(open({str(video)!r}, 'rb'), name='film.mp4');"
+        "services.create_record(make_user('alice'), title='Film', upload=upload)",
+    )
+    deadline = time.monotonic() + 60
+    while (version := _version(site)) is None or version[0] != "processing":
+        assert time.monotonic() < deadline, (version, site.console())
+        time.sleep(0.1)
+    site.ensemble(
+        "shell",
+        "-c",
+        "from ensemble.core.tasks import send_email;"
+        "send_email.enqueue(to=['x@example.org'], subject='Your upload', body='hello')",
+    )
+    deadline = time.monotonic() + 30
+    while _task_status(site, "send_email") != "SUCCESSFUL":
+        assert time.monotonic() < deadline, site.console()
+        time.sleep(0.1)
+    sent_while_processing = _version(site)
+    assert sent_while_processing is not None
+    # The email went out while the film was still transcoding, on the other worker.
+    assert sent_while_processing[0] == "processing"

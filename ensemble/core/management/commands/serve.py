@@ -1,8 +1,9 @@
 """`ensemble serve`: the whole site in one command (web server and task worker).
 
 Prepares the database and static files (fast when nothing changed), then runs granian
-(WSGI, a production-grade server) and the task worker as child processes, and keeps them
-running: a child that dies (a video that made the worker run out of memory, a `kill -9`)
+(WSGI, a production-grade server) and two task workers as child processes (one for long
+work on files, one for everything else, so a transcode never delays an email), and keeps
+them running: a child that dies (a video that made the worker run out of memory, a `kill -9`)
 is started again after a back-off that doubles from 1 s to a minute, and the site keeps
 answering meanwhile. Only Ctrl-C or SIGTERM stops everything. The one exception is a web
 server that never came up (its port taken, say): that stops the command with its exit code,
@@ -76,8 +77,9 @@ class Command(BaseCommand):
         self.fresh_metrics(Path(env["PROMETHEUS_MULTIPROC_DIR"]))
         site = settings.SITE_URL if settings.SITE_URL_IS_SET else listen_url(host, port)
         starters = {"web": lambda: self.start_web(host, port, workers, reload, env)}
-        if not no_worker:
-            starters["worker"] = lambda: self.start_worker(env)
+        if not no_worker:  # one for quick tasks, one for long work on files
+            starters["worker"] = lambda: self.start_worker(env, "default")
+            starters["media worker"] = lambda: self.start_worker(env, "media")
         children = {name: _Child(name, start) for name, start in starters.items()}
         for child in children.values():
             child.start()
@@ -198,8 +200,8 @@ class Command(BaseCommand):
         command.append("ensemble.wsgi:application")
         return self.spawn(command, env)
 
-    def start_worker(self, env: dict[str, str]) -> subprocess.Popen[bytes]:
-        return self.spawn([sys.executable, "-m", "ensemble", "worker"], env)
+    def start_worker(self, env: dict[str, str], queue: str) -> subprocess.Popen[bytes]:
+        return self.spawn([sys.executable, "-m", "ensemble", "worker", "--queue", queue], env)
 
     def spawn(self, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         return subprocess.Popen(command, env=env, process_group=0)  # noqa: S603

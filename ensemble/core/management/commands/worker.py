@@ -1,9 +1,11 @@
 """`ensemble worker`: run background tasks (emails, media processing).
 
-A thin wrapper over django-tasks-db's worker that processes every queue and never
-autoreloads (with DEBUG on, its reloader hangs after --max-tasks). Run several on other
-machines to scale out. Its logging is settings.LOGGING's: one line per task, and only
-failed or slow tasks at INFO (ensemble/core/tasklog.py).
+A thin wrapper over django-tasks-db's worker that never autoreloads (with DEBUG on, its
+reloader hangs after --max-tasks). By default it takes tasks of every queue; `--queue
+media` takes only the long work on files (processing, exports) and `--queue default` the
+rest, so that a transcode never delays an email (`ensemble serve` runs one of each).
+Run several on other machines to scale out. Its logging is settings.LOGGING's: one line
+per task, and only failed or slow tasks at INFO (ensemble/core/tasklog.py).
 
 It also runs the *sweepers* that apps register in `core.sweepers`: periodic checks
 that recover work a killed worker left behind (records requeues versions whose
@@ -44,6 +46,12 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
         parser.add_argument("--max-tasks", type=int, default=None)
         parser.add_argument(
+            "--queue",
+            choices=("all", "default", "media"),
+            default="all",
+            help="Which tasks: media (processing files, exports), default (the rest), or all.",
+        )
+        parser.add_argument(
             "--sweep-every",
             type=float,
             # Checking less often than a job is declared stalled would only delay its retry.
@@ -52,7 +60,13 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: Any, batch: bool, max_tasks: int | None, sweep_every: float, **options: Any
+        self,
+        *args: Any,
+        batch: bool,
+        max_tasks: int | None,
+        sweep_every: float,
+        queue: str,
+        **options: Any,
     ) -> None:
         stop = threading.Event()
         sweeper = threading.Thread(
@@ -63,7 +77,7 @@ class Command(BaseCommand):
         try:
             call_command(
                 _DbWorker(),
-                queue_name="*",
+                queue_name="*" if queue == "all" else queue,
                 reload=False,
                 batch=batch,
                 interval=1,
