@@ -28,7 +28,9 @@ def label(pid: int, parent: int, labels: dict[int, str]) -> str:
     text = command_line(pid)
     if "granian" in text:
         return "granian"
-    return "task worker" if text.endswith("ensemble worker") else "ensemble serve"
+    if "ensemble worker" in text:  # `--queue media` or `--queue default`
+        return "media worker" if text.endswith("media") else "task worker"
+    return "ensemble serve"
 
 
 def thread_count(pid: int) -> int:
