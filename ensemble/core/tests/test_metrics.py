@@ -102,21 +102,22 @@ def test_a_scrape_adds_up_every_web_process_of_the_machine(tmp_path):
     try:
         site.wait_until_up()
 
-        def healthz_count() -> float:
+        def readyz_count() -> float:
             connection = http.client.HTTPConnection("127.0.0.1", site.port, timeout=5)
             connection.request("GET", "/metrics")
             text = connection.getresponse().read().decode()
             connection.close()
             for family in text_string_to_metric_families(text):
                 for sample in family.samples:
-                    if sample.name.endswith("_count") and sample.labels == {"route": "healthz"}:
+                    if sample.name.endswith("_count") and sample.labels == {"route": "readyz"}:
                         return sample.value
             return 0.0
 
-        before = healthz_count()
+        before = readyz_count()
+        # /readyz, which nothing else asks for (`ensemble serve` itself polls /healthz).
         for _ in range(40):  # spread over both processes by the server
-            assert site.get("/healthz", timeout=10)[0] == 200
-        assert healthz_count() - before == 40
+            assert site.get("/readyz", timeout=10)[0] == 200
+        assert readyz_count() - before == 40
         pids = {p for p in (tmp_path / "metrics").glob("*.db")}
         assert len(pids) >= 2  # each process wrote its own, and the scrape read them all
     finally:
