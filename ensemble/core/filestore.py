@@ -20,6 +20,7 @@ import logging
 import os
 import posixpath
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,6 +73,9 @@ def _answering() -> Iterator[None]:
         raise
 
 
+_clients = threading.local()
+
+
 class BucketStorage(S3Storage):
     """django-storages' S3 storage, signing links for the address browsers reach.
 
@@ -101,7 +105,15 @@ class BucketStorage(S3Storage):
 
     @property
     def client(self) -> Any:
-        return self.connection.meta.client
+        """One boto3 client per thread for each store and key, shared by the three areas
+        (and by the storages tests make for each test): making one costs tens of ms."""
+        key = (self.endpoint_url, self.access_key, self.secret_key, self.region_name)
+        clients = getattr(_clients, "by_store", None)
+        if clients is None:
+            clients = _clients.by_store = {}
+        if key not in clients:
+            clients[key] = self.connection.meta.client
+        return clients[key]
 
     @property
     def signer(self) -> Any:

@@ -1,5 +1,5 @@
-"""`ensemble backup` and `ensemble restore`: a site with the demo, backed up while it
-stands, restored into an empty site, and compared row by row and byte by byte; and the
+"""`ensemble backup` and `ensemble restore`: a site with processed media, backed up,
+restored into an empty site, and compared row by row and byte by byte; and the
 backups and restores that cannot be done, refused saying why, changing nothing."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 from ensemble.core.s3server import with_prefix
 
-pytestmark = pytest.mark.slow  # builds a site (the demo, in the PostgreSQL run) of its own
+pytestmark = pytest.mark.slow  # builds and processes a site in processes of its own
 
 
 class Site:
@@ -121,23 +121,20 @@ SMALL_SITE = (
 
 
 def test_a_site_is_backed_up_and_restored_whole(tmp_path, storage_urls, databases):
-    """The demo in the PostgreSQL run (pg_dump, files in S3: as production runs); in the
-    SQLite run a small site with processed media (SQLite's online backup), so that CI
-    builds the demo once."""
+    """A small site with processed media: pg_dump and files in S3 in the PostgreSQL run,
+    SQLite's online backup and local files in the other. (The demo takes 45 s more to
+    build than this; backing it up and restoring it was checked by hand, see the note of
+    issue 19, and the code paths are these.)"""
     first = Site(tmp_path / "first", storage_urls[0], databases[0])
-    if databases[0]:
-        first.run("demo")
-    else:
-        first.run("migrate", "--verbosity=0")
-        first.run("shell", "-c", SMALL_SITE)
-        first.run("worker", "--batch")
+    first.run("migrate", "--verbosity=0")
+    first.run("shell", "-c", SMALL_SITE)
+    first.run("worker", "--batch")
     said = first.run("backup", str(tmp_path / "backup")).stdout
     engine = "postgresql" if databases[0] else "sqlite"
     assert f"Backed up the {engine} database and" in said
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert manifest["gone"] == []
-    # Originals and renditions: the demo's hundreds, or the small site's sketch and ode.
-    assert len(manifest["files"]["records"]) >= (100 if databases[0] else 4)
+    assert len(manifest["files"]["records"]) >= 4  # the sketch and the ode, and renditions
 
     second = Site(tmp_path / "second", storage_urls[1], databases[1])
     said = second.run("restore", str(tmp_path / "backup")).stdout

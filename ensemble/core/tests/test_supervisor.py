@@ -146,7 +146,7 @@ def _task_status(site: Served, task: str) -> str | None:
 
 def test_a_long_transcode_never_delays_an_email(site: Served, tmp_path: Path) -> None:
     video = av_samples.write_video(
-        tmp_path / "film.mp4", seconds=60, size=(640, 360), fps=25, codec="mpeg4"
+        tmp_path / "film.mp4", seconds=40, size=(640, 360), fps=25, codec="mpeg4"
     )
     site.ensemble(
         "shell",
