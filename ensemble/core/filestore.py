@@ -46,7 +46,7 @@ class FileMissing(Exception):
 
 class StoreUnavailable(Refused):
     """The bucket does not answer (down, unreachable, or failing): a 503 for the request
-    that needed it, which changes nothing (core.middleware.StoreUnavailableMiddleware
+    that needed it, which changes nothing (`StoreUnavailableMiddleware`, below,
     answers pages; the API answers every Refused)."""
 
     def __init__(self) -> None:
