@@ -14,9 +14,7 @@ urlpatterns = [
     path("metrics", metrics.view, name="metrics"),
     # Resumable uploads (tus 1.0): their own protocol, beside the API (records.resumable).
     path("api/v1/resumable/", resumable_views.uploads, name="tus_uploads"),
-    re_path(
-        r"^api/v1/resumable/(?P<upload_id>[0-9a-f]{32})$", resumable_views.upload, name="tus_upload"
-    ),
+    path("api/v1/resumable/<str:upload_id>", resumable_views.upload, name="tus_upload"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", core_views.api_not_found),
     path(

@@ -22,6 +22,7 @@ import binascii
 import fcntl
 import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -56,6 +57,7 @@ class Reader(Protocol):
 CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
 HEAD_BYTES = sniff.HEAD_SIZE  # what sniffing reads to tell what a file is
 CHUNK = 1024 * 1024
+ID_SHAPE = re.compile(r"[0-9a-f]{32}")  # models.resumable.new_upload_id
 METADATA_KEYS = {"filename", "title", "description", "tags", "licence", "kind"}
 
 
@@ -131,8 +133,10 @@ def create(user: User, length: int, metadata: dict[str, str]) -> ResumableUpload
 def mine(user: User, upload_id: str) -> ResumableUpload | None:
     """The member's own upload, or None: another's, or one expired and not yet swept, is
     as unknown as one that never was."""
+    if not ID_SHAPE.fullmatch(upload_id):
+        return None  # never a query with what a client made up (a NUL byte, say)
     return ResumableUpload.objects.filter(
-        pk=upload_id[:32], user=user, expires_at__gte=timezone.now()
+        pk=upload_id, user=user, expires_at__gte=timezone.now()
     ).first()
 
 
