@@ -99,12 +99,9 @@ def uploads(request: HttpRequest) -> HttpResponse:
         return _refused(
             405, "Use POST to start an upload (OPTIONS says more).", "method_not_allowed"
         )
-    user = _who(request)
+    user = _member_speaking_tus(request)
     if not isinstance(user, User):
         return user
-    refusal = _protocol(request)
-    if refusal is not None:
-        return refusal
     length = _int_header(request, "Upload-Length")
     if length is None:
         return _refused(400, "Say the file's size in Upload-Length.", "invalid")
@@ -131,12 +128,9 @@ def upload(request: HttpRequest, upload_id: str) -> HttpResponse:
         return uploads(request)
     if request.method not in ("HEAD", "PATCH", "DELETE"):
         return _refused(405, "Use HEAD, PATCH or DELETE on an upload.", "method_not_allowed")
-    user = _who(request)
+    user = _member_speaking_tus(request)
     if not isinstance(user, User):
         return user
-    refusal = _protocol(request)
-    if refusal is not None:
-        return refusal
     found = resumable.mine(user, upload_id)
     if found is None:
         return _refused(404, "There is no such upload (or it expired).", "not_found")
@@ -183,6 +177,15 @@ def _checksum(header: str | None) -> tuple[str, bytes] | JsonResponse | None:
         return algorithm, base64.b64decode(encoded, validate=True)
     except binascii.Error:
         return _refused(400, "Upload-Checksum's value is not base64.", "invalid")
+
+
+def _member_speaking_tus(request: HttpRequest) -> User | HttpResponse:
+    """Who sends (`_who`), then whether they speak our tus: the member, or the refusal."""
+    user = _who(request)
+    if not isinstance(user, User):
+        return user
+    refusal = _protocol(request)
+    return user if refusal is None else refusal
 
 
 def _protocol(request: HttpRequest) -> HttpResponse | None:

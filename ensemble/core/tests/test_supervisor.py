@@ -41,6 +41,17 @@ def _worker(site: Served, queue: str = "media") -> int | None:
     return found[0] if found else None
 
 
+def _upload_film(video: Path) -> str:
+    """`ensemble shell -c` code: alice uploads the film, as the site's own process would."""
+    return (
+        "from django.core.files import File;"
+        "from ensemble.accounts.testing import make_user;"
+        "from ensemble.records import services;"
+        f"upload = File(open({str(video)!r}, 'rb'), name='film.mp4');"
+        "services.create_record(make_user('alice'), title='Film', upload=upload)"
+    )
+
+
 def _version(site: Served) -> tuple[str, int, str] | None:
     with sqlite3.connect(site.env["DATABASE_URL"].removeprefix("sqlite:///"), timeout=5) as db:
         row = db.execute("SELECT state, attempts, folder FROM records_version").fetchone()
@@ -61,11 +72,7 @@ def test_killing_the_worker_mid_job_keeps_the_site_up_and_the_job_completes(
             "ensemble",
             "shell",
             "-c",
-            "from django.core.files import File;"
-            "from ensemble.accounts.testing import make_user;"
-            "from ensemble.records import services;"
-            f"upload = File(open({str(video)!r}, 'rb'), name='film.mp4');"
-            "services.create_record(make_user('alice'), title='Film', upload=upload)",
+            _upload_film(video),
         ],
         env=site.env,
     )
@@ -151,11 +158,7 @@ def test_a_long_transcode_never_delays_an_email(site: Served, tmp_path: Path) ->
     site.ensemble(
         "shell",
         "-c",
-        "from django.core.files import File;"
-        "from ensemble.accounts.testing import make_user;"
-        "from ensemble.records import services;"
-        f"upload = File(open({str(video)!r}, 'rb'), name='film.mp4');"
-        "services.create_record(make_user('alice'), title='Film', upload=upload)",
+        _upload_film(video),
     )
     deadline = time.monotonic() + 60
     while (version := _version(site)) is None or version[0] != "processing":
