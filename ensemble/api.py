@@ -13,6 +13,7 @@ from ensemble.payments.api import router as payments_router
 from ensemble.projects.api import router as projects_router
 from ensemble.records.api import router as records_router
 from ensemble.search.api import router as search_router
+from ensemble.timelines.api import router as timelines_router
 
 api = EnsembleAPI(
     title="Ensemble API",
@@ -30,6 +31,7 @@ api.add_router("", notifications_router)
 api.add_router("", records_router)
 api.add_router("", lineage_router)
 api.add_router("", projects_router)
+api.add_router("", timelines_router)
 api.add_router("", payments_router)
 api.add_router("", community_router)
 api.add_router("", search_router)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ensemble.records",
     "ensemble.lineage",
     "ensemble.projects",
+    "ensemble.timelines",
     "ensemble.payments",
     "ensemble.community",
     "ensemble.search",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("ensemble.front.urls")),  # `records:…`: front's pages and records' own
     path("", include("ensemble.lineage.urls")),
     path("", include("ensemble.front.projects_urls")),  # `projects:…`: with the project page
+    path("", include("ensemble.timelines.urls")),
     path("", include("ensemble.payments.urls")),
     path("", include("ensemble.community.urls")),
     path("", include("ensemble.search.urls")),

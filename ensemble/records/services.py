@@ -219,8 +219,12 @@ def add_version(
     upload: File | None = None,
     text: str | None = None,
     change_note: str = "",
+    attach: Callable[[Version], None] | None = None,
 ) -> Version:
-    """A new version of the same kind; the record keeps showing the last ready one."""
+    """A new version of the same kind; the record keeps showing the last ready one.
+
+    `attach(version)` runs inside the transaction that adds it (as `create_record`'s):
+    if it raises, the version and its file are not kept."""
     access.require_owner(by, record)
     if len(change_note) > 500:
         raise Refused("The change note can be at most 500 characters.", field="change_note")
@@ -239,6 +243,8 @@ def add_version(
                     change_note=change_note,
                     kept=kept,
                 )
+                if attach is not None:
+                    attach(version)
     record.refresh_from_db()
     return version
 

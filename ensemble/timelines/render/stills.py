@@ -1,0 +1,80 @@
+"""Stills: a picture composed once into an output frame, then held for its seconds.
+
+Steps:
+1. Open lazily (Pillow reads the header only) and work out where the upright picture goes
+   (`frames.place`; EXIF orientation turns a phone photo's width and height).
+2. Decode at reduced scale where the format allows (`draft`: a JPEG decodes straight at
+   1/2, 1/4 or 1/8 of its size), so a 12000 × 9000 photo shown at 1080p costs a tenth of
+   its full size in memory and time; shrink the rest with `reduce` then Lanczos
+   (`reducing_gap`), turn it upright, and paste it onto black (transparent parts black).
+3. Convert once to yuv420p (BT.709, as the stream is tagged); the caller sends that same
+   frame for every output frame of the shot.
+
+Stills reach the renderer as records already processed (pixel limit checked, the format
+sniffed), so Pillow's own decompression-bomb warning, set for 89 megapixels, is not ours
+to raise here; its hard ceiling stays.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from av.video.frame import VideoFrame
+from PIL import ExifTags, Image
+
+from ensemble.records.media.processors.image import PILLOW_ERRORS, UPRIGHT
+
+from ..plan import Still
+from .encode import Encoding
+from .errors import RenderError
+from .frames import place
+
+_SWAPPING = (  # the turns that swap width and height
+    Image.Transpose.ROTATE_90,
+    Image.Transpose.ROTATE_270,
+    Image.Transpose.TRANSPOSE,
+    Image.Transpose.TRANSVERSE,
+)
+_ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+
+
+def still_frame(still: Still, encoding: Encoding) -> VideoFrame:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(still.path) as image:
+                picture = _composed(image, still, encoding)
+    except Image.DecompressionBombError:
+        raise RenderError(f"{still.name}: the picture has too many pixels to show.") from None
+    except PILLOW_ERRORS:
+        # Pillow's messages name the file's path on the worker: no use to a leader.
+        raise RenderError(
+            f"{still.name}: the picture could not be read (the file is damaged or not a "
+            "picture)."
+        ) from None
+    return VideoFrame.from_image(picture).reformat(format="yuv420p", dst_colorspace="ITU709")
+
+
+def _composed(image: Image.Image, still: Still, encoding: Encoding) -> Image.Image:
+    """The output-sized RGB picture (steps 1 and 2 of the module docstring)."""
+    frame = (encoding.width, encoding.height)
+    orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+    upright = UPRIGHT.get(orientation) if isinstance(orientation, int) else None
+    turned = upright in _SWAPPING
+    width, height = image.size
+    placement = place((height, width) if turned else (width, height), still.fit, frame, encoding.scale)
+    # Scaled in its stored orientation and turned afterwards: turning the small picture
+    # costs nothing, turning the original costs another copy of it.
+    target = (placement.height, placement.width) if turned else (placement.width, placement.height)
+    image.draft("RGB", target)  # JPEG only: decodes at the smallest scale at least `target`
+    image.load()
+    transparent = image.mode in _ALPHA_MODES or image.has_transparency_data
+    mode = "RGBA" if transparent else "RGB"
+    picture = image if image.mode == mode else image.convert(mode)
+    if picture.size != target:
+        picture = picture.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if upright is not None:
+        picture = picture.transpose(upright)
+    canvas = Image.new("RGB", frame, (0, 0, 0))
+    canvas.paste(picture, (placement.left, placement.top), picture if transparent else None)
+    return canvas

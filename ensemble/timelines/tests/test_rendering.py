@@ -1,0 +1,144 @@
+"""Renders through the worker, end to end: drafts to play, final renders that become the
+production and set its sources from the cut, failures that name the clip, and a worker
+killed half way."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+
+import av
+import pytest
+from django.utils import timezone
+
+from ensemble.core.testing import run_tasks
+from ensemble.lineage import credits
+from ensemble.lineage import services as lineage
+from ensemble.lineage.models import Source
+from ensemble.records import takedown
+from ensemble.records.testing import make_record, served
+from ensemble.timelines import rendering, services
+from ensemble.timelines.models import Citation, Render
+from ensemble.timelines.tests.helpers import cut, footage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def f(alice, bob, carol):
+    return footage(alice, bob, carol)
+
+
+@pytest.fixture
+def timeline(f, alice):
+    made = services.create(f.project, by=alice, title="The walk home")
+    services.save(made, cut(f), by=alice, based_on=1)
+    return made
+
+
+def rendered(timeline, who, quality) -> Render:
+    made = services.start_render(timeline, by=who, quality=quality)
+    run_tasks()
+    made.refresh_from_db()
+    return made
+
+
+def test_a_draft_render_plays_for_the_leaders_only(timeline, alice, carol, client, tmp_path):
+    made = rendered(timeline, alice, "draft")
+    assert made.state == "ready", made.failure_reason
+    assert made.progress == 100
+    assert made.seconds == pytest.approx(3.0, abs=0.15)
+    url = f"/timelines/renders/{made.pk}/file"
+    client.force_login(alice)
+    answer = served(client, url)
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "video/mp4"
+    (tmp_path / "draft.mp4").write_bytes(answer.body)
+    with av.open(str(tmp_path / "draft.mp4")) as played:
+        video = played.streams.video[0]
+        assert video.height == 180
+        assert played.streams.audio
+    client.force_login(carol)
+    assert client.get(url).status_code == 404
+
+
+def test_the_first_final_render_makes_the_production_with_the_cut_as_its_sources(
+    timeline, f, alice, bob, carol
+):
+    made = rendered(timeline, alice, "final")
+    assert made.state == "ready", made.failure_reason
+    timeline.refresh_from_db()
+    production = timeline.production
+    record = production.record
+    assert production.project == f.project
+    assert record.owner == alice
+    assert record.title == "The walk home"
+    assert record.kind == "video"
+    assert made.version.record_id == record.pk
+    assert made.version.state == "ready"
+    edges = {e.source_id: e for e in Source.objects.filter(derived=record)}
+    assert set(edges) == {f.clip.pk, f.picture.pk, f.music.pk}
+    clip = edges[f.clip.pk]
+    assert clip.kind == "uses"
+    assert clip.part == "video 2 0:01–0:02"
+    assert (clip.start_seconds, clip.end_seconds) == (0.5, 1.5)
+    assert edges[f.picture.pk].start_seconds is None
+    assert edges[f.music.pk].part == "audio 1.1 0:00–0:03"
+    assert Citation.objects.filter(timeline=timeline).count() == 3
+    roll = credits.credit_roll(record.pk, None)
+    named = {p.user_id for s in roll.sections for _, _, people in s.groups for p in people}
+    assert {alice.pk, bob.pk, carol.pk} <= named
+
+
+def test_a_new_cut_rerendered_follows_it_and_leaves_hand_citations(timeline, f, alice):
+    rendered(timeline, alice, "final")
+    timeline.refresh_from_db()
+    record = timeline.production.record
+    poem = make_record(alice, text="A poem", title="The poem", publish=True)
+    lineage.add_source(record, poem, by=alice, note="The words", kind="inspired_by")
+    second = copy.deepcopy(services.revision_of(timeline).document)
+    del second["video"][2]  # the picture goes
+    second["video"][1]["out"] = 2.0
+    services.save(timeline, second, by=alice, based_on=2)
+    made = rendered(timeline, alice, "final")
+    assert made.state == "ready", made.failure_reason
+    assert made.version.number == 2
+    edges = {e.source_id: e for e in Source.objects.filter(derived=record)}
+    assert set(edges) == {f.clip.pk, f.music.pk, poem.pk}
+    assert edges[f.clip.pk].end_seconds == 2.0
+    assert edges[poem.pk].kind == "inspired_by"  # not the timeline's to remove
+
+
+def test_a_source_removed_after_it_was_placed_fails_the_render_by_name(timeline, f, alice):
+    made = services.start_render(timeline, by=alice, quality="final")
+    takedown.take_down(f.clip)
+    run_tasks()
+    made.refresh_from_db()
+    assert made.state == "failed"
+    assert made.failure_reason.startswith("video 2: “A removed work” was removed")
+    timeline.refresh_from_db()
+    assert timeline.production is None
+    assert not Source.objects.filter(derived__title="The walk home")
+
+
+def test_a_render_whose_worker_died_is_rendered_again_from_nothing(timeline, alice):
+    made = services.start_render(timeline, by=alice, quality="draft")
+    attempt = Render.claim(made.pk, stale_after=timedelta(minutes=5))
+    assert attempt == 1  # a worker took it, and died: no heartbeat since
+    Render.objects.filter(pk=made.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+    assert rendering.requeue_stalled() == 1  # the sweeper sees its heartbeat stopped
+    run_tasks()
+    made.refresh_from_db()
+    assert made.state == "ready"
+    assert made.attempts == 2
+
+
+def test_an_audio_only_timeline_renders_an_audio_production(f, alice):
+    timeline = services.create(f.project, by=alice, title="The score, cut")
+    document = cut(f, video=[])
+    services.save(timeline, document, by=alice, based_on=1)
+    made = rendered(timeline, alice, "final")
+    assert made.state == "ready", made.failure_reason
+    timeline.refresh_from_db()
+    assert timeline.production.record.kind == "audio"
+    assert made.seconds == pytest.approx(3.0, abs=0.1)
