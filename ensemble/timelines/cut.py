@@ -44,11 +44,14 @@ class Use:
 
 
 def clock(seconds: float) -> str:
-    """0:07, 1:02:03: how a time in a production is written for people."""
-    whole = int(seconds)
+    """0:07, 0:07.5, 1:02:03: how a time in a production is written for people (tenths
+    only where there are some: cuts fall between whole seconds)."""
+    tenths = round(seconds * 10)
+    whole, tenth = divmod(tenths, 10)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    shown = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return f"{shown}.{tenth}" if tenth else shown
 
 
 def uses(document: dict[str, Any]) -> dict[int, Use]:

@@ -42,6 +42,10 @@ def build(alice: User, bob: User, carol: User, mod: User) -> Site:
 
     appeal = appeals.appeal(entry, by=bob, text="Not spam.")
     call = story.production.project.calls.first()
+    from ensemble.timelines import services as timelines
+
+    cut = timelines.create(story.project, by=alice, title="The cut")
+    draft = timelines.start_render(cut, by=alice, quality="draft")
     return Site(
         owner=alice,
         values={
@@ -73,5 +77,7 @@ def build(alice: User, bob: User, carol: User, mod: User) -> Site:
             "export_id": 999_999,
             "uidb64": "MQ",
             "name": "x.png",
+            "timeline_id": cut.pk,
+            "render_id": draft.pk,
         },
     )
