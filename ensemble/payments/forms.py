@@ -51,6 +51,7 @@ class AdjustForm(forms.Form):
             ("editor", "Set the editor share"),
             ("pass_through", "Set the pass-through"),
             ("weight", "Set an edge's weight"),
+            ("seconds", "Weigh the production's sources by their seconds in the cut"),
         ],
     )
     user = forms.CharField(max_length=150, required=False, label="Member (username)")

@@ -230,6 +230,8 @@ def _changes(proposal: Proposal, data: dict[str, Any]) -> dict[str, Any]:
     if action in ("editor", "pass_through"):
         key = "editor_share_bp" if action == "editor" else "pass_through_bp"
         return {key: int((percent or 0) * 100)}
+    if action == "seconds":
+        return {"weigh_by_seconds": True}
     return {"weights": {data["edge"]: data["weight"] if data["weight"] is not None else -1}}
 
 

@@ -136,3 +136,29 @@ def set_sources(
             lineage.update_source(
                 edge, by=owner, part=use.part, start_seconds=start, end_seconds=end
             )
+
+
+def seconds_by_source(document: dict[str, Any]) -> dict[int, float]:
+    """How long each record placed is on screen or in the mix, summed over its places."""
+    seconds: dict[int, float] = {}
+    for place in checks.placed(document):
+        item = place.item
+        length = item["seconds"] if place.role == "still" else item["out"] - item["in"]
+        seconds[item["record"]] = seconds.get(item["record"], 0.0) + float(length)
+    return seconds
+
+
+def seconds_in_production(record_id: int) -> dict[int, float] | None:
+    """`seconds_by_source` for the cut that made the production's newest rendered
+    version, or None for a production not rendered from a timeline."""
+    from ensemble.timelines.models import Render
+
+    made = (
+        Render.objects.filter(
+            quality=Render.Quality.FINAL, state=Render.State.READY, version__record_id=record_id
+        )
+        .select_related("revision")
+        .order_by("-version__number")
+        .first()
+    )
+    return seconds_by_source(made.revision.document) if made is not None else None

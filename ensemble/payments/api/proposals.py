@@ -50,6 +50,9 @@ class RevisionIn(JsonIn):
     pass_through_bp: Int64 | None = None
     editor_share_bp: Int64 | None = None
     weights: dict[str, Int64] | None = None
+    # Weigh the production's direct sources by their seconds in the cut that made it
+    # (a production rendered from a timeline; 422 `no_timeline` otherwise).
+    weigh_by_seconds: bool | None = None
     manual: list[dict[str, Any]] | None = None
     waivers: list[dict[str, Any]] | None = None
     exclusions: list[dict[str, Any]] | None = None

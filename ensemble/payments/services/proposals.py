@@ -22,6 +22,7 @@ from ensemble.payments import split
 from ensemble.payments.models import LedgerEntry, Line, Pool, Proposal, Revision
 from ensemble.payments.services import pools, snapshot
 from ensemble.payments.services.access import is_admin, is_pool_leader, require_pool_leader
+from ensemble.timelines.cut import seconds_in_production
 
 LIST_KEYS = ("manual", "waivers", "exclusions")
 
@@ -227,7 +228,13 @@ def cleaned(base: Revision, changes: dict[str, Any]) -> dict[str, Any]:
     checked. Lists are replaced whole: `manual`, `waivers` and `exclusions` name people
     by username."""
     adjustments = dict(base.adjustments)
-    unknown = set(changes) - {"pass_through_bp", "editor_share_bp", "weights", *LIST_KEYS}
+    unknown = set(changes) - {
+        "pass_through_bp",
+        "editor_share_bp",
+        "weights",
+        "weigh_by_seconds",
+        *LIST_KEYS,
+    }
     if unknown:
         raise Refused(f"Unknown adjustment “{sorted(unknown)[0]}”.", field=sorted(unknown)[0])
     for key in ("pass_through_bp", "editor_share_bp"):
@@ -243,6 +250,8 @@ def cleaned(base: Revision, changes: dict[str, Any]) -> dict[str, Any]:
                 )
             weights[key] = _basis_points(weight, "weights", high=1_000)
         adjustments["weights"] = weights
+    if changes.get("weigh_by_seconds"):
+        adjustments["weights"] = {**adjustments["weights"], **_weights_from_cut(base)}
     for key in LIST_KEYS:
         if key in changes:
             items = []
@@ -258,6 +267,27 @@ def cleaned(base: Revision, changes: dict[str, Any]) -> dict[str, Any]:
                 raise Refused(f"Name each person once in {key}.", field=key)
             adjustments[key] = items
     return adjustments
+
+
+def _weights_from_cut(base: Revision) -> dict[str, int]:
+    """The production's direct `uses` sources weighted by their seconds on screen or in
+    the mix, in the cut that made its newest rendered version: the longest 1,000, the
+    others in proportion (at least 1, so a source in the cut is never paid nothing).
+    Refused for a production not rendered from a timeline."""
+    frozen = snapshot.of(base)
+    root = frozen["root"]
+    seconds = seconds_in_production(root)
+    if seconds is None:
+        raise Refused(
+            "This production was not rendered from a timeline: there are no seconds to "
+            "weigh its sources by.",
+            code="no_timeline",
+            field="weigh_by_seconds",
+        )
+    direct = {s for d, s, kind in frozen["edges"] if d == root and kind == Source.Kind.USES}
+    timed = {s: seconds[s] for s in direct if seconds.get(s, 0) > 0}
+    longest = max(timed.values(), default=0.0)
+    return {f"{root}-{s}": max(1, round(1_000 * t / longest)) for s, t in timed.items()}
 
 
 def revise(proposal: Proposal, *, by: User, changes: dict[str, Any], reason: str = "") -> Revision:

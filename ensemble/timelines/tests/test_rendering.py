@@ -142,3 +142,42 @@ def test_an_audio_only_timeline_renders_an_audio_production(f, alice):
     timeline.refresh_from_db()
     assert timeline.production.record.kind == "audio"
     assert made.seconds == pytest.approx(3.0, abs=0.1)
+
+
+def test_a_proposal_can_weigh_the_cuts_sources_by_their_seconds(timeline, f, alice, client):
+    from types import SimpleNamespace
+
+    from ensemble.core.refusals import Refused
+    from ensemble.payments.services import proposals
+    from ensemble.payments.testing import pool_with_revenue, released_production
+    from ensemble.projects import productions
+    from ensemble.records.services import publish
+
+    rendered(timeline, alice, "final")
+    timeline.refresh_from_db()
+    production = timeline.production
+    publish(production.record, by=alice)
+    productions.release(production, by=alice)
+    pool = pool_with_revenue(SimpleNamespace(production=production), alice)
+    proposal = proposals.make_proposal(pool, by=alice)
+    client.force_login(alice)  # the proposal page's "Adjustment" form
+    answer = client.post(
+        f"/proposals/{proposal.pk}/adjust", {"action": "seconds", "reason": "As cut"}
+    )
+    assert answer.status_code == 302
+    revision = proposals.current(proposal)
+    assert revision.reason == "As cut"
+    root = production.record_id
+    # The music plays 3 s, the clip and the picture 1 s each.
+    assert revision.adjustments["weights"] == {
+        f"{root}-{f.music.pk}": 1000,
+        f"{root}-{f.clip.pk}": 333,
+        f"{root}-{f.picture.pk}": 333,
+    }
+    by_person = {line.user_id: line.amount for line in revision.lines.all()}
+    assert by_person[f.music.owner_id] > by_person[f.clip.owner_id]
+    story = released_production(alice, f.clip.owner, f.music.owner)  # made elsewhere
+    other = proposals.make_proposal(pool_with_revenue(story, alice), by=alice)
+    with pytest.raises(Refused) as caught:
+        proposals.revise(other, by=alice, changes={"weigh_by_seconds": True})
+    assert caught.value.code == "no_timeline"
