@@ -13,13 +13,10 @@ bytes for sound and video too).
 - `reading_video(seed)`: an audience member's phone video of the reading (MP4, H.264 + AAC).
 - `score()`, `part(instrument)`: the music, and piano, violin and clarinet parts that
   fit over it (M4A, AAC).
-- `film(pictures, soundtrack)`: the short film put together from chosen pictures and the
-  score (MP4, H.264 + AAC).
 """
 
 from .backgrounds import BACKGROUND_KINDS, background
 from .clips import animation_test, reading_video
-from .film import film
 from .pictures import turnip_character
 from .sound import INSTRUMENTS, part, score
 from .text import poem
@@ -29,7 +26,6 @@ __all__ = [
     "INSTRUMENTS",
     "animation_test",
     "background",
-    "film",
     "part",
     "poem",
     "reading_video",

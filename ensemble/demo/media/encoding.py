@@ -1,4 +1,4 @@
-"""Writing MP4 (H.264 + AAC) and M4A (AAC) into memory with PyAV, and reading sound back.
+"""Writing MP4 (H.264 + AAC) and M4A (AAC) into memory with PyAV.
 
 Why these formats: every browser plays them, the project's processors take AAC in MP4
 as it is, and the FFmpeg in the PyAV wheel has both encoders (libx264 and its native AAC).
@@ -18,7 +18,6 @@ from fractions import Fraction
 from typing import cast
 
 import av
-from av.audio.resampler import AudioResampler
 from av.audio.stream import AudioStream
 from av.container import OutputContainer
 from av.video.stream import VideoStream
@@ -99,18 +98,3 @@ def _send(out: OutputContainer, stream: AudioStream, sound: array, start: int, e
         out.mux(stream.encode(frame))
         start += count
     return start
-
-
-def decode_sound(data: bytes) -> array:
-    """The first audio track of any file FFmpeg reads, as mono s16 at `RATE`."""
-    samples = array("h")
-    resampler = AudioResampler(format="s16", layout="mono", rate=RATE)
-    with av.open(io.BytesIO(data), mode="r") as source:
-        if not source.streams.audio:
-            raise ValueError("The soundtrack has no audio in it.")
-        for decoded in source.decode(source.streams.audio[0]):
-            for frame in resampler.resample(decoded):
-                samples.frombytes(bytes(frame.planes[0])[: frame.samples * 2])
-    for frame in resampler.resample(None):
-        samples.frombytes(bytes(frame.planes[0])[: frame.samples * 2])
-    return samples

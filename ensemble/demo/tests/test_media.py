@@ -15,6 +15,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from ensemble.core.markdown import render_markdown
 from ensemble.demo import media
+from ensemble.demo.media import encoding
 
 FPS = 12
 
@@ -134,23 +135,9 @@ def test_an_unknown_instrument_is_refused():
         media.part("kazoo")
 
 
-@pytest.mark.parametrize(("score_seconds", "pictures"), [(2.0, 3), (9.0, 1)])
-@pytest.mark.slow  # synthesizes and encodes the demo's sound and video
-def test_the_film_is_cards_and_pictures_with_the_score_looped_or_cut_to_fit(
-    score_seconds, pictures
-):
-    stills = [media.turnip_character(seed, size=(120, 150)) for seed in range(pictures)]
-    clip = decode(media.film(stills, media.score(score_seconds), seconds_per_picture=1.0))
-    expected = 2 * 2.0 + pictures * 1.0  # title card, pictures, end card
-    assert clip.codecs == {"video": "h264", "audio": "aac"}
-    assert clip.size == (640, 360)
-    assert clip.video_seconds == pytest.approx(expected, abs=0.1)
-    assert clip.audio_seconds == pytest.approx(expected, abs=0.5)
-
-
 def test_a_video_of_odd_size_is_refused():
     with pytest.raises(ValueError, match="even"):
-        media.film([], media.score(1.0), size=(641, 360))
+        encoding.mp4([], (641, 360), 12)
 
 
 @pytest.fixture(scope="module")
@@ -167,8 +154,6 @@ def demo_set() -> dict[str, list[bytes]]:
         "animation tests": [media.animation_test(seed) for seed in range(4)],
         "reading videos": [media.reading_video(seed) for seed in range(20)],
         "music": [score] + [media.part(name) for name in media.INSTRUMENTS],
-        # five characters and one background of each kind
-        "film": [media.film(characters[:5] + backgrounds[::4], score)],
     }
 
 
@@ -198,10 +183,3 @@ def test_the_phone_videos_are_twenty_views_of_the_reading(demo_set):
     assert len({digest(data) for data in demo_set["reading videos"]}) == 20
     assert all(clip.codecs == {"video": "h264", "audio": "aac"} for clip in clips)
     assert {clip.size for clip in clips} == {(480, 270), (270, 480)}  # some held upright
-
-
-@pytest.mark.slow  # a whole demo's media
-def test_the_demo_film_shows_each_picture_for_a_second_and_a_half(demo_set):
-    clip = decode(demo_set["film"][0])
-    assert clip.video_seconds == pytest.approx(2 * 2.0 + 8 * 1.5, abs=0.1)
-    assert clip.audio_seconds == pytest.approx(clip.video_seconds, abs=0.5)
