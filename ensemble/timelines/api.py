@@ -18,6 +18,7 @@ from ensemble.accounts.http import member
 from ensemble.core.api import ERRORS
 from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn
+from ensemble.core.refusals import Refused
 from ensemble.projects.api.base import project_for
 from ensemble.timelines import services
 from ensemble.timelines.models import Render, Revision, Timeline
@@ -39,6 +40,9 @@ class SaveIn(JsonIn):
 class RenderIn(JsonIn):
     quality: str = "draft"  # "draft" (360p, quick) or "final" (a version of the production)
     revision: int | None = None  # the newest by default
+    # A draft of a part only (a preview): seconds of the production, both or neither.
+    start: float | None = None
+    end: float | None = None
 
 
 class RevisionOut(Schema):
@@ -65,6 +69,8 @@ class RenderOut(Schema):
     created_at: datetime
     finished_at: datetime | None
     seconds: float | None
+    window_start: float | None  # a preview of part of the timeline
+    window_end: float | None
     file_url: str | None  # a draft's file, for the leaders to play
     record_id: int | None  # a final render: the production's record
     version: int | None  # and the version it became
@@ -117,6 +123,8 @@ def render_out(made: Render) -> dict[str, Any]:
         "created_at": made.created_at,
         "finished_at": made.finished_at,
         "seconds": made.seconds,
+        "window_start": made.window_start,
+        "window_end": made.window_end,
         "file_url": reverse("timelines:render_file", args=[made.pk]) if ready_draft else None,
         "record_id": production.record_id if production and made.version_id else None,
         "version": made.version.number if made.version else None,
@@ -223,8 +231,13 @@ def compare_revisions(
 def start_render(request: HttpRequest, timeline_id: Id, body: RenderIn) -> Status:
     """Queue a draft or final render; follow it at `GET /renders/{id}`."""
     timeline = timeline_for(request, timeline_id)
+    window = None
+    if body.start is not None or body.end is not None:
+        if body.start is None or body.end is None:
+            raise Refused("Give both start and end for a preview, or neither.", field="start")
+        window = (body.start, body.end)
     made = services.start_render(
-        timeline, by=member(request), quality=body.quality, revision=body.revision
+        timeline, by=member(request), quality=body.quality, revision=body.revision, window=window
     )
     return Status(202, render_out(made))
 

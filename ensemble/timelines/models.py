@@ -115,6 +115,10 @@ class Render(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)
+    # A draft of part of the timeline (a preview): from `window_start` to `window_end`
+    # seconds of the production. Null for the whole of it.
+    window_start = models.FloatField(null=True, blank=True)
+    window_end = models.FloatField(null=True, blank=True)
     # A draft's file, in the media area (`timelines/<timeline>/draft-<id>-<attempt>.mp4`);
     # a final render's output becomes a version of the production's record instead.
     file = models.CharField(max_length=100, blank=True)
@@ -129,6 +133,11 @@ class Render(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="failed") | ~Q(failure_reason=""),
                 name="render_failure_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=(Q(window_start__isnull=True) & Q(window_end__isnull=True))
+                | (Q(quality="draft") & Q(window_end__gt=F("window_start"))),
+                name="render_window_is_a_draft_range",
             ),
         ]
         indexes = [

@@ -11,7 +11,7 @@ which a render failure repeats so the leader knows which clip to fix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -77,6 +77,10 @@ class CreditCard:
     sections: tuple[CreditSection, ...]
     seconds: float
     style: Literal["scroll", "pages"] = "scroll"
+    # A preview of part of the timeline (`window`) shows `seconds` of the card from
+    # `lead` seconds into it, moving as the whole card of `full` seconds would.
+    lead: float = 0.0
+    full: float | None = None
 
 
 Shot = VideoClip | Still | TitleCard | CreditCard
@@ -121,3 +125,47 @@ class Plan:
     @property
     def is_audio_only(self) -> bool:
         return not self.shots
+
+
+def window(plan: Plan, start: float, end: float) -> Plan:
+    """The part of `plan` from `start` to `end` seconds, as its own plan: for previewing a
+    stretch of a long production without rendering all of it. Shots are cut to the
+    window (a clip's in and out move, a card's part is kept); sounds too, keeping a fade
+    only where it falls inside the window."""
+    shots: list[Shot] = []
+    at = 0.0
+    for shot in plan.shots:
+        begin, finish = max(start, at), min(end, at + shot.seconds)
+        if finish - begin > 1e-6:
+            shots.append(_cut_shot(shot, begin - at, finish - at))
+        at += shot.seconds
+    tracks = tuple(
+        tuple(cut for sound in track if (cut := _cut_sound(sound, start, end)) is not None)
+        for track in plan.tracks
+    )
+    return Plan(plan.output, tuple(shots), tracks)
+
+
+def _cut_shot(shot: Shot, begin: float, finish: float) -> Shot:
+    """`shot` from `begin` to `finish` seconds into it."""
+    if isinstance(shot, VideoClip):
+        return replace(shot, start=shot.start + begin, end=shot.start + finish)
+    if isinstance(shot, CreditCard):
+        return replace(
+            shot, seconds=finish - begin, lead=shot.lead + begin, full=shot.full or shot.seconds
+        )
+    return replace(shot, seconds=finish - begin)
+
+
+def _cut_sound(sound: Sound, start: float, end: float) -> Sound | None:
+    begin, finish = max(start, sound.at), min(end, sound.at + sound.seconds)
+    if finish - begin <= 1e-6:
+        return None
+    return replace(
+        sound,
+        start=sound.start + begin - sound.at,
+        end=sound.start + finish - sound.at,
+        at=begin - start,
+        fade_in=sound.fade_in if sound.at >= start else 0.0,
+        fade_out=sound.fade_out if sound.at + sound.seconds <= end else 0.0,
+    )

@@ -173,7 +173,10 @@ def _plan(job: Render, document: dict[str, Any], work: Path, starter: User) -> p
         )
         for t, track in enumerate(document["audio"], 1)
     )
-    return plan.Plan(plan.Output(**document["output"]), tuple(shots), tracks)
+    whole = plan.Plan(plan.Output(**document["output"]), tuple(shots), tracks)
+    if job.window_start is not None and job.window_end is not None:
+        return plan.window(whole, job.window_start, job.window_end)
+    return whole
 
 
 def _original(version: Version | None, work: Path) -> Path:

@@ -120,12 +120,21 @@ def compare(older: Revision, newer: Revision) -> list[str]:
     return lines
 
 
+MIN_PREVIEW_SECONDS = 0.5
+
+
 def start_render(
-    timeline: Timeline, *, by: User, quality: str, revision: int | None = None
+    timeline: Timeline,
+    *,
+    by: User,
+    quality: str,
+    revision: int | None = None,
+    window: tuple[float, float] | None = None,
 ) -> Render:
-    """Queue a render of a revision (the newest by default). Refused for a timeline of
-    nothing, for records the leader may no longer use, and while a final render of the
-    timeline is still under way (two would make two versions)."""
+    """Queue a render of a revision (the newest by default); a draft may be of a part
+    only (`window`, seconds of the production: a quick preview). Refused for a timeline
+    of nothing, for records the leader may no longer use, and while a final render of
+    the timeline is still under way (two would make two versions)."""
     from ensemble.timelines import rendering  # the task module imports this one
 
     require_editor(by, timeline)
@@ -139,6 +148,8 @@ def start_render(
             "There is nothing to render yet: add a clip, a still, a card or a sound.",
             code="empty",
         )
+    if window is not None:
+        window = _clean_window(window, quality, document.length(chosen.document))
     check_records(timeline, chosen.document, by=by)
     with transaction.atomic():
         Timeline.objects.select_for_update().get(pk=timeline.pk)
@@ -155,10 +166,29 @@ def start_render(
                 code="render_running",
             )
         made = Render.objects.create(
-            timeline=timeline, revision=chosen, quality=quality, started_by=by
+            timeline=timeline,
+            revision=chosen,
+            quality=quality,
+            started_by=by,
+            window_start=window[0] if window else None,
+            window_end=window[1] if window else None,
         )
         rendering.enqueue(made)
     return made
+
+
+def _clean_window(window: tuple[float, float], quality: str, length: float) -> tuple[float, float]:
+    if quality != Render.Quality.DRAFT:
+        raise Refused("Only a draft can be of a part of the timeline.", field="start")
+    start, end = (round(float(value), 3) for value in window)
+    if not (0 <= start < length) or end <= start:
+        raise Refused(
+            f"Preview a part between 0 and {length:g} s, its end after its start.", field="start"
+        )
+    end = min(end, length)
+    if end - start < MIN_PREVIEW_SECONDS:
+        raise Refused(f"Preview at least {MIN_PREVIEW_SECONDS:g} s.", field="end")
+    return start, end
 
 
 def production_owner_id(timeline: Timeline, by: User) -> int:

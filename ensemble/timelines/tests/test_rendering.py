@@ -181,3 +181,34 @@ def test_a_proposal_can_weigh_the_cuts_sources_by_their_seconds(timeline, f, ali
     with pytest.raises(Refused) as caught:
         proposals.revise(other, by=alice, changes={"weigh_by_seconds": True})
     assert caught.value.code == "no_timeline"
+
+
+def test_a_preview_renders_only_the_part_asked_for(timeline, alice, client, tmp_path):
+    made = services.start_render(timeline, by=alice, quality="draft", window=(0.5, 2.5))
+    run_tasks()
+    made.refresh_from_db()
+    assert made.state == "ready", made.failure_reason
+    assert made.seconds == pytest.approx(2.0, abs=0.15)
+    client.force_login(alice)
+    (tmp_path / "part.mp4").write_bytes(served(client, f"/timelines/renders/{made.pk}/file").body)
+    with av.open(str(tmp_path / "part.mp4")) as played:
+        assert float(played.duration / av.time_base) == pytest.approx(2.0, abs=0.2)
+
+
+@pytest.mark.parametrize(
+    ("quality", "window", "words"),
+    [
+        ("final", (0.0, 1.0), "Only a draft"),
+        ("draft", (2.0, 1.0), "its end after its start"),
+        ("draft", (-1.0, 1.0), "between 0 and 3 s"),
+        ("draft", (5.0, 6.0), "between 0 and 3 s"),
+        ("draft", (1.0, 1.2), "at least 0.5 s"),
+    ],
+)
+def test_a_preview_outside_the_timeline_is_refused(timeline, alice, quality, window, words):
+    from ensemble.core.refusals import Refused
+
+    with pytest.raises(Refused) as caught:
+        services.start_render(timeline, by=alice, quality=quality, window=window)
+    assert words in caught.value.message
+    assert not Render.objects.exists()
