@@ -221,6 +221,10 @@ FILE_UPLOAD_HANDLERS = [
     "ensemble.records.uploads.CappedTemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The timeline editor posts its whole document as a form without JavaScript: up to
+# 1,000 items of at most 8 fields each (timelines.document.MAX_ITEMS). Parsing 10,000
+# fields costs milliseconds; the body is still capped by the size above.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # One file per request (a record's upload, an avatar): a request with more is refused
 # before anything else is written to disk.
 DATA_UPLOAD_MAX_NUMBER_FILES = 1

@@ -156,6 +156,13 @@ class Render(models.Model):
     def is_finished(self) -> bool:
         return self.state in (self.State.READY, self.State.FAILED)
 
+    @property
+    def window(self) -> str:
+        """The part a preview shows, for people ("0.5–2 s"); "" for a whole render."""
+        if self.window_start is None or self.window_end is None:
+            return ""
+        return f"{self.window_start:g}–{self.window_end:g} s"
+
     @classmethod
     def move(cls, render_id: int, to: str, *, only: Q | None = None, **fields: Any) -> bool:
         """Move to `to` with `fields` in one conditional UPDATE: whether it moved."""

@@ -111,12 +111,12 @@ def compare(older: Revision, newer: Revision) -> list[str]:
     lines: list[str] = []
     if a["output"] != b["output"]:
         lines.append(f"Output: {_output(a['output'])} → {_output(b['output'])}")
-    lines += _changes("Video", a["video"], b["video"])
+    lines += _changes("Video ", a["video"], b["video"])
     tracks = max(len(a["audio"]), len(b["audio"]))
     for t in range(tracks):
         old = a["audio"][t] if t < len(a["audio"]) else []
         new = b["audio"][t] if t < len(b["audio"]) else []
-        lines += _changes(f"Audio track {t + 1}", old, new)
+        lines += _changes(f"Audio {t + 1}.", old, new)
     return lines
 
 
@@ -257,12 +257,12 @@ def _changes(where: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -
         paired = min(a2 - a1, b2 - b1) if op == "replace" else 0
         for offset in range(paired):
             lines.append(
-                f"{where} {b1 + offset + 1}: {describe(old[a1 + offset])} → "
+                f"{where}{b1 + offset + 1}: {describe(old[a1 + offset])} → "
                 f"{describe(new[b1 + offset])}"
             )
         a1, b1 = a1 + paired, b1 + paired
-        lines += [f"{where} {n + 1}: removed {describe(old[n])}" for n in range(a1, a2)]
-        lines += [f"{where} {n + 1}: added {describe(new[n])}" for n in range(b1, b2)]
+        lines += [f"{where}{n + 1}: removed {describe(old[n])}" for n in range(a1, a2)]
+        lines += [f"{where}{n + 1}: added {describe(new[n])}" for n in range(b1, b2)]
     return lines
 
 

@@ -59,9 +59,9 @@ def render(
     plan: Plan, out: Path, *, quality: Quality, progress: Callable[[float], None]
 ) -> Rendered:
     """Render `plan` into the file `out` (replaced if it exists); see the module doc."""
-    if plan.seconds <= 0:
-        raise RenderError("The timeline is empty: there is nothing to render.")
     encoding = encoding_for(plan.output, quality)
+    if round(plan.seconds * (SAMPLE_RATE if plan.is_audio_only else encoding.fps)) <= 0:
+        raise RenderError("The timeline is empty: there is nothing to render.")
     heartbeat = Heartbeat(progress, plan.seconds, every=HEARTBEAT_SECONDS)
     muxer = Muxer(out, encoding, video=not plan.is_audio_only)
     try:

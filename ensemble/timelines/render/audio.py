@@ -21,7 +21,7 @@ The mix sums every sound playing in a block and clips to [-1, 1].
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import ExitStack
 
 import av
@@ -86,7 +86,7 @@ class _SoundReader:
         self._chunks.close()
         self._files.close()
 
-    def _decoded(self) -> Iterator[np.ndarray]:
+    def _decoded(self) -> Generator[np.ndarray]:
         """Resampled chunks (channels, n) from exactly `start` on (steps 1 to 3)."""
         stream = self._stream
         origin, begin = self._sound_clock()
@@ -153,7 +153,7 @@ class _SoundReader:
         block *= envelope
 
 
-def mixed_blocks(tracks: Sequence[Sequence[Sound]], total: int) -> Iterator[np.ndarray]:
+def mixed_blocks(tracks: Sequence[Sequence[Sound]], total: int) -> Generator[np.ndarray]:
     """`total` samples of the mix, in blocks of `BLOCK`: float32 arrays (2, n).
 
     Each sound's file is opened when its first sample falls in a block and closed after
@@ -171,6 +171,8 @@ def mixed_blocks(tracks: Sequence[Sequence[Sound]], total: int) -> Iterator[np.n
                 sound = waiting.pop(0)
                 first = round(sound.at * SAMPLE_RATE)
                 reader = _SoundReader(sound)
+                if first < 0:  # placed before the timeline starts: that part is not heard
+                    reader.read(-first)
                 playing.append((first, first + reader.length, reader))
             mix = np.zeros((2, block_end - block_start), np.float32)
             for first, last, reader in playing:

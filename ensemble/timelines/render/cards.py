@@ -9,10 +9,10 @@ height, so a draft looks like a smaller final.
 - Title card: the title large, the subtitle smaller and dimmer below it, wrapped to the
   frame's width, centred as a block; drawn once and held.
 - Credits, "scroll": the roll enters from below the frame and moves up at a constant
-  speed until its last line has just left the top as the card ends (output frame k of n
-  shows it moved by k/n of that way; the last frame shows the last line leaving). Only
-  the lines on screen have patches and a line that has left is forgotten, so memory
-  follows the screen, not the roll: 300 people or 3000 cost the same.
+  speed: the first frame shows its top at the frame's foot (still empty), the last frame
+  its last line half out of the top, just leaving. Only the lines on screen have
+  patches and a line that has left is forgotten, so memory follows the screen, not the
+  roll: 300 people or 3000 cost the same.
 - Credits, "pages": as many lines as fit in 85 % of the frame's height per page, a
   heading never left alone at the foot of a page; each page is centred and shown for an
   equal share of the card's time.
@@ -100,13 +100,17 @@ def _credit_layout(card: CreditCard, width: int, height: int) -> tuple[list[Line
     return lines, top
 
 
-def _scroll(lines: list[Line], roll_height: int, count: int, encoding: Encoding) -> Iterator[VideoFrame]:
+def _scroll(
+    lines: list[Line], roll_height: int, count: int, encoding: Encoding
+) -> Iterator[VideoFrame]:
     height = encoding.height
-    travel = height + roll_height  # from the roll's top at the frame's foot to its foot at the top
+    # From the roll's top at the frame's foot (first frame) to its last line half out
+    # of the top (last frame).
+    travel = height + roll_height - (lines[-1].height // 2 if lines else 0)
     patches: dict[int, np.ndarray] = {}
     first = 0  # lines before this one have left the frame for good
     for index in range(count):
-        offset = height - round(travel * index / count)
+        offset = height - round(travel * index / max(1, count - 1))
         while first < len(lines) and lines[first].bottom + offset <= 0:
             patches.pop(first, None)
             first += 1

@@ -41,6 +41,10 @@ _X264 = {
     "draft": {"preset": "ultrafast", "crf": "32"},
 }
 _AAC_BIT_RATE = {"final": 160_000, "draft": 96_000}
+# A draft spends most of its time decoding sources (often 1080p) that it shows at 360p.
+# Skipping the decoders' deblocking filter saves about a sixth of that: its blocking is
+# gone once the picture is shrunk threefold. A final decodes every picture exactly.
+_DECODER_OPTIONS = {"final": {}, "draft": {"skip_loop_filter": "all", "flags2": "+fast"}}
 # FFmpeg's numbers for BT.709 (primaries, transfer, matrix) and limited ("MPEG") range:
 # every picture we convert from RGB uses that matrix, and the stream says so.
 BT709 = 1
@@ -49,7 +53,7 @@ LIMITED_RANGE = 1
 
 @dataclass(frozen=True)
 class Encoding:
-    """The output's picture size, frame rate and encoder settings.
+    """The output's picture size, frame rate, encoder settings and how sources are decoded.
 
     `scale` is how large the output is against the plan's own size (1 for final, 1/3 for
     a 1080p draft): pictures shown at their own pixel size ("crop") shrink by it, so a
@@ -62,6 +66,7 @@ class Encoding:
     x264: tuple[tuple[str, str], ...]
     audio_bit_rate: int
     scale: float
+    decoder_options: tuple[tuple[str, str], ...] = ()
 
 
 def encoding_for(output: Output, quality: Quality) -> Encoding:
@@ -78,6 +83,7 @@ def encoding_for(output: Output, quality: Quality) -> Encoding:
         x264=tuple(_X264[quality].items()),
         audio_bit_rate=_AAC_BIT_RATE[quality],
         scale=height / output.height,
+        decoder_options=tuple(_DECODER_OPTIONS[quality].items()),
     )
 
 

@@ -43,7 +43,7 @@ def reading(name: str) -> Iterator[None]:
 
 
 def _clause(sentence: str) -> str:
-    """"The file is damaged." → "the file is damaged", to sit inside another sentence."""
+    """ "The file is damaged." → "the file is damaged", to sit inside another sentence."""
     text = sentence.strip().rstrip(".")
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 

@@ -62,9 +62,15 @@ def place(size: tuple[int, int], fit: Fit, frame: tuple[int, int], scale: float)
     # Rounding must not leave a one-pixel bar (fill) or overflow (fit) on the side that
     # the factor was chosen to match exactly.
     if fit == "fit":
-        scaled_width, scaled_height = min(scaled_width, frame_width), min(scaled_height, frame_height)
+        scaled_width, scaled_height = (
+            min(scaled_width, frame_width),
+            min(scaled_height, frame_height),
+        )
     elif fit == "fill":
-        scaled_width, scaled_height = max(scaled_width, frame_width), max(scaled_height, frame_height)
+        scaled_width, scaled_height = (
+            max(scaled_width, frame_width),
+            max(scaled_height, frame_height),
+        )
     return Placement(
         width=scaled_width,
         height=scaled_height,
@@ -81,13 +87,13 @@ def _even_floor(value: int) -> int:
     return value - value % 2
 
 
-def colour_conversion(frame: VideoFrame) -> dict[str, str]:
-    """`reformat` arguments that bring a decoded frame to what the output is tagged as:
-    the BT.709 matrix in limited range.
+def scale(frame: VideoFrame, width: int, height: int) -> VideoFrame:
+    """`frame` at `width` × `height` in yuv420p, in what the output is tagged as: the
+    BT.709 matrix and limited range. One swscale pass does size, format and colour.
 
     The source's matrix is the one its stream names; an untagged stream is taken the way
-    players take it (BT.709 from 720 lines up, BT.601 below). Already BT.709 and limited,
-    a frame of the right size passes through swscale untouched.
+    players take it (BT.709 from 720 lines up, BT.601 below). A frame already of that size,
+    format and colour passes through untouched.
     """
     if frame.colorspace in _BT601_SPACES or (
         frame.colorspace != _AVCOL_SPC_BT709 and frame.height < 720
@@ -96,12 +102,15 @@ def colour_conversion(frame: VideoFrame) -> dict[str, str]:
     else:
         matrix = "ITU709"  # also what we assume for BT.2020 (HDR is not converted)
     full = frame.color_range == _AVCOL_RANGE_JPEG or frame.format.name.startswith("yuvj")
-    return {
-        "src_colorspace": matrix,
-        "dst_colorspace": "ITU709",
-        "src_color_range": "JPEG" if full else "MPEG",
-        "dst_color_range": "MPEG",
-    }
+    return frame.reformat(
+        width=width,
+        height=height,
+        format="yuv420p",
+        src_colorspace=matrix,
+        dst_colorspace="ITU709",
+        src_color_range="JPEG" if full else "MPEG",
+        dst_color_range="MPEG",
+    )
 
 
 def plane_array(plane: VideoPlane) -> np.ndarray:
@@ -126,7 +135,9 @@ def compose(
     """A new black frame with `picture` (yuv420p, already scaled to the placement's size
     in its stored orientation) turned upright by `rotation` and copied into place."""
     out = blank(*frame)
-    for source_plane, target_plane, factor in zip(picture.planes, out.planes, (1, 2, 2), strict=True):
+    for source_plane, target_plane, factor in zip(
+        picture.planes, out.planes, (1, 2, 2), strict=True
+    ):
         source = plane_array(source_plane)
         if rotation in _UPRIGHT_TURNS:
             source = np.rot90(source, _UPRIGHT_TURNS[rotation])

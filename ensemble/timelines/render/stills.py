@@ -27,7 +27,7 @@ from ensemble.records.media.processors.image import PILLOW_ERRORS, UPRIGHT
 from ..plan import Still
 from .encode import Encoding
 from .errors import RenderError
-from .frames import place
+from .frames import Placement, place
 
 _SWAPPING = (  # the turns that swap width and height
     Image.Transpose.ROTATE_90,
@@ -36,33 +36,48 @@ _SWAPPING = (  # the turns that swap width and height
     Image.Transpose.TRANSVERSE,
 )
 _ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+# The image formats `records.media.sniff` accepts. Naming them keeps Pillow from trying
+# any other of its plugins on a file (EPS would run Ghostscript).
+STILL_FORMATS = ("JPEG", "PNG", "GIF", "TIFF", "BMP", "WEBP", "AVIF")  # JPEG covers MPO
 
 
 def still_frame(still: Still, encoding: Encoding) -> VideoFrame:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(still.path) as image:
-                picture = _composed(image, still, encoding)
+            with Image.open(still.path, formats=STILL_FORMATS) as image:
+                picture, placement, upright = _decoded(image, still, encoding)
     except Image.DecompressionBombError:
         raise RenderError(f"{still.name}: the picture has too many pixels to show.") from None
     except PILLOW_ERRORS:
         # Pillow's messages name the file's path on the worker: no use to a leader.
         raise RenderError(
-            f"{still.name}: the picture could not be read (the file is damaged or not a "
-            "picture)."
+            f"{still.name}: the picture could not be read (the file is damaged or not a picture)."
         ) from None
-    return VideoFrame.from_image(picture).reformat(format="yuv420p", dst_colorspace="ITU709")
+    if upright is not None:
+        picture = picture.transpose(upright)
+    canvas = Image.new("RGB", (encoding.width, encoding.height), (0, 0, 0))
+    mask = picture if picture.mode == "RGBA" else None  # transparent parts stay black
+    canvas.paste(picture, (placement.left, placement.top), mask)
+    return VideoFrame.from_image(canvas).reformat(format="yuv420p", dst_colorspace="ITU709")
 
 
-def _composed(image: Image.Image, still: Still, encoding: Encoding) -> Image.Image:
-    """The output-sized RGB picture (steps 1 and 2 of the module docstring)."""
-    frame = (encoding.width, encoding.height)
+def _decoded(
+    image: Image.Image, still: Still, encoding: Encoding
+) -> tuple[Image.Image, Placement, Image.Transpose | None]:
+    """Steps 1 and 2: the picture scaled for its placement but still in its stored
+    orientation (RGB, or RGBA with transparency), the placement, and the turn that makes
+    it upright. Everything that decodes pixels happens here, while the file is open."""
     orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
     upright = UPRIGHT.get(orientation) if isinstance(orientation, int) else None
     turned = upright in _SWAPPING
     width, height = image.size
-    placement = place((height, width) if turned else (width, height), still.fit, frame, encoding.scale)
+    placement = place(
+        (height, width) if turned else (width, height),
+        still.fit,
+        (encoding.width, encoding.height),
+        encoding.scale,
+    )
     # Scaled in its stored orientation and turned afterwards: turning the small picture
     # costs nothing, turning the original costs another copy of it.
     target = (placement.height, placement.width) if turned else (placement.width, placement.height)
@@ -73,8 +88,6 @@ def _composed(image: Image.Image, still: Still, encoding: Encoding) -> Image.Ima
     picture = image if image.mode == mode else image.convert(mode)
     if picture.size != target:
         picture = picture.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    if upright is not None:
-        picture = picture.transpose(upright)
-    canvas = Image.new("RGB", frame, (0, 0, 0))
-    canvas.paste(picture, (placement.left, placement.top), picture if transparent else None)
-    return canvas
+    elif picture is image:
+        picture = image.copy()  # closing the file would take the pixels with it
+    return picture, placement, upright

@@ -21,6 +21,7 @@ Steps:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from av.container import InputContainer
 from av.video.frame import VideoFrame
@@ -31,7 +32,7 @@ from ensemble.records.media.avfile import open_container, stream_rotation, video
 from ..plan import VideoClip
 from .encode import Encoding
 from .errors import RenderError, reading, seconds
-from .frames import Placement, colour_conversion, compose, place
+from .frames import Placement, compose, place, scale
 
 # How far short of `end` a file may stop: container durations and the last frame's
 # duration are rounded by muxers, and a tenth of a second at the end of a clip is a frame
@@ -50,7 +51,19 @@ def clip_frames(clip: VideoClip, count: int, encoding: Encoding) -> Iterator[Vid
         if stream is None or not (stream.codec_context.width and stream.codec_context.height):
             raise RenderError(f"{clip.name}: the file has no video in it.")
         stream.thread_type = "AUTO"  # frame threads: decoding keeps up with x264
+        if encoding.decoder_options:
+            stream.codec_context.options = dict(encoding.decoder_options)
         yield from _ClipReader(clip, container, stream, encoding).frames(count)
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    """A decoded frame and its source times, read once: the frame itself may go to the
+    encoder as it is (already the output's size and format), which restamps it."""
+
+    time: float
+    end: float
+    frame: VideoFrame
 
 
 class _ClipReader:
@@ -75,11 +88,11 @@ class _ClipReader:
 
     def frames(self, count: int) -> Iterator[VideoFrame]:
         decoded = self._decoded()
-        shown: VideoFrame | None = None
+        shown: _Decoded | None = None
         upcoming = next(decoded, None)
         ended_checked = False
         output: VideoFrame | None = None
-        converted: VideoFrame | None = None
+        converted: _Decoded | None = None
         for index in range(count):
             due = self.begin + index / self.encoding.fps + _EPSILON
             while upcoming is not None and upcoming.time <= due:
@@ -91,28 +104,29 @@ class _ClipReader:
             picture = shown if shown is not None else upcoming
             assert picture is not None  # _check_reaches_end raised otherwise
             if picture is not converted:
-                output, converted = self._output(picture), picture
+                output, converted = self._output(picture.frame), picture
             assert output is not None
             yield output
 
-    def _decoded(self) -> Iterator[VideoFrame]:
+    def _decoded(self) -> Iterator[_Decoded]:
         time_base = self.stream.time_base
         if self.clip.start > 0 and time_base:
             self.container.seek(int(self.begin / time_base), stream=self.stream, backward=True)
         for frame in self.container.decode(self.stream):
-            if frame.time is not None:  # a frame without a time cannot be placed
-                yield frame
+            if frame.time is None:
+                continue  # a frame without a time cannot be placed
+            duration = (
+                float(frame.duration * frame.time_base)
+                if frame.duration and frame.time_base
+                else self.nominal_duration
+            )
+            yield _Decoded(frame.time, frame.time + duration, frame)
 
-    def _check_reaches_end(self, last: VideoFrame | None) -> None:
+    def _check_reaches_end(self, last: _Decoded | None) -> None:
         """Decoding has ended: refuse a clip whose `end` lies past the last frame."""
         if last is None:
             raise RenderError(f"{self.clip.name}: no picture could be decoded from the file.")
-        duration = (
-            float(last.duration * last.time_base)
-            if last.duration and last.time_base
-            else self.nominal_duration
-        )
-        lasts = last.time + duration - self.origin
+        lasts = last.end - self.origin
         if lasts < self.clip.end - SLACK:
             raise RenderError(
                 f"{self.clip.name}: the clip ends at {seconds(self.clip.end)}, "
@@ -125,9 +139,7 @@ class _ClipReader:
         stored = (placement.width, placement.height)
         if self.rotation in _QUARTER_TURNS:
             stored = (placement.height, placement.width)
-        scaled = frame.reformat(
-            width=stored[0], height=stored[1], format="yuv420p", **colour_conversion(frame)
-        )
+        scaled = scale(frame, *stored)
         if self.rotation == 0 and placement.covers_exactly(*size):
             return scaled
         return compose(scaled, placement, size, self.rotation)

@@ -47,9 +47,12 @@ def write_clip(
     container: str = "mp4",
     rotation: int = 0,
     sound: bool = False,
+    bt709: bool = False,
 ) -> Path:
     """A video of solid colours: `colours` is (seconds, colour) in order.
 
+    `bt709` converts and tags the pictures as BT.709, as HD cameras do (untagged small
+    videos are BT.601): decoded at the output's size, they need no conversion at all.
     `rotation` (clockwise degrees, as a phone writes it) goes into the display matrix and
     the left half of every picture is painted black, so a test can tell which way the
     renderer turned it. `sound` adds a quiet 440 Hz AAC track.
@@ -64,14 +67,19 @@ def write_clip(
         stream.pix_fmt = "yuv420p"
         if rotation:
             stream.set_display_rotation(-rotation)  # PyAV counts counterclockwise
+        if bt709:
+            context = stream.codec_context
+            context.colorspace = context.color_primaries = context.color_trc = 1
+            context.color_range = 1
         tone = _add_audio(out, "aac", 48000, "stereo") if sound else None
         for index, colour in enumerate(times):
             picture = np.empty((size[1], size[0], 3), np.uint8)
             picture[:] = colour
             if rotation:
                 picture[:, : size[0] // 2] = 0
+            matrix = "ITU709" if bt709 else None
             frame = av.VideoFrame.from_ndarray(picture, format="rgb24").reformat(
-                format="yuv420p"
+                format="yuv420p", dst_colorspace=matrix
             )
             frame.pts, frame.time_base = index, Fraction(1, fps)
             out.mux(stream.encode(frame))
@@ -91,16 +99,24 @@ def write_variable_rate_clip(
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
         stream.codec_context.time_base = Fraction(1, 1000)
+        # The encoder stamps every packet with its nominal frame duration; the muxer must
+        # get the real ones (the last one says how long the file lasts).
+        durations: dict[int, int] = {}
+
+        def mux(packets: list[av.Packet]) -> None:
+            for packet in packets:
+                if packet.pts is not None:
+                    packet.duration = durations[packet.pts]
+                out.mux(packet)
+
         for (time, colour), following in zip(frames, [*frames[1:], (seconds, None)], strict=True):
             picture = np.empty((size[1], size[0], 3), np.uint8)
             picture[:] = colour
-            frame = av.VideoFrame.from_ndarray(picture, format="rgb24").reformat(
-                format="yuv420p"
-            )
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24").reformat(format="yuv420p")
             frame.pts, frame.time_base = round(time * 1000), Fraction(1, 1000)
-            frame.duration = round((following[0] - time) * 1000)
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode(None))
+            durations[frame.pts] = round((following[0] - time) * 1000)
+            mux(stream.encode(frame))
+        mux(stream.encode(None))
     return path
 
 
@@ -113,11 +129,14 @@ def write_tone(
     rate: int = 48000,
     layout: str = "stereo",
     container: str = "wav",
+    silence: float = 0.0,
 ) -> Path:
-    """A sine tone at `amplitude` (peak, 1.0 = full scale) in every channel."""
+    """A sine tone at `amplitude` (peak, 1.0 = full scale) in every channel, after
+    `silence` seconds of silence (the file lasts `silence + seconds`)."""
     muxer, codec, _ = AUDIO_CONTAINERS[container]
     with av.open(str(path), "w", format=muxer) as out:
-        _encode_tone(out, _add_audio(out, codec, rate, layout), seconds, frequency, amplitude)
+        stream = _add_audio(out, codec, rate, layout)
+        _encode_tone(out, stream, seconds, frequency, amplitude, silence)
     return path
 
 
@@ -134,15 +153,18 @@ def _encode_tone(
     seconds: float,
     frequency: float,
     amplitude: float,
+    silence: float = 0.0,
 ) -> None:
     rate, layout = stream.rate, stream.layout.name
     channels = stream.codec_context.channels
-    total = round(seconds * rate)
+    quiet = round(silence * rate)
+    total = quiet + round(seconds * rate)
     done = 0
     while done < total:
         count = min(1024, total - done)
         moments = np.arange(done, done + count) / rate
         wave = (amplitude * np.sin(2 * np.pi * frequency * moments)).astype(np.float32)
+        wave[: max(0, quiet - done)] = 0
         frame = av.AudioFrame.from_ndarray(
             np.tile(wave, (channels, 1)), format="fltp", layout=layout
         )

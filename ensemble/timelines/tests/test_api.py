@@ -36,26 +36,34 @@ def test_a_leader_edits_renders_and_follows_a_production_through_the_api(client,
     )
     assert made.status_code == 201, made.json()
     timeline = made.json()
-    assert timeline["revision"]["number"] == 1 and timeline["production_id"] is None
+    assert timeline["revision"]["number"] == 1
+    assert timeline["production_id"] is None
     url = f"/timelines/{timeline['id']}"
     saved = call(client, "put", url, alice, {"document": cut(f), "based_on": 1, "note": "Cut"})
     assert saved.status_code == 200, saved.json()
-    assert saved.json()["number"] == 2 and saved.json()["seconds"] == 3.0
+    assert saved.json()["number"] == 2
+    assert saved.json()["seconds"] == 3.0
     stale = call(client, "put", url, alice, {"document": cut(f), "based_on": 1})
-    assert stale.status_code == 409 and stale.json()["code"] == "stale_revision"
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stale_revision"
     compared = call(client, "get", f"{url}/compare?older=1&newer=2", alice)
-    assert compared.status_code == 200 and compared.json()["changes"]
+    assert compared.status_code == 200
+    assert compared.json()["changes"]
     history = call(client, "get", f"{url}/revisions", alice).json()
     assert [r["number"] for r in history] == [2, 1]
     assert call(client, "get", f"{url}/revisions/1", alice).json()["document"]["video"]
     restored = call(client, "post", f"{url}/revisions/1/restore", alice)
-    assert restored.status_code == 201 and restored.json()["restored_from"] == 1
+    assert restored.status_code == 201
+    assert restored.json()["restored_from"] == 1
     call(client, "post", f"{url}/revisions/2/restore", alice)
     started = call(client, "post", f"{url}/renders", alice, {"quality": "final"})
-    assert started.status_code == 202 and started.json()["state"] == "queued"
+    assert started.status_code == 202
+    assert started.json()["state"] == "queued"
     run_tasks()
     render = call(client, "get", f"/renders/{started.json()['id']}", alice).json()
-    assert render["state"] == "ready" and render["version"] == 1 and render["record_id"]
+    assert render["state"] == "ready"
+    assert render["version"] == 1
+    assert render["record_id"]
     assert call(client, "get", url, alice).json()["record_id"] == render["record_id"]
     listed = call(client, "get", f"/projects/{f.project.slug}/timelines", alice).json()
     assert [t["id"] for t in listed] == [timeline["id"]]
@@ -69,7 +77,8 @@ def test_a_broken_document_is_a_422_naming_the_item(client, f, alice):
     answer = call(
         client, "put", f"/timelines/{timeline['id']}", alice, {"document": broken, "based_on": 1}
     )
-    assert answer.status_code == 422 and answer.json()["detail"].startswith("video 1:")
+    assert answer.status_code == 422
+    assert answer.json()["detail"].startswith("video 1:")
     wrong = call(client, "post", f"/timelines/{timeline['id']}/renders", alice, {"quality": "best"})
     assert wrong.status_code == 422
 

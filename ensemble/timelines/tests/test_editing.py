@@ -214,7 +214,7 @@ def test_comparing_revisions_says_what_changed_in_words(f, timeline, alice):
         f"{f.clip.pk}, 0.5–1.8 s (fit)" in lines
     )
     assert any(line.startswith("Video 3: removed still") for line in lines)
-    assert any("Audio track 1 1:" in line and "-6 dB" in line for line in lines)
+    assert any("Audio 1.1:" in line and "-6 dB" in line for line in lines)
     assert services.compare(first, first) == []
 
 
