@@ -126,11 +126,8 @@ def test_a_leader_edits_renders_and_credits_a_production(
     check_a11y(page)
 
     # The three selected entries, from the picker, by mouse.
-    for name in (
-        "Add as a clip: “The walk”",
-        "Add as a still: “The city”",
-        "Add as a sound: “The score”",
-    ):
+    for kind, title in (("clip", "The walk"), ("still", "The city"), ("sound", "The score")):
+        name = re.compile(rf"^Add as a {kind}\s*: “{title}”$")
         page.get_by_role("button", name=name).click()
         expect(page.get_by_text(re.compile(r"Saved: revision \d+\."))).to_be_visible()
     items = page.locator("#video-items > [data-item]")

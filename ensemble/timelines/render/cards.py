@@ -78,6 +78,7 @@ def title_frames(card: TitleCard, count: int, encoding: Encoding) -> Iterator[Vi
 
 
 def credit_frames(card: CreditCard, count: int, encoding: Encoding) -> Iterator[VideoFrame]:
+    """`count` frames of the credits, scrolled or in pages (see the module docstring)."""
     lines, roll_height = _credit_layout(card, encoding.width, encoding.height)
     if card.style == "pages":
         yield from _pages(lines, count, encoding)

@@ -46,16 +46,18 @@ def write_clip(
     fps: int = 10,
     container: str = "mp4",
     rotation: int = 0,
+    black_left: float = 0.0,
     sound: bool = False,
     bt709: bool = False,
 ) -> Path:
     """A video of solid colours: `colours` is (seconds, colour) in order.
 
-    `bt709` converts and tags the pictures as BT.709, as HD cameras do (untagged small
-    videos are BT.601): decoded at the output's size, they need no conversion at all.
-    `rotation` (clockwise degrees, as a phone writes it) goes into the display matrix and
-    the left half of every picture is painted black, so a test can tell which way the
-    renderer turned it. `sound` adds a quiet 440 Hz AAC track.
+    `rotation` (clockwise degrees, as a phone writes it) goes into the display matrix.
+    `black_left` paints that fraction of every picture black from the left, so a test can
+    tell which way the renderer turned it, or which part it showed. `sound` adds a quiet
+    440 Hz AAC track. `bt709` converts and tags the pictures as BT.709, as HD cameras do
+    (untagged small videos are BT.601): decoded at the output's size, they need no
+    conversion at all.
     """
     muxer, _ = VIDEO_CONTAINERS[container]
     times = []
@@ -75,8 +77,7 @@ def write_clip(
         for index, colour in enumerate(times):
             picture = np.empty((size[1], size[0], 3), np.uint8)
             picture[:] = colour
-            if rotation:
-                picture[:, : size[0] // 2] = 0
+            picture[:, : round(size[0] * black_left)] = 0
             matrix = "ITU709" if bt709 else None
             frame = av.VideoFrame.from_ndarray(picture, format="rgb24").reformat(
                 format="yuv420p", dst_colorspace=matrix

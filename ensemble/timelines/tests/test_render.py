@@ -129,19 +129,23 @@ def test_crop_shows_a_small_picture_at_its_own_size_on_black(tmp_path):
 
 
 def test_crop_shows_the_middle_of_a_large_picture_at_its_own_size(tmp_path):
-    large = write_clip(tmp_path / "large.mp4", [(1.0, RED)], size=(320, 180), rotation=0)
+    # 320 × 180 with its left quarter black: the middle 160 × 90 is all red.
+    large = write_clip(tmp_path / "large.mp4", [(1.0, RED)], size=(320, 180), black_left=0.25)
     out = tmp_path / "out.mp4"
 
     render(film(clip(large, 0, 1, fit="crop")), out, quality="final", progress=ignore)
 
     frames = frames_rgb(out)
-    assert near(colour_at(frames, 0.5), RED)  # fit would have shown it whole, scaled
+    assert near(colour_at(frames, 0.5, box=(0, 0, 8, 90)), RED)  # fit would show black here
+    assert near(colour_at(frames, 0.5), RED)
 
 
 def test_a_phone_video_is_turned_upright(tmp_path):
     # Stored landscape with its left half black, to be turned 90° clockwise for display:
     # upright it is a portrait picture whose top half is black.
-    phone = write_clip(tmp_path / "phone.mp4", [(1.0, RED)], size=(160, 90), rotation=90)
+    phone = write_clip(
+        tmp_path / "phone.mp4", [(1.0, RED)], size=(160, 90), rotation=90, black_left=0.5
+    )
     out = tmp_path / "out.mp4"
 
     render(film(clip(phone, 0, 1, fit="fit")), out, quality="final", progress=ignore)
