@@ -38,7 +38,7 @@ def create(project: Project, *, by: User, title: str, licence: str | None = None
         {
             "type": "title",
             "title": title,
-            "subtitle": f"A {project.title} production"[:300],
+            "subtitle": f"from “{project.title}”"[:300],
             "seconds": 3.0,
         },
         {"type": "credits", "seconds": 10.0, "style": "scroll"},

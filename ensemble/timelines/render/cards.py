@@ -78,12 +78,17 @@ def title_frames(card: TitleCard, count: int, encoding: Encoding) -> Iterator[Vi
 
 
 def credit_frames(card: CreditCard, count: int, encoding: Encoding) -> Iterator[VideoFrame]:
-    """`count` frames of the credits, scrolled or in pages (see the module docstring)."""
+    """`count` frames of the credits, scrolled or in pages (see the module docstring).
+    A card cut by a preview's window (`lead`, `full`) shows its part of the whole card's
+    frames, so it moves as the whole card would."""
     lines, roll_height = _credit_layout(card, encoding.width, encoding.height)
+    total = max(count, round(card.full * encoding.fps)) if card.full else count
+    first = min(total - count, round(card.lead * encoding.fps))
+    indexes = range(first, first + count)
     if card.style == "pages":
-        yield from _pages(lines, count, encoding)
+        yield from _pages(lines, indexes, total, encoding)
     else:
-        yield from _scroll(lines, roll_height, count, encoding)
+        yield from _scroll(lines, roll_height, indexes, total, encoding)
 
 
 def _credit_layout(card: CreditCard, width: int, height: int) -> tuple[list[Line], int]:
@@ -102,7 +107,7 @@ def _credit_layout(card: CreditCard, width: int, height: int) -> tuple[list[Line
 
 
 def _scroll(
-    lines: list[Line], roll_height: int, count: int, encoding: Encoding
+    lines: list[Line], roll_height: int, indexes: range, total: int, encoding: Encoding
 ) -> Iterator[VideoFrame]:
     height = encoding.height
     # From the roll's top at the frame's foot (first frame) to its last line half out
@@ -110,8 +115,8 @@ def _scroll(
     travel = height + roll_height - (lines[-1].height // 2 if lines else 0)
     patches: dict[int, np.ndarray] = {}
     first = 0  # lines before this one have left the frame for good
-    for index in range(count):
-        offset = height - round(travel * index / max(1, count - 1))
+    for index in indexes:
+        offset = height - round(travel * index / max(1, total - 1))
         while first < len(lines) and lines[first].bottom + offset <= 0:
             patches.pop(first, None)
             first += 1
@@ -126,12 +131,14 @@ def _scroll(
         yield frame
 
 
-def _pages(lines: list[Line], count: int, encoding: Encoding) -> Iterator[VideoFrame]:
+def _pages(
+    lines: list[Line], indexes: range, total: int, encoding: Encoding
+) -> Iterator[VideoFrame]:
     pages = _paginate(lines, round(encoding.height * PAGE_HEIGHT)) or [[]]
     shown = -1
     frame = blank(encoding.width, encoding.height, luma(BACKGROUND))
-    for index in range(count):
-        page = min(len(pages) - 1, index * len(pages) // count)
+    for index in indexes:
+        page = min(len(pages) - 1, index * len(pages) // total)
         if page != shown:
             chosen = pages[page]
             if chosen:

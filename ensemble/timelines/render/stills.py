@@ -46,7 +46,7 @@ def still_frame(still: Still, encoding: Encoding) -> VideoFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(still.path, formats=STILL_FORMATS) as image:
-                picture, placement, upright = _decoded(image, still, encoding)
+                picture, position, upright = _decoded(image, still, encoding)
     except Image.DecompressionBombError:
         raise RenderError(f"{still.name}: the picture has too many pixels to show.") from None
     except PILLOW_ERRORS:
@@ -58,25 +58,24 @@ def still_frame(still: Still, encoding: Encoding) -> VideoFrame:
         picture = picture.transpose(upright)
     canvas = Image.new("RGB", (encoding.width, encoding.height), (0, 0, 0))
     mask = picture if picture.mode == "RGBA" else None  # transparent parts stay black
-    canvas.paste(picture, (placement.left, placement.top), mask)
+    canvas.paste(picture, position, mask)
     return VideoFrame.from_image(canvas).reformat(format="yuv420p", dst_colorspace="ITU709")
 
 
 def _decoded(
     image: Image.Image, still: Still, encoding: Encoding
-) -> tuple[Image.Image, Placement, Image.Transpose | None]:
+) -> tuple[Image.Image, tuple[int, int], Image.Transpose | None]:
     """Steps 1 and 2: the picture scaled for its placement but still in its stored
-    orientation (RGB, or RGBA with transparency), the placement, and the turn that makes
-    it upright. Everything that decodes pixels happens here, while the file is open."""
+    orientation (RGB, or RGBA with transparency), where its top-left corner goes once
+    upright, and the turn that makes it upright. Everything that decodes pixels happens
+    here, while the file is open."""
     orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
     upright = UPRIGHT.get(orientation) if isinstance(orientation, int) else None
     turned = upright in _SWAPPING
     width, height = image.size
+    frame = (encoding.width, encoding.height)
     placement = place(
-        (height, width) if turned else (width, height),
-        still.fit,
-        (encoding.width, encoding.height),
-        encoding.scale,
+        (height, width) if turned else (width, height), still.fit, frame, encoding.scale
     )
     # Scaled in its stored orientation and turned afterwards: turning the small picture
     # costs nothing, turning the original costs another copy of it.
@@ -86,8 +85,36 @@ def _decoded(
     transparent = image.mode in _ALPHA_MODES or image.has_transparency_data
     mode = "RGBA" if transparent else "RGB"
     picture = image if image.mode == mode else image.convert(mode)
+    if upright is None:
+        # Only the part that shows is scaled (fill and crop cut the rest off): a 12000 ×
+        # 9000 photo shown at its own size costs a frame-sized copy, not a second
+        # 12000 × 9000 one. (Turned photos, a phone's 12 megapixels, are scaled whole.)
+        return (
+            _visible_part(picture, placement, frame),
+            (
+                max(0, placement.left),
+                max(0, placement.top),
+            ),
+            None,
+        )
     if picture.size != target:
         picture = picture.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
     elif picture is image:
         picture = image.copy()  # closing the file would take the pixels with it
-    return picture, placement, upright
+    return picture, (placement.left, placement.top), upright
+
+
+def _visible_part(
+    picture: Image.Image, placement: Placement, frame: tuple[int, int]
+) -> Image.Image:
+    """The part of the placed picture inside the frame, scaled from the matching box of
+    `picture` (always a new image, so it outlives the file)."""
+    x_scale = placement.width / picture.width
+    y_scale = placement.height / picture.height
+    left, top = max(0, -placement.left), max(0, -placement.top)
+    right = min(placement.width, frame[0] - placement.left)
+    bottom = min(placement.height, frame[1] - placement.top)
+    box = (left / x_scale, top / y_scale, right / x_scale, bottom / y_scale)
+    return picture.resize(
+        (right - left, bottom - top), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -56,6 +57,21 @@ def test_a_still_can_fill_the_frame(tmp_path):
 
     frames = frames_rgb(out)
     assert near(colour_at(frames, 0.5, box=(0, 20, 160, 70)), GREEN)  # its border cut off
+
+
+def test_a_still_can_be_shown_at_its_own_size(tmp_path):
+    # 320 × 180, its left quarter black: at its own size the middle 160 × 90 shows.
+    picture = Image.new("RGB", (320, 180), RED)
+    picture.paste((0, 0, 0), (0, 0, 80, 180))
+    path = tmp_path / "large.png"
+    picture.save(path)
+    out = tmp_path / "out.mp4"
+
+    render(film(Still("still 1", path, 1.0, fit="crop")), out, quality="final", progress=ignore)
+
+    frames = frames_rgb(out)
+    assert near(colour_at(frames, 0.5, box=(0, 0, 8, 90)), RED)
+    assert near(colour_at(frames, 0.5), RED)
 
 
 def test_a_phone_photo_is_turned_upright(tmp_path):
@@ -144,3 +160,19 @@ def test_a_long_credit_roll_reaches_its_last_line(tmp_path):
     frames = frames_rgb(out)
     assert bright_rows(frames[-1][1]).size  # the last line is just leaving
     assert bright_rows(frames[-1][1]).max() < 30
+
+
+def test_a_credit_card_cut_by_a_preview_moves_as_the_whole_card(tmp_path):
+    whole, part = tmp_path / "whole.mp4", tmp_path / "part.mp4"
+    card = CreditCard("credits", roll(people=8), seconds=3.0, style="scroll")
+    render(film(card), whole, quality="final", progress=ignore)
+    render(
+        film(replace(card, seconds=1.0, lead=1.0, full=3.0)), part, quality="final", progress=ignore
+    )
+
+    shown, cut = frames_rgb(whole), frames_rgb(part)
+    fps = round(1 / (shown[1][0] - shown[0][0]))
+    assert len(cut) == fps
+    for n, (_, picture) in enumerate(cut):  # the whole card's second second, frame by frame
+        expected = shown[fps + n][1]
+        assert np.abs(picture.astype(int) - expected.astype(int)).mean() < 1.5

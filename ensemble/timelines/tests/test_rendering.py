@@ -212,3 +212,21 @@ def test_a_preview_outside_the_timeline_is_refused(timeline, alice, quality, win
         services.start_render(timeline, by=alice, quality=quality, window=window)
     assert words in caught.value.message
     assert not Render.objects.exists()
+
+
+def test_a_draft_reads_a_videos_preview_where_processing_made_one(f, alice, tmp_path):
+    from ensemble.records.tests.samples.av import write_video
+
+    mkv = write_video(tmp_path / "walk.mkv", seconds=1.0, codec="mpeg4", container="mkv")
+    walk = make_record(alice, data=mkv.read_bytes(), name="walk.mkv", publish=True)
+    assert walk.current_version.rendition("preview") is not None  # MPEG-4 part 2: previewed
+    path, fmt = rendering.source_file(walk, tmp_path, draft=True)
+    assert path.name.startswith("preview") and fmt == "mov"
+    path, fmt = rendering.source_file(walk, tmp_path, draft=False)
+    assert path.name == walk.current_version.original_file and fmt == "matroska"
+    path, _ = rendering.source_file(f.clip, tmp_path, draft=True)  # H.264 MP4: played as is
+    assert path.name == f.clip.current_version.original_file
+    timeline = services.create(f.project, by=alice, title="From the preview")
+    clip = {"type": "clip", "record": walk.pk, "in": 0, "out": 1}
+    services.save(timeline, cut(f, video=[clip], audio=[]), by=alice, based_on=1)
+    assert rendered(timeline, alice, "draft").state == "ready"
