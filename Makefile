@@ -17,6 +17,7 @@ help:
 	@echo "make bench-pages   every page people visit, served, at 1,000,000 records (PAGES_RECORDS)"
 	@echo "make bench-records / bench-lineage   media and lineage benchmarks"
 	@echo "make bench-storage   a transcode from and into S3 against local files"
+	@echo "make bench-timeline   the timeline renderer against a bare PyAV script"
 	@echo "make soak    10 minutes of mixed load, memory of every process (SOAK_SECONDS=120)"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
 	@echo "make clean   remove .venv and caches (keeps var/, your data)"
@@ -127,6 +128,13 @@ bench-payments: $(VENV)/.dev-installed
 .PHONY: bench-community
 bench-community: $(VENV)/.dev-installed
 	$(BIN)/python bench/community.py
+
+# The timeline renderer against a bare PyAV script: a 3-minute 720p render of 20 clips
+# and 3 audio tracks, final and draft, and memory at 1 and 3 minutes (bench/timeline.py;
+# about 15 minutes).
+.PHONY: bench-timeline
+bench-timeline: $(VENV)/.dev-installed
+	$(BIN)/python bench/timeline.py
 
 # How long `ensemble demo` takes and how much media it makes, SQLite and PostgreSQL
 # (bench/demo.py; ~1 minute; needs PostgreSQL at 127.0.0.1:5432, user postgres).
