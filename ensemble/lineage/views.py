@@ -244,4 +244,9 @@ def _attribution(edge: Source) -> dict[str, Any]:
     author = source.owner.name if source.owner.credited_by_name else "a former member"
     url = f"{settings.SITE_URL}{source.get_absolute_url()}"
     text = f"“{source.title}” by {author}, {url}, {licences.label(edge.source_licence)}"
+    used = [edge.part] if edge.part else []
+    if edge.start_seconds is not None and edge.end_seconds is not None:
+        used.append(f"{edge.start_seconds:g}–{edge.end_seconds:g} s of it")
+    if used:  # what was used, where: a production's cut says where each clip plays
+        text += f" (used: {', '.join(used)})"
     return {"edge": edge, "text": text}

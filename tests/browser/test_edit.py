@@ -203,9 +203,30 @@ def test_a_leader_edits_renders_and_credits_a_production(
     for record in (walk, city, score):
         expect(page.get_by_role("link", name=record.title, exact=True)).to_be_visible()
         expect(page.locator("main")).to_contain_text(f"{record.title} (#{record.pk})")
+    # Each clip in the credits' attributions, with where it plays and the range used.
+    attributions = page.locator("input.attribution").evaluate_all("els => els.map(e => e.value)")
+    for used in (
+        "(used: video 3 0:06–0:07, 0.5–1.5 s of it)",
+        "(used: video 2 0:03–0:06)",
+        "(used: audio 1.1 0:00–0:03, 0–3 s of it)",
+    ):
+        assert any(text.endswith(used) for text in attributions), (used, attributions)
     check_a11y(page)
     with worker.server_held():
         production = Timeline.objects.select_related("production").get().production
+
+    # The final render plays on the production's page, once processed like any upload.
+    page.goto(f"{base}/records/{production.record_id}")
+    for _ in range(60):
+        if page.locator("main video").count():
+            break
+        page.wait_for_timeout(1000)
+        page.reload()
+    film = page.locator("main video").first
+    film.evaluate("v => { v.muted = true; return v.play(); }")
+    page.wait_for_function(
+        "v => v.readyState >= 2 && v.currentTime > 0.2", arg=film.element_handle()
+    )
     page.goto(f"{base}/records/{production.record_id}/sources/all")
     # Where each plays in the film (title 3 s, still 3 s, clip 1 s, credits 2 s) and the
     # range of the source used.
