@@ -12,6 +12,9 @@ class ProjectsConfig(AppConfig):
         from ensemble.records import events
 
         events.version_ready.connect(settle)
+        from ensemble.projects import resumable_entries
+
+        resumable_entries.connect()  # resumable uploads naming a call become its entries
         from ensemble.accounts import exports
         from ensemble.projects import personal_data
 

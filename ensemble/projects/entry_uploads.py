@@ -38,7 +38,7 @@ def resources_of(call: Call) -> list[Record]:
     )
 
 
-def _chosen(call: Call, resource_ids: Iterable[int] | None) -> list[Record]:
+def resources_chosen(call: Call, resource_ids: Iterable[int] | None) -> list[Record]:
     """The resources to cite: those asked for (all of them when none are named)."""
     available = resources_of(call)
     if resource_ids is None:
@@ -79,7 +79,7 @@ def upload_entry(
 ) -> EntryUpload:
     """Make a record from the upload, cite the chosen resources, and enter it once ready."""
     services.require_open(call)
-    chosen = _chosen(call, resource_ids)
+    chosen = resources_chosen(call, resource_ids)
     if call.requires_resources and not chosen:
         raise Refused(
             "This call asks entries to build on its resources: choose at least one.",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("calls/<id:call_id>/review", review.review, name="review"),
     path("calls/<id:call_id>/decide", review.decide, name="decide"),
     path("calls/<id:call_id>/upload", events.upload_into_call, name="upload"),
+    path("calls/<id:call_id>/upload/sent", events.upload_sent, name="upload_sent"),
     path("calls/<id:call_id>/event-mode", events.event_mode, name="event_mode"),
     path("calls/<id:call_id>/screen", events.event_screen, name="event_screen"),
     path("e/<str:code>", events.event, name="event"),

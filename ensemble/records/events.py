@@ -1,4 +1,5 @@
-"""The three things that happen to records that later apps act on.
+"""The three things that happen to records that later apps act on, and where resumable
+uploads may go.
 
 `records` is below `lineage`, `projects` and the rest and never imports them; when one of
 these happens, it calls what those apps connected from their `AppConfig.ready()`, in the
@@ -9,9 +10,12 @@ order of `INSTALLED_APPS`. Pages that show several apps do not go through here: 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from django.core.files import File
+
     from ensemble.accounts.models import User
     from ensemble.records.models import Record
 
@@ -51,3 +55,21 @@ licence_changing: Event[[Record, str]] = Event("licence_changing")
 (`records.services.update_record`, before anything is saved); a handler raises
 `core.refusals.Refused` to stop it. `lineage` checks that a remix's new licence still
 honours its sources' terms."""
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a resumable upload goes instead of becoming a bare draft (`records.resumable`),
+    named by an upload metadata key: `call` (projects: an entry into a call). `check`
+    runs when the upload is created, before any byte is sent, and returns the metadata to
+    keep (its own `keys`), or raises `Refused`; `make` runs when the last byte is here and
+    makes the record from the file, or raises `Refused` (the upload is then refused with
+    the reason, and nothing is kept)."""
+
+    keys: frozenset[str]
+    check: Callable[[User, dict[str, str]], dict[str, str]]
+    make: Callable[[User, dict[str, str], File], Record]
+
+
+upload_destinations: dict[str, Destination] = {}
+"""Metadata key → its `Destination`; apps add theirs from `AppConfig.ready()`."""

@@ -39,7 +39,7 @@ from ensemble.core.filestore import StoreUnavailable
 from ensemble.core.progress import readable_size
 from ensemble.core.refusals import Refused
 from ensemble.core.text import clean_description, clean_title
-from ensemble.records import services, storage
+from ensemble.records import events, services, storage
 from ensemble.records.intake import display_name, title_from_name
 from ensemble.records.media import sniff
 from ensemble.records.media.base import MediaError
@@ -61,6 +61,11 @@ ID_SHAPE = re.compile(r"[0-9a-f]{32}")  # models.resumable.new_upload_id
 METADATA_KEYS = {"filename", "title", "description", "tags", "licence", "kind"}
 
 
+def metadata_keys() -> set[str]:
+    """What a client may send: the record's fields and those of every destination."""
+    return METADATA_KEYS.union(*(d.keys for d in events.upload_destinations.values()))
+
+
 def part_path(upload: ResumableUpload) -> Path:
     folder = Path(settings.FILE_UPLOAD_TEMP_DIR) / "resumable"
     folder.mkdir(parents=True, exist_ok=True)
@@ -80,7 +85,7 @@ def parse_metadata(header: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for pair in filter(None, (p.strip() for p in header.split(","))):
         key, _, encoded = pair.partition(" ")
-        if key not in METADATA_KEYS:
+        if key not in metadata_keys():
             raise Refused(f"Unknown upload metadata “{key[:40]}”.", status=400, code="invalid")
         try:
             found[key] = base64.b64decode(encoded, validate=True).decode("utf-8")
@@ -107,9 +112,9 @@ def create(user: User, length: int, metadata: dict[str, str]) -> ResumableUpload
     if storage.used_bytes(user) + length > storage.quota_for(user):
         raise storage.over_quota(user, length)
     name = display_name(metadata.get("filename", ""))
-    licence = metadata.get("licence") or Licence.ACCORD
+    licence = metadata.get("licence") or ""  # none given: the record's default, or the call's
     kind = metadata.get("kind") or None
-    if licence not in Licence.values:
+    if licence and licence not in Licence.values:
         raise Refused(f"Unknown licence “{licence[:40]}”.", field="licence")
     if kind is not None and kind not in Record.Kind.values:
         raise Refused(f"Unknown kind “{kind[:40]}”.", field="kind")
@@ -123,6 +128,10 @@ def create(user: User, length: int, metadata: dict[str, str]) -> ResumableUpload
         "licence": licence,
         "kind": kind,
     }
+    for key, destination in events.upload_destinations.items():
+        if key in metadata:  # the first one named: a client names one at most
+            cleaned |= destination.check(user, metadata) | {"destination": key}
+            break
     upload = ResumableUpload.objects.create(
         user=user, length=length, metadata=cleaned, expires_at=expiry()
     )
@@ -245,15 +254,20 @@ def _finish(upload: ResumableUpload) -> None:
     path = part_path(upload)
     try:
         with path.open("rb") as handle:
-            record = services.create_record(
-                upload.user,
-                title=meta["title"],
-                description=meta["description"],
-                tags=meta["tags"],
-                licence=meta["licence"],
-                kind=meta["kind"],
-                upload=File(handle, name=meta["filename"] or "upload"),
-            )
+            file = File(handle, name=meta["filename"] or "upload")
+            destination = events.upload_destinations.get(meta.get("destination") or "")
+            if destination is not None:
+                record = destination.make(upload.user, meta, file)
+            else:
+                record = services.create_record(
+                    upload.user,
+                    title=meta["title"],
+                    description=meta["description"],
+                    tags=meta["tags"],
+                    licence=meta["licence"] or None,
+                    kind=meta["kind"],
+                    upload=file,
+                )
     except StoreUnavailable:
         raise  # the bytes stay: `finish_if_whole` tries again when the client asks
     except Refused as refused:

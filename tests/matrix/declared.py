@@ -158,6 +158,7 @@ PAGES: dict[str, Page] = {
     "projects:stage_state": Page(LOGIN, LOGIN),
     "projects:status": Page(LOGIN, LOGIN),
     "projects:upload": Page(LOGIN, LOGIN),
+    "projects:upload_sent": Page(LOGIN, LOGIN),
     "projects:withdraw": Page(LOGIN, LOGIN),
     "records:answer": Page(LOGIN, LOGIN),
     "records:browse": Page(200, 200),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -17,7 +18,9 @@ from ensemble.projects import entry_uploads, events, services
 from ensemble.projects.forms import EntryUploadForm
 from ensemble.projects.models import Call, Entry, EntryUpload
 from ensemble.projects.views.base import call_for
+from ensemble.records import resumable
 from ensemble.records.intake import title_from_name
+from ensemble.records.models import Record
 from ensemble.records.uploads import largest_upload, upload_was_refused
 
 
@@ -83,6 +86,29 @@ def upload_into_call(request: HttpRequest, call_id: int) -> HttpResponse:
         for problem in errors:
             messages.error(request, str(problem))
     return redirect(call)
+
+
+@login_required
+@never_cache
+def upload_sent(request: HttpRequest, call_id: int) -> HttpResponse:
+    """Where upload-progress.js goes once a resumable upload into the call is whole: says
+    so, as the form's post does, and opens the call page (or event mode's page, `to=event`,
+    while it is on). An upload not the member's, or not into this call, says nothing."""
+    call = call_for(request, call_id)
+    sent = resumable.mine(member(request), request.GET.get("upload", ""))
+    to_event = request.GET.get("to") == "event" and call.event_mode
+    into_call = Q(entry_upload__call=call) | Q(entries__call=call)  # waiting, or entered
+    if sent is not None and sent.record_id is not None:
+        record = Record.objects.filter(into_call, pk=sent.record_id).first()
+        if record is not None:
+            title = record.title
+            messages.success(
+                request,
+                f"Thank you! “{title}” is in; it is entered once processed."
+                if to_event
+                else f"“{title}” is uploaded; it is entered as soon as it is processed.",
+            )
+    return redirect(events.event_path(call) if to_event else call.get_absolute_url())
 
 
 @never_cache
