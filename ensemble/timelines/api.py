@@ -33,13 +33,13 @@ class TimelineIn(JsonIn):
 
 class SaveIn(JsonIn):
     document: dict[str, Any]
-    based_on: int | None = None  # the revision this edit was made from: 409 if not the newest
+    based_on: Id | None = None  # the revision this edit was made from: 409 if not the newest
     note: str = ""
 
 
 class RenderIn(JsonIn):
     quality: str = "draft"  # "draft" (360p, quick) or "final" (a version of the production)
-    revision: int | None = None  # the newest by default
+    revision: Id | None = None  # the newest by default
     # A draft of a part only (a preview): seconds of the production, both or neither.
     start: float | None = None
     end: float | None = None

@@ -221,13 +221,13 @@ def test_a_draft_reads_a_videos_preview_where_processing_made_one(f, alice, tmp_
     walk = make_record(alice, data=mkv.read_bytes(), name="walk.mkv", publish=True)
     assert walk.current_version.rendition("preview") is not None  # MPEG-4 part 2: previewed
     path, fmt = rendering.source_file(walk, tmp_path, draft=True)
-    assert path.name.startswith("preview")
+    assert "preview" in path.name
     assert fmt == "mov"
     path, fmt = rendering.source_file(walk, tmp_path, draft=False)
-    assert path.name == walk.current_version.original_file
+    assert path.name.endswith(walk.current_version.original_file)
     assert fmt == "matroska"
     path, _ = rendering.source_file(f.clip, tmp_path, draft=True)  # H.264 MP4: played as is
-    assert path.name == f.clip.current_version.original_file
+    assert path.name.endswith(f.clip.current_version.original_file)
     timeline = services.create(f.project, by=alice, title="From the preview")
     clip = {"type": "clip", "record": walk.pk, "in": 0, "out": 1}
     services.save(timeline, cut(f, video=[clip], audio=[]), by=alice, based_on=1)
