@@ -41,6 +41,7 @@ from ensemble.records.models import Licence, Record
 from ensemble.records.present import card_media, creators_of, record_page
 from ensemble.records.uploads import largest_upload, upload_was_refused
 from ensemble.records.views import record_for_viewer
+from ensemble.timelines import services as timelines
 
 PAGE_SIZE = 24
 
@@ -236,6 +237,8 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
         context["lineage"] = lineage.record_context(record, who)
         shows_calls = record.is_public and who.pk == record.owner_id
         context["suggested_calls"] = suggest.calls_for(record) if shows_calls else []
+        if who.pk is not None and who.pk == record.owner_id:  # the owner's tools
+            context["cut"] = timelines.cut_of(record, who)
         shown = {**fragments.context_for(who), **context}
         return fragments.Shared(render_to_string("front/_record_body.html", shown))
 

@@ -21,7 +21,7 @@ from ensemble.accounts.models import User
 from ensemble.core.refusals import Refused
 from ensemble.core.text import checked_text
 from ensemble.projects.models import Project
-from ensemble.projects.services import require_leader
+from ensemble.projects.services import is_leader, require_leader
 from ensemble.records import services as records
 from ensemble.timelines import checks, document
 from ensemble.timelines.models import Render, Revision, Timeline
@@ -49,6 +49,15 @@ def create(project: Project, *, by: User, title: str, licence: str | None = None
         )
         _add_revision(timeline, document.parse(first), by=by, note="Started")
     return timeline
+
+
+def cut_of(record: Any, user: Any) -> Timeline | None:
+    """The timeline a production's record was rendered from, if `user` may edit it: the
+    "Edit the cut" link of the record page's owner tools."""
+    if record.kind not in ("video", "audio"):
+        return None
+    timeline = Timeline.objects.filter(production__record=record).select_related("project").first()
+    return timeline if timeline is not None and is_leader(user, timeline.project) else None
 
 
 def require_editor(user: Any, timeline: Timeline) -> None:

@@ -232,3 +232,18 @@ def test_a_draft_reads_a_videos_preview_where_processing_made_one(f, alice, tmp_
     clip = {"type": "clip", "record": walk.pk, "in": 0, "out": 1}
     services.save(timeline, cut(f, video=[clip], audio=[]), by=alice, based_on=1)
     assert rendered(timeline, alice, "draft").state == "ready"
+
+
+def test_the_productions_owner_finds_the_cut_from_its_page(timeline, alice, bob, client):
+    rendered(timeline, alice, "final")
+    timeline.refresh_from_db()
+    url = timeline.production.record.get_absolute_url()
+    client.force_login(alice)
+    assert f'href="/timelines/{timeline.pk}/">Edit the cut</a>' in client.get(url).content.decode()
+    from ensemble.records.services import publish
+
+    publish(timeline.production.record, by=alice)
+    client.force_login(bob)  # not its owner: the page, without the link
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Edit the cut" not in page.content.decode()
