@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import ModuleType
 
@@ -91,7 +92,7 @@ def run(version_id: int) -> str:
     try:
         with workspace.claimed(version, attempt) as (original, work):
             result = processor_for(version.record.kind).process(
-                original, detected(version), work, limits(), _beater(version)
+                original, detected(version), work, limits(), beater(version.beat)
             )
             finished = _finish(version, attempt, result)
     except MediaError as error:
@@ -118,7 +119,9 @@ def run(version_id: int) -> str:
     return "ready"
 
 
-def _beater(version: Version) -> Progress:
+def beater(beat: Callable[[float], None]) -> Progress:
+    """`beat(fraction)` (a heartbeat with the progress: `Version.beat`, a timeline's
+    `Render.beat`) at most every HEARTBEAT_SECONDS, however often the work reports."""
     last = 0.0
 
     def progress(fraction: float) -> None:
@@ -126,7 +129,7 @@ def _beater(version: Version) -> Progress:
         now = time.monotonic()
         if now - last >= HEARTBEAT_SECONDS:
             last = now
-            version.beat(fraction)
+            beat(fraction)
 
     return progress
 

@@ -20,7 +20,8 @@ from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn
 from ensemble.core.refusals import Refused
 from ensemble.projects.api.base import project_for
-from ensemble.timelines import services
+from ensemble.projects.services import require_leader
+from ensemble.timelines import document, services
 from ensemble.timelines.models import Render, Revision, Timeline
 
 router = Router(tags=["timelines"])
@@ -94,8 +95,6 @@ class CompareOut(Schema):
 
 
 def revision_out(revision: Revision, *, with_document: bool = False) -> dict[str, Any]:
-    from ensemble.timelines import document
-
     out = {
         "number": revision.number,
         "note": revision.note,
@@ -158,8 +157,6 @@ def timeline_for(request: HttpRequest, timeline_id: int) -> Timeline:
 def list_timelines(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     """The project's timelines, newest edit first (leaders only)."""
     project = project_for(request, slug)
-    from ensemble.projects.services import require_leader
-
     require_leader(member(request), project, what="see its edits")
     found = project.timelines.select_related("project", "production")
     return [timeline_out(t) for t in found]

@@ -22,7 +22,7 @@ from ensemble.lineage import services as lineage
 from ensemble.lineage.models import Source
 from ensemble.records.models import Record
 from ensemble.timelines import checks
-from ensemble.timelines.models import Citation, Timeline
+from ensemble.timelines.models import Citation, Render, Timeline
 from ensemble.timelines.plan import CreditSection
 
 PART_LIMIT = 200  # Source.part
@@ -151,8 +151,6 @@ def seconds_by_source(document: dict[str, Any]) -> dict[int, float]:
 def seconds_in_production(record_id: int) -> dict[int, float] | None:
     """`seconds_by_source` for the cut that made the production's newest rendered
     version, or None for a production not rendered from a timeline."""
-    from ensemble.timelines.models import Render
-
     made = (
         Render.objects.filter(
             quality=Render.Quality.FINAL, state=Render.State.READY, version__record_id=record_id

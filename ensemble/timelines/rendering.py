@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +40,8 @@ from ensemble.accounts.models import User
 from ensemble.core import filestore, sweepers
 from ensemble.core.refusals import Refused
 from ensemble.projects.models import Production
+from ensemble.records import processing, storage, workspace
 from ensemble.records import services as records
-from ensemble.records import storage, workspace
 from ensemble.records.models import Record, Version
 from ensemble.timelines import cut, plan, services
 from ensemble.timelines.checks import placed
@@ -52,14 +51,9 @@ from ensemble.timelines.render.encode import Quality
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 2.0
 INTERNAL_FAILURE = (
     "Something went wrong on our side while rendering. It has been logged; try again later."
 )
-
-
-def stall_after() -> timedelta:
-    return timedelta(seconds=settings.PROCESSING_STALL_SECONDS)
 
 
 def enqueue(made: Render) -> None:
@@ -74,7 +68,7 @@ def render_timeline(render_id: int) -> str:
 
 
 def run(render_id: int) -> str:
-    attempt = Render.claim(render_id, stale_after=stall_after())
+    attempt = Render.claim(render_id, stale_after=processing.stall_after())
     if attempt is None:
         return "not claimed: finished, or another worker has it"
     job = Render.objects.select_related(
@@ -94,7 +88,7 @@ def run(render_id: int) -> str:
             made = _plan(job, document, work, starter)
             out = work / ("render.m4a" if made.is_audio_only else "render.mp4")
             quality: Quality = "final" if job.quality == Render.Quality.FINAL else "draft"
-            result = render(made, out, quality=quality, progress=_beater(job))
+            result = render(made, out, quality=quality, progress=processing.beater(job.beat))
             _keep(job, attempt, out, result, starter)
     except (RenderError, Refused) as error:
         _fail(job, attempt, error.message)
@@ -209,19 +203,6 @@ def _owner(job: Render, starter: User) -> User:
     return production.record.owner if production is not None else starter
 
 
-def _beater(job: Render) -> Any:
-    last = 0.0
-
-    def progress(fraction: float) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if now - last >= HEARTBEAT_SECONDS:
-            last = now
-            job.beat(fraction)
-
-    return progress
-
-
 class _RenderedFile(File):
     """The render's output as an upload that already lies on disk (no copy made)."""
 
@@ -325,8 +306,8 @@ def _fail(job: Render, attempt: int, reason: str) -> None:
 def requeue_stalled(now: datetime | None = None) -> int:
     """Queue again the renders whose worker stopped (see `records.processing`'s twin)."""
     now = now or timezone.now()
-    stale = now - stall_after()
-    lost = now - stall_after() * 30
+    stale = now - processing.stall_after()
+    lost = now - processing.stall_after() * 30
     ids = list(
         Render.objects.filter(
             Q(state=Render.State.RENDERING, heartbeat_at__lt=stale)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -20,10 +18,9 @@ from ensemble.records import processing
 from ensemble.records.media.base import MediaError
 from ensemble.records.models import Version
 from ensemble.records.testing import make_record
+from ensemble.records.tests.workers import manage, site_env, start_worker
 
 pytestmark = pytest.mark.django_db
-
-REPO = Path(__file__).resolve().parents[3]
 
 
 def test_upload_then_processing_moves_through_the_states(alice, tasks):
@@ -138,32 +135,6 @@ def test_a_new_version_becomes_current_only_when_ready(alice, tasks):
 # file (the test database is in memory), through the real `manage.py worker`.
 
 
-def _env(var_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ensemble.settings",
-        "VAR_DIR": str(var_dir),
-        "DATABASE_URL": f"sqlite:///{var_dir}/db.sqlite3",
-        "SECRET_KEY": "kill-test-secret-key-that-is-long-enough-for-the-check",
-        "DEBUG": "false",
-        "PROCESSING_STALL_SECONDS": "5",
-    }
-
-
-def _manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def _version_row(db: Path) -> tuple[str, int]:
     with sqlite3.connect(db, timeout=20) as conn:
         row = conn.execute("select state, attempts from records_version").fetchone()
@@ -180,23 +151,12 @@ def _wait_for(db: Path, state: str, timeout: float) -> tuple[str, int]:
     raise AssertionError(f"version never reached {state!r}; it is {_version_row(db)}")
 
 
-def _start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--sweep-every", "1"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
 @pytest.mark.slow  # starts two workers and waits out the stalled heartbeat
 @pytest.mark.django_db(transaction=False)
 def test_a_worker_killed_mid_job_does_not_lose_the_job(tmp_path):
     var_dir = tmp_path / "var"
-    env = _env(var_dir)
-    _manage(env, "migrate", "-v", "0")
+    env = site_env(var_dir)
+    manage(env, "migrate", "-v", "0")
     script = (
         "from pathlib import Path\n"
         "from ensemble.accounts.testing import make_user\n"
@@ -208,10 +168,10 @@ def test_a_worker_killed_mid_job_does_not_lose_the_job(tmp_path):
         "with path.open('rb') as f:\n"
         "    services.create_record(make_user('alice'), title='Long', upload=File(f, 'long.mkv'))\n"
     )
-    _manage(env, "shell", "-c", script)
+    manage(env, "shell", "-c", script)
     db = var_dir / "db.sqlite3"
 
-    first = _start_worker(env)
+    first = start_worker(env)
     try:
         _wait_for(db, "processing", timeout=60)
         time.sleep(0.3)  # into the transcode (60 s of video takes several seconds)
@@ -222,7 +182,7 @@ def test_a_worker_killed_mid_job_does_not_lose_the_job(tmp_path):
             os.killpg(first.pid, signal.SIGKILL)
     assert _version_row(db)[0] == "processing"  # left behind, heartbeat about to go stale
 
-    second = _start_worker(env)
+    second = start_worker(env)
     try:
         _state, attempts = _wait_for(db, "ready", timeout=120)
     finally:

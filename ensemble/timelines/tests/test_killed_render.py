@@ -8,14 +8,12 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
+from ensemble.records.tests.workers import manage, site_env, start_worker
 
 SETUP = """
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,31 +37,6 @@ timelines.start_render(timeline, by=alice, quality="final")
 """
 
 
-def _env(var_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ensemble.settings",
-        "VAR_DIR": str(var_dir),
-        "DATABASE_URL": f"sqlite:///{var_dir}/db.sqlite3",
-        "SECRET_KEY": "kill-test-secret-key-that-is-long-enough-for-the-check",
-        "DEBUG": "false",
-        "PROCESSING_STALL_SECONDS": "5",
-    }
-
-
-def _manage(env: dict[str, str], *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-
-
 def _render(db: Path) -> tuple[str, int, int]:
     with sqlite3.connect(db, timeout=20) as conn:
         row = conn.execute("select state, attempts, progress from timelines_render").fetchone()
@@ -80,17 +53,6 @@ def _wait_for(db: Path, ready: object, timeout: float) -> tuple[str, int, int]:
     raise AssertionError(f"the render never got there; it is {_render(db)}")
 
 
-def _start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--sweep-every", "1"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
 @pytest.mark.slow  # a video processed, two workers, and the stalled heartbeat waited out
 @pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
@@ -99,12 +61,12 @@ def _start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
 @pytest.mark.django_db(transaction=False)
 def test_a_worker_killed_mid_render_leaves_nothing_and_the_next_one_renders_it(tmp_path):
     var_dir = tmp_path / "var"
-    env = _env(var_dir)
-    _manage(env, "migrate", "-v", "0")
-    _manage(env, "shell", "-c", SETUP)
+    env = site_env(var_dir)
+    manage(env, "migrate", "-v", "0")
+    manage(env, "shell", "-c", SETUP)
     db = var_dir / "db.sqlite3"
 
-    first = _start_worker(env)
+    first = start_worker(env)
     try:
         _wait_for(db, lambda row: row[0] == "rendering" and row[2] > 0, timeout=60)
         os.killpg(first.pid, signal.SIGKILL)
@@ -114,7 +76,7 @@ def test_a_worker_killed_mid_render_leaves_nothing_and_the_next_one_renders_it(t
             os.killpg(first.pid, signal.SIGKILL)
     assert _render(db)[0] == "rendering"  # left behind, its heartbeat about to go stale
 
-    second = _start_worker(env)
+    second = start_worker(env)
     try:
         state, attempts, _ = _wait_for(db, lambda row: row[0] in ("ready", "failed"), 180)
     finally:
