@@ -1,6 +1,7 @@
 """Fixtures for the whole suite: the named cast and the task runner."""
 
 import itertools
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -131,7 +132,6 @@ def _media_root(settings, tmp_path_factory):
 def s3_url(tmp_path_factory):
     """A real S3 server's STORAGE_URL (SeaweedFS, ensemble/core/s3server.py): the run's
     own under ENSEMBLE_TEST_STORAGE=s3, else one started for the tests that ask."""
-    import os
 
     from ensemble.core.s3server import S3Server
 
@@ -174,3 +174,81 @@ def _fresh_caches():
     # Cached results are keyed by rows' ids and generation counters, which a rolled-back
     # test hands out again: a test must never read what the previous one cached.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_task_queues(settings):
+    """With the queue on Redis (ENSEMBLE_TEST_TASKS=rq) a test's tasks are not rolled back
+    with its rows: whatever one test queued and did not run is gone before the next."""
+    from ensemble.core import redisqueue
+
+    if redisqueue.in_use():
+        import django_rq
+
+        django_rq.get_connection("default").flushdb()
+
+
+@pytest.fixture(scope="session")
+def redis_server_url(tmp_path_factory):
+    """The run's redis-server (started for the run under ENSEMBLE_TEST_TASKS=rq), or one
+    started for the tests that ask; its database 0."""
+
+    from ensemble.core.redisserver import RedisServer
+
+    known = os.environ.get("ENSEMBLE_TEST_REDIS_URL")
+    if known:
+        yield known
+        return
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server.url()
+    server.stop()
+
+
+@pytest.fixture
+def rq_tasks(settings, redis_server_url):
+    """This test's tasks on Redis (TASKS_BACKEND=rq), whatever the run's queue: for the
+    tests that run on both backends in every run. Its database starts empty."""
+    import django_rq
+
+    from ensemble.core.redisserver import DB_FOR_RQ_TESTS, with_database
+
+    url = with_database(redis_server_url, DB_FOR_RQ_TESTS)
+    settings.REDIS_URL = url
+    settings.RQ_QUEUES = {name: {"URL": url} for name in settings.TASK_QUEUES}
+    settings.TASKS = {
+        "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_rq.RQBackend"}
+    }
+    _forget_task_backends()
+    django_rq.get_connection("default").flushdb()
+    yield url
+    _forget_task_backends()
+
+
+def _forget_task_backends():
+    """Django keeps each task backend once made, and no signal renews it when a test
+    changes TASKS: forget them, to be made again from the settings as they are."""
+    from django.tasks import task_backends
+
+    task_backends._settings = None
+    if hasattr(task_backends._connections, "default"):
+        del task_backends._connections.default
+
+
+# A task is made for the backend configured when its module is imported: in a run whose
+# queue is on Redis (ENSEMBLE_TEST_TASKS=rq) the database queue cannot take them, and the
+# whole run is on Redis anyway. Every other run tests both.
+QUEUES_TESTED = ["rq"] if os.environ.get("ENSEMBLE_TEST_TASKS") == "rq" else ["database", "rq"]
+
+
+@pytest.fixture(params=QUEUES_TESTED)
+def task_queue(request, settings):
+    """The test with the queue in the database and on Redis (see QUEUES_TESTED)."""
+    if request.param == "rq":
+        request.getfixturevalue("rq_tasks")
+    else:
+        settings.TASKS = {
+            "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}
+        }
+        _forget_task_backends()
+    yield request.param
+    _forget_task_backends()

@@ -161,18 +161,37 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
 # (ensemble/core/fragments.py; writes renew it sooner). 0 turns fragments off.
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300, minimum=0)
 
-TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate"))
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "rq", "immediate"))
+# Long work on files (processing media, building exports) has a queue of its own, and
+# `ensemble serve` a worker for each, so a transcode never delays an email.
+TASK_QUEUES = ["default", "media"]
 TASKS = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
             "immediate": "django.tasks.backends.immediate.ImmediateBackend",
         }[TASKS_BACKEND],
-        # Long work on files (processing media, building exports) has a queue of its own,
-        # and `ensemble serve` a worker for each, so a transcode never delays an email.
-        "QUEUES": ["default", "media"],
+        "QUEUES": TASK_QUEUES,
     }
 }
+# TASKS_BACKEND=rq: the queues live in the Redis REDIS_URL names (django-tasks-rq over rq).
+# A job's own time limit is generous: a stalled job is found by its missing heartbeats
+# (records.processing), not by rq killing it mid-transcode.
+REDIS_URL = env_str("REDIS_URL", "")
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq needs REDIS_URL, a redis://, rediss:// or unix:// address."
+        )
+    INSTALLED_APPS.append("django_rq")
+    # Not its admin pages (which move and delete jobs, and answer tokens of their own):
+    # our admin only reads, and /metrics and /readyz tell how the queues stand.
+    RQ_SHOW_ADMIN_LINK = False
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60 * 60},
+        "media": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 24 * 60 * 60},
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["ensemble.accounts.backends.UsernameOrEmailBackend"]
@@ -395,6 +414,8 @@ LOGGING = {
         "django": {"handlers": [], "level": LOG_LEVEL},
         # The worker's start and stop; `ensemble serve` says what runs.
         "django_tasks_db": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"},
+        # rq's worker (TASKS_BACKEND=rq) logs each job twice at INFO; ours logs it once.
+        "rq.worker": {"handlers": ["console"], "propagate": False, "level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "ensemble.core.views.csrf_failure"

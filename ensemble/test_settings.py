@@ -22,6 +22,17 @@ if os.environ.get("ENSEMBLE_TEST_STORAGE") == "s3":
 
     os.environ["STORAGE_URL"] = start_for_session(Path(os.environ["VAR_DIR"]) / "s3")
 
+# ENSEMBLE_TEST_TASKS=rq: the whole run's task queue is on Redis (TASKS_BACKEND=rq), in a
+# redis-server started here once (ensemble/core/redisserver.py): `.ci/run` runs the
+# PostgreSQL suite this way, and the SQLite one on the database queue.
+if os.environ.get("ENSEMBLE_TEST_TASKS") == "rq":
+    from pathlib import Path
+
+    from ensemble.core.redisserver import start_for_session as start_redis
+
+    os.environ["TASKS_BACKEND"] = "rq"
+    os.environ["REDIS_URL"] = start_redis(Path(os.environ["VAR_DIR"]) / "redis")
+
 from ensemble.settings import *  # noqa: F403
 from ensemble.settings import STORAGES
 

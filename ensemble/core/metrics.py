@@ -38,6 +38,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from ensemble.core import redisqueue
 from ensemble.core.ratelimit import client_address
 
 REQUESTS = Counter("ensemble_http_requests", "Requests answered.", ["method", "status"])
@@ -88,21 +89,28 @@ class QueueCollector(Collector):
 
 
 def _queue() -> Iterator[Metric]:
-    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
-        return
-    from django_tasks_db.models import DBTaskResult
-
     tasks = GaugeMetricFamily("ensemble_tasks", "Background tasks by state.", labels=["state"])
-    for status, n in DBTaskResult.objects.values_list("status").annotate(n=Count("pk")):
-        tasks.add_metric([str(status).lower()], n)
-    yield tasks
-    waiting = DBTaskResult.objects.ready()
-    oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     age = GaugeMetricFamily(
         "ensemble_task_queue_oldest_seconds", "How long the oldest waiting task has waited."
     )
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend == redisqueue.BACKEND:
+        count, oldest_seconds = redisqueue.waiting()
+        tasks.add_metric(["ready"], count)
+        tasks.add_metric(["running"], redisqueue.running())
+        age.add_metric([], oldest_seconds)
+        yield from (tasks, age)
+        return
+    if backend != "django_tasks_db.DatabaseBackend":
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    for status, n in DBTaskResult.objects.values_list("status").annotate(n=Count("pk")):
+        tasks.add_metric([str(status).lower()], n)
+    waiting = DBTaskResult.objects.ready()
+    oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     age.add_metric([], (timezone.now() - oldest).total_seconds() if oldest else 0.0)
-    yield age
+    yield from (tasks, age)
 
 
 @require_safe

@@ -24,7 +24,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from ensemble.core import filestore
+from ensemble.core import filestore, redisqueue
 
 
 def _database() -> dict[str, Any]:
@@ -64,6 +64,9 @@ def _take_a_file(folder: Path) -> None:
 
 
 def _queue() -> dict[str, Any]:
+    if redisqueue.in_use():
+        count, age = redisqueue.waiting()
+        return {"backend": "rq", "waiting": count, "oldest_seconds": round(age)}
     if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
         return {"backend": "immediate"}
     from django_tasks_db.models import DBTaskResult  # the database queue, when it is used

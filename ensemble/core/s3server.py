@@ -105,7 +105,7 @@ class S3Server:
             stdout=log,
             stderr=subprocess.STDOUT,
             process_group=0,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         self._wait_for_bucket()
         return self
@@ -156,7 +156,7 @@ class S3Server:
         self.process = None
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child, before `weed` starts: the kernel stops it when the test run that
     started it ends, however it ends (killed runs left servers behind otherwise)."""
     import ctypes

@@ -44,7 +44,13 @@ def log_task_finished(sender: object, task_result: TaskResult, **kwargs: Any) ->
 
 
 def connect() -> None:
-    """Replace Django's two lines per task by ours (idempotent; called when apps load)."""
-    signals.task_started.disconnect(signals.log_task_started)
-    signals.task_finished.disconnect(signals.log_task_finished)
-    signals.task_finished.connect(log_task_finished, dispatch_uid="ensemble.tasklog")
+    """Replace Django's two lines per task by ours (idempotent; called when apps load).
+
+    django-tasks-rq (TASKS_BACKEND=rq) sends the signals of django-tasks, the package
+    Django's own tasks came from, so those are taken over too."""
+    from django_tasks import signals as rq_signals
+
+    for source in (signals, rq_signals):
+        source.task_started.disconnect(source.log_task_started)
+        source.task_finished.disconnect(source.log_task_finished)
+        source.task_finished.connect(log_task_finished, dispatch_uid="ensemble.tasklog")

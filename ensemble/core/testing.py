@@ -7,13 +7,17 @@ import the same functions. Factories for an app's models live in that app's test
 from __future__ import annotations
 
 import io
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django_tasks_db.management.commands.db_worker import Worker
 from PIL import Image
+
+from ensemble.core import redisqueue
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48), color: str = "tomato") -> bytes:
@@ -68,6 +72,8 @@ def run_tasks(using: str = DEFAULT_DB_ALIAS) -> int:
     """
     from django_tasks_db.models import DBTaskResult
 
+    if redisqueue.in_use():
+        return _run_rq_tasks(using)
     worker = Worker(
         queue_names=["*"],
         interval=0,
@@ -92,6 +98,42 @@ def run_tasks(using: str = DEFAULT_DB_ALIAS) -> int:
         task_result.refresh_from_db()
         if task_result.status == "FAILED":
             raise AssertionError(f"Task {task_result.task_path} failed:\n{task_result.traceback}")
+
+
+def _run_rq_tasks(using: str) -> int:
+    """`run_tasks` with the queue on Redis (TASKS_BACKEND=rq): rq's own worker, one job
+    at a time, in this process and so in the test's transaction."""
+    import django_rq.queues
+    from rq.registry import FailedJobRegistry
+
+    queues = django_rq.queues.get_queues(*settings.TASK_QUEUES)
+    failed = [FailedJobRegistry(queue=queue) for queue in queues]
+    before = sum(registry.count for registry in failed)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    ran = 0
+    try:
+        while True:
+            run_on_commit_callbacks(using)
+            worker = redisqueue.worker(settings.TASK_QUEUES, name=f"test-worker-{ran}")
+            if not worker.work(burst=True, max_jobs=1, logging_level="WARNING"):
+                return ran
+            ran += 1
+            if sum(registry.count for registry in failed) > before:
+                raise AssertionError(_rq_failure(failed))
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)  # rq's worker takes Ctrl-C over for itself
+
+
+def _rq_failure(registries: list[Any]) -> str:
+    from django_tasks_rq.backend import Job
+
+    for registry in registries:
+        for job_id in registry.get_job_ids():
+            job = Job.fetch(job_id, connection=registry.connection)
+            result = job.latest_result()
+            return f"Task {job.func_name} failed:\n{result.exc_string if result else ''}"
+    return "A task failed, and rq kept no trace of it."
 
 
 def query_plan(queryset: Any) -> str:

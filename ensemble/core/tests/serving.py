@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from ensemble.core import redisserver
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -52,6 +54,26 @@ def alive(pid: int) -> bool:
     return True
 
 
+def task_status(env: dict[str, str], task_id: str) -> str:
+    """A task's status (READY, RUNNING, SUCCESSFUL, FAILED) on the site `env` runs."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ensemble",
+            "shell",
+            "-c",
+            "from django.tasks import default_task_backend as queue;"
+            f"print(queue.get_result({task_id!r}).status)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()[-1]
+
+
 class Served:
     def __init__(self, folder: Path, *args: str, **settings: str) -> None:
         self.port = free_port()
@@ -72,6 +94,8 @@ class Served:
             "STORAGE_URL": "",
             **settings,
         }
+        if self.env.get("TASKS_BACKEND") == "rq":  # the run's queue is on Redis
+            self.env["REDIS_URL"] = redisserver.database_of_a_site(self.env["REDIS_URL"])
         self.log = folder / "console.log"
         with self.log.open("wb") as console:
             self.process = subprocess.Popen(
@@ -113,6 +137,19 @@ class Served:
             timeout=120,
             check=True,
         ).stdout
+
+    def enqueue_email(self) -> str:
+        """Queue an email as the site would; returns the task's id."""
+        return self.ensemble(
+            "shell",
+            "-c",
+            "from ensemble.core.tasks import send_email;"
+            "print(send_email.enqueue(to=['x@example.org'], subject='Hi', body='hello').id)",
+        ).split()[-1]
+
+    def task_status(self, task_id: str) -> str:
+        """Where a task stands, asked of whichever queue the site runs (database or Redis)."""
+        return task_status(self.env, task_id)
 
     def console(self) -> str:
         return self.log.read_text(errors="replace")

@@ -1,4 +1,5 @@
-"""/metrics: requests counted by route, background work read from the database, and
+"""/metrics: requests counted by route, background work read from the database and the
+queue (in the database or on Redis), and
 nothing for anyone METRICS_ALLOWED does not list."""
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def test_an_invented_method_does_not_make_a_series_of_its_own(client):
     assert not any("BREW" in str(labels) for _name, labels in found)
 
 
-def test_processing_and_the_queue_come_from_the_database(client, alice, tasks):
+def test_processing_and_the_queue_are_read_at_each_scrape(client, alice, tasks, task_queue):
     make_record(alice, process=False)
     run_on_commit_callbacks()  # the upload's transaction ends: its processing is queued
     waiting = scrape(client)

@@ -1,50 +1,22 @@
 """The page cache with Redis as the cache (CACHE_URL), as production shares it among
-processes: a real redis-server of the test's own, on a free port."""
+processes: a real redis-server of the run's own, on a free port."""
 
 from __future__ import annotations
-
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 
 import pytest
 import redis
 from django.test import Client
 
+from ensemble.core.redisserver import DB_FOR_CACHE_TESTS, with_database
 from ensemble.records.models import Record
 from ensemble.records.testing import make_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory) -> Iterator[str]:
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("redis-server is missing: `apt-get install redis-server` (.ci/run does).")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        client = redis.Redis.from_url(url)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+@pytest.fixture
+def redis_url(redis_server_url) -> str:
+    return with_database(redis_server_url, DB_FOR_CACHE_TESTS)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from ensemble.records.testing import make_record
 pytestmark = pytest.mark.django_db
 
 
-def test_ready_when_every_part_answers(alice):
+def test_ready_when_every_part_answers(alice, task_queue):
     make_record(alice, process=False)
     run_on_commit_callbacks()  # its processing task is queued, and waits
     response = Client().get("/readyz")
@@ -28,6 +28,7 @@ def test_ready_when_every_part_answers(alice):
     assert all(check["ok"] for check in body["checks"].values())
     assert body["checks"]["queue"]["waiting"] == 1
     assert body["checks"]["queue"]["oldest_seconds"] >= 0
+    assert body["checks"]["queue"].get("backend", "database") == task_queue
     assert "no-store" in response["Cache-Control"]
     run_tasks()
     assert Client().get("/readyz").json()["checks"]["queue"]["waiting"] == 0
@@ -99,6 +100,16 @@ def test_a_cache_nobody_listens_for_is_not_ready_and_says_no_more(settings):
     cache = response.json()["checks"]["cache"]
     assert cache["ok"] is False
     assert "127.0.0.1" not in response.content.decode()  # the kind of error, not its words
+
+
+def test_a_task_queue_on_a_redis_nobody_listens_for_is_not_ready(settings, rq_tasks):
+    settings.RQ_QUEUES = {
+        name: {"URL": "redis://127.0.0.1:1/0"} for name in settings.TASK_QUEUES
+    }  # nothing listens on port 1
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["queue"] == {"ok": False, "error": "ConnectionError"}
+    assert "127.0.0.1" not in response.content.decode()
 
 
 def test_only_get_and_head():

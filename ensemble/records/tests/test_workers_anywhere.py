@@ -4,6 +4,7 @@ the same time, and leave nothing on any of their disks."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -22,11 +23,19 @@ from ensemble.records.tests.samples import av as av_samples
 pytestmark = pytest.mark.slow  # a web process, two workers and a transcode
 
 
-@pytest.fixture
-def site(tmp_path: Path, s3_url: str) -> Iterator[Served]:
+@pytest.fixture(params=["database", "rq"])
+def site(request, tmp_path: Path, s3_url: str, redis_server_url: str) -> Iterator[Served]:
+    """The task queue in the database, or on Redis (TASKS_BACKEND=rq)."""
     url = with_prefix(s3_url, f"anywhere-{os.getpid()}-{time.monotonic_ns()}")
     (tmp_path / "web").mkdir()
-    served = Served(tmp_path / "web", "--no-worker", WEB_WORKERS="1", STORAGE_URL=url)
+    served = Served(
+        tmp_path / "web",
+        "--no-worker",
+        WEB_WORKERS="1",
+        STORAGE_URL=url,
+        TASKS_BACKEND=request.param,
+        REDIS_URL=redis_server_url,
+    )
     try:
         served.wait_until_up()
         yield served
@@ -53,13 +62,26 @@ def versions(site: Served) -> list[tuple[str, str]]:
         return db.execute("SELECT mime, state FROM records_version ORDER BY id").fetchall()
 
 
-def workers_of_processing(site: Served) -> list[str]:
-    with sqlite3.connect(site.env["DATABASE_URL"].removeprefix("sqlite:///"), timeout=5) as db:
-        rows = db.execute(
-            "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
-            "WHERE task_path LIKE '%process_version' ORDER BY enqueued_at"
-        ).fetchall()
-    return [row[0] for row in rows]
+def workers_of_processing(site: Served) -> list[list[str]]:
+    """The workers that ran each processing task, asked of the site's queue."""
+    if site.env["TASKS_BACKEND"] == "rq":
+        ids = (
+            "from django_rq import get_queue; from rq.registry import FinishedJobRegistry;"
+            "ids = FinishedJobRegistry(queue=get_queue('media')).get_job_ids();"
+        )
+    else:
+        ids = (
+            "from django_tasks_db.models import DBTaskResult;"
+            "ids = DBTaskResult.objects.filter(task_path__endswith='process_version')"
+            ".order_by('enqueued_at').values_list('id', flat=True);"
+        )
+    found = site.ensemble(
+        "shell",
+        "-c",
+        "import json;" + ids + "from django.tasks import default_task_backend as queue;"
+        "print(json.dumps([queue.get_result(str(i)).worker_ids for i in ids]))",
+    )
+    return list(json.loads(found.splitlines()[-1]))
 
 
 def test_two_workers_and_a_web_process_share_only_the_database_and_the_bucket(
@@ -99,6 +121,7 @@ def test_two_workers_and_a_web_process_share_only_the_database_and_the_bucket(
     assert [mime for mime, _state in versions(site)] == ["video/mp4", "image/png"]
     ran_on = workers_of_processing(site)
     assert len(ran_on) == 2
+    assert len(ran_on[0]) == len(ran_on[1]) == 1
     assert ran_on[0] != ran_on[1]  # in parallel, one on each worker
     for folder in (tmp_path / "web", tmp_path / "worker-a", tmp_path / "worker-b"):
         assert not (folder / "records").exists()  # every file is in the bucket

@@ -1,9 +1,10 @@
 """`ensemble worker`: run background tasks (emails, media processing).
 
 A thin wrapper over django-tasks-db's worker that never autoreloads (with DEBUG on, its
-reloader hangs after --max-tasks). By default it takes tasks of every queue; `--queue
-media` takes only the long work on files (processing, exports) and `--queue default` the
-rest, so that a transcode never delays an email (`ensemble serve` runs one of each).
+reloader hangs after --max-tasks), or, with TASKS_BACKEND=rq, over rq's
+(core.redisqueue). By default it takes tasks of every queue; `--queue media` takes only
+the long work on files (processing, exports) and `--queue default` the rest, so that a
+transcode never delays an email (`ensemble serve` runs one of each).
 Run several on other machines to scale out. Its logging is settings.LOGGING's: one line
 per task, and only failed or slow tasks at INFO (ensemble/core/tasklog.py).
 
@@ -22,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django_tasks_db.management.commands import db_worker
 
-from ensemble.core import sweepers
+from ensemble.core import redisqueue, sweepers
 
 
 class _DbWorker(db_worker.Command):
@@ -73,16 +74,20 @@ class Command(BaseCommand):
             target=_sweep_forever, args=(stop, sweep_every), name="sweeper", daemon=True
         )
         sweeper.start()
-        extra = {"max_tasks": max_tasks} if max_tasks else {}
         try:
-            call_command(
-                _DbWorker(),
-                queue_name="*" if queue == "all" else queue,
-                reload=False,
-                batch=batch,
-                interval=1,
-                verbosity=options["verbosity"],
-                **extra,
-            )
+            if redisqueue.in_use():
+                names = settings.TASK_QUEUES if queue == "all" else [queue]
+                redisqueue.run_worker(names, batch=batch, max_tasks=max_tasks)
+            else:
+                extra = {"max_tasks": max_tasks} if max_tasks else {}
+                call_command(
+                    _DbWorker(),
+                    queue_name="*" if queue == "all" else queue,
+                    reload=False,
+                    batch=batch,
+                    interval=1,
+                    verbosity=options["verbosity"],
+                    **extra,
+                )
         finally:
             stop.set()
