@@ -12,6 +12,7 @@ from ensemble.notifications.api import router as notifications_router
 from ensemble.payments.api import router as payments_router
 from ensemble.projects.api import router as projects_router
 from ensemble.records.api import router as records_router
+from ensemble.records.direct_api import router as direct_uploads_router
 from ensemble.search.api import router as search_router
 from ensemble.timelines.api import router as timelines_router
 
@@ -29,6 +30,7 @@ api = EnsembleAPI(
 api.add_router("", accounts_router)
 api.add_router("", notifications_router)
 api.add_router("", records_router)
+api.add_router("", direct_uploads_router)
 api.add_router("", lineage_router)
 api.add_router("", projects_router)
 api.add_router("", timelines_router)

@@ -59,7 +59,7 @@ class StoreUnavailable(Refused):
 
 
 @contextmanager
-def _answering() -> Iterator[None]:
+def answering() -> Iterator[None]:
     """Turn the store not answering into StoreUnavailable; other refusals pass as they are."""
     try:
         yield
@@ -200,7 +200,7 @@ class Area:
                 shutil.copyfile(src, target)
             return size
         bucket = self._bucket()
-        with _answering():
+        with answering():
             bucket.client.upload_file(
                 str(src),
                 bucket.bucket_name,
@@ -218,7 +218,7 @@ class Area:
             shutil.copyfile(path, dest)
             return
         bucket = self._bucket()
-        with _answering():
+        with answering():
             try:
                 bucket.client.download_file(
                     bucket.bucket_name,
@@ -239,7 +239,7 @@ class Area:
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 raise FileMissing(name) from None
         bucket = self._bucket()
-        with _answering():
+        with answering():
             try:
                 answer = bucket.client.get_object(
                     Bucket=bucket.bucket_name, Key=bucket.key(_clean(name))
@@ -257,7 +257,7 @@ class Area:
             path = self.local_path(name)
             return path.stat().st_size if path.is_file() else None
         bucket = self._bucket()
-        with _answering():
+        with answering():
             try:
                 head = bucket.client.head_object(
                     Bucket=bucket.bucket_name, Key=bucket.key(_clean(name))
@@ -285,7 +285,7 @@ class Area:
         top = bucket.key("") if bucket.location else ""
         prefix = bucket.key(_clean(folder)) + "/" if folder else top
         found = {}
-        with _answering():
+        with answering():
             for page in bucket.client.get_paginator("list_objects_v2").paginate(
                 Bucket=bucket.bucket_name, Prefix=prefix
             ):
@@ -298,7 +298,7 @@ class Area:
             self.local_path(name).unlink(missing_ok=True)
             return
         bucket = self._bucket()
-        with _answering():
+        with answering():
             bucket.client.delete_object(Bucket=bucket.bucket_name, Key=bucket.key(_clean(name)))
 
     def remove_folder(self, folder: str) -> None:
@@ -308,7 +308,7 @@ class Area:
             return
         bucket = self._bucket()
         keys = [bucket.key(name) for name in self.names(folder)]
-        with _answering():
+        with answering():
             for start in range(0, len(keys), 1000):  # S3 removes at most 1,000 per request
                 batch = [{"Key": key} for key in keys[start : start + 1000]]
                 bucket.client.delete_objects(

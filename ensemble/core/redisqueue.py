@@ -36,7 +36,10 @@ def in_use() -> bool:
 
 class Worker(SimpleWorker):
     """rq's in-process worker, closing database connections that went stale between
-    jobs (as Django does between requests)."""
+    jobs (as Django does between requests; not in tests, where that connection holds
+    the test's transaction)."""
+
+    closes_connections = True
 
     def handle_exception(self, job: Any, *exc_info: Any) -> None:
         """What rq does with a failed job, less its log line: core.tasklog logs the
@@ -44,16 +47,22 @@ class Worker(SimpleWorker):
         call_exception_handlers(self._exc_handlers, job, *exc_info)
 
     def execute_job(self, job: Any, queue: Any) -> None:
-        close_old_connections()
+        if self.closes_connections:
+            close_old_connections()
         try:
             super().execute_job(job, queue)
         finally:
-            close_old_connections()
+            if self.closes_connections:
+                close_old_connections()
 
 
-def worker(queue_names: list[str], name: str | None = None) -> Worker:
+class TestWorker(Worker):
+    closes_connections = False
+
+
+def worker(queue_names: list[str], name: str | None = None, *, in_tests: bool = False) -> Worker:
     queues = django_rq.queues.get_queues(*queue_names, job_class=Job)
-    return Worker(
+    return (TestWorker if in_tests else Worker)(
         queues,
         name=name,
         connection=queues[0].connection,

@@ -114,7 +114,9 @@ def _run_rq_tasks(using: str) -> int:
     try:
         while True:
             run_on_commit_callbacks(using)
-            worker = redisqueue.worker(settings.TASK_QUEUES, name=f"test-worker-{ran}")
+            worker = redisqueue.worker(
+                settings.TASK_QUEUES, name=f"test-worker-{ran}", in_tests=True
+            )
             if not worker.work(burst=True, max_jobs=1, logging_level="WARNING"):
                 return ran
             ran += 1

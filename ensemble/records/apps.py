@@ -15,6 +15,9 @@ class RecordsConfig(AppConfig):
         from ensemble.records.resumable import sweep_expired
 
         sweepers.register("records.expired_uploads", sweep_expired)
+        from ensemble.records import direct
+
+        sweepers.register("records.expired_direct_uploads", direct.sweep_expired)
         from ensemble.records.workspace import remove_abandoned
 
         sweepers.register("records.abandoned_work", remove_abandoned)

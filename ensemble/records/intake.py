@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from io import RawIOBase
 from pathlib import Path
 
 from django.conf import settings
@@ -44,15 +45,20 @@ def limits() -> Limits:
     )
 
 
-def examine(path: Path, *, size: int, declared_kind: str | None = None) -> Examined:
-    """What the file is, from its bytes; refused if unsupported, mismatched or too big."""
+def examine(
+    path: Path, *, size: int, declared_kind: str | None = None, media: RawIOBase | None = None
+) -> Examined:
+    """What the file is, from its bytes; refused if unsupported, mismatched or too big.
+
+    `path` holds the file, or (with `media`, the whole file read in place: a file in the
+    bucket, records.direct) just its first sniff.HEAD_SIZE bytes."""
     if size == 0:
         raise Refused("The file is empty.", code="empty_file", field="file")
     try:
         found = sniff.detect(path)
         kind: Kind
         if found.family == "av":
-            probe = avfile.probe(path, found)
+            probe = avfile.probe(media or path, found)
             kind = probe.kind
         else:
             kind = found.family

@@ -10,11 +10,13 @@ read and written (local folders or a bucket) is `records.workspace`'s business.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import ModuleType
 
 from django.conf import settings
@@ -94,7 +96,10 @@ def run(version_id: int) -> str:
             result = processor_for(version.record.kind).process(
                 original, detected(version), work, limits(), beater(version.beat)
             )
-            finished = _finish(version, attempt, result)
+            # An original sent straight to the bucket (records.direct) was never read
+            # whole by the site: its digest is taken here, where it is.
+            digest = version.sha256 or file_sha256(original)
+            finished = _finish(version, attempt, result, digest)
     except MediaError as error:
         _fail(version, attempt, error.message)
         return f"failed: {error.message}"
@@ -134,7 +139,15 @@ def beater(beat: Callable[[float], None]) -> Progress:
     return progress
 
 
-def _finish(version: Version, attempt: int, result: Result) -> bool:
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _finish(version: Version, attempt: int, result: Result, sha256: str) -> bool:
     """Mark the version ready with its renditions, atomically, if it is still this
     attempt's and its record was not deleted meanwhile.
 
@@ -154,6 +167,7 @@ def _finish(version: Version, attempt: int, result: Result) -> bool:
             metadata=result.metadata,
             body_html=result.html or "",
             failure_reason="",
+            sha256=sha256,
         )
         if finished:
             workspace.settle(version, stored)

@@ -100,6 +100,20 @@ def parse_metadata(header: str) -> dict[str, str]:
 
 def create(user: User, length: int, metadata: dict[str, str]) -> ResumableUpload:
     """A new upload of `length` bytes, refused at once if it cannot be kept."""
+    cleaned = check_new(user, length, metadata)
+    upload = ResumableUpload.objects.create(
+        user=user, length=length, metadata=cleaned, expires_at=expiry()
+    )
+    part_path(upload).touch()
+    return upload
+
+
+def check_new(
+    user: User, length: int, metadata: dict[str, str], *, destinations: bool = True
+) -> dict[str, Any]:
+    """What every upload in pieces is checked for before its first byte (this one, and
+    records.direct's): its length against the limits and the member's quota, and what
+    the record will be. Returns the metadata cleaned, or raises Refused."""
     if length < 1:
         raise Refused("The file is empty.", status=422, code="empty_file", field="file")
     if length > largest_upload():
@@ -130,13 +144,15 @@ def create(user: User, length: int, metadata: dict[str, str]) -> ResumableUpload
     }
     for key, destination in events.upload_destinations.items():
         if key in metadata:  # the first one named: a client names one at most
+            if not destinations:
+                raise Refused(
+                    f"This kind of upload cannot go to a {key}; send it as a resumable "
+                    "upload (/api/v1/resumable/).",
+                    code="invalid",
+                )
             cleaned |= destination.check(user, metadata) | {"destination": key}
             break
-    upload = ResumableUpload.objects.create(
-        user=user, length=length, metadata=cleaned, expires_at=expiry()
-    )
-    part_path(upload).touch()
-    return upload
+    return cleaned
 
 
 def mine(user: User, upload_id: str) -> ResumableUpload | None:

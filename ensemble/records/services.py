@@ -159,6 +159,17 @@ def _cleanup_on_failure() -> Iterator[list[str]]:
         raise
 
 
+@dataclass(frozen=True)
+class Stored:
+    """An original already in its version folder (records.direct: a client sent it
+    straight to the bucket), examined where it lies."""
+
+    folder: str
+    name: str
+    content: Content
+    examined: Examined
+
+
 def create_record(
     owner: User,
     *,
@@ -169,10 +180,13 @@ def create_record(
     kind: str | None = None,
     upload: File | None = None,
     text: str | None = None,
+    stored: Stored | None = None,
     attach: Callable[[Record], None] | None = None,
 ) -> Record:
     """A new draft record with its first version, queued for processing.
 
+    The file is an `upload`, a `text` written on the site, or one `stored` already. If
+    anything is refused, no file is kept (a `stored` one included).
     `attach(record)` runs inside the creating transaction, once the record's kind is
     known: what another app adds to the new record (projects: an upload into a call). If
     it raises, nothing is kept, files included.
@@ -185,30 +199,43 @@ def create_record(
         raise Refused(f"Unknown kind “{kind}”.", field="kind")
     if text is not None:
         kind = Record.Kind.TEXT
+    fields = {
+        "title": title,
+        "description": description,
+        "description_html": render_markdown(description),
+        "licence": licence,
+    }
+    if stored is not None:  # examined for `kind` already, where it lies
+        with _cleanup_on_failure() as folders:
+            folders.append(stored.folder)
+            kept = (stored.folder, stored.name)
+            return _new_record(
+                owner, fields, tag_names, stored.content, stored.examined, kept, attach
+            )
     with _content(upload, text) as content:
         examined = examine(content.path, size=content.size, declared_kind=kind)
         with _cleanup_on_failure() as folders:
             kept = _keep_original(owner, content, examined, folders)
-            with transaction.atomic():
-                record = Record.objects.create(
-                    owner=owner,
-                    kind=examined.kind,
-                    title=title,
-                    description=description,
-                    description_html=render_markdown(description),
-                    licence=licence,
-                )
-                set_tags(record, tag_names)
-                _add_version(
-                    record,
-                    by=owner,
-                    content=content,
-                    examined=examined,
-                    change_note="",
-                    kept=kept,
-                )
-                if attach is not None:
-                    attach(record)
+            return _new_record(owner, fields, tag_names, content, examined, kept, attach)
+
+
+def _new_record(
+    owner: User,
+    fields: dict[str, str],
+    tag_names: list[str],
+    content: Content,
+    examined: Examined,
+    kept: tuple[str, str],
+    attach: Callable[[Record], None] | None,
+) -> Record:
+    with transaction.atomic():
+        record = Record.objects.create(owner=owner, kind=examined.kind, **fields)
+        set_tags(record, tag_names)
+        _add_version(
+            record, by=owner, content=content, examined=examined, change_note="", kept=kept
+        )
+        if attach is not None:
+            attach(record)
     return record
 
 

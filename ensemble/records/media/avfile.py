@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from io import RawIOBase
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import av
 import av.error
@@ -62,12 +63,14 @@ _AAC_RATES = frozenset({8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 4
 
 
 @contextmanager
-def open_container(path: Path, fmt: str) -> Iterator[InputContainer]:
-    """Open `path` with the demuxer `fmt` only, reading nothing but that one file."""
+def open_container(path: Path | BinaryIO | RawIOBase, fmt: str) -> Iterator[InputContainer]:
+    """Open `path` (or a file object: core.multipart.RemoteFile) with the demuxer `fmt`
+    only, reading nothing but that one file."""
     if fmt not in ALLOWED_FORMATS:
         raise MediaError("This kind of media file is not supported.")
+    source = str(path) if isinstance(path, Path) else path
     try:
-        container = av.open(str(path), mode="r", format=fmt, options=dict(_OPEN_OPTIONS))
+        container = av.open(source, mode="r", format=fmt, options=dict(_OPEN_OPTIONS))
     except av.error.MemoryError as error:
         # What FFmpeg returns when a file declares more than `max_streams` streams.
         raise MediaError(TOO_MANY_TRACKS) from error
@@ -126,7 +129,7 @@ def codec_name(stream: VideoStream | AudioStream) -> str:
     return stream.codec_context.codec.canonical_name
 
 
-def probe(path: Path, found: Detected, scan: bool = False) -> Probe:
+def probe(path: Path | BinaryIO | RawIOBase, found: Detected, scan: bool = False) -> Probe:
     """Open the file and decide from its streams whether it is audio or video.
 
     The duration is the header's, or None when it has none (a browser's recording).
