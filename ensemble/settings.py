@@ -233,6 +233,11 @@ UPLOAD_STALE_SECONDS = env_int("UPLOAD_STALE_SECONDS", 60 * 60, minimum=60)
 # A resumable upload (records.resumable, tus) not finished this many hours after its last
 # bytes is removed.
 RESUMABLE_UPLOAD_HOURS = env_int("RESUMABLE_UPLOAD_HOURS", 24, minimum=1)
+# With files in a bucket, the upload page sends files of at least DIRECT_UPLOAD_FROM
+# straight to it (records.direct; the bucket needs `ensemble storage allow-uploads`);
+# smaller ones, and every file with DIRECT_UPLOADS=false, go through the site.
+DIRECT_UPLOADS = env_bool("DIRECT_UPLOADS", True)
+DIRECT_UPLOAD_FROM_BYTES = env_size("DIRECT_UPLOAD_FROM", 8 * 1024 * 1024, minimum=0)
 # The pieces the upload page sends them in: what a dropped connection costs at most.
 RESUMABLE_CHUNK_BYTES = env_size("RESUMABLE_CHUNK_BYTES", 8 * 1024 * 1024, minimum=64 * 1024)
 FILE_UPLOAD_HANDLERS = [

@@ -142,3 +142,30 @@ class RemoteFile(io.RawIOBase):
             )
             self.buffer = answer["Body"].read()
         self.buffer_start = self.position
+
+
+CORS_RULE_ID = "ensemble-direct-uploads"
+
+
+def allow_uploads_from(area: Area, origin: str) -> None:
+    """Let browsers on `origin` (the site) PUT parts to the bucket: its CORS rule for
+    that, replacing ours from before and keeping any others the bucket has."""
+    bucket = area._bucket()
+    with answering():
+        try:
+            rules = bucket.client.get_bucket_cors(Bucket=bucket.bucket_name)["CORSRules"]
+        except ClientError as error:
+            if _status(error) != 404:  # 404: the bucket has no CORS rules yet
+                raise
+            rules = []
+        ours = {
+            "ID": CORS_RULE_ID,
+            "AllowedOrigins": [origin],
+            "AllowedMethods": ["PUT"],
+            "AllowedHeaders": ["content-type"],
+            "MaxAgeSeconds": 3600,
+        }
+        kept = [rule for rule in rules if rule.get("ID") != CORS_RULE_ID]
+        bucket.client.put_bucket_cors(
+            Bucket=bucket.bucket_name, CORSConfiguration={"CORSRules": [*kept, ours]}
+        )

@@ -34,7 +34,7 @@ from ensemble.lineage import fragments as lineage
 from ensemble.lineage import present as lineage_present
 from ensemble.moderation import services as moderation
 from ensemble.moderation.models import Kind
-from ensemble.records import access, services
+from ensemble.records import access, direct, services
 from ensemble.records.forms import TextRecordForm, UploadForm
 from ensemble.records.intake import title_from_name
 from ensemble.records.models import Licence, Record
@@ -181,6 +181,8 @@ def new(request: HttpRequest) -> HttpResponse:
             "sources": sources,
             "max_bytes": largest_upload(),
             "chunk_bytes": settings.RESUMABLE_CHUNK_BYTES,
+            "direct_uploads": direct.available() and settings.DIRECT_UPLOADS,
+            "direct_uploads_from": settings.DIRECT_UPLOAD_FROM_BYTES,
             "licences": Licence.choices,
         },
         status=400 if form.errors else 200,

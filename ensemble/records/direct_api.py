@@ -85,7 +85,9 @@ def _mine(request: HttpRequest, upload_id: str) -> DirectUpload:
     return found
 
 
-@router.post("/direct-uploads", response={201: DirectUploadOut, **ERRORS})
+@router.post(
+    "/direct-uploads", response={201: DirectUploadOut, **ERRORS}, url_name="direct_uploads"
+)
 def create(request: HttpRequest, body: DirectUploadIn) -> Status:
     """Start an upload straight to the bucket (sites that keep files in S3)."""
     ratelimit.limit_write(request, "upload")

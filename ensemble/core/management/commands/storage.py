@@ -1,19 +1,25 @@
 """`ensemble storage migrate --to s3://… | --to local`: move the site's files.
+`ensemble storage allow-uploads`: let browsers send files straight to the bucket.
 
 Copies every original, rendition, avatar and export from where the site keeps them now
 to the other store, with a progress bar, then checks every file arrived with its size
 (ensemble/core/storage_migration.py). Run it again after an interruption: it sends only
 what is missing. Then set STORAGE_URL to the new place and restart.
+
+`allow-uploads` gives the bucket a CORS rule letting pages of SITE_URL PUT upload parts
+to it (records.direct), keeping any other rules it has. Run it once, and again when
+SITE_URL changes.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ensemble.core import storage_migration
+from ensemble.core import filestore, multipart, storage_migration
 from ensemble.core.filestore import StoreUnavailable
 from ensemble.core.management.progressing import Progressing
 from ensemble.core.progress import readable_size
@@ -24,14 +30,18 @@ class Command(BaseCommand):
     help = "Copy the site's files to S3-compatible storage (--to s3://…) or back (--to local)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["migrate"])
+        parser.add_argument("action", choices=["migrate", "allow-uploads"])
         parser.add_argument(
             "--to",
-            required=True,
-            help="s3://KEY:SECRET@BUCKET[/PREFIX]?endpoint=… (as STORAGE_URL), or local.",
+            help="migrate: s3://KEY:SECRET@BUCKET[/PREFIX]?endpoint=… (as STORAGE_URL), or local.",
         )
 
-    def handle(self, *args: Any, to: str, **options: Any) -> None:
+    def handle(self, *args: Any, action: str, to: str | None, **options: Any) -> None:
+        if action == "allow-uploads":
+            self._allow_uploads()
+            return
+        if not to:
+            raise CommandError("Say where to: --to s3://… or --to local.")
         try:
             plans = storage_migration.plan(storage_migration.targets(to.strip()))
         except (MigrationRefused, StoreUnavailable) as refused:
@@ -66,6 +76,18 @@ class Command(BaseCommand):
         )
         if settings.STORAGE_URL and to.strip() == "local":
             self.stdout.write(f"Files are in {settings.RECORDS_ROOT} and beside it.")
+
+    def _allow_uploads(self) -> None:
+        if filestore.records.is_local:
+            raise CommandError("Files are kept on this machine (STORAGE_URL is unset).")
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(settings.SITE_URL))
+        try:
+            multipart.allow_uploads_from(filestore.records, origin)
+        except StoreUnavailable as refused:
+            raise CommandError(str(refused)) from None
+        self.stdout.write(
+            self.style.SUCCESS(f"Browsers on {origin} may now send uploads to the bucket.")
+        )
 
     def _copy(self, plans: list[storage_migration.Plan], count: int, total: int) -> None:
         shown = Progressing(self.stdout, "Copying", count=count, total=total)

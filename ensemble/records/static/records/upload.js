@@ -2,7 +2,9 @@
 // then its processing state shown live (htmx polls the status fragment). Files go up in
 // pieces through tus (/api/v1/resumable/, tus-js-client): a dropped connection or a
 // sleeping laptop resumes where it stopped, and so does the same file chosen again after
-// the page was closed. Without JavaScript the form still uploads one file the ordinary way.
+// the page was closed. When the site keeps its files in S3, big ones go straight to the
+// bucket instead (direct-upload.js), resuming the same way. Without JavaScript the form
+// still uploads one file the ordinary way.
 (function () {
   "use strict";
   const form = document.querySelector("[data-upload-form]");
@@ -134,13 +136,52 @@
     }
   }
 
+  function progress(job, sent, total) {
+    const percent = Math.floor((sent / total) * 100);
+    job.bar.value = percent;
+    job.state.textContent = "Uploading… " + percent + "% of " + sizeText(total);
+  }
+
   function send(job) {
+    const metadata = { filename: job.file.name };
+    for (const field of ["title", "description", "tags", "licence", "kind"]) {
+      const control = form.elements.namedItem(field);
+      if (control && control.value) metadata[field] = control.value;
+    }
+    const direct = form.dataset.direct && window.EnsembleDirectUpload;
+    if (direct && job.file.size >= Number(form.dataset.directFrom)) return sendDirect(job, metadata);
+    return sendResumable(job, metadata);
+  }
+
+  // Straight to the bucket (direct-upload.js); through the site when the store cannot be
+  // reached from this browser.
+  function sendDirect(job, metadata) {
+    const options = {
+      endpoint: form.dataset.direct,
+      csrf: csrf,
+      onProgress: (sent, total) => progress(job, sent, total),
+    };
+    job.state.textContent = "Uploading…";
+    return window.EnsembleDirectUpload.send(job.file, metadata, options)
+      .then((upload) =>
+        fetch(form.dataset.api + "/" + upload.record_id, {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        })
+          .then((response) => response.json())
+          .then((record) => done(job, record))
+      )
+      .catch((error) => {
+        if (error.unreachable) {
+          window.EnsembleDirectUpload.abandon(job.file, error.upload, options);
+          return sendResumable(job, metadata);
+        }
+        fail(job.item, job.bar, job.state, error.detail || "Uploaded; reload the page to see it.");
+      });
+  }
+
+  function sendResumable(job, metadata) {
     return new Promise((resolve) => {
-      const metadata = { filename: job.file.name };
-      for (const field of ["title", "description", "tags", "licence", "kind"]) {
-        const control = form.elements.namedItem(field);
-        if (control && control.value) metadata[field] = control.value;
-      }
       let recordPath = null;
       const upload = new window.tus.Upload(job.file, {
         endpoint: form.dataset.resumable,
@@ -152,11 +193,7 @@
         onAfterResponse: (request, response) => {
           recordPath = response.getHeader("Ensemble-Record") || recordPath;
         },
-        onProgress: (sent, total) => {
-          const percent = Math.floor((sent / total) * 100);
-          job.bar.value = percent;
-          job.state.textContent = "Uploading… " + percent + "% of " + sizeText(total);
-        },
+        onProgress: (sent, total) => progress(job, sent, total),
         onError: (error) => {
           fail(job.item, job.bar, job.state, refusal(error));
           resolve();
