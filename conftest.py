@@ -159,6 +159,20 @@ def s3_storage(settings, s3_url):
     return url
 
 
+@pytest.fixture
+def local_storage(settings):
+    """Every area of files in folders of this machine, also in a run that keeps its files
+    in S3 (ENSEMBLE_TEST_STORAGE=s3): for what a site without a bucket does."""
+    from ensemble.core.storage_url import storages_from_url
+
+    settings.STORAGE_URL = ""
+    roots = {"records": settings.RECORDS_ROOT, "exports": settings.EXPORTS_ROOT}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **storages_from_url("STORAGE_URL", "", roots=roots, media_url=settings.MEDIA_URL),
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Forget content type ids and cached results from earlier tests.

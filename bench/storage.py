@@ -1,5 +1,6 @@
-"""`make bench-storage`: a 2 GB upload through tus into S3 against boto3 (bench/storage_upload.py),
-and a transcode reading from and writing to S3 against local files.
+"""`make bench-storage`: a 2 GB upload through tus into S3 (bench/storage_upload.py) and
+straight to S3 (bench/storage_direct.py), each against boto3, and a transcode reading
+from and writing to S3 against local files.
 
 Issue 19's goal: a worker processing a video whose files are in S3-compatible storage
 (fetching the original, uploading the renditions) takes at most 1.1 × the time of the
@@ -27,6 +28,7 @@ from harness import BenchError, arguments, run
 from media import write_clip
 from records_upload import GB, MB
 from report import Page, machine_line, table, verdict
+from storage_direct import bench_direct
 from storage_upload import bench_tus
 
 from ensemble.core.s3server import S3Server
@@ -49,12 +51,14 @@ def child(mode: str, src: Path, scratch: Path, *extra: str) -> dict[str, float]:
 
 def bench(quick: bool, only: str) -> None:
     page = Page("make bench-storage", "bench/storage.py", write=not quick)
-    if only in ("upload", "both"):
+    for kind, measure in (("upload", bench_tus), ("direct", bench_direct)):
+        if only not in (kind, "both"):
+            continue
         with tempfile.TemporaryDirectory(prefix="ensemble-bench-storage-") as tmp:
             server = S3Server(Path(tmp) / "s3").start()
             try:
                 size, rounds = (200 * MB, 1) if quick else (2 * GB, 3)
-                bench_tus(server.url("upload"), server.client(), page, size, rounds, Path(tmp))
+                measure(server.url(kind), server.client(), page, size, rounds, Path(tmp))
             finally:
                 server.stop()
     if only in ("transcode", "both"):
@@ -146,7 +150,7 @@ def server_version() -> str:
 
 def main() -> int:
     parser = arguments(__doc__ or "", quick="A 10 s clip, 2 runs each; prints only.")
-    parser.add_argument("--only", choices=("upload", "transcode", "both"), default="both")
+    parser.add_argument("--only", choices=("upload", "direct", "transcode", "both"), default="both")
     options = parser.parse_args()
     return run("make bench-storage", lambda: bench(options.quick, options.only))
 

@@ -232,7 +232,9 @@ def test_the_sweeper_aborts_uploads_past_their_expiry(api):
         multipart.parts(filestore.records, f"{row.folder}/{row.name}", row.store_upload)
 
 
-def test_a_site_keeping_files_on_its_disk_sends_clients_to_resumable_uploads(alice_client):
+def test_a_site_keeping_files_on_its_disk_sends_clients_to_resumable_uploads(
+    alice_client, local_storage
+):
     answer = alice_client.post(
         "/api/v1/direct-uploads", {"length": 100}, content_type="application/json"
     )
