@@ -21,7 +21,7 @@ from ensemble.core.api import FILE_ERRORS as ERRORS
 from ensemble.core.api import ApiError, choices_schema
 from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn, Lax
-from ensemble.records import access, services
+from ensemble.records import access, cocreators, services
 from ensemble.records.intake import title_from_name
 from ensemble.records.models import CoCreator, Licence, Record, Version
 from ensemble.records.present import Versions, media_for, versions_of
@@ -271,7 +271,7 @@ def invite_cocreator(request: HttpRequest, record_id: Id, body: InviteIn) -> Sta
     user = User.objects.with_username(body.username.strip().lstrip("@")).first()
     if user is None:
         raise ApiError(404, f"There is no member called @{body.username}.", "no_such_member")
-    cocreator = services.invite_cocreator(record, by=member(request), user=user)
+    cocreator = cocreators.invite_cocreator(record, by=member(request), user=user)
     return Status(201, {"id": cocreator.pk, "username": user.username, "state": cocreator.state})
 
 
@@ -290,7 +290,7 @@ def _invitation(request: HttpRequest, record_id: int, cocreator_id: int) -> CoCr
     "/records/{record_id}/cocreators/{cocreator_id}/accept", response={200: CoCreatorOut, **ERRORS}
 )
 def accept_invitation(request: HttpRequest, record_id: Id, cocreator_id: Id) -> dict[str, Any]:
-    cocreator = services.answer_invitation(
+    cocreator = cocreators.answer_invitation(
         _invitation(request, record_id, cocreator_id), by=member(request), accept=True
     )
     return {"id": cocreator.pk, "username": cocreator.user.username, "state": cocreator.state}
@@ -300,7 +300,7 @@ def accept_invitation(request: HttpRequest, record_id: Id, cocreator_id: Id) -> 
     "/records/{record_id}/cocreators/{cocreator_id}/decline", response={200: CoCreatorOut, **ERRORS}
 )
 def decline_invitation(request: HttpRequest, record_id: Id, cocreator_id: Id) -> dict[str, Any]:
-    cocreator = services.answer_invitation(
+    cocreator = cocreators.answer_invitation(
         _invitation(request, record_id, cocreator_id), by=member(request), accept=False
     )
     return {"id": cocreator.pk, "username": cocreator.user.username, "state": cocreator.state}
@@ -308,5 +308,5 @@ def decline_invitation(request: HttpRequest, record_id: Id, cocreator_id: Id) ->
 
 @router.delete("/records/{record_id}/cocreators/{cocreator_id}", response={204: None, **ERRORS})
 def remove_cocreator(request: HttpRequest, record_id: Id, cocreator_id: Id) -> Status:
-    services.remove_cocreator(_invitation(request, record_id, cocreator_id), by=member(request))
+    cocreators.remove_cocreator(_invitation(request, record_id, cocreator_id), by=member(request))
     return Status(204, None)

@@ -19,7 +19,7 @@ from ensemble.accounts.models import User
 from ensemble.core.pagination import BadCursor, paginate
 from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused, show_refusal
-from ensemble.records import access, services
+from ensemble.records import access, cocreators, services
 from ensemble.records.forms import (
     InviteForm,
     RecordFieldsForm,
@@ -164,7 +164,7 @@ def invite(request: HttpRequest, record_id: int) -> HttpResponse:
             messages.error(request, f"There is no member called @{username}.")
         else:
             try:
-                services.invite_cocreator(record, by=member(request), user=user)
+                cocreators.invite_cocreator(record, by=member(request), user=user)
             except Refused as error:
                 messages.error(request, error.message)
             else:
@@ -183,9 +183,9 @@ def answer(request: HttpRequest, record_id: int, cocreator_id: int, verb: str) -
     me = member(request)
     try:
         if verb == "remove":
-            services.remove_cocreator(cocreator, by=me)
+            cocreators.remove_cocreator(cocreator, by=me)
         else:
-            services.answer_invitation(cocreator, by=me, accept=verb == "accept")
+            cocreators.answer_invitation(cocreator, by=me, accept=verb == "accept")
     except Refused as error:
         show_refusal(request, error)
     if not access.can_view(me, cocreator.record):

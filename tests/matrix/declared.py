@@ -177,6 +177,11 @@ PAGES: dict[str, Page] = {
 }
 
 OPERATIONS: dict[str, Operation] = {
+    "DELETE /api/v1/direct-uploads/{upload_id}": Operation(401),
+    "GET /api/v1/direct-uploads/{upload_id}": Operation(401),
+    "POST /api/v1/direct-uploads": Operation(401),
+    "POST /api/v1/direct-uploads/{upload_id}/parts": Operation(401),
+    "POST /api/v1/direct-uploads/{upload_id}/complete": Operation(401),
     "DELETE /api/v1/comments/{comment_id}": Operation(401),
     "DELETE /api/v1/lists/{list_id}/items/{record_id}": Operation(401),
     "DELETE /api/v1/projects/{slug}/follow": Operation(401),

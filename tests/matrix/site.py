@@ -15,7 +15,7 @@ from ensemble.moderation.models import AuditEntry
 from ensemble.payments.services import proposals
 from ensemble.payments.testing import pool_with_revenue, released_production
 from ensemble.projects.models import Entry
-from ensemble.records import services as records
+from ensemble.records import cocreators
 
 
 @dataclass
@@ -29,7 +29,7 @@ def build(alice: User, bob: User, carol: User, mod: User) -> Site:
     record = story.film
     remix = bare_record(bob, title="A remix")
     edge = add_source(remix, record, by=bob, note="uses it")
-    invited = records.invite_cocreator(record, by=alice, user=carol)
+    invited = cocreators.invite_cocreator(record, by=alice, user=carol)
     said = comments.add(bob, record, "A comment")
     shelf = lists.create(alice, title="A list")
     lists.add(shelf, by=alice, record=record)

@@ -28,8 +28,8 @@ from ensemble.lineage.services import add_source
 from ensemble.moderation import services as moderation
 from ensemble.projects import services as projects
 from ensemble.projects.testing import make_call, make_project
+from ensemble.records import cocreators, takedown
 from ensemble.records import services as records
-from ensemble.records import takedown
 from ensemble.records.testing import make_record
 from tests.matrix import routes
 from tests.matrix import site as matrix_site
@@ -80,7 +80,7 @@ def private(alice, bob, carol, mod):
     auditions = make_call(band, title=f"{PROJECT} auditions", brief=f"Play in {PROJECT}.")
     follows.follow_project(dave, band)
     projects.add_leader(band, by=alice, user=make_user("frank"))  # a leader sees it
-    records.invite_cocreator(draft, by=alice, user=carol)  # an invited co-creator too
+    cocreators.invite_cocreator(draft, by=alice, user=carol)  # an invited co-creator too
     blocks.block(alice, make_user("erin"))  # a member alice blocks sees no more than others
     projects.hide(band, "Under review.")
     # Public, and found by the same search: what shows the search really looks.

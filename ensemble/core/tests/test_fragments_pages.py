@@ -17,8 +17,7 @@ from ensemble.payments.testing import released_production
 from ensemble.projects.models import Call
 from ensemble.projects.services import decide, submit_entry
 from ensemble.projects.testing import make_call, make_project
-from ensemble.records import access
-from ensemble.records import services as records
+from ensemble.records import access, cocreators
 from ensemble.records.present import media_for
 from ensemble.records.testing import make_record
 
@@ -48,8 +47,8 @@ def test_browse_is_rendered_for_the_creators_of_the_records_it_shows(shelf, alic
     others (`media_for`): they never get the kept page."""
 
     def invite():
-        invited = records.invite_cocreator(shelf[0], by=alice, user=bob)
-        records.answer_invitation(invited, by=bob, accept=True)
+        invited = cocreators.invite_cocreator(shelf[0], by=alice, user=bob)
+        cocreators.answer_invitation(invited, by=bob, accept=True)
 
     committed(invite)
     get(carol, "/records/")  # kept

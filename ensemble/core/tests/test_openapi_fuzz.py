@@ -37,7 +37,7 @@ from ensemble.api import api
 from ensemble.community.services import comments, lists
 from ensemble.payments.services import pools, proposals
 from ensemble.payments.testing import released_production
-from ensemble.records import services as records
+from ensemble.records import cocreators
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # fuzzes every operation: minutes
 
@@ -81,7 +81,7 @@ def cast(alice, bob, carol, settings) -> dict[str, Any]:
     proposals.publish(proposal, by=alice)
     favourites = lists.create(alice, title="Turnips")
     lists.add(favourites, by=alice, record=story.drawing)
-    cocreator = records.invite_cocreator(story.film, by=alice, user=bob)
+    cocreator = cocreators.invite_cocreator(story.film, by=alice, user=bob)
     return {
         "record_id": story.film.pk,
         "source_id": story.drawing.pk,

@@ -9,7 +9,7 @@ import pytest
 from ensemble.community.services import follows
 from ensemble.core import fragments
 from ensemble.core.tests.fragmenting import committed, get, same_page, statements
-from ensemble.records import services as records
+from ensemble.records import cocreators
 from ensemble.records.present import portfolio
 from ensemble.records.testing import make_record
 
@@ -27,8 +27,8 @@ def shelf(alice, bob):
             make_record(alice, text=f"Line {n}", title=f"Poem number {n}", publish=True)
             for n in range(3)
         ]
-        invited = records.invite_cocreator(poems[0], by=alice, user=bob)
-        records.answer_invitation(invited, by=bob, accept=True)
+        invited = cocreators.invite_cocreator(poems[0], by=alice, user=bob)
+        cocreators.answer_invitation(invited, by=bob, accept=True)
         make_record(alice, text="Not yet", title="Her draft")
         return poems
 

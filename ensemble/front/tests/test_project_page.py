@@ -14,7 +14,7 @@ from ensemble.payments.testing import released_production
 from ensemble.projects import productions
 from ensemble.projects import services as projects
 from ensemble.projects.testing import make_project
-from ensemble.records import services as records
+from ensemble.records import cocreators
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments_on")]
 
@@ -48,8 +48,8 @@ def test_a_draft_production_is_seen_by_its_creators_only(alice, bob, carol, dave
     def make():
         project = make_project(alice, title="Unreleased")
         film = bare_record(alice, kind="video", title="The secret cut", public=False)
-        invited = records.invite_cocreator(film, by=alice, user=bob)
-        records.answer_invitation(invited, by=bob, accept=True)
+        invited = cocreators.invite_cocreator(film, by=alice, user=bob)
+        cocreators.answer_invitation(invited, by=bob, accept=True)
         productions.make_production(project, by=alice, record=film)
         return project
 

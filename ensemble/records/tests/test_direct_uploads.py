@@ -261,3 +261,13 @@ def test_part_sizes_keep_within_ten_thousand_parts():
     for length in (1, 8 * MB, 8 * MB + 1, 5 * 1024**4):
         parts = -(-length // direct.part_size_for(length))
         assert parts <= direct.MAX_PARTS
+
+
+def test_two_completions_at_once_make_one_record(api):
+    upload = start(api, len(PNG)).json()
+    send_parts(api, upload, PNG)
+    DirectUpload.objects.filter(pk=upload["id"]).update(state="checking")  # one is under way
+    busy = complete(api, upload["id"])
+    assert busy.status_code == 409
+    assert busy.json()["code"] == "busy"
+    assert not Record.objects.exists()
