@@ -41,6 +41,15 @@ class Worker(SimpleWorker):
 
     closes_connections = True
 
+    def subscribe(self) -> None:
+        """Not rq's channel for remote commands (stop a worker, kill a job): workers are
+        stopped by signals here (`ensemble serve`, systemd). Its listening thread also
+        held up every worker's exit for up to a minute: rq asks it to stop, and redis-py
+        then waits out its minute-long poll."""
+
+    def unsubscribe(self) -> None:
+        """Nothing to leave (see `subscribe`)."""
+
     def handle_exception(self, job: Any, *exc_info: Any) -> None:
         """What rq does with a failed job, less its log line: core.tasklog logs the
         failure once, with its traceback (django-tasks-rq sends `task_finished`)."""
