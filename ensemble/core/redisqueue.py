@@ -26,6 +26,7 @@ from django_tasks_rq.backend import Job
 from rq import SimpleWorker
 from rq.job_lifecycle import call_exception_handlers
 from rq.registry import StartedJobRegistry
+from rq.timeouts import TimerDeathPenalty
 
 BACKEND = "django_tasks_rq.RQBackend"
 
@@ -66,7 +67,15 @@ class Worker(SimpleWorker):
 
 
 class TestWorker(Worker):
+    """The worker of `core.testing.run_tasks`: in the test's own transaction (its
+    connection is never closed), and in any thread (a browser test runs tasks beside the
+    live server): no signal handlers, job time limits kept by a timer."""
+
     closes_connections = False
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        """Signals stay the test runner's."""
 
 
 def worker(queue_names: list[str], name: str | None = None, *, in_tests: bool = False) -> Worker:

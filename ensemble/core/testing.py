@@ -7,7 +7,6 @@ import the same functions. Factories for an app's models live in that app's test
 from __future__ import annotations
 
 import io
-import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -109,22 +108,15 @@ def _run_rq_tasks(using: str) -> int:
     queues = django_rq.queues.get_queues(*settings.TASK_QUEUES)
     failed = [FailedJobRegistry(queue=queue) for queue in queues]
     before = sum(registry.count for registry in failed)
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     ran = 0
-    try:
-        while True:
-            run_on_commit_callbacks(using)
-            worker = redisqueue.worker(
-                settings.TASK_QUEUES, name=f"test-worker-{ran}", in_tests=True
-            )
-            if not worker.work(burst=True, max_jobs=1, logging_level="WARNING"):
-                return ran
-            ran += 1
-            if sum(registry.count for registry in failed) > before:
-                raise AssertionError(_rq_failure(failed))
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)  # rq's worker takes Ctrl-C over for itself
+    while True:
+        run_on_commit_callbacks(using)
+        worker = redisqueue.worker(settings.TASK_QUEUES, name=f"test-worker-{ran}", in_tests=True)
+        if not worker.work(burst=True, max_jobs=1, logging_level="WARNING"):
+            return ran
+        ran += 1
+        if sum(registry.count for registry in failed) > before:
+            raise AssertionError(_rq_failure(failed))
 
 
 def _rq_failure(registries: list[Any]) -> str:

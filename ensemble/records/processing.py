@@ -147,7 +147,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _finish(version: Version, attempt: int, result: Result, sha256: str) -> bool:
+def _finish(version: Version, attempt: int, result: Result, sha256: str = "") -> bool:
     """Mark the version ready with its renditions, atomically, if it is still this
     attempt's and its record was not deleted meanwhile.
 
@@ -167,7 +167,7 @@ def _finish(version: Version, attempt: int, result: Result, sha256: str) -> bool
             metadata=result.metadata,
             body_html=result.html or "",
             failure_reason="",
-            sha256=sha256,
+            **({"sha256": sha256} if sha256 else {}),
         )
         if finished:
             workspace.settle(version, stored)
