@@ -148,8 +148,11 @@ CORS_RULE_ID = "ensemble-direct-uploads"
 
 
 def allow_uploads_from(area: Area, origin: str) -> None:
-    """Let browsers on `origin` (the site) PUT parts to the bucket: its CORS rule for
-    that, replacing ours from before and keeping any others the bucket has."""
+    """Let browsers on `origin` (the site) PUT parts to the bucket, and read what its
+    pages fetch from it (waveforms): its CORS rule for that, replacing ours from before
+    and keeping any others the bucket has. (A bucket with no rule at all is open to
+    every origin on SeaweedFS and MinIO, and to none on Amazon S3; with one, only to
+    what its rules allow.)"""
     bucket = area._bucket()
     with answering():
         try:
@@ -161,7 +164,7 @@ def allow_uploads_from(area: Area, origin: str) -> None:
         ours = {
             "ID": CORS_RULE_ID,
             "AllowedOrigins": [origin],
-            "AllowedMethods": ["PUT"],
+            "AllowedMethods": ["GET", "HEAD", "PUT"],
             "AllowedHeaders": ["content-type"],
             "MaxAgeSeconds": 3600,
         }

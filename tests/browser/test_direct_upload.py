@@ -4,6 +4,7 @@ file through the site when the store cannot be reached at all."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True
 
 
 @pytest.fixture
-def bucket_uploads(settings: Any, s3_storage: str, live_server: Any) -> str:
+def bucket_uploads(settings: Any, s3_storage: str, live_server: Any) -> Iterator[str]:
     """Files in the bucket, every upload sent straight to it, the bucket open to the page."""
     from ensemble.core.storage_url import media_origin
 
@@ -32,7 +33,9 @@ def bucket_uploads(settings: Any, s3_storage: str, live_server: Any) -> str:
         "img-src": [*settings.SECURE_CSP["img-src"], *store],
     }
     multipart.allow_uploads_from(filestore.records, live_server.url)
-    return store[0]
+    yield store[0]
+    bucket = filestore.records._bucket()  # the run's other tests share the bucket
+    bucket.client.delete_bucket_cors(Bucket=bucket.bucket_name)
 
 
 @TRANSACTIONAL

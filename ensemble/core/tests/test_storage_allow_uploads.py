@@ -38,7 +38,7 @@ def test_the_sites_origin_may_put_parts_and_other_rules_stay(settings, s3_storag
     ours = found[multipart.CORS_RULE_ID]
     assert (ours["AllowedOrigins"], ours["AllowedMethods"]) == (
         ["https://ensemble.example.org"],
-        ["PUT"],
+        ["GET", "HEAD", "PUT"],
     )
     bucket.client.delete_bucket_cors(Bucket=bucket.bucket_name)
 
