@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Status
+from pydantic import ConfigDict
 
 from ensemble.accounts.http import member
 from ensemble.core import ratelimit
@@ -29,6 +30,10 @@ router = Router(tags=["records"])
 
 
 class DirectUploadIn(JsonIn):
+    # A field it does not know is refused, not dropped: `call` (an entry into a call)
+    # is tus's only, and must not quietly make a bare draft instead.
+    model_config = ConfigDict(strict=True, extra="forbid")
+
     length: Int64 = Field(description="The file's size in bytes.")
     filename: str = ""
     title: str = ""

@@ -171,6 +171,7 @@ def test_bytes_of_no_kind_we_take_are_removed(api):
         ({"length": "100"}, 422, "invalid"),
         ({"length": 100, "licence": "mine-all-mine"}, 422, "invalid"),
         ({"length": 100, "kind": "hologram"}, 422, "invalid"),
+        ({"length": 100, "call": 1}, 422, "invalid"),  # into a call: tus only
     ],
 )
 def test_what_cannot_be_kept_is_refused_before_a_byte(api, body, status, code):
