@@ -41,11 +41,11 @@ def words(text: str) -> tuple[str, ...]:
 USER = words(
     "id password last_login is_superuser first_name last_name is_staff is_active date_joined "
     "username email email_verified_at display_name bio bio_html avatar links name_skeleton "
-    "username_skeleton"
+    "username_skeleton suspension_reason blocks_someone deletion_keeps_records"
 )
 RECORD = words(
     "id kind title description description_html licence visibility version_count created_at "
-    "updated_at published_at deleted_at owner_id current_version_id"
+    "updated_at published_at deleted_at owner_id current_version_id hidden_reason"
 )
 SOURCE = words(
     "id kind note part start_seconds end_seconds source_licence created_at created_by_id "
@@ -89,6 +89,9 @@ def member(
         "[]",
         skeleton(name),
         skeleton(username),
+        "",
+        False,
+        True,
     )
 
 
@@ -122,6 +125,7 @@ def record(
         None,
         owner,
         current,
+        "",
     )
 
 

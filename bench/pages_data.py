@@ -41,7 +41,7 @@ TABLES = {
     "records_rendition": words("id role file content_type size width height version_id"),
     "projects_project": words(
         "id slug title description description_html status created_at updated_at cover_id "
-        "owner_id pass_through_bp"
+        "owner_id pass_through_bp hidden_reason"
     ),
     "projects_stage": words("id position name state project_id"),
     "projects_call": words(
@@ -54,7 +54,7 @@ TABLES = {
     ),
     "community_comment": words(
         "id body body_html created_at edited_at deleted_at author_id subject_type_id former_id "
-        "subject_id reply_to_id"
+        "subject_id reply_to_id removed_by_moderators"
     ),
     "community_follow": words("id created_at follower_id person_id project_id"),
     "community_recordtrend": words("id score computed_at record_id"),
@@ -156,6 +156,7 @@ def table_rows(site: Site, table: str, suffix: str) -> Iterator[tuple]:
                 None,
                 owner,
                 5_000,
+                "",
             )
     elif table == "projects_stage":
         for n, name in enumerate(STAGES, 1):
@@ -207,6 +208,7 @@ def table_rows(site: Site, table: str, suffix: str) -> Iterator[tuple]:
                 None,
                 site.ordinary,
                 reply,
+                False,
             )
     elif table == "community_follow":
         for n, person in enumerate(range(2, min(FOLLOWED, site.members - 1) + 2), 1):

@@ -40,7 +40,7 @@ TABLES = {
     "records_rendition": words("id role file content_type size width height version_id"),
     "projects_project": words(
         "id slug title description description_html status created_at updated_at cover_id "
-        "owner_id pass_through_bp"
+        "owner_id pass_through_bp hidden_reason"
     ),
     "projects_leader": words("id added_at added_by_id user_id project_id"),
     "projects_stage": words("id position name state project_id"),
@@ -145,6 +145,7 @@ def table_rows(d: Data, table: str, suffix: str) -> Iterator[tuple]:
             None,
             LEADER,
             5_000,
+            "",
         )
     elif table == "projects_leader":
         for n, user in enumerate(CO_LEADERS, 1):

@@ -13,7 +13,10 @@ as for visitors' pages. Two things make it safe by construction:
   into content) and filled in for each request.
 - The rendering names the members for whom it is not right (`Shared.not_for`: the
   authors of the comments it shows, who get "edit or delete" on theirs); they, and any
-  viewer the caller says may see more (`personal=True`), get theirs rendered afresh.
+  viewer the caller says may see more (`personal=True`), get theirs rendered for them
+  and kept under a key that names them, served to nobody else. A fragment may only read
+  tables the `pages` generation watches (core.pagecache: not notifications, sessions,
+  tokens or storage counters), so that a write renews each kept copy, shared or own.
 - What differs for every member inside a kept part (their heart, their lists) is a hole:
   `{% hole "heart" %}` (`{% load holes %}`) marks its place, and the caller gives
   `holes={"heart": lambda: …}`, filled in for each request like the token.
@@ -107,23 +110,48 @@ def shared(
     """The fragment `name` for `keys`, as `request`'s viewer sees it. `render(viewer)`
     makes it for a viewer (`ANY_MEMBER`, `AnonymousUser()` or the member asking), with
     `context_for(viewer)` as its template context; `personal`: this viewer may see more
-    than any member (a leader, an owner), so theirs is rendered and not kept; `holes`,
+    than any member (a leader, an owner), so theirs is rendered for them and kept for
+    them alone (`_own`), as is the copy of a member the shared one is not right for; `holes`,
     what fills each `{% hole %}` for this request; `hidden`, members this viewer is not
     to be shown (those they block): a fragment naming any of them in its `not_for` is
     rendered for this viewer, who can then leave them out."""
     user = request.user
     member = user.is_authenticated
     seconds = settings.FRAGMENT_CACHE_SECONDS
-    if personal or not seconds:
+    if not seconds:
         return _filled(render(user).html, request, holes)
+    if personal:
+        return _filled(_own(request, name, keys, render, seconds).html, request, holes)
     key = _key(request, name, keys, "member" if member else "visitor")
     made: Shared | None = cache.get(key)
     if made is None:
         made = render(ANY_MEMBER if member else AnonymousUser())
         cache.set(key, made, seconds)
     if member and (user.pk in made.not_for or hidden & made.not_for):
-        made = render(user)
+        made = _own(request, name, keys, render, seconds)
     return _filled(made.html, request, holes)
+
+
+def _own(
+    request: HttpRequest,
+    name: str,
+    keys: tuple[object, ...],
+    render: Callable[[Any], Shared],
+    seconds: int,
+) -> Shared:
+    """The fragment as rendered for the member asking, kept for them alone: the key
+    names them, so no one else is ever served it. What it shows of theirs (drafts, their
+    blocks, their rights) lives in tables the `pages` generation watches, so a write to
+    it renews this copy as it renews the shared one."""
+    user = request.user
+    if not user.is_authenticated:  # a visitor who may see more does not exist; be safe
+        return render(user)
+    key = _key(request, name, keys, f"member-{user.pk}")
+    made: Shared | None = cache.get(key)
+    if made is None:
+        made = render(user)
+        cache.set(key, made, seconds)
+    return made
 
 
 def _key(request: HttpRequest, name: str, keys: tuple[object, ...], who: str) -> str:

@@ -19,11 +19,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
+from ensemble.core import fragments
 from ensemble.core.params import whole
 from ensemble.core.refusals import Refused, not_found_if_forbidden
 from ensemble.projects import gallery, services
@@ -56,17 +58,34 @@ def review(request: HttpRequest, call_id: int) -> HttpResponse:
     # How many there are is in the tally already: no second count of them.
     paginator.count = sum(n for value, _, n in tally if not state or value == state)
     page = paginator.get_page(request.GET.get("page"))
+    here = _query(state, page.number)
+    names_hidden = services.names_hidden_from(request.user, call)
+
+    def grid(leader: Any) -> fragments.Shared:
+        shown = {
+            **fragments.context_for(leader),
+            "cards": _cards(leader, call, list(page)),
+            "names_hidden": names_hidden,
+            "here": here,
+        }
+        return fragments.Shared(render_to_string("projects/review.html#grid", shown))
+
+    # The cards are this leader's (their media links), kept for them alone until a write
+    # (a score, a decision, a new entry) renews them: a reload costs the frame only.
+    kept = fragments.shared(
+        request, "review-grid", call.pk, state, page.number, render=grid, personal=True
+    )
     return render(
         request,
         "projects/review.html",
         {
             "call": call,
-            "cards": _cards(request, call, list(page)),
+            "grid": kept,
             "page": page,
             "state": state,
-            "here": _query(state, page.number),
+            "here": here,
             "tally": tally,
-            "names_hidden": services.names_hidden_from(request.user, call),
+            "names_hidden": names_hidden,
             "form": DecisionForm(),
         },
     )
@@ -157,16 +176,14 @@ def _back(request: HttpRequest, call: Call, entry_id: int | None = None) -> str:
 
 
 def _cards(
-    request: HttpRequest, call: Call, ids: list[int], error: str = ""
+    viewer: Any, call: Call, ids: list[int], error: str = ""
 ) -> list[tuple[Entry, Media, str]]:
     """These entries of the call in this order, loaded in three queries, each with its
-    card's media and the sentence to show on it."""
-    loaded = gallery.for_cards(Entry.objects.filter(call=call, pk__in=ids), request.user, text=True)
+    card's media (for `viewer`) and the sentence to show on it."""
+    loaded = gallery.for_cards(Entry.objects.filter(call=call, pk__in=ids), viewer, text=True)
     by_id = {e.pk: e for e in loaded}
     entries = [by_id[pk] for pk in ids if pk in by_id]
-    return [
-        (e, card_media(e.record.current_version, e.record, request.user), error) for e in entries
-    ]
+    return [(e, card_media(e.record.current_version, e.record, viewer), error) for e in entries]
 
 
 def _tally(call: Call) -> list[tuple[str, str, int]]:
@@ -192,7 +209,9 @@ def _changed(
     state, page = _grid(request)
     context: dict[str, Any] = {
         "call": call,
-        "cards": _cards(request, call, ids, problem.message if problem and len(ids) == 1 else ""),
+        "cards": _cards(
+            request.user, call, ids, problem.message if problem and len(ids) == 1 else ""
+        ),
         "names_hidden": services.names_hidden_from(request.user, call),
         "state": state,
         "here": _query(state, page),

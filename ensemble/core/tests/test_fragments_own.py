@@ -1,0 +1,106 @@
+"""A member's own fragments (core/fragments.py, `personal`): what only they may see (their
+drafts on their profile, a leader's review grid) is kept for them alone, under a key
+that names them. Never served to another member or a visitor, and renewed by the
+commit of a write that changes it, as the shared fragments are."""
+
+from __future__ import annotations
+
+import pytest
+
+from ensemble.accounts.testing import make_user
+from ensemble.core.tests.fragmenting import committed, get, same_page, statements
+from ensemble.lineage.testing import bare_record
+from ensemble.projects import services
+from ensemble.projects.testing import make_call, make_project
+from ensemble.records import services as records
+from ensemble.records.testing import make_record
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments_on")]
+
+
+@pytest.fixture
+def drafts(alice):
+    def make():
+        make_record(alice, text="Out in the open", title="A published poem", publish=True)
+        return make_record(alice, text="Not yet", title="A secret draft")
+
+    return committed(make)
+
+
+def test_a_members_own_profile_is_kept_for_them(drafts, alice, settings):
+    get(alice, "/@alice/")  # kept for alice
+    assert statements(alice, "/@alice/") < _rendered(alice, "/@alice/", settings)
+    assert "A secret draft" in get(alice, "/@alice/").content.decode()
+    same_page(alice, "/@alice/", settings)
+
+
+def test_nobody_else_is_ever_served_a_members_own_profile(drafts, alice, bob):
+    assert "A secret draft" in get(alice, "/@alice/").content.decode()  # kept for alice
+    for who in (bob, None):
+        page = get(who, "/@alice/").content.decode()
+        assert "A published poem" in page
+        assert "A secret draft" not in page
+
+
+def test_a_new_draft_is_on_the_own_profile_at_once(drafts, alice):
+    get(alice, "/@alice/")  # kept
+    committed(lambda: make_record(alice, text="Later", title="A second draft"))
+    assert "A second draft" in get(alice, "/@alice/").content.decode()
+
+
+def test_a_draft_published_is_on_everyones_profile_at_once(drafts, alice, bob):
+    get(alice, "/@alice/")
+    get(bob, "/@alice/")  # both kept
+    committed(lambda: records.publish(drafts, by=alice))
+    assert "A secret draft" in get(bob, "/@alice/").content.decode()
+
+
+# --- the review grid --------------------------------------------------------------------
+
+
+@pytest.fixture
+def review(alice, bob):
+    def make():
+        project = make_project(alice)
+        services.add_leader(project, by=alice, user=bob)
+        call = make_call(project, accepted_kinds=["image"])
+        entries = []
+        for name in ("ann", "ben"):
+            person = make_user(name)
+            drawing = bare_record(person, kind="image", title=f"{name.title()}'s turnip")
+            entries.append(services.submit_entry(call, by=person, record=drawing))
+        return call, entries
+
+    return committed(make)
+
+
+def test_the_review_grid_is_kept_for_each_leader_alone(review, alice, bob, carol, settings):
+    call, _ = review
+    path = f"/calls/{call.pk}/review"
+    get(alice, path)  # kept for alice
+    kept = statements(alice, path)
+    assert kept < _rendered(alice, path, settings)
+    first = statements(bob, path)  # not alice's: bob's own is rendered for him
+    assert statements(bob, path) < first  # and kept for him
+    assert get(carol, path).status_code == 404
+    for who in (alice, bob):
+        same_page(who, path, settings)
+
+
+def test_a_score_renews_every_leaders_grid(review, alice, bob):
+    call, (ann, _) = review
+    path = f"/calls/{call.pk}/review"
+    for who in (alice, bob):
+        assert "0 scores" in get(who, path).content.decode()  # kept
+    committed(lambda: services.score(ann, by=alice, value=4))
+    for who in (alice, bob):
+        assert "1 score (mean 4.0)" in get(who, path).content.decode()
+
+
+def _rendered(user, path, settings) -> int:
+    """The statements of `path` for `user` with nothing kept."""
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    try:
+        return statements(user, path)
+    finally:
+        settings.FRAGMENT_CACHE_SECONDS = 300
