@@ -104,3 +104,29 @@ def _rendered(user, path, settings) -> int:
         return statements(user, path)
     finally:
         settings.FRAGMENT_CACHE_SECONDS = 300
+
+
+# --- a call's page: entering and "your entries" -----------------------------------------
+
+
+def test_a_members_own_part_of_a_call_is_theirs_alone_and_current(review, carol, dave, settings):
+    call, _ = review
+    path = f"/calls/{call.pk}"
+    poem = committed(lambda: bare_record(carol, kind="image", title="Carol's turnip"))
+    for who in (carol, dave):
+        get(who, path)  # each one's own part kept
+    assert "Carol&#x27;s turnip" in _enter_section(get(carol, path))  # hers to enter
+    assert "Carol&#x27;s turnip" not in get(dave, path).content.decode()
+    committed(lambda: services.submit_entry(call, by=carol, record=poem))
+    own = get(carol, path).content.decode()
+    assert "Your entries" in own
+    assert "Carol&#x27;s turnip" not in _enter_section(get(carol, path))  # entered now
+    assert "Your entries" not in get(dave, path).content.decode()
+    for who in (carol, dave):
+        same_page(who, path, settings)
+
+
+def _enter_section(response) -> str:
+    page = response.content.decode()
+    start = page.index('id="enter-title"')
+    return page[start : page.index("</section>", start)]

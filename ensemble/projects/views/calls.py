@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
+from ensemble.core import fragments
 from ensemble.core.pagination import BadCursor
 from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused, show_refusal
 from ensemble.projects import entry_uploads, events, gallery, services
 from ensemble.projects.forms import CallForm, EnterForm, EntryUploadForm
-from ensemble.projects.models import Entry, Project, Stage
+from ensemble.projects.models import Call, Entry, Project, Stage
 from ensemble.projects.views.base import call_for, project_for
 from ensemble.records.models import Record
 from ensemble.records.uploads import largest_upload
@@ -78,32 +83,51 @@ def call(request: HttpRequest, call_id: int) -> HttpResponse:
         )
     except BadCursor:
         return redirect(call)
-    # Entering (your records to enter, the upload form) is shown to members while the
-    # call takes entries: for anyone else its queries are not made.
-    entering = request.user.is_authenticated and call.accepts_entries
-    eligible: list[Record] = []
-    if entering:
-        entered = Entry.objects.filter(call=call).values_list("record_id", flat=True)
-        mine = Record.objects.public().by(member(request)).exclude(pk__in=entered)
-        if call.accepted_kinds:
-            mine = mine.filter(kind__in=call.accepted_kinds)
-        eligible = list(mine[:50])
     return render(
         request,
         "projects/call.html",
         {
             "call": call,
-            "upload_form": EntryUploadForm(resources=entry_uploads.resources_of(call))
-            if entering
-            else None,
-            "waiting": entry_uploads.waiting_for(call, request.user),
             "event_url": events.event_url(call) if is_leader else "",
-            "max_bytes": largest_upload(),
             "entries": entries,
-            "mine": gallery.own_entries(call, request.user, leader=is_leader),
+            "yours": _yours(request, call, leader=is_leader),
             "is_leader": is_leader,
-            "eligible": eligible,
         },
+    )
+
+
+def _yours(request: HttpRequest, call: Call, *, leader: bool) -> SafeString:
+    """The call page's parts that are the member's own: entering (their records to
+    enter, the upload form) while the call takes entries, their uploads being processed
+    and their entries with the leaders' notes. Kept for them alone (core.fragments)."""
+    if not request.user.is_authenticated:
+        return SafeString("")
+
+    def render_for(person: Any) -> fragments.Shared:
+        eligible: list[Record] = []
+        if call.accepts_entries:
+            entered = Entry.objects.filter(call=call).values_list("record_id", flat=True)
+            mine = Record.objects.public().by(person).exclude(pk__in=entered)
+            if call.accepted_kinds:
+                mine = mine.filter(kind__in=call.accepted_kinds)
+            eligible = list(mine[:50])
+        shown = {
+            **fragments.context_for(person),
+            "call": call,
+            "eligible": eligible,
+            "upload_form": EntryUploadForm(resources=entry_uploads.resources_of(call))
+            if call.accepts_entries
+            else None,
+            "waiting": entry_uploads.waiting_for(call, person),
+            "max_bytes": largest_upload(),
+            "mine": gallery.own_entries(call, person, leader=leader),
+        }
+        return fragments.Shared(render_to_string("projects/call.html#yours", shown))
+
+    # The deadline is in the key: a call that stops taking entries drops "Enter your
+    # work" at its deadline, not when the kept copy ages out.
+    return fragments.shared(
+        request, "call-yours", call.pk, call.accepts_entries, render=render_for, personal=True
     )
 
 
