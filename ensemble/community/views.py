@@ -230,7 +230,7 @@ def remove_from_list(request: HttpRequest, list_id: int, record_id: int) -> Http
 @never_cache
 def home_feed(request: HttpRequest) -> HttpResponse:
     try:
-        items, next_cursor = feed.page(member(request), request.GET.get("cursor") or None)
+        items, next_cursor = feed.kept_page(request, request.GET.get("cursor") or None)
     except feed.BadCursor:
         return redirect("community:feed")
     return render(request, "community/feed.html", {"items": items, "next_cursor": next_cursor})

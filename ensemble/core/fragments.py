@@ -154,6 +154,28 @@ def _own(
     return made
 
 
+def kept_for_member[T](
+    request: HttpRequest, name: str, *keys: object, compute: Callable[[], T]
+) -> T:
+    """What `compute()` gives for the member asking (a page of their feed), kept for
+    them alone as their own fragments are (`_own`): the same key rules, the same
+    renewal, and the same rule that it reads only tables the `pages` generation
+    watches. Computed every time when fragments are off, and for visitors."""
+    user = request.user
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if not seconds or not user.is_authenticated:
+        return compute()
+    key = _key(request, name, keys, f"member-{user.pk}")
+    found = cache.get(key, _MISSING)
+    if found is _MISSING:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
+_MISSING = object()
+
+
 def _key(request: HttpRequest, name: str, keys: tuple[object, ...], who: str) -> str:
     # One read of the generation per request, however many fragments the page has.
     generation = getattr(request, "_pages_generation", None)

@@ -8,7 +8,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Schema
 
-from ensemble.accounts.http import member
 from ensemble.community.api.base import record_for, router
 from ensemble.community.services import feed, suggest, trending
 from ensemble.core.api import ERRORS_OR_GONE as ERRORS
@@ -60,7 +59,7 @@ def home_feed(request: HttpRequest, cursor: str | None = None) -> dict[str, Any]
     """Newest first: records and remixes from people you follow, updates, calls and
     releases of projects you follow, remixes of your work. Cursor-paginated."""
     try:
-        items, next_cursor = feed.page(member(request), cursor)
+        items, next_cursor = feed.kept_page(request, cursor)
     except feed.BadCursor as error:
         raise ApiError(400, str(error), "bad_cursor") from error
     return {

@@ -17,8 +17,11 @@ from typing import Any
 from django.core import signing
 from django.db import connections
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 from ensemble.accounts import blocks
+from ensemble.accounts.http import member
+from ensemble.core import fragments
 from ensemble.core.pagination import BadCursor
 from ensemble.lineage.models import Source
 from ensemble.projects.models import Call, Project, Release, StatusUpdate, visible_to_everyone
@@ -200,6 +203,16 @@ def followed_newest_ids(
     with connections[using].cursor() as cursor:
         cursor.execute(_FOLLOWED_NEWEST.format(after=after), params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def kept_page(request: HttpRequest, cursor: str | None) -> tuple[list[Item], str | None]:
+    """`page` for the member asking, kept for them alone until a write changes what
+    pages show (core.fragments.kept_for_member): everything a feed is made of (records,
+    edges, follows, projects, blocks) is in tables that renewal watches."""
+    user = member(request)
+    return fragments.kept_for_member(
+        request, "feed", cursor or "", compute=lambda: page(user, cursor)
+    )
 
 
 def page(

@@ -6,8 +6,11 @@ commit of a write that changes it, as the shared fragments are."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
+from ensemble.accounts import blocks
 from ensemble.accounts.testing import make_user
+from ensemble.community.services import follows
 from ensemble.core.tests.fragmenting import committed, get, same_page, statements
 from ensemble.lineage.testing import bare_record
 from ensemble.projects import services
@@ -130,3 +133,46 @@ def _enter_section(response) -> str:
     page = response.content.decode()
     start = page.index('id="enter-title"')
     return page[start : page.index("</section>", start)]
+
+
+# --- the home feed (page and API) ------------------------------------------------------
+
+
+@pytest.fixture
+def following(alice, bob, carol):
+    def make():
+        follows.follow_person(carol, alice)
+        follows.follow_person(bob, alice)
+        return make_record(alice, text="For my followers", title="A new song", publish=True)
+
+    return committed(make)
+
+
+def test_a_members_feed_is_kept_for_them_and_renewed_by_a_new_record(following, alice, carol):
+    assert "A new song" in get(carol, "/feed").content.decode()  # kept
+    kept = statements(carol, "/feed")
+    committed(lambda: make_record(alice, text="More", title="Another song", publish=True))
+    assert statements(carol, "/feed") > kept  # renewed
+    assert "Another song" in get(carol, "/feed").content.decode()
+    assert "Another song" in _api(carol, "/api/v1/feed")
+
+
+def test_a_members_feed_is_never_anothers(following, alice, carol, dave):
+    assert "A new song" in get(carol, "/feed").content.decode()  # kept for carol
+    assert "A new song" in _api(carol, "/api/v1/feed")
+    assert "A new song" not in get(dave, "/feed").content.decode()  # dave follows nobody
+    assert "A new song" not in _api(dave, "/api/v1/feed")
+
+
+def test_a_block_empties_the_feed_at_once(following, alice, carol):
+    assert "A new song" in get(carol, "/feed").content.decode()  # kept
+    committed(lambda: blocks.block(carol, alice))
+    assert "A new song" not in get(carol, "/feed").content.decode()
+
+
+def _api(user, path: str) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
