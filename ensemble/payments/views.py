@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -100,10 +101,10 @@ def project_payments(request: HttpRequest, slug: str) -> HttpResponse:
 def pool(request: HttpRequest, pool_id: int) -> HttpResponse:
     found = _pool(request, pool_id)
     leader = is_pool_leader(request.user, found)
-    return render(
-        request,
-        "payments/pool.html",
-        {
+
+    def body(viewer: Any) -> fragments.Shared:
+        shown = {
+            **fragments.context_for(viewer),
             "pool": found,
             "balance": pools.balance(found),
             "is_leader": leader,
@@ -113,8 +114,15 @@ def pool(request: HttpRequest, pool_id: int) -> HttpResponse:
             else found.proposals.exclude(status="draft"),
             "batches": found.batches.prefetch_related("payouts__user") if leader else [],
             "entry_form": EntryForm(),
-        },
-    )
+        }
+        return fragments.Shared(render_to_string("payments/pool.html#body", shown))
+
+    # Nothing on it is any one member's: what differs is whether they lead the pool
+    # (its drafts, payouts and forms), so it is kept once for its leaders and once for
+    # everyone else, and renewed by any write to the pool.
+    who = "leaders" if leader else "others"
+    kept = fragments.shared(request, "pool", found.pk, who, render=body)
+    return render(request, "payments/pool.html", {"pool": found, "body": kept})
 
 
 @login_required

@@ -202,3 +202,26 @@ def test_a_proposals_lines_are_kept_for_everyone_and_renewed_by_a_revision(
     )
     assert b"revision 2" in get(carol, path).content
     same_page(carol, path, settings)
+
+
+# --- a pool ----------------------------------------------------------------------------
+
+
+def test_a_pool_is_kept_for_its_leaders_and_for_everyone_else_apart(alice, bob, carol, settings):
+    def make():
+        story = released_production(alice, bob, carol)
+        pool = pools.create_pool(
+            story.production, by=alice, kind="fixed_budget", currency="EUR", budget=100_000
+        )
+        return pool, proposals.make_proposal(pool, by=alice)  # a draft: the leaders' alone
+
+    pool, draft = committed(make)
+    path = f"/pools/{pool.pk}"
+    assert b"Compute a proposal" in get(alice, path).content  # kept for the leaders
+    others = get(carol, path).content  # kept for everyone else
+    assert b"Compute a proposal" not in others
+    assert b"No proposal yet" in others  # the draft is not theirs to see
+    for who in (alice, carol, None):
+        same_page(who, path, settings)
+    committed(lambda: proposals.publish(draft, by=alice))
+    assert f"Proposal {draft.pk}".encode() in get(carol, path).content  # at once
