@@ -178,22 +178,24 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
         number,
         render=lambda _: fragments.Shared(present.lines_html(found, revision, number)),
     )
-    compared = None
-    if "a" in request.GET and "b" in request.GET:
-        older = found.revisions.filter(number=request.GET.get("a", "")).first()
-        newer = found.revisions.filter(number=request.GET.get("b", "")).first()
-        if older and newer:
-            compared = proposals.compare(older, newer)
+    # Revision numbers to compare: bad ones compare nothing (and bound the key).
+    a, b = (min(whole(request.GET.get(n)) or 0, 100_000) for n in ("a", "b"))
     leader = is_pool_leader(request.user, found.pool)
+    admin = is_admin(request.user)
     before = whole(request.GET.get("comments_before"))
-    shown, older_comments = comments.flat_page(found, before=before)
-    return render(
-        request,
-        "payments/proposal.html",
-        {
+
+    def body(viewer: Any) -> fragments.Shared:
+        compared = None
+        if a and b:
+            older = found.revisions.filter(number=a).first()
+            newer = found.revisions.filter(number=b).first()
+            if older and newer:
+                compared = proposals.compare(older, newer)
+        shown, older_comments = comments.flat_page(found, before=before)
+        context = {
+            **fragments.context_for(viewer),
             "proposal": found,
             "revision": revision,
-            "lines": lines,
             "currency": currency,
             "amount": format_money(found.amount, currency),
             "revisions": found.revisions.select_related("made_by").defer("lineage_json"),
@@ -204,15 +206,36 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             .order_by("number")
             .last(),
             "compared": compared,
+            "compared_a": a,
+            "compared_b": b,
             "comments": shown,
             "older_comments": older_comments,
             "comments_before": before,
             "is_leader": leader,
-            "is_admin": is_admin(request.user),
+            "is_admin": admin,
             "adjust_form": AdjustForm(),
             "editable": leader and (found.status == "draft" or found.window_open),
-        },
+        }
+        html = render_to_string("payments/proposal.html#body", context)
+        return fragments.Shared(html, not_for=frozenset(c.author_id for c in shown))
+
+    # Kept per kind of reader and per question asked (the revisions compared, the page
+    # of comments); whether the window is open is in the key, since it closes by itself.
+    kept = fragments.shared(
+        request,
+        "proposal",
+        found.pk,
+        revision.pk,
+        found.window_open,
+        "leader" if leader else "",
+        "admin" if admin else "",
+        a,
+        b,
+        before or "",
+        render=body,
+        holes={"lines": lambda: lines},
     )
+    return render(request, "payments/proposal.html", {"proposal": found, "body": kept})
 
 
 def _changes(proposal: Proposal, data: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from ensemble.accounts.testing import make_user
+from ensemble.community.services import comments
 from ensemble.core import fragments
 from ensemble.core.tests.fragmenting import committed, get, same_page, statements
 from ensemble.payments.services import pools, proposals
@@ -225,3 +226,42 @@ def test_a_pool_is_kept_for_its_leaders_and_for_everyone_else_apart(alice, bob, 
         same_page(who, path, settings)
     committed(lambda: proposals.publish(draft, by=alice))
     assert f"Proposal {draft.pk}".encode() in get(carol, path).content  # at once
+
+
+def test_a_proposal_is_kept_per_reader_and_its_author_gets_theirs(alice, bob, carol, settings):
+    def make():
+        story = released_production(alice, bob, carol)
+        pool = pools.create_pool(
+            story.production, by=alice, kind="fixed_budget", currency="EUR", budget=100_000
+        )
+        proposal = proposals.make_proposal(pool, by=alice)
+        proposals.publish(proposal, by=alice)
+        comments.add(bob, proposal, "I was left out of the split.")
+        return proposal
+
+    proposal = committed(make)
+    path = f"/proposals/{proposal.pk}"
+    dave = make_user("dave")
+    assert b"Edit or delete" not in get(dave, path).content  # kept for members
+    assert b"Edit or delete" in get(bob, path).content  # the author's own copy
+    assert b"Answer" in get(alice, path).content  # the leaders' copy answers
+    assert b'placeholder="Answer"' not in get(carol, path).content
+    for who in (alice, bob, carol, dave, None):
+        same_page(who, path, settings)
+    committed(lambda: comments.add(carol, proposal, "Fair to me."))
+    assert b"Fair to me." in get(dave, path).content  # renewed at once
+
+
+@pytest.mark.parametrize("query", ["?a=abc&b=2", "?a=1&b=99999999999999999999", "?a=-1&b=%00"])
+def test_a_proposal_compared_with_nonsense_compares_nothing(alice, bob, carol, query):
+    def make():
+        story = released_production(alice, bob, carol)
+        pool = pools.create_pool(
+            story.production, by=alice, kind="fixed_budget", currency="EUR", budget=100_000
+        )
+        return proposals.make_proposal(pool, by=alice)
+
+    proposal = committed(make)
+    page = get(alice, f"/proposals/{proposal.pk}{query}")
+    assert page.status_code == 200
+    assert b"Revision 1" not in page.content
