@@ -371,6 +371,8 @@ METRICS_ALLOWED = frozenset(
     filter(None, (a.strip() for a in env_str("METRICS_ALLOWED", "127.0.0.1,::1").split(",")))
 )
 
+# Django's database sessions, read in plain SQL (every member's request reads one).
+SESSION_ENGINE = "ensemble.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE = SITE_URL.startswith("https://")
