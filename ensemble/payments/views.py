@@ -387,8 +387,7 @@ def mark_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
 @login_required
 @never_cache
 def earnings(request: HttpRequest) -> HttpResponse:
-    found = ledger.earnings(member(request))
-    return render(request, "payments/earnings.html", found)
+    return render(request, "payments/earnings.html", ledger.kept_earnings(request))
 
 
 @login_required

@@ -5,14 +5,20 @@ commit of a write that changes it, as the shared fragments are."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from ensemble.accounts import blocks
 from ensemble.accounts.testing import make_user
 from ensemble.community.services import follows
 from ensemble.core.tests.fragmenting import committed, get, same_page, statements
 from ensemble.lineage.testing import bare_record
+from ensemble.payments.models import Proposal
+from ensemble.payments.services import ledger, proposals
+from ensemble.payments.testing import pool_with_revenue, released_production
 from ensemble.projects import services
 from ensemble.projects.testing import make_call, make_project
 from ensemble.records import services as records
@@ -176,3 +182,40 @@ def _api(user, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200
     return response.content.decode()
+
+
+# --- earnings (page and API) ------------------------------------------------------------
+
+
+def test_earnings_are_kept_for_their_member_and_renewed_by_a_payment(alice, bob, carol):
+    def make():
+        story = released_production(alice, bob, carol)
+        pool = pool_with_revenue(story, alice)
+        proposal = proposals.make_proposal(pool, by=alice)
+        proposals.publish(proposal, by=alice)
+        return pool, proposal
+
+    pool, proposal = committed(make)
+    dave = make_user("dave")
+    bobs = get(bob, "/me/earnings").content.decode()  # kept for bob
+    assert "The film" in bobs
+    assert "The film" not in get(dave, "/me/earnings").content.decode()
+    assert json.loads(_api(dave, "/api/v1/me/earnings"))["productions"] == []
+    (before,) = json.loads(_api(bob, "/api/v1/me/earnings"))["productions"]  # kept
+    assert before["paid"]["minor_units"] == before["final"]["minor_units"] == 0
+    assert before["proposed"]["minor_units"] > 0
+
+    def finish():
+        Proposal.objects.filter(pk=proposal.pk).update(window_closes_at=timezone.now())
+        proposal.refresh_from_db()
+        proposals.finalize(proposal, by=alice)
+        batch = ledger.make_batch(pool, by=alice)
+        for payout in batch.payouts.all():
+            ledger.mark_paid(payout, by=alice, reference="Bank 1")
+
+    committed(finish)
+    (after,) = json.loads(_api(bob, "/api/v1/me/earnings"))["productions"]
+    assert after["paid"] == after["final"] == before["proposed"]  # at once
+    assert after["proposed"]["minor_units"] == 0
+    row = get(bob, "/me/earnings").content.decode().split("The film")[1].split("</tr>")[0]
+    assert row.count(after["paid"]["display"]) == 2  # final and paid, on the page too

@@ -175,7 +175,7 @@ def mark_paid(request: HttpRequest, payout_id: Id, body: PaidIn) -> dict[str, An
 @router.get("/me/earnings", response={200: dict[str, Any], **ERRORS})
 def my_earnings(request: HttpRequest) -> dict[str, Any]:
     """Per production: proposed (open for comments), final and paid; totals per currency."""
-    found = ledger.earnings(member(request))
+    found = ledger.kept_earnings(request)
     return {
         "productions": [
             {

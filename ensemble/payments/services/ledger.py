@@ -11,9 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.http import HttpRequest
 from django.utils import timezone
 
+from ensemble.accounts.http import member
 from ensemble.accounts.models import User
+from ensemble.core import fragments
 from ensemble.core.money import plain_amount
 from ensemble.core.refusals import Refused
 from ensemble.core.text import checked_text
@@ -102,6 +105,15 @@ def batch_csv(batch: PayoutBatch) -> str:
             ]
         )
     return out.getvalue()
+
+
+def kept_earnings(request: HttpRequest) -> dict[str, Any]:
+    """`earnings` of the member asking, kept for them alone until a write changes what
+    pages show (core.fragments.kept_for_member): lines, ledger entries and payouts are
+    all in tables that renewal watches, so a finalised proposal or a payout marked
+    paid shows at once."""
+    user = member(request)
+    return fragments.kept_for_member(request, "earnings", compute=lambda: earnings(user))
 
 
 def earnings(user: Any) -> dict[str, Any]:
