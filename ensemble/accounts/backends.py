@@ -1,3 +1,4 @@
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
@@ -42,6 +43,7 @@ class UsernameOrEmailBackend(ModelBackend):
         return found[0]
 
 
+@cache  # the columns are fixed for the process: built once
 def _member_by_id() -> str:
     q = connection.ops.quote_name
     meta = User._meta
