@@ -244,7 +244,9 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
         shown = {**fragments.context_for(who), **context}
         return fragments.Shared(render_to_string("front/_record_body.html", shown))
 
-    personal = access.touches(viewer, record) or lineage_present.drafts_in_lineage(viewer, record)
+    personal = access.touches(viewer, record) or lineage_present.drafts_in_lineage(
+        viewer, record, _drafts_of(request)
+    )
     holes = {
         "heart": lambda: community_tags.heart_html(request, record),
         "lists": lambda: community_tags.add_to_list_html(request, record),
@@ -254,3 +256,14 @@ def detail(request: HttpRequest, record_id: int) -> HttpResponse:
         request, "record", record.pk, render=body, personal=personal, holes=holes
     )
     return render(request, "front/record.html", {"record": record, "body": shown})
+
+
+def _drafts_of(request: HttpRequest) -> set[int] | None:
+    """The member's drafts, kept for them (core.fragments.kept_for_member): every record
+    page they open asks, and most members have none. None for visitors."""
+    viewer = request.user
+    if not viewer.is_authenticated:
+        return None
+    return fragments.kept_for_member(
+        request, "drafts", compute=lambda: lineage_present.member_drafts(viewer)
+    )

@@ -72,14 +72,30 @@ def _visible_to(viewer: Any, via: str) -> Q:
 DRAFTS_CHECKED = 200  # a member with more drafts gets their own lineage lists
 
 
-def drafts_in_lineage(viewer: Any, record: Record) -> bool:
+def drafts_in_lineage(viewer: Any, record: Record, drafts: set[int] | None = None) -> bool:
     """Whether the record's lineage lists would show this member more than any member:
     one of the drafts they own or are invited to co-create is among its sources, the
-    works using it, or the roots its credit line names. At most three statements, one
-    for a member with no drafts (most): the drafts (those with no `published_at`: a
-    record is never made a draft again), then the edges and roots touching them."""
+    works using it, or the roots its credit line names. `drafts`: `member_drafts(viewer)`
+    if the caller has it (kept, core.fragments). At most three statements, one for a
+    member with no drafts (most): the drafts, then the edges and roots touching them."""
     if not getattr(viewer, "is_authenticated", False) or viewer.pk is None:
         return False
+    if drafts is None:
+        drafts = member_drafts(viewer)
+    if not drafts:
+        return False
+    if len(drafts) > DRAFTS_CHECKED or drafts & set(_roots_above(record.pk)):
+        return True
+    ids = list(drafts)
+    edges = Source.objects.filter(derived=record, source_id__in=ids).order_by().values("pk")
+    uses = Source.objects.filter(source=record, derived_id__in=ids).order_by().values("pk")
+    return edges.union(uses).exists()
+
+
+def member_drafts(viewer: Any) -> set[int]:
+    """The drafts the member owns or is invited to co-create (those with no
+    `published_at`: a record is never made a draft again), at most DRAFTS_CHECKED + 1:
+    one more says "too many to check each"."""
     owned = (
         Record.objects.filter(owner_id=viewer.pk, published_at__isnull=True)
         .order_by()
@@ -94,15 +110,7 @@ def drafts_in_lineage(viewer: Any, record: Record) -> bool:
         .order_by()
         .values_list("record_id", flat=True)
     )
-    drafts = set(owned.union(invited)[: DRAFTS_CHECKED + 1])
-    if not drafts:
-        return False
-    if len(drafts) > DRAFTS_CHECKED or drafts & set(_roots_above(record.pk)):
-        return True
-    ids = list(drafts)
-    edges = Source.objects.filter(derived=record, source_id__in=ids).order_by().values("pk")
-    uses = Source.objects.filter(source=record, derived_id__in=ids).order_by().values("pk")
-    return edges.union(uses).exists()
+    return set(owned.union(invited)[: DRAFTS_CHECKED + 1])
 
 
 def sources(record: Record, viewer: Any) -> QuerySet[Source]:

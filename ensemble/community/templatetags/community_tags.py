@@ -105,5 +105,11 @@ def add_to_list(context: template.Context, record: Any) -> SafeString:
 def add_to_list_html(request: HttpRequest, record: Any) -> SafeString:
     if not request.user.is_authenticated or not record.is_public:
         return SafeString("")
-    mine = list(RecordList.objects.filter(owner=request.user).values("pk", "title")[:50])
+    owner = request.user
+    # The member's lists, kept for them (the same on every record page they open).
+    mine = fragments.kept_for_member(
+        request,
+        "lists",
+        compute=lambda: list(RecordList.objects.filter(owner=owner).values("pk", "title")[:50]),
+    )
     return _render("community/_add_to_list.html", {"record": record, "lists": mine}, request)

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
-from ensemble.community.services import comments
+from ensemble.community.services import comments, lists
 from ensemble.core import fragments
 from ensemble.core.tests.fragmenting import committed, same_page
 from ensemble.lineage import present
@@ -196,6 +196,32 @@ def test_a_new_citation_is_seen_at_once(poem, remixed, bob, dave):
     committed(cite)
     _, page = page_as(dave, f"/records/{poem.pk}")
     assert b"Bob&#x27;s second" in page.content
+
+
+def test_a_new_draft_in_the_lineage_is_seen_by_its_member_at_once(poem, dave):
+    """A member's drafts are kept for them (front.views._drafts_of): a draft they make
+    renews them, so the page turns theirs at the commit."""
+    _, before = page_as(dave, f"/records/{poem.pk}")  # kept, with dave's drafts: none
+
+    def draft():
+        made = make_record(dave, text="Not yet", title="Dave's draft remix")
+        lineage.add_source(made, poem, by=dave, note="the title")
+
+    committed(draft)
+    _, after = page_as(dave, f"/records/{poem.pk}")
+    assert b"Dave&#x27;s draft remix" not in before.content
+    assert b"Dave&#x27;s draft remix" in after.content
+
+
+def test_a_new_list_is_offered_on_the_next_record_page(poem, carol, dave):
+    """A member's lists are kept for them (the "add to a list" hole), and never
+    offered to anyone else."""
+    page_as(carol, f"/records/{poem.pk}")  # carol's lists kept: none
+    committed(lambda: lists.create(carol, title="Poems for the bus"))
+    _, for_carol = page_as(carol, f"/records/{poem.pk}")
+    assert b"Poems for the bus" in for_carol.content
+    _, for_dave = page_as(dave, f"/records/{poem.pk}")
+    assert b"Poems for the bus" not in for_dave.content
 
 
 @pytest.mark.parametrize("who", ["alice", "bob", "carol", "dave", None])
