@@ -28,6 +28,7 @@ it) bounds what changes with time alone. Visitors get fragments too, rendered fo
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -183,7 +184,12 @@ def _key(request: HttpRequest, name: str, keys: tuple[object, ...], who: str) ->
         generation = generations.current(FAMILY)
         request._pages_generation = generation  # type: ignore[attr-defined]
     parts = ":".join(str(k) for k in keys)
+    if not _PLAIN.fullmatch(parts):  # a cursor someone sent: any length, any character
+        parts = hashlib.sha256(parts.encode()).hexdigest()
     return f"fragment:{generation}:{get_language()}:{who}:{name}:{parts}"
+
+
+_PLAIN = re.compile(r"[\w:.-]{0,100}", re.ASCII)
 
 
 def _filled(

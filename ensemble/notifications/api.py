@@ -6,11 +6,13 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from ensemble.accounts.http import member
+from ensemble.core import fragments
 from ensemble.core.api import ERRORS
 from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn
 from ensemble.core.pagination import paginate
 from ensemble.notifications import services
+from ensemble.notifications.context_processors import newest_and_unread
 from ensemble.notifications.models import Notification
 
 router = Router(tags=["notifications"])
@@ -58,13 +60,19 @@ def list_notifications(
     request: HttpRequest, cursor: str | None = None, limit: int = Query(30, ge=1, le=100)
 ) -> dict[str, object]:
     """Your notifications, newest first. Pass `next_cursor` back as `cursor` for more."""
-    mine = Notification.objects.for_user(member(request))
-    page = paginate(mine.select_related("actor", "about_type"), cursor=cursor, limit=limit)
-    return {
-        "items": services.attach_about(list(page.items)),
-        "next_cursor": page.next_cursor,
-        "unread_count": mine.unread().count(),
-    }
+    user = member(request)
+    newest, unread = newest_and_unread(user.pk)
+
+    def page() -> dict[str, object]:
+        mine = Notification.objects.for_user(user).select_related("actor", "about_type")
+        found = paginate(mine, cursor=cursor, limit=limit)
+        return {"items": services.attach_about(list(found.items)), "next_cursor": found.next_cursor}
+
+    # Kept for the member alone until one arrives or is read (notification_list's key).
+    kept = fragments.kept_for_member(
+        request, "notifications", cursor or "", limit, newest, unread, compute=page
+    )
+    return {**kept, "unread_count": unread}
 
 
 @router.post("/notifications/read", response={200: ReadOut, **ERRORS})

@@ -1,13 +1,19 @@
+import time
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
+from ensemble.core import fragments
 from ensemble.core.params import whole
 from ensemble.notifications import services
+from ensemble.notifications.context_processors import newest_and_unread
 from ensemble.notifications.forms import PreferencesForm
 from ensemble.notifications.kinds import Delivery
 from ensemble.notifications.models import Notification, Preference
@@ -17,12 +23,26 @@ PAGE_SIZE = 30
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.for_user(member(request)).select_related(
-        "actor", "about_type"
+    """A page of the member's notifications, kept for them alone (core.fragments) under
+    their newest notification's id and unread count, which change whenever the list
+    does, and the minute, for "3 minutes ago"."""
+    user = member(request)
+    newest, unread = newest_and_unread(user.pk)
+    request.unread_notifications = unread  # type: ignore[attr-defined]  # the header's count
+    number = min(whole(request.GET.get("page")) or 1, 100_000)  # a key: a bounded number
+
+    def body(viewer: Any) -> fragments.Shared:
+        notifications = Notification.objects.for_user(viewer).select_related("actor", "about_type")
+        page = Paginator(notifications, PAGE_SIZE).get_page(number)
+        page.object_list = services.attach_about(list(page.object_list))
+        shown = {**fragments.context_for(viewer), "page": page, "unread_notifications": unread}
+        return fragments.Shared(render_to_string("notifications/list.html#body", shown))
+
+    minute = int(time.time() // 60)
+    kept = fragments.shared(
+        request, "notifications", number, newest, unread, minute, render=body, personal=True
     )
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = services.attach_about(list(page.object_list))
-    return render(request, "notifications/list.html", {"page": page})
+    return render(request, "notifications/list.html", {"body": kept})
 
 
 @login_required

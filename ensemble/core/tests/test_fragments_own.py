@@ -16,6 +16,8 @@ from ensemble.accounts.testing import make_user
 from ensemble.community.services import follows
 from ensemble.core.tests.fragmenting import committed, get, same_page, statements
 from ensemble.lineage.testing import bare_record
+from ensemble.notifications import services as notification_services
+from ensemble.notifications.services import notify
 from ensemble.payments.models import Proposal
 from ensemble.payments.services import ledger, proposals
 from ensemble.payments.testing import pool_with_revenue, released_production
@@ -219,3 +221,35 @@ def test_earnings_are_kept_for_their_member_and_renewed_by_a_payment(alice, bob,
     assert after["proposed"]["minor_units"] == 0
     row = get(bob, "/me/earnings").content.decode().split("The film")[1].split("</tr>")[0]
     assert row.count(after["paid"]["display"]) == 2  # final and paid, on the page too
+
+
+# --- notifications (page and API): kept under their newest id and unread count ---------
+
+
+def test_a_members_notifications_are_theirs_alone_and_current(alice, bob, carol):
+    committed(lambda: notify(alice, "new_follower", actor=bob))
+    page = get(alice, "/notifications/").content.decode()  # kept for alice
+    assert "Bob" in page
+    assert "Mark all as read" in page
+    assert "Bob" not in get(carol, "/notifications/").content.decode()
+    assert json.loads(_api(carol, "/api/v1/notifications"))["items"] == []
+    kept = statements(alice, "/notifications/")
+    committed(lambda: notify(alice, "new_follower", actor=carol))  # one arrives
+    assert statements(alice, "/notifications/") > kept  # renewed
+    page = get(alice, "/notifications/").content.decode()
+    assert "Carol" in page
+    assert json.loads(_api(alice, "/api/v1/notifications"))["unread_count"] == 2
+    committed(lambda: notification_services.mark_read(alice))  # all read
+    page = get(alice, "/notifications/").content.decode()
+    assert "Mark all as read" not in page
+    assert 'class="badge"' not in page  # the header says none unread either
+    api = json.loads(_api(alice, "/api/v1/notifications"))
+    assert api["unread_count"] == 0
+    assert all(item["read_at"] for item in api["items"])
+
+
+@pytest.mark.parametrize("cursor", ["x" * 5000, "a b\nc", "%00"])
+def test_a_cursor_of_any_shape_is_refused_not_kept(alice, cursor):
+    client = Client()
+    client.force_login(alice)
+    assert client.get("/api/v1/notifications", {"cursor": cursor}).status_code == 400
