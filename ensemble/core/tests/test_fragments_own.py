@@ -229,15 +229,15 @@ def test_earnings_are_kept_for_their_member_and_renewed_by_a_payment(alice, bob,
 def test_a_members_notifications_are_theirs_alone_and_current(alice, bob, carol):
     committed(lambda: notify(alice, "new_follower", actor=bob))
     page = get(alice, "/notifications/").content.decode()  # kept for alice
-    assert "Bob" in page
+    assert "(@bob) follows you" in page
     assert "Mark all as read" in page
-    assert "Bob" not in get(carol, "/notifications/").content.decode()
+    assert "@bob" not in get(carol, "/notifications/").content.decode()
     assert json.loads(_api(carol, "/api/v1/notifications"))["items"] == []
     kept = statements(alice, "/notifications/")
     committed(lambda: notify(alice, "new_follower", actor=carol))  # one arrives
     assert statements(alice, "/notifications/") > kept  # renewed
     page = get(alice, "/notifications/").content.decode()
-    assert "Carol" in page
+    assert "@carol follows you" in page
     assert json.loads(_api(alice, "/api/v1/notifications"))["unread_count"] == 2
     committed(lambda: notification_services.mark_read(alice))  # all read
     page = get(alice, "/notifications/").content.decode()
@@ -245,7 +245,7 @@ def test_a_members_notifications_are_theirs_alone_and_current(alice, bob, carol)
     assert 'class="badge"' not in page  # the header says none unread either
     api = json.loads(_api(alice, "/api/v1/notifications"))
     assert api["unread_count"] == 0
-    assert all(item["read_at"] for item in api["items"])
+    assert all(item["read"] for item in api["items"])
 
 
 @pytest.mark.parametrize("cursor", ["x" * 5000, "a b\nc", "%00"])
