@@ -47,5 +47,5 @@ class UsernameOrEmailBackend(ModelBackend):
 def _member_by_id() -> str:
     q = connection.ops.quote_name
     meta = User._meta
-    columns = ", ".join(q(f.column) for f in meta.concrete_fields)
-    return f"SELECT {columns} FROM {q(meta.db_table)} WHERE {q(meta.pk.column)} = %s"  # noqa: S608
+    columns = ", ".join(q(f.column or f.attname) for f in meta.concrete_fields)
+    return f"SELECT {columns} FROM {q(meta.db_table)} WHERE {q(meta.pk.attname)} = %s"  # noqa: S608
