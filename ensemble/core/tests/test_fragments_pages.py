@@ -184,11 +184,7 @@ def test_a_proposals_lines_are_kept_for_everyone_and_renewed_by_a_revision(
     alice, bob, carol, settings
 ):
     def make():
-        story = released_production(alice, bob, carol)
-        pool = pools.create_pool(
-            story.production, by=alice, kind="fixed_budget", currency="EUR", budget=100_000
-        )
-        proposal = proposals.make_proposal(pool, by=alice)
+        proposal = _draft_proposal(alice, bob, carol)
         proposals.publish(proposal, by=alice)
         return proposal
 
@@ -209,14 +205,8 @@ def test_a_proposals_lines_are_kept_for_everyone_and_renewed_by_a_revision(
 
 
 def test_a_pool_is_kept_for_its_leaders_and_for_everyone_else_apart(alice, bob, carol, settings):
-    def make():
-        story = released_production(alice, bob, carol)
-        pool = pools.create_pool(
-            story.production, by=alice, kind="fixed_budget", currency="EUR", budget=100_000
-        )
-        return pool, proposals.make_proposal(pool, by=alice)  # a draft: the leaders' alone
-
-    pool, draft = committed(make)
+    draft = committed(lambda: _draft_proposal(alice, bob, carol))  # the leaders' alone
+    pool = draft.pool
     path = f"/pools/{pool.pk}"
     assert b"Compute a proposal" in get(alice, path).content  # kept for the leaders
     others = get(carol, path).content  # kept for everyone else
@@ -230,11 +220,7 @@ def test_a_pool_is_kept_for_its_leaders_and_for_everyone_else_apart(alice, bob, 
 
 def test_a_proposal_is_kept_per_reader_and_its_author_gets_theirs(alice, bob, carol, settings):
     def make():
-        story = released_production(alice, bob, carol)
-        pool = pools.create_pool(
-            story.production, by=alice, kind="fixed_budget", currency="EUR", budget=100_000
-        )
-        proposal = proposals.make_proposal(pool, by=alice)
+        proposal = _draft_proposal(alice, bob, carol)
         proposals.publish(proposal, by=alice)
         comments.add(bob, proposal, "I was left out of the split.")
         return proposal
@@ -254,14 +240,16 @@ def test_a_proposal_is_kept_per_reader_and_its_author_gets_theirs(alice, bob, ca
 
 @pytest.mark.parametrize("query", ["?a=abc&b=2", "?a=1&b=99999999999999999999", "?a=-1&b=%00"])
 def test_a_proposal_compared_with_nonsense_compares_nothing(alice, bob, carol, query):
-    def make():
-        story = released_production(alice, bob, carol)
-        pool = pools.create_pool(
-            story.production, by=alice, kind="fixed_budget", currency="EUR", budget=100_000
-        )
-        return proposals.make_proposal(pool, by=alice)
-
-    proposal = committed(make)
+    proposal = committed(lambda: _draft_proposal(alice, bob, carol))
     page = get(alice, f"/proposals/{proposal.pk}{query}")
     assert page.status_code == 200
     assert b"Revision 1" not in page.content
+
+
+def _draft_proposal(alice, bob, carol):
+    """A draft proposal of alice's for a fixed budget of €1,000 on her released film."""
+    story = released_production(alice, bob, carol)
+    pool = pools.create_pool(
+        story.production, by=alice, kind="fixed_budget", currency="EUR", budget=100_000
+    )
+    return proposals.make_proposal(pool, by=alice)
