@@ -6,6 +6,7 @@ and everything it started killed at the end, whatever state the test left it in.
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import os
 import signal
@@ -56,7 +57,19 @@ def alive(pid: int) -> bool:
 
 def task_status(env: dict[str, str], task_id: str) -> str:
     """A task's status (READY, RUNNING, SUCCESSFUL, FAILED) on the site `env` runs."""
-    return subprocess.run(
+    return _task_result(env, task_id)[0]
+
+
+def task_finished_at(env: dict[str, str], task_id: str) -> dt.datetime | None:
+    """When the task finished (aware, UTC), or None while it has not."""
+    finished = _task_result(env, task_id)[1]
+    return None if finished == "None" else dt.datetime.fromisoformat(finished)
+
+
+def _task_result(env: dict[str, str], task_id: str) -> tuple[str, str]:
+    """The task's status and its finish time (ISO, or "None"), asked of the site's queue
+    in a process of its own, as another machine would ask."""
+    words = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -64,14 +77,16 @@ def task_status(env: dict[str, str], task_id: str) -> str:
             "shell",
             "-c",
             "from django.tasks import default_task_backend as queue;"
-            f"print(queue.get_result({task_id!r}).status)",
+            f"r = queue.get_result({task_id!r});"
+            "print(r.status, r.finished_at.isoformat() if r.finished_at else None)",
         ],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
-    ).stdout.split()[-1]
+    ).stdout.split()
+    return words[-2], words[-1]
 
 
 class Served:
@@ -150,6 +165,9 @@ class Served:
     def task_status(self, task_id: str) -> str:
         """Where a task stands, asked of whichever queue the site runs (database or Redis)."""
         return task_status(self.env, task_id)
+
+    def task_finished_at(self, task_id: str) -> dt.datetime | None:
+        return task_finished_at(self.env, task_id)
 
     def console(self) -> str:
         return self.log.read_text(errors="replace")
