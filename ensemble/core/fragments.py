@@ -122,46 +122,34 @@ def shared(
     if not seconds:
         return _filled(render(user).html, request, holes)
     if personal:
-        return _filled(_own(request, name, keys, render, seconds).html, request, holes)
+        return _filled(_own(request, name, keys, render).html, request, holes)
     key = _key(request, name, keys, "member" if member else "visitor")
     made: Shared | None = cache.get(key)
     if made is None:
         made = render(ANY_MEMBER if member else AnonymousUser())
         cache.set(key, made, seconds)
     if member and (user.pk in made.not_for or hidden & made.not_for):
-        made = _own(request, name, keys, render, seconds)
+        made = _own(request, name, keys, render)
     return _filled(made.html, request, holes)
 
 
 def _own(
-    request: HttpRequest,
-    name: str,
-    keys: tuple[object, ...],
-    render: Callable[[Any], Shared],
-    seconds: int,
+    request: HttpRequest, name: str, keys: tuple[object, ...], render: Callable[[Any], Shared]
 ) -> Shared:
-    """The fragment as rendered for the member asking, kept for them alone: the key
-    names them, so no one else is ever served it. What it shows of theirs (drafts, their
-    blocks, their rights) lives in tables the `pages` generation watches, so a write to
-    it renews this copy as it renews the shared one."""
-    user = request.user
-    if not user.is_authenticated:  # a visitor who may see more does not exist; be safe
-        return render(user)
-    key = _key(request, name, keys, f"member-{user.pk}")
-    made: Shared | None = cache.get(key)
-    if made is None:
-        made = render(user)
-        cache.set(key, made, seconds)
-    return made
+    """The fragment as rendered for the member asking, kept for them alone
+    (`kept_for_member`). What it shows of theirs (drafts, their blocks, their rights)
+    lives in tables the `pages` generation watches, so a write to it renews this copy
+    as it renews the shared one."""
+    return kept_for_member(request, name, *keys, compute=lambda: render(request.user))
 
 
 def kept_for_member[T](
     request: HttpRequest, name: str, *keys: object, compute: Callable[[], T]
 ) -> T:
-    """What `compute()` gives for the member asking (a page of their feed), kept for
-    them alone as their own fragments are (`_own`): the same key rules, the same
-    renewal, and the same rule that it reads only tables the `pages` generation
-    watches. Computed every time when fragments are off, and for visitors."""
+    """What `compute()` gives for the member asking (a page of their feed, their own
+    fragment), kept for them alone: the key names them, so no one else is ever served
+    it, and holds the `pages` generation, so `compute` must read only tables that
+    generation watches. Computed every time when fragments are off, and for visitors."""
     user = request.user
     seconds = settings.FRAGMENT_CACHE_SECONDS
     if not seconds or not user.is_authenticated:

@@ -12,7 +12,6 @@ from ensemble.core.ids import Id
 from ensemble.core.json_in import JsonIn
 from ensemble.core.pagination import paginate
 from ensemble.notifications import services
-from ensemble.notifications.context_processors import newest_and_unread
 from ensemble.notifications.models import Notification
 
 router = Router(tags=["notifications"])
@@ -61,7 +60,7 @@ def list_notifications(
 ) -> dict[str, object]:
     """Your notifications, newest first. Pass `next_cursor` back as `cursor` for more."""
     user = member(request)
-    newest, unread = newest_and_unread(user.pk)
+    newest, unread = services.newest_and_unread(user.pk)
 
     def page() -> dict[str, object]:
         mine = Notification.objects.for_user(user).select_related("actor", "about_type")

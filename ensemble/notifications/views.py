@@ -13,7 +13,6 @@ from ensemble.accounts.http import member
 from ensemble.core import fragments
 from ensemble.core.params import whole
 from ensemble.notifications import services
-from ensemble.notifications.context_processors import newest_and_unread
 from ensemble.notifications.forms import PreferencesForm
 from ensemble.notifications.kinds import Delivery
 from ensemble.notifications.models import Notification, Preference
@@ -27,7 +26,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     their newest notification's id and unread count, which change whenever the list
     does, and the minute, for "3 minutes ago"."""
     user = member(request)
-    newest, unread = newest_and_unread(user.pk)
+    newest, unread = services.newest_and_unread(user.pk)
     request.unread_notifications = unread  # type: ignore[attr-defined]  # the header's count
     number = min(whole(request.GET.get("page")) or 1, 100_000)  # a key: a bounded number
 
