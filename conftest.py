@@ -61,9 +61,15 @@ def dave(db):
 
 @pytest.fixture
 def fragments_on(settings):
-    """Members' shared fragments kept, as a served site keeps them (core/fragments.py;
-    test_settings turns them off, as it does the page cache)."""
-    settings.FRAGMENT_CACHE_SECONDS = 300
+    """Members' shared fragments and whole pages kept, as a served site keeps them
+    (core/fragments.py, core/memberpages.py; test_settings turns them off, as it does
+    the page cache). `fragmenting.get` gives each member one browser for the test."""
+    from ensemble.core.tests.fragmenting import BROWSERS
+
+    settings.FRAGMENT_CACHE_SECONDS = settings.MEMBER_PAGE_SECONDS = 300
+    BROWSERS.clear()
+    yield
+    BROWSERS.clear()
 
 
 @pytest.fixture

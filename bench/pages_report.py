@@ -75,8 +75,8 @@ def who_text(page: dict[str, Any]) -> str:
 
 
 def cached_text(q: dict[str, Any]) -> str:
-    """In process as the visitors' page cache serves it; "–" where it never does (a
-    member's page)."""
+    """In process as it is served once kept whole (a visitor's page by the page cache, a
+    member's by core.memberpages); "–" where it is never kept whole."""
     return "–" if q.get("cached_ms") is None else ms(q["cached_ms"])
 
 
@@ -181,8 +181,10 @@ def section(
         f"Each row: {seconds} s at 32 connections after {warmed}; the floor (`{FLOOR}`) "
         f"first and last ({start.requests_per_second:,.0f} and {end.requests_per_second:,.0f} "
         f"req/s), each ratio to their mean. Queries and time in process: Django's test "
-        f"client, the median of a few calls, rendered (the page cache off) and, for visitors' "
-        f"pages, as the page cache serves them (cached); served, visitors get the cache."
+        f"client, the median of a few calls, rendered (whole pages not kept) and, for pages "
+        f"kept whole (visitors' by the page cache, members' for their browser), as they are "
+        f"served once kept (cached); served, each row asks for the same page again and again, "
+        f"so it gets what is kept."
         f"{caveat} {REFERENCE_TEXT} {below} of {held} rows are below the first bar "
         f"(≥ {FIRST_BAR} of the floor, p99 ≤ 250 ms).\n\n"
         + table(

@@ -160,6 +160,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
 # How long a part of a page every member sees alike (a comment thread) is kept at most
 # (ensemble/core/fragments.py; writes renew it sooner). 0 turns fragments off.
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300, minimum=0)
+# How long a member's whole page is kept for them at most (ensemble/core/memberpages.py;
+# writes renew it sooner). 0 turns it off.
+MEMBER_PAGE_SECONDS = env_int("MEMBER_PAGE_SECONDS", 300, minimum=0)
 
 TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "rq", "immediate"))
 # Long work on files (processing media, building exports) has a queue of its own, and

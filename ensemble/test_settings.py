@@ -48,6 +48,8 @@ WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Off in tests: a test's writes are rolled back, never committed, so they would not renew
 # the visitors' page cache; ensemble/core/tests/test_pagecache.py turns it on. Members'
-# shared fragments likewise: ensemble/core/tests/test_fragments.py turns them on.
+# shared fragments and whole pages likewise: ensemble/core/tests/test_fragments.py and
+# test_memberpages.py turn them on.
 PAGE_CACHE_SECONDS = 0
 FRAGMENT_CACHE_SECONDS = 0
+MEMBER_PAGE_SECONDS = 0

@@ -25,6 +25,7 @@ from ensemble.accounts.models import User
 from ensemble.community.services import suggest
 from ensemble.community.templatetags import community_tags
 from ensemble.core import fragments
+from ensemble.core.memberpages import kept_for_member
 from ensemble.core.pagination import BadCursor, numbered, paginate
 from ensemble.core.params import page_number
 from ensemble.core.ratelimit import limited
@@ -46,6 +47,7 @@ from ensemble.timelines import services as timelines
 PAGE_SIZE = 24
 
 
+@kept_for_member
 def browse(request: HttpRequest) -> HttpResponse:
     """Public records in a grid, newest first, filtered by kind, tag and licence, by
     "never remixed" and by a call's entries, or sorted by trending. The filters and the
@@ -220,6 +222,7 @@ def write(request: HttpRequest) -> HttpResponse:
     )
 
 
+@kept_for_member
 def detail(request: HttpRequest, record_id: int) -> HttpResponse:
     """The record page: records' viewer, versions and owner tools; lineage's credit line,
     sources, "used in" and remix button; community's heart, lists, comments and, for

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Model
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ensemble.core import ratelimit
@@ -190,3 +191,12 @@ def newest_and_unread(user_id: int) -> tuple[int, int]:
         )
         newest, count = cursor.fetchone()
     return int(newest or 0), int(count)
+
+
+def header_stamp(request: HttpRequest) -> str:
+    """A member's page kept whole (core.memberpages) holds the header's unread count:
+    its key holds their newest notification and that count, read once per request with
+    the count the header then shows."""
+    newest, unread = newest_and_unread(request.user.pk or 0)  # only members' pages are kept
+    request.unread_notifications = unread  # type: ignore[attr-defined]  # the header's count
+    return f"notifications:{newest}:{unread}"

@@ -1,6 +1,7 @@
-"""What the tests of shared fragments (core/fragments.py) have in common: committing as
-the site commits, asking for a page as a member or a visitor, and the check that a page
-is the same with and without fragments."""
+"""What the tests of shared fragments (core/fragments.py) and whole members' pages
+(core/memberpages.py) have in common: committing as the site commits, asking for a page
+as a member or a visitor in a browser of their own, and the check that a page is the
+same with and without what is kept."""
 
 from __future__ import annotations
 
@@ -34,17 +35,26 @@ def _client(user: Any) -> Client:
     return client
 
 
+# One browser per member (or visitor) for the test, keeping its cookies as a browser
+# does, so the second visit of a page can be served whole (core/memberpages.py).
+# Emptied by the `fragments_on` fixture.
+BROWSERS: dict[Any, Client] = {}
+
+
 def get(user: Any, path: str) -> Any:
-    return _client(user).get(path)
+    key = None if user is None else user.pk
+    if key not in BROWSERS:
+        BROWSERS[key] = _client(user)
+    return BROWSERS[key].get(path)
 
 
 def same_page(user: Any, path: str, settings: Any) -> None:
     """The page `user` gets with what is kept now is the one rendered without fragments,
     but for the tokens' masks."""
     kept = get(user, path)
-    settings.FRAGMENT_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = settings.MEMBER_PAGE_SECONDS = 0
     rendered = get(user, path)
-    settings.FRAGMENT_CACHE_SECONDS = 300
+    settings.FRAGMENT_CACHE_SECONDS = settings.MEMBER_PAGE_SECONDS = 300
     assert kept.status_code == rendered.status_code == 200
     assert TOKEN.sub(rb"\1T", kept.content) == TOKEN.sub(rb"\1T", rendered.content)
 

@@ -15,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
-from ensemble.core import fragments
+from ensemble.core import fragments, memberpages
+from ensemble.core.memberpages import kept_for_member
 from ensemble.core.pagination import BadCursor
 from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused, show_refusal
@@ -71,11 +72,13 @@ def _stage(project: Project, position: int | None) -> Stage | None:
     return None if position is None else project.stages.filter(position=position).first()
 
 
+@kept_for_member
 def call(request: HttpRequest, call_id: int) -> HttpResponse:
     """The call: its brief, entering, and its entries as a gallery (`gallery`), the
     chosen work first with the productions that use it; the entrant's own entries with
     the leaders' notes to them. A fixed number of queries whatever the entries."""
     call = call_for(request, call_id)
+    memberpages.changes_at(request, call.deadline)  # entering ends, sealed entries show
     is_leader = services.is_leader(request.user, call.project)
     try:
         entries = gallery.entries_html(
