@@ -20,8 +20,7 @@ from ensemble.accounts.models import User
 from ensemble.community.models import Comment, RecordList
 from ensemble.community.services import comments, discover, feed, follows, hearts, lists, trending
 from ensemble.community.templatetags import community_tags
-from ensemble.core import fragments
-from ensemble.core.memberpages import kept_for_member
+from ensemble.core import fragments, memberpages
 from ensemble.core.params import whole
 from ensemble.core.ratelimit import RateLimited, limited, too_many
 from ensemble.core.refusals import Refused, show_refusal
@@ -229,7 +228,7 @@ def remove_from_list(request: HttpRequest, list_id: int, record_id: int) -> Http
 
 @login_required
 @never_cache
-@kept_for_member
+@memberpages.kept_page
 def home_feed(request: HttpRequest) -> HttpResponse:
     try:
         items, next_cursor = feed.kept_page(request, request.GET.get("cursor") or None)
@@ -238,7 +237,7 @@ def home_feed(request: HttpRequest) -> HttpResponse:
     return render(request, "community/feed.html", {"items": items, "next_cursor": next_cursor})
 
 
-@kept_for_member
+@memberpages.kept_page
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what was released, what is trending, which calls are open. Kept
     for everyone alike (core.fragments): the calls for all who list the same skills,

@@ -5,7 +5,7 @@ alone: their name, their drafts, their rights, their forms. core.fragments keeps
 parts of it that take the most work; what is left (the frame, the view's own queries)
 still costs a few milliseconds on every request, and members reload the same pages
 all day: the review grid between decisions, the feed, notifications, a record they
-are remixing. `@kept_for_member` keeps the whole answer of a view, for one member in
+are remixing. `@kept_page` keeps the whole answer of a view, for one member in
 one browser, until something it shows changes.
 
 The key names the member and what makes their page theirs:
@@ -68,11 +68,11 @@ def stamp(part: Callable[[HttpRequest], str]) -> None:
         _STAMPS.append(part)
 
 
-def kept_for_member(
+def kept_page(
     view: Callable[..., HttpResponse] | None = None, *, seconds: int | None = None
 ) -> Any:
     """Keep `view`'s answers for the member asking (see the module's docstring). Use as
-    `@kept_for_member`, or `@kept_for_member(seconds=60)` for a page that shows times
+    `@kept_page`, or `@kept_page(seconds=60)` for a page that shows times
     more finely than MEMBER_PAGE_SECONDS would bound them."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

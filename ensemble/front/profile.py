@@ -20,12 +20,11 @@ from ensemble.accounts import block_views
 from ensemble.accounts.models import User
 from ensemble.community.services import profile as community_profile
 from ensemble.community.templatetags import community_tags
-from ensemble.core import fragments
-from ensemble.core.memberpages import kept_for_member
+from ensemble.core import fragments, memberpages
 from ensemble.records.present import portfolio
 
 
-@kept_for_member
+@memberpages.kept_page
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User.objects.with_username(username), is_active=True)
     if person.username != username:

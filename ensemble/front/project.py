@@ -18,8 +18,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from ensemble.community.templatetags import community_tags
-from ensemble.core import fragments
-from ensemble.core.memberpages import kept_for_member
+from ensemble.core import fragments, memberpages
 from ensemble.projects import resources, services
 from ensemble.projects.models import Call, Production, Project, Stage
 from ensemble.projects.views.base import project_for
@@ -28,7 +27,7 @@ from ensemble.records.models import CoCreator
 from ensemble.records.present import media_for
 
 
-@kept_for_member
+@memberpages.kept_page
 def project_page(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_for(request, slug)
 

@@ -24,8 +24,7 @@ from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.services import suggest
 from ensemble.community.templatetags import community_tags
-from ensemble.core import fragments
-from ensemble.core.memberpages import kept_for_member
+from ensemble.core import fragments, memberpages
 from ensemble.core.pagination import BadCursor, numbered, paginate
 from ensemble.core.params import page_number
 from ensemble.core.ratelimit import limited
@@ -47,7 +46,7 @@ from ensemble.timelines import services as timelines
 PAGE_SIZE = 24
 
 
-@kept_for_member
+@memberpages.kept_page
 def browse(request: HttpRequest) -> HttpResponse:
     """Public records in a grid, newest first, filtered by kind, tag and licence, by
     "never remixed" and by a call's entries, or sorted by trending. The filters and the
@@ -222,7 +221,7 @@ def write(request: HttpRequest) -> HttpResponse:
     )
 
 
-@kept_for_member
+@memberpages.kept_page
 def detail(request: HttpRequest, record_id: int) -> HttpResponse:
     """The record page: records' viewer, versions and owner tools; lineage's credit line,
     sources, "used in" and remix button; community's heart, lists, comments and, for

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
-from ensemble.core.memberpages import kept_for_member
+from ensemble.core import memberpages
 from ensemble.core.pagination import BadCursor, paginate
 from ensemble.core.params import whole
 from ensemble.core.refusals import Refused, show_refusal
@@ -142,7 +142,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "lineage/_search_results.html", {"results": results, "query": query})
 
 
-@kept_for_member
+@memberpages.kept_page
 def tree_page(request: HttpRequest, record_id: int) -> HttpResponse:
     """The remix tree around a record: sources above, works using it below, as SVG."""
     record = _visible_record(request, record_id)
@@ -202,7 +202,7 @@ def sources_page(request: HttpRequest, record_id: int) -> HttpResponse:
     return render(request, "lineage/sources.html", {"record": record, **shown})
 
 
-@kept_for_member
+@memberpages.kept_page
 def used_in_page(request: HttpRequest, record_id: int) -> HttpResponse:
     """Every work using a record (that the viewer may see), newest first, page by page:
     the record page names only the first few."""
@@ -218,7 +218,7 @@ def _steps(raw: str | None, *, default: int) -> int:
     return min(10, steps) if steps is not None else default
 
 
-@kept_for_member
+@memberpages.kept_page
 def credits_page(request: HttpRequest, record_id: int) -> HttpResponse:
     """The printable credit roll of a record, PEOPLE_PER_PAGE people a page (`?page=N`),
     and the attribution to copy for its newest sources (all of them on the sources page)."""

@@ -10,8 +10,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
-from ensemble.core import fragments
-from ensemble.core.memberpages import kept_for_member
+from ensemble.core import fragments, memberpages
 from ensemble.core.params import whole
 from ensemble.notifications import services
 from ensemble.notifications.forms import PreferencesForm
@@ -22,7 +21,7 @@ PAGE_SIZE = 30
 
 
 @login_required
-@kept_for_member(seconds=60)
+@memberpages.kept_page(seconds=60)
 def notification_list(request: HttpRequest) -> HttpResponse:
     """A page of the member's notifications, kept for them alone (core.fragments) under
     their newest notification's id and unread count, which change whenever the list

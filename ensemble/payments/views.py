@@ -18,8 +18,7 @@ from ensemble.accounts.http import member
 from ensemble.accounts.models import User
 from ensemble.community.models import Comment
 from ensemble.community.services import comments
-from ensemble.core import fragments
-from ensemble.core.memberpages import kept_for_member
+from ensemble.core import fragments, memberpages
 from ensemble.core.money import format_money
 from ensemble.core.params import whole
 from ensemble.core.ratelimit import RateLimited, limited, too_many
@@ -99,7 +98,7 @@ def project_payments(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@kept_for_member
+@memberpages.kept_page
 def pool(request: HttpRequest, pool_id: int) -> HttpResponse:
     found = _pool(request, pool_id)
     leader = is_pool_leader(request.user, found)
@@ -167,7 +166,7 @@ def make_proposal(request: HttpRequest, pool_id: int) -> HttpResponse:
 
 
 @never_cache
-@kept_for_member
+@memberpages.kept_page
 def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     found = _proposal(request, proposal_id)
     revision = proposals.current(found)
@@ -389,7 +388,7 @@ def mark_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@kept_for_member
+@memberpages.kept_page
 def earnings(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/earnings.html", ledger.kept_earnings(request))
 

@@ -7,14 +7,14 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ensemble.core.memberpages import kept_for_member
+from ensemble.core import memberpages
 from ensemble.core.params import page_number, whole
 from ensemble.records.models import Licence, Record
 from ensemble.search.models import Document
 from ensemble.search.results import PAGE, Found, RecordFilters, search
 
 
-@kept_for_member
+@memberpages.kept_page
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     kind = request.GET.get("type", "")

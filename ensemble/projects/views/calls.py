@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
 from ensemble.core import fragments, memberpages
-from ensemble.core.memberpages import kept_for_member
 from ensemble.core.pagination import BadCursor
 from ensemble.core.ratelimit import limited
 from ensemble.core.refusals import Refused, show_refusal
@@ -72,7 +71,7 @@ def _stage(project: Project, position: int | None) -> Stage | None:
     return None if position is None else project.stages.filter(position=position).first()
 
 
-@kept_for_member
+@memberpages.kept_page
 def call(request: HttpRequest, call_id: int) -> HttpResponse:
     """The call: its brief, entering, and its entries as a gallery (`gallery`), the
     chosen work first with the productions that use it; the entrant's own entries with

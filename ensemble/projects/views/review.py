@@ -25,8 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ensemble.accounts.http import member
-from ensemble.core import fragments
-from ensemble.core.memberpages import kept_for_member
+from ensemble.core import fragments, memberpages
 from ensemble.core.params import whole
 from ensemble.core.refusals import Refused, not_found_if_forbidden
 from ensemble.projects import gallery, services
@@ -42,7 +41,7 @@ FRAGMENT_HEADER = "Ensemble-Review"  # tells review.js a 4xx answer is ours, to 
 
 @login_required
 @never_cache
-@kept_for_member
+@memberpages.kept_page
 def review(request: HttpRequest, call_id: int) -> HttpResponse:
     """The leaders' review grid: least-reviewed first, filtered by state, with inline
     media, bulk decisions and scores. A fixed number of queries whatever the page."""
