@@ -166,3 +166,14 @@ def test_off_when_its_setting_is_zero(poem, alice, settings):
     settings.MEMBER_PAGE_SECONDS = 0
     path = f"/records/{poem.pk}"
     assert _visited_again(alice, path).get(KEPT) is None
+
+
+def test_signing_out_and_in_as_another_member_in_the_same_browser(alice, bob):
+    committed(lambda: make_record(alice, text="Not yet", title="A secret draft"))
+    assert "A secret draft" in _visited_again(alice, "/@alice/").content.decode()
+    browser = BROWSERS[alice.pk]
+    browser.post("/accounts/logout/")
+    browser.force_login(bob)
+    page = browser.get("/@alice/")
+    assert page.get(KEPT) != "member-hit"
+    assert "A secret draft" not in page.content.decode()
