@@ -37,10 +37,16 @@ class UsernameOrEmailBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        found = list(User.objects.raw(_member_by_id(), [pk]))
-        if not found or not self.user_can_authenticate(found[0]):
+        found = member_by_id(pk)
+        if found is None or not self.user_can_authenticate(found):
             return None
-        return found[0]
+        return found
+
+
+def member_by_id(pk: int) -> User | None:
+    """The member with id `pk`, whole, in one raw statement (sessions and tokens ask on
+    every request); the caller checks they may sign in."""
+    return next(iter(User.objects.raw(_member_by_id(), [pk])), None)
 
 
 @cache  # the columns are fixed for the process: built once
