@@ -29,13 +29,21 @@ class NotificationOut(Schema):
     created_at: datetime
     read: bool
 
-    @staticmethod
-    def resolve_actor(n: Notification) -> str | None:
-        return n.actor.username if n.actor else None
 
-    @staticmethod
-    def resolve_read(n: Notification) -> bool:
-        return n.is_read
+def _out(n: Notification) -> dict[str, object]:
+    """A notification as the API gives it, as plain values: a page of them is kept so
+    (below), and checking plain values against the schema is cheap where reading them
+    off the rows again (the texts, the links) was half of every request's time."""
+    return {
+        "id": n.pk,
+        "kind": n.kind,
+        "text": n.text,
+        "text_html": n.text_html,
+        "link": n.link,
+        "actor": n.actor.username if n.actor else None,
+        "created_at": n.created_at,
+        "read": n.is_read,
+    }
 
 
 class NotificationPage(Schema):
@@ -65,7 +73,8 @@ def list_notifications(
     def page() -> dict[str, object]:
         mine = Notification.objects.for_user(user).select_related("actor", "about_type")
         found = paginate(mine, cursor=cursor, limit=limit)
-        return {"items": services.attach_about(list(found.items)), "next_cursor": found.next_cursor}
+        items = [_out(n) for n in services.attach_about(list(found.items))]
+        return {"items": items, "next_cursor": found.next_cursor}
 
     # Kept for the member alone until one arrives or is read (notification_list's key).
     kept = fragments.kept_for_member(
