@@ -45,8 +45,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from ensemble.core import generations
-from ensemble.core.pagecache import FAMILY
+from ensemble.core.pagecache import pages_generation
 
 
 class AnyMember:
@@ -166,11 +165,7 @@ _MISSING = object()
 
 
 def _key(request: HttpRequest, name: str, keys: tuple[object, ...], who: str) -> str:
-    # One read of the generation per request, however many fragments the page has.
-    generation = getattr(request, "_pages_generation", None)
-    if generation is None:
-        generation = generations.current(FAMILY)
-        request._pages_generation = generation  # type: ignore[attr-defined]
+    generation = pages_generation(request)  # once per request, however many fragments
     parts = ":".join(str(k) for k in keys)
     if not _PLAIN.fullmatch(parts):  # a cursor someone sent: any length, any character
         parts = hashlib.sha256(parts.encode()).hexdigest()

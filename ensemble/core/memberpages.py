@@ -49,8 +49,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from ensemble.core import generations
-from ensemble.core.pagecache import FAMILY
+from ensemble.core.pagecache import made_for_this_request, pages_generation
 
 HEADER = "X-Page-Cache"  # "member-hit" or "member-miss", for the tests and operators
 _MESSAGES_IN_SESSION = "_messages"  # django.contrib.messages' SessionStorage key
@@ -131,12 +130,7 @@ def _keepable_answer(request: HttpRequest, response: HttpResponse) -> bool:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and _new_csrf_secret(request):
         return False  # its forms carry a token of a cookie this browser does not have yet
-    if getattr(request, "_csp_nonce", None):  # a LazyNonce is true once generated
-        return False
-    if request.session.modified:
-        return False
-    messages = getattr(request, "_messages", None)
-    return not getattr(messages, "_queued_messages", None)
+    return not made_for_this_request(request)
 
 
 def _new_csrf_secret(request: HttpRequest) -> bool:
@@ -147,10 +141,6 @@ def _new_csrf_secret(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest) -> str:
-    generation = getattr(request, "_pages_generation", None)
-    if generation is None:
-        generation = generations.current(FAMILY)
-        request._pages_generation = generation  # type: ignore[attr-defined]  # fragments'
     browser = (
         request.session.session_key or "",
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
@@ -158,6 +148,7 @@ def _key(request: HttpRequest) -> str:
         *(part(request) for part in _STAMPS),
     )
     digest = hashlib.blake2b("\n".join(browser).encode(), digest_size=16).hexdigest()
+    generation = pages_generation(request)  # the one the page's fragments are keyed by
     return f"memberpage:{generation}:{get_language()}:{request.user.pk}:{digest}"
 
 

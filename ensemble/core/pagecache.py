@@ -153,13 +153,30 @@ def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
     meta = request.META
     if meta.get("CSRF_COOKIE_NEEDS_UPDATE") or meta.get("CSRF_COOKIE_USED"):
         return False
+    return not made_for_this_request(request)
+
+
+def made_for_this_request(request: HttpRequest) -> bool:
+    """Whether rendering used what is this request's alone, so that its answer must not
+    be served again (here, or for a member by core.memberpages): a CSP nonce, a change
+    to the session, a message queued for the next page."""
     if getattr(request, "_csp_nonce", None):  # a LazyNonce is true once generated
-        return False
+        return True
     session = getattr(request, "session", None)
     if session is not None and session.modified:
-        return False
+        return True
     messages = getattr(request, "_messages", None)
-    return not getattr(messages, "_queued_messages", None)
+    return bool(getattr(messages, "_queued_messages", None))
+
+
+def pages_generation(request: HttpRequest) -> int:
+    """The `pages` generation, read once per request whatever keys it (the fragments of
+    a page and the page kept whole must hold the same one)."""
+    generation = getattr(request, "_pages_generation", None)
+    if generation is None:
+        generation = generations.current(FAMILY)
+        request._pages_generation = generation  # type: ignore[attr-defined]
+    return int(generation)
 
 
 def _key(request: HttpRequest, generation: int) -> str:
