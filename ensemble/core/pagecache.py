@@ -66,7 +66,9 @@ _WRITE = re.compile(
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "MERGE")
 _OPT_OUT = ("private", "no-cache", "no-store")
 CLAIM_SECONDS = 30  # one request renders a page; held this long at most if it dies
-AWAIT_SECONDS = 2.0  # others wait this long for it, then render their own
+# Others wait for it while its claim stands, this long at most (a claim left by a
+# process killed mid-render, in a cache shared by processes), then render their own.
+AWAIT_SECONDS = 10.0
 AWAIT_STEP = 0.01
 # Answers that are never worth keeping: the health check must cost nothing and say
 # whether this process answers, not what a cache holds.
@@ -251,12 +253,20 @@ def _claim(key: str) -> bool:
 
 
 def _awaited(key: str) -> dict[str, Any] | None:
-    """The page another request is rendering, once kept; None after AWAIT_SECONDS (the
-    request then renders its own)."""
+    """The page another request is rendering, once kept; None, for this request to
+    render its own, once the claim is gone without a page (that rendering failed, or
+    found the page not to share, which is then kept as such) or after AWAIT_SECONDS.
+
+    Waiting as long as the rendering takes matters most when it is slow: a page whose
+    first rendering took longer than a fixed wait (2 s, at first) under load was then
+    rendered by every waiter at once, on the same cores, each slower still."""
+    claim = f"{key}:rendering"
     deadline = time.monotonic() + AWAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(AWAIT_STEP)
-        kept = cache.get(key)
-        if kept is not None:
-            return kept
+        found = cache.get_many([key, claim])  # one round trip with a shared cache
+        if key in found:
+            return found[key]
+        if claim not in found:
+            return cache.get(key)  # kept between the two reads, or not at all
     return None

@@ -7,6 +7,7 @@ rolled-back transaction would otherwise never reach."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.core.cache import cache
@@ -234,6 +235,21 @@ def test_a_request_that_waited_in_vain_renders_its_own(poem, monkeypatch):
     assert cache.add(f"{_key_of(path)}:rendering", 1)  # held by a request that died
     answer = visit(path)
     assert answer["X-Page-Cache"] == "miss"
+    assert b"Harbour poem" in answer.content
+
+
+def test_a_rendering_that_ends_without_a_page_frees_its_waiters_at_once(poem, monkeypatch):
+    monkeypatch.setattr(pagecache, "AWAIT_SECONDS", 60.0)  # never reached
+    path = f"/records/{poem.pk}"
+    claim = f"{_key_of(path)}:rendering"
+    assert cache.add(claim, 1)  # another request renders it, then fails: no page kept
+    timer = threading.Timer(0.05, cache.delete, args=(claim,))
+    timer.start()
+    started = time.monotonic()
+    answer = visit(path)
+    timer.join()
+    assert time.monotonic() - started < 5
+    assert answer["X-Page-Cache"] == "miss"  # so this one renders it
     assert b"Harbour poem" in answer.content
 
 
