@@ -1,8 +1,9 @@
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db import connection
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest
 
 from ensemble.accounts.models import User
@@ -44,14 +45,42 @@ class UsernameOrEmailBackend(ModelBackend):
 
 
 def member_by_id(pk: int) -> User | None:
-    """The member with id `pk`, whole, in one raw statement (sessions and tokens ask on
-    every request); the caller checks they may sign in."""
-    return next(iter(User.objects.raw(_member_by_id(), [pk])), None)
+    """The member with id `pk`, whole, in one plain statement (sessions and tokens ask
+    on every request); the caller checks they may sign in. Built as the ORM builds a
+    row (`from_db`, with the database's converters), without planning a query each time:
+    `User.objects.raw` still spent 0.1 ms a call on that."""
+    database = connections[router.db_for_read(User)]  # this thread's, not the proxy
+    sql, converters = _member_statement(database)
+    with database.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, convert, column in converters:
+        value = values[index]
+        for function in convert:
+            value = function(value, column, database)
+        values[index] = value
+    return User.from_db(database.alias, None, values)
 
 
-@cache  # the columns are fixed for the process: built once
-def _member_by_id() -> str:
-    q = connection.ops.quote_name
+Converter = tuple[int, list[Any], Any]
+
+
+@lru_cache(maxsize=64)  # per connection (one a thread): fixed once it is made
+def _member_statement(conn: BaseDatabaseWrapper) -> tuple[str, list[Converter]]:
+    """The statement reading one member's concrete fields, and the converters its
+    values go through, as the ORM's compiler finds them."""
+    q = conn.ops.quote_name
     meta = User._meta
-    columns = ", ".join(q(f.column or f.attname) for f in meta.concrete_fields)
-    return f"SELECT {columns} FROM {q(meta.db_table)} WHERE {q(meta.pk.attname)} = %s"  # noqa: S608
+    fields = meta.concrete_fields
+    columns = ", ".join(q(f.column) for f in fields)
+    sql = f"SELECT {columns} FROM {q(meta.db_table)} WHERE {q(meta.pk.column)} = %s"  # noqa: S608
+    converters = []
+    for index, field in enumerate(fields):
+        column = field.get_col(meta.db_table)
+        convert = conn.ops.get_db_converters(column) + column.get_db_converters(conn)
+        if convert:
+            converters.append((index, convert, column))
+    return sql, converters

@@ -47,6 +47,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, UnreadablePostError
 
+from ensemble.core import workslots
 from ensemble.core.ratelimit import client_address
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,8 @@ class _GuardedInput:
         reader = getattr(self._stream, method)
         self._pending = self._pool.submit(reader, size) if size >= 0 else self._pool.submit(reader)
         try:
-            data = self._pending.result(timeout=max(0.0, deadline - time.monotonic()))
+            with workslots.waiting():  # not working meanwhile: another request may
+                data = self._pending.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
             self.timed_out = True
             raise BodyTimeout("The request body arrived too slowly.") from None

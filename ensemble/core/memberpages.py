@@ -154,7 +154,11 @@ def _key(request: HttpRequest) -> str:
 
 def _served(request: HttpRequest, kept: dict[str, Any]) -> HttpResponse:
     if kept["csrf"]:  # its forms' tokens are used: renew the cookie as rendering does
-        get_token(request)
+        if "CSRF_COOKIE" in request.META:  # the browser's own, as the key holds
+            # What `get_token` does with it, without masking a token nobody reads.
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+        else:
+            get_token(request)
     response = HttpResponse(kept["content"], status=200)
     for name, value in kept["headers"]:
         response[name] = value

@@ -41,7 +41,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from ensemble.core import generations
+from ensemble.core import generations, workslots
 
 FAMILY = "pages"
 # Rows no page a visitor sees is made from; writing them does not change any such page.
@@ -262,11 +262,12 @@ def _awaited(key: str) -> dict[str, Any] | None:
     rendered by every waiter at once, on the same cores, each slower still."""
     claim = f"{key}:rendering"
     deadline = time.monotonic() + AWAIT_SECONDS
-    while time.monotonic() < deadline:
-        time.sleep(AWAIT_STEP)
-        found = cache.get_many([key, claim])  # one round trip with a shared cache
-        if key in found:
-            return found[key]
-        if claim not in found:
-            return cache.get(key)  # kept between the two reads, or not at all
+    with workslots.waiting():  # the rendering request may need this one's work slot
+        while time.monotonic() < deadline:
+            time.sleep(AWAIT_STEP)
+            found = cache.get_many([key, claim])  # one round trip with a shared cache
+            if key in found:
+                return found[key]
+            if claim not in found:
+                return cache.get(key)  # kept between the two reads, or not at all
     return None

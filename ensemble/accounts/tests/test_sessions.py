@@ -83,8 +83,16 @@ def test_the_member_lookup_refuses_what_names_no_member(user_id):
 
 
 def test_the_member_lookup_gives_the_whole_row(alice):
+    # Values each column type converts back from: times, a JSON list, booleans.
+    alice.links = ["https://example.org/alice", "https://example.net/"]
+    alice.email_verified_at = timezone.now() - dt.timedelta(days=3)
+    alice.last_login = timezone.now()
+    alice.save()
     found = UsernameOrEmailBackend().get_user(str(alice.pk))
     expected = type(alice)._default_manager.get(pk=alice.pk)
     assert found is not None
+    assert not found._state.adding
     for field in type(alice)._meta.concrete_fields:
-        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+        got, want = getattr(found, field.attname), getattr(expected, field.attname)
+        assert got == want, field.name
+        assert type(got) is type(want), field.name

@@ -35,6 +35,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         # Fewer threads than stalled sockets, as on a small instance: without the guard,
         # a dozen bodies that never arrive would hold every one of them.
         WEB_THREADS="4",
+        # One request working at a time: a stalled upload streams through Django, so
+        # it must give its work slot back while it waits for more (core/workslots.py).
+        WEB_WORK_SLOTS="1",
         REQUEST_BODY_TIMEOUT=str(BODY_TIMEOUT),
         REQUEST_HEADER_TIMEOUT=str(BODY_TIMEOUT),
     )
