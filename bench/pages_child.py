@@ -20,6 +20,7 @@ from harness import BenchError, database_facts
 
 
 def setup(spec: dict[str, Any]) -> dict[str, Any]:
+    from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.test import Client
@@ -68,6 +69,9 @@ def setup(spec: dict[str, Any]) -> dict[str, Any]:
         "credentials": credentials,
         "notifications": Notification.objects.filter(recipient=leader).count(),
         "record_type": ContentType.objects.get(app_label="records", model="record").pk,
+        # How the site is served (ensemble serve reads the same settings).
+        "threads": settings.WEB_THREADS,
+        "work_slots": settings.WEB_WORK_SLOTS,
     }
 
 

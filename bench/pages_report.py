@@ -132,6 +132,13 @@ def bar_text(page: dict[str, Any], ratio: float, p99_ms: float) -> str:
     return "bar" if ratio >= FIRST_BAR and p99_ms <= 250 else "**below**"
 
 
+def served(facts: dict[str, Any]) -> str:
+    """Threads and work slots per web process, as the run served (core/workslots.py)."""
+    slots = facts.get("work_slots", 0)
+    working = f"{slots} of them working at once" if slots else "all of them working at once"
+    return f"{facts.get('threads', '?')} threads a process, {working}"
+
+
 def section(
     page: Page,
     site: Site,
@@ -151,7 +158,7 @@ def section(
     machine = machine_line(
         facts["database"],
         f"Django {facts['django']}",
-        f"granian {facts['granian']} WSGI (`ensemble serve --no-worker`)",
+        f"granian {facts['granian']} WSGI (`ensemble serve --no-worker`, {served(facts)})",
         f"load from {generator} on the same machine",
         load_before=page.load_before,
     )
