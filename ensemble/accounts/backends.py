@@ -1,4 +1,4 @@
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
@@ -62,10 +62,16 @@ def member_by_id(pk: int) -> User | None:
         for function in convert:
             value = function(value, column, database)
         values[index] = value
-    return User.from_db(database.alias, None, values)
+    return User.from_db(database.alias, _member_fields(), values)
 
 
 Converter = tuple[int, list[Any], Any]
+
+
+@cache
+def _member_fields() -> list[str]:
+    """Every concrete field's attribute name, in the statement's order."""
+    return [f.attname for f in User._meta.concrete_fields]
 
 
 @lru_cache(maxsize=64)  # per connection (one a thread): fixed once it is made
@@ -75,8 +81,8 @@ def _member_statement(conn: BaseDatabaseWrapper) -> tuple[str, list[Converter]]:
     q = conn.ops.quote_name
     meta = User._meta
     fields = meta.concrete_fields
-    columns = ", ".join(q(f.column) for f in fields)
-    sql = f"SELECT {columns} FROM {q(meta.db_table)} WHERE {q(meta.pk.column)} = %s"  # noqa: S608
+    columns = ", ".join(q(f.column or f.attname) for f in fields)
+    sql = f"SELECT {columns} FROM {q(meta.db_table)} WHERE {q(meta.pk.attname)} = %s"  # noqa: S608
     converters = []
     for index, field in enumerate(fields):
         column = field.get_col(meta.db_table)

@@ -120,6 +120,25 @@ def test_development_starts_with_the_default_key_and_production_with_a_real_one(
     assert _settings_import(DEBUG="false", SECRET_KEY="x" * 50).returncode == 0
 
 
+def _work_slots(**environ: str) -> int:
+    clean = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DEBUG": "true", **environ}
+    code = "from ensemble import settings; print(settings.WEB_WORK_SLOTS)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, check=True
+    )
+    return int(done.stdout.strip())
+
+
+@pytest.mark.slow  # starts Python to import the settings afresh
+def test_work_slots_are_on_with_postgresql_and_off_with_sqlite(tmp_path):
+    # core/workslots.py: measured to halve PostgreSQL's tails, and to cost SQLite rate.
+    postgres = "postgres://ensemble@127.0.0.1:5432/ensemble"
+    assert _work_slots(DATABASE_URL=postgres) == 4
+    assert _work_slots(DATABASE_URL=f"sqlite:///{tmp_path}/site.sqlite3") == 0
+    assert _work_slots(DATABASE_URL=f"sqlite:///{tmp_path}/site.sqlite3", WEB_WORK_SLOTS="2") == 2
+    assert _work_slots(DATABASE_URL=postgres, WEB_WORK_SLOTS="0") == 0
+
+
 @pytest.mark.slow  # starts Python to import the settings afresh
 def test_a_short_secret_key_is_refused():
     result = _settings_import(DEBUG="false", SECRET_KEY="short")
