@@ -8,8 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Schema
 
+from ensemble.accounts.http import member
 from ensemble.community.api.base import record_for, router
 from ensemble.community.services import feed, suggest, trending
+from ensemble.core import fragments
 from ensemble.core.api import ERRORS_OR_GONE as ERRORS
 from ensemble.core.api import ApiError
 from ensemble.core.ids import Id
@@ -58,14 +60,22 @@ def feed_item_out(item: feed.Item) -> dict[str, Any]:
 def home_feed(request: HttpRequest, cursor: str | None = None) -> dict[str, Any]:
     """Newest first: records and remixes from people you follow, updates, calls and
     releases of projects you follow, remixes of your work. Cursor-paginated."""
+    user = member(request)
+
+    def answer() -> dict[str, Any]:
+        items, next_cursor = feed.page(user, cursor)
+        return {
+            "items": [{"kind": i.kind, "at": i.at, **feed_item_out(i)} for i in items],
+            "next_cursor": next_cursor,
+        }
+
+    # Kept as the answer's plain values, as the page keeps its items (feed.kept_page):
+    # reading titles and links off the items again on every request was a quarter of
+    # the endpoint's time.
     try:
-        items, next_cursor = feed.kept_page(request, cursor)
+        return fragments.kept_for_member(request, "feed-api", cursor or "", compute=answer)
     except feed.BadCursor as error:
         raise ApiError(400, str(error), "bad_cursor") from error
-    return {
-        "items": [{"kind": i.kind, "at": i.at, **feed_item_out(i)} for i in items],
-        "next_cursor": next_cursor,
-    }
 
 
 @router.get(
