@@ -13,7 +13,7 @@ help:
 	@echo "make test    run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make test-fast   the quick loop: no browser, nothing marked slow (about a minute)"
 	@echo "make check   ruff, migrations check, mypy"
-	@echo "make bench   measure serving speed into docs/benchmarks.md"
+	@echo "make bench   the first serving benchmark (one member's pages), kept for comparison"
 	@echo "make bench-pages   every page people visit, served, at 1,000,000 records (PAGES_RECORDS)"
 	@echo "make bench-records / bench-lineage   media and lineage benchmarks"
 	@echo "make bench-storage   a transcode from and into S3 against local files"

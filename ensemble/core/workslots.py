@@ -5,7 +5,7 @@ arriving, which only wait, never leave pages without a thread (core/arrival.py).
 when all of them have work to do, they take turns at one interpreter lock, and the lock
 does not go by turn. On PostgreSQL a request comes back from the network several times
 and queues for the lock each time: at 32 connections some requests lost it again and
-again, and members' pages had p99s of 130-230 ms where four slots give 50-80 ms at the
+again, and members' pages had p99s of 90-230 ms where four slots give 50-80 ms at the
 same rate (docs/benchmarks.md). A plain semaphore did not help: it lets a newcomer take
 a freed slot before those waiting for it.
 
