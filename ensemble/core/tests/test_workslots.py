@@ -125,8 +125,3 @@ def test_a_request_that_fails_gives_its_slot_back(settings):
         with pytest.raises(RuntimeError):
             guarded({}, lambda *a: None)
     assert guarded.slots._free == 1
-
-
-def test_waiting_outside_a_request_changes_nothing():
-    with workslots.waiting():  # a thread holding no slot: a test, a task, a command
-        pass
