@@ -134,9 +134,9 @@ def bar_text(page: dict[str, Any], ratio: float, p99_ms: float) -> str:
 
 def served(facts: dict[str, Any]) -> str:
     """Threads and work slots per web process, as the run served (core/workslots.py)."""
-    slots = facts["work_slots"]
+    slots = facts.get("work_slots", 0)
     working = f"{slots} of them working at once" if slots else "all of them working at once"
-    return f"{facts['threads']} threads a process, {working}"
+    return f"{facts.get('threads', '?')} threads a process, {working}"
 
 
 def section(
